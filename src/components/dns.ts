@@ -1,0 +1,206 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import {
+    DnsEndpoint, LoadBalancerStatus, Resolver, ValidationIssue, assertValid, ingressDnsEndpoints, serviceDnsEndpoints,
+} from "../core";
+import { FederatedResource } from "./federatedResource";
+import { MemberCluster } from "./memberCluster";
+import { MANAGED_LABEL, TYPE_PREFIX } from "./names";
+
+/** Arguments shared by the DNS record components. */
+interface DnsRecordBase {
+    /** The member cluster that receives the DNSEndpoint (where ExternalDNS watches). */
+    dnsCluster: MemberCluster;
+    /** Namespace of the DNSEndpoint; defaults to the federated object's namespace, else "default". */
+    namespace?: string;
+    /** TTL of the records; 0 or absent means 180 s (KubeFed's default). */
+    recordTTL?: number;
+    /** Also create ExternalDNS's DNSEndpoint CRD in `dnsCluster` (when ExternalDNS is not installed yet). */
+    installCrd?: boolean;
+    /** Resolves load-balancer hostnames to addresses. Defaults to Node's DNS, as KubeFed does; pass
+     *  `async h => [h]` to keep hostnames as they are, or your own resolver in tests. */
+    resolve?: Resolver;
+}
+
+/** Arguments of {@link IngressDNSRecord}. */
+export interface IngressDNSRecordArgs extends DnsRecordBase {
+    /** The federated Ingress whose load-balancer status is collected from each member. */
+    ingress: FederatedResource;
+    /** Host names to publish; each gets one A record over every cluster's load-balancer targets. */
+    hosts: string[];
+}
+
+/** Arguments of {@link ServiceDNSRecord}. */
+export interface ServiceDNSRecordArgs extends DnsRecordBase {
+    /** The federated Service (type LoadBalancer) whose status is collected from each member. */
+    service: FederatedResource;
+    /** The DNS zone the records are created in. */
+    domain: Domain;
+    /** Adds `CNAME <dnsPrefix>.<domain>` pointing at the global record. */
+    dnsPrefix?: string;
+    /** Publish under this name instead of the Service's name (records get label serviceName). */
+    externalName?: string;
+}
+
+/** Arguments of {@link Domain}. */
+export interface DomainArgs {
+    /** The DNS zone, e.g. `example.com`. */
+    domain: string;
+    /** The zone's name server (informational, as in KubeFed). */
+    nameServer?: string;
+}
+
+/** KubeFed's Domain: a DNS zone that ServiceDNSRecords publish into. */
+export class Domain extends pulumi.ComponentResource {
+    static readonly __pulumiType = `${TYPE_PREFIX}Domain`;
+    readonly domain: string;
+    readonly nameServer?: string;
+    /** The Domain's name, used as `domainRef` in record names. */
+    readonly domainRef: string;
+    constructor(name: string, args: DomainArgs, opts?: pulumi.ComponentResourceOptions) {
+        const issues: ValidationIssue[] = [];
+        if (!args?.domain || !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?\.?$/.test(args.domain)) {
+            issues.push({ severity: "error", field: "domain", message: "must be a DNS zone name such as example.com" });
+        }
+        assertValid(`Domain ${name}`, issues);
+        super(Domain.__pulumiType, name, { domain: args.domain, nameServer: args.nameServer ?? "" }, opts);
+        this.domain = args.domain;
+        this.nameServer = args.nameServer;
+        this.domainRef = name;
+        this.registerOutputs({ domain: this.domain });
+    }
+}
+
+const DNS_API = "externaldns.k8s.io/v1alpha1";
+
+/** Every member's load-balancer status of a federated object, keyed and ordered by cluster. */
+function loadBalancers(fr: FederatedResource): pulumi.Output<{ cluster: string; loadBalancer?: LoadBalancerStatus }[]> {
+    const entries = fr.clusterNames.map(c => pulumi.output((fr.resources[c] as unknown as { status?: pulumi.Input<{ loadBalancer?: LoadBalancerStatus }> }).status)
+        .apply(st => ({ cluster: c, loadBalancer: st?.loadBalancer ?? undefined })));
+    return pulumi.all(entries);
+}
+
+function checkBase(subject: string, args: DnsRecordBase, fr: FederatedResource | undefined, field: string, kinds: string[]): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    if (!args?.dnsCluster || !MemberCluster.isInstance(args.dnsCluster)) {
+        issues.push({ severity: "error", field: "dnsCluster", message: "must be the MemberCluster that runs ExternalDNS" });
+    }
+    if (!fr || !(fr instanceof FederatedResource)) {
+        issues.push({ severity: "error", field, message: "must be a FederatedResource" });
+    } else if (!kinds.includes(fr.template.kind)) {
+        issues.push({ severity: "error", field, message: `is a ${fr.template.kind}; expected ${kinds.join(" or ")}` });
+    }
+    if (args?.recordTTL !== undefined && (!Number.isInteger(args.recordTTL) || args.recordTTL < 0)) {
+        issues.push({ severity: "error", field: "recordTTL", message: "must be a non-negative integer (seconds)" });
+    }
+    return issues;
+}
+
+/** The DNSEndpoint (and optionally its CRD) in the DNS cluster. */
+function emitEndpoint(parent: pulumi.ComponentResource, name: string, objectName: string, namespace: string,
+                      args: DnsRecordBase, endpoints: pulumi.Output<DnsEndpoint[]>): k8s.apiextensions.CustomResource {
+    const provider = args.dnsCluster.provider;
+    const crd = args.installCrd ? new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-crd`, dnsEndpointCrd(), { parent, provider }) : undefined;
+    return new k8s.apiextensions.CustomResource(`${name}-${args.dnsCluster.clusterName}`, {
+        apiVersion: DNS_API, kind: "DNSEndpoint",
+        metadata: { name: objectName, namespace, labels: { [MANAGED_LABEL]: "true" } },
+        spec: { endpoints },
+    }, { parent, provider, ...(crd ? { dependsOn: [crd] } : {}) });
+}
+
+/**
+ * KubeFed's IngressDNSRecord: one A record per host over the load-balancer addresses of the federated Ingress
+ * in every member, published as an ExternalDNS `DNSEndpoint` named `ingress-<name>` in `dnsCluster`.
+ */
+export class IngressDNSRecord extends pulumi.ComponentResource {
+    static readonly __pulumiType = `${TYPE_PREFIX}IngressDNSRecord`;
+    /** The computed records (sorted and merged as KubeFed does). */
+    readonly endpoints: pulumi.Output<DnsEndpoint[]>;
+    readonly dnsEndpoint: k8s.apiextensions.CustomResource;
+
+    constructor(name: string, args: IngressDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
+        const subject = `IngressDNSRecord ${name}`;
+        const issues = checkBase(subject, args, args?.ingress, "ingress", ["Ingress"]);
+        if (!Array.isArray(args?.hosts) || args.hosts.length === 0 || args.hosts.some(h => typeof h !== "string" || !h)) {
+            issues.push({ severity: "error", field: "hosts", message: "must list at least one host name" });
+        }
+        assertValid(subject, issues);
+        const hosts = [...new Set(args.hosts)].sort();
+        super(IngressDNSRecord.__pulumiType, name, { hosts, recordTTL: args.recordTTL ?? 0, clusters: args.ingress.clusterNames,
+            dnsCluster: args.dnsCluster.clusterName }, opts);
+        const resolve = args.resolve;
+        this.endpoints = loadBalancers(args.ingress).apply(clusters =>
+            ingressDnsEndpoints({ hosts, recordTTL: args.recordTTL, clusters }, resolve));
+        const namespace = args.namespace ?? args.ingress.template.metadata.namespace ?? "default";
+        this.dnsEndpoint = emitEndpoint(this, name, `ingress-${args.ingress.template.metadata.name}`, namespace, args, this.endpoints);
+        this.registerOutputs({ endpoints: this.endpoints });
+    }
+}
+
+/**
+ * KubeFed's ServiceDNSRecord: zone, region and global records (CNAME fall-backs where a cluster has no
+ * load-balancer address) for a federated Service, published as a `DNSEndpoint` named `service-<name>`.
+ * Every member needs `region` and `zones` (as in KubeFed, where a cluster without them stops the records).
+ */
+export class ServiceDNSRecord extends pulumi.ComponentResource {
+    static readonly __pulumiType = `${TYPE_PREFIX}ServiceDNSRecord`;
+    readonly endpoints: pulumi.Output<DnsEndpoint[]>;
+    readonly dnsEndpoint: k8s.apiextensions.CustomResource;
+
+    constructor(name: string, args: ServiceDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
+        const subject = `ServiceDNSRecord ${name}`;
+        const issues = checkBase(subject, args, args?.service, "service", ["Service"]);
+        if (!args?.domain || !(args.domain instanceof Domain)) {
+            issues.push({ severity: "error", field: "domain", message: "must be a Domain (new kubefed.Domain(name, { domain }))" });
+        }
+        if (issues.length === 0) {
+            for (const m of args.service.members.filter(m => args.service.clusterNames.includes(m.clusterName))) {
+                if (!m.region || m.zones.length === 0) {
+                    issues.push({ severity: "error", field: "service", message: `member cluster "${m.clusterName}" has no region or zones; set region and zones on its MemberCluster` });
+                }
+            }
+        }
+        assertValid(subject, issues);
+        const svc = args.service;
+        const svcName = svc.template.metadata.name;
+        const svcNamespace = svc.template.metadata.namespace ?? "default";
+        super(ServiceDNSRecord.__pulumiType, name, { service: `${svcNamespace}/${svcName}`, domain: args.domain.domain,
+            recordTTL: args.recordTTL ?? 0, dnsPrefix: args.dnsPrefix ?? "", externalName: args.externalName ?? "",
+            clusters: svc.clusterNames, dnsCluster: args.dnsCluster.clusterName }, opts);
+        const byName = new Map(svc.members.map(m => [m.clusterName, m]));
+        const domain = args.domain;
+        this.endpoints = loadBalancers(svc).apply(lbs => serviceDnsEndpoints({
+            name: svcName, namespace: svcNamespace, domainRef: domain.domainRef, domain: domain.domain,
+            recordTTL: args.recordTTL, dnsPrefix: args.dnsPrefix, externalName: args.externalName,
+            clusters: lbs.map(l => ({ cluster: l.cluster, region: byName.get(l.cluster)!.region!, zones: byName.get(l.cluster)!.zones, loadBalancer: l.loadBalancer })),
+        }, args.resolve));
+        this.dnsEndpoint = emitEndpoint(this, name, `service-${svcName}`, args.namespace ?? svcNamespace, args, this.endpoints);
+        this.registerOutputs({ endpoints: this.endpoints });
+    }
+}
+
+/** ExternalDNS's DNSEndpoint CRD (externaldns.k8s.io/v1alpha1), for clusters that do not have it yet. */
+export function dnsEndpointCrd(): k8s.apiextensions.v1.CustomResourceDefinitionArgs {
+    return {
+        metadata: { name: "dnsendpoints.externaldns.k8s.io", annotations: { "api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/external-dns/pull/2007" } },
+        spec: {
+            group: "externaldns.k8s.io",
+            names: { kind: "DNSEndpoint", listKind: "DNSEndpointList", plural: "dnsendpoints", singular: "dnsendpoint" },
+            scope: "Namespaced",
+            versions: [{
+                name: "v1alpha1", served: true, storage: true, subresources: { status: {} },
+                schema: { openAPIV3Schema: { type: "object", properties: {
+                    apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" },
+                    spec: { type: "object", properties: { endpoints: { type: "array", items: { type: "object", properties: {
+                        dnsName: { type: "string" }, recordTTL: { type: "integer", format: "int64" }, recordType: { type: "string" },
+                        setIdentifier: { type: "string" },
+                        labels: { type: "object", additionalProperties: { type: "string" } },
+                        targets: { type: "array", items: { type: "string" } },
+                        providerSpecific: { type: "array", items: { type: "object", properties: { name: { type: "string" }, value: { type: "string" } } } },
+                    } } } } },
+                    status: { type: "object", properties: { observedGeneration: { type: "integer", format: "int64" } } },
+                } } },
+            }],
+        },
+    };
+}

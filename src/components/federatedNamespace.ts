@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ValidationIssue, assertValid } from "../core";
+import {
+    DecisionSummary, FederationOptions, KubernetesObject, emit, plan_, summarize,
+} from "./federatedResource";
+import { sortedMembers } from "./memberCluster";
+import { TYPE_PREFIX } from "./names";
+
+/** Arguments of {@link FederatedNamespace}. */
+export interface FederatedNamespaceArgs extends FederationOptions {
+    /** Name of the namespace in the members; defaults to the component name. */
+    namespaceName?: string;
+    /** Labels and annotations of the namespace objects. */
+    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+/** Namespaces KubeFed never propagates: they exist everywhere and belong to the cluster. */
+const RESERVED = new Set(["default", "kube-system", "kube-public", "kube-node-lease", "kube-federation-system"]);
+
+/**
+ * A namespace in its selected member clusters. Resources placed in it (`namespace:` of FederatedResource) land
+ * only in the intersection of their placement and this one, and are created after the namespace in each cluster.
+ */
+export class FederatedNamespace extends pulumi.ComponentResource {
+    static readonly __pulumiType = `${TYPE_PREFIX}FederatedNamespace`;
+    readonly namespaceName: string;
+    readonly placement?: FederationOptions["placement"];
+    readonly clusterNames: string[];
+    /** The Namespace object per selected cluster. */
+    readonly resources: Record<string, pulumi.CustomResource>;
+    readonly decision: DecisionSummary;
+
+    constructor(name: string, args: FederatedNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        const subject = `FederatedNamespace ${name}`;
+        const members = sortedMembers(subject, args?.clusters);
+        const nsName = args.namespaceName ?? name;
+        const issues: ValidationIssue[] = [];
+        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(nsName) || nsName.length > 63) {
+            issues.push({ severity: "error", field: "namespaceName", message: `"${nsName}" is not a valid namespace name (lowercase DNS label)` });
+        }
+        if (RESERVED.has(nsName)) {
+            issues.push({ severity: "error", field: "namespaceName", message: `"${nsName}" is a system namespace that exists in every cluster and is never federated; pick your own namespace` });
+        }
+        assertValid(subject, issues);
+        const template: KubernetesObject = {
+            apiVersion: "v1", kind: "Namespace",
+            metadata: { name: nsName, ...(args.metadata?.labels ? { labels: args.metadata.labels } : {}),
+                ...(args.metadata?.annotations ? { annotations: args.metadata.annotations } : {}) },
+        };
+        const plan = plan_(subject, { template, members, placement: args.placement, overrides: args.overrides });
+        const decision = summarize(template, members, plan, args, undefined);
+        super(FederatedNamespace.__pulumiType, name, { decision }, opts);
+        this.namespaceName = nsName;
+        this.placement = args.placement;
+        this.clusterNames = plan.clusters;
+        this.decision = decision;
+        this.resources = emit(this, name, members, plan, {
+            orphanOnDelete: !!args.orphanOnDelete, waitForReady: args.waitForReady !== false, retainReplicas: false,
+        });
+        this.registerOutputs({ clusterNames: this.clusterNames, decision });
+    }
+}

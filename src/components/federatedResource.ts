@@ -1,0 +1,284 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+    ClusterOverride, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
+    assertValid, planFederatedObject,
+} from "../core";
+import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
+import { MANAGED_LABEL, TYPE_PREFIX, childName, resourceClassFor } from "./names";
+import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
+
+/** A Kubernetes object used as a template: plain data with apiVersion, kind and metadata.name. */
+export interface KubernetesObject {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+    [field: string]: unknown;
+}
+
+/** Options shared by every federated kind. */
+export interface FederationOptions {
+    /** Every member cluster of the federation (the candidates for placement). */
+    clusters: MemberCluster[];
+    /** KubeFed placement: an explicit `clusters` list (wins, even when empty) or a `clusterSelector`
+     *  (`{}` selects every cluster; absent selects none). */
+    placement?: Placement;
+    /** Per-cluster JSON-patch overrides (KubeFed semantics: missing op = replace). */
+    overrides?: ClusterOverride[];
+    /** Leave the objects in the members when this resource is deleted or a cluster is deselected,
+     *  with the managed label removed (KubeFed's `kubefed.io/orphan: "true"`). */
+    orphanOnDelete?: boolean;
+    /** Wait for each member object to become ready (Pulumi's await logic). Default true; false adds
+     *  `pulumi.com/skipAwait: "true"`. */
+    waitForReady?: boolean;
+}
+
+/** Arguments of {@link FederatedResource}. */
+export interface FederatedResourceArgs extends FederationOptions {
+    /** The object to federate, any apiVersion/kind. Plain data (no Outputs): placement and overrides are
+     *  decided from it while the program runs, so preview shows exactly what each member receives. */
+    template: KubernetesObject;
+    /** The federated namespace the object lives in: it is placed only in the intersection of both placements
+     *  and created after the namespace in each cluster. */
+    namespace?: FederatedNamespaceLike;
+    /** Replica scheduling (KubeFed RSP) for a Deployment, ReplicaSet or StatefulSet: decides the placement and
+     *  `spec.replicas` per cluster. */
+    replicaScheduling?: ReplicaSchedulingPreference | ReplicaSchedulingSpec;
+    /** Keep the member's own `spec.replicas` on updates (KubeFed `retainReplicas`, for HPA-managed workloads). */
+    retainReplicas?: boolean;
+}
+
+/** What a FederatedResource needs from a federated namespace. */
+export interface FederatedNamespaceLike {
+    readonly namespaceName: string;
+    readonly placement?: Placement;
+    readonly resources: Record<string, pulumi.CustomResource>;
+}
+
+/** The plain, fully known decision recorded as the component's inputs: what `preview --diff` and policy packs see. */
+export interface DecisionSummary {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+    /** Template labels (e.g. data-class), as policies match on them. */
+    labels: Record<string, string>;
+    /** Selected clusters, sorted. */
+    clusters: string[];
+    /** Every member cluster the program knows, with its identity: policies check placement against it. */
+    members: Record<string, { labels: Record<string, string>; region?: string; zones: string[] }>;
+    /** Paths overridden per placed cluster (user overrides plus scheduled replicas). */
+    overrides: Record<string, string[]>;
+    /** Clusters the user wrote overrides for (placed or not). */
+    overrideClusters: string[];
+    /** Container images per placed cluster after overrides. */
+    images: Record<string, string[]>;
+    /** Replicas per placed cluster when a replica scheduling preference applies. */
+    replicas?: Record<string, number>;
+    /** Replicas the planner could not place anywhere. */
+    unplacedReplicas?: number;
+    replicaScheduling?: ReplicaSchedulingSpec;
+    namespacePlacement?: boolean;
+    orphanOnDelete: boolean;
+    retainReplicas: boolean;
+    waitForReady: boolean;
+    warnings: string[];
+}
+
+/**
+ * A Kubernetes object of any kind federated over member clusters: one object per selected cluster, named
+ * `<name>-<cluster>`, created through that cluster's provider, with the cluster's overrides applied and the
+ * managed label set. Moving placement deletes the object in the old cluster and creates it in the new one.
+ */
+export class FederatedResource extends pulumi.ComponentResource {
+    static readonly __pulumiType = `${TYPE_PREFIX}FederatedResource`;
+
+    /** Selected clusters, sorted. */
+    readonly clusterNames: string[];
+    /** The emitted object per selected cluster. */
+    readonly resources: Record<string, pulumi.CustomResource>;
+    /** The decision recorded in the component's inputs. */
+    readonly decision: DecisionSummary;
+    /** The desired object per cluster, exactly as sent (after overrides). */
+    readonly objects: Record<string, Record<string, unknown>>;
+    readonly template: KubernetesObject;
+    readonly members: MemberCluster[];
+
+    constructor(name: string, args: FederatedResourceArgs, opts?: pulumi.ComponentResourceOptions) {
+        const subject = `FederatedResource ${name}`;
+        const members = sortedMembers(subject, args?.clusters);
+        const rsp = args.replicaScheduling instanceof ReplicaSchedulingPreference
+            ? args.replicaScheduling.spec : args.replicaScheduling;
+        const observed = args.replicaScheduling instanceof ReplicaSchedulingPreference ? args.replicaScheduling.observed : undefined;
+        const template = checkTemplate(subject, args.template, args.namespace, rsp);
+        const plan = plan_(subject, {
+            template, members, placement: args.placement, overrides: args.overrides,
+            namespacePlacement: args.namespace ? (args.namespace.placement ?? null) : undefined,
+            replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
+        });
+        const decision = summarize(template, members, plan, args, rsp);
+        super(FederatedResource.__pulumiType, name, { decision }, opts);
+        this.template = template;
+        this.members = members;
+        this.decision = decision;
+        this.clusterNames = plan.clusters;
+        this.objects = plan.objects;
+        this.resources = emit(this, name, members, plan, {
+            orphanOnDelete: !!args.orphanOnDelete,
+            waitForReady: args.waitForReady !== false,
+            retainReplicas: !!args.retainReplicas,
+            dependsOnPerCluster: args.namespace?.resources,
+        });
+        for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
+        this.registerOutputs({ clusterNames: this.clusterNames, decision });
+    }
+}
+
+/** Plan with the core and turn its validation errors into errors naming this component. */
+export function plan_(subject: string, p: {
+    template: KubernetesObject; members: MemberCluster[]; placement?: Placement; overrides?: ClusterOverride[];
+    namespacePlacement?: Placement | null; replicaScheduling?: ReplicaSchedulingSpec;
+    currentReplicas?: Record<string, number>; estimatedCapacity?: Record<string, number>;
+}): FederatedObjectPlan {
+    try {
+        return planFederatedObject({
+        template: p.template as unknown as Record<string, unknown>,
+        placement: p.placement,
+        namespacePlacement: p.namespacePlacement,
+        overrides: p.overrides,
+        clusters: p.members.map(m => ({ name: m.clusterName, labels: m.labels })),
+        replicaScheduling: p.replicaScheduling,
+        currentReplicas: p.currentReplicas,
+        estimatedCapacity: p.estimatedCapacity,
+        });
+    } catch (e) {
+        // Name the component first: the core names only the Kubernetes object.
+        const err = new Error(`${subject}: ${(e as Error).message}`);
+        (err as Error & { cause?: unknown }).cause = e;
+        throw err;
+    }
+}
+
+const SCALABLE = new Set(["apps/v1/Deployment", "apps/v1/ReplicaSet", "apps/v1/StatefulSet"]);
+
+function checkTemplate(subject: string, template: KubernetesObject | undefined, ns: FederatedNamespaceLike | undefined,
+                       rsp: ReplicaSchedulingSpec | undefined): KubernetesObject {
+    const issues: ValidationIssue[] = [];
+    if (!template || typeof template !== "object") {
+        assertValid(subject, [{ severity: "error", field: "template", message: "is required: a Kubernetes object with apiVersion, kind and metadata.name" }]);
+    }
+    const t = template!;
+    findOutputs(t, "template", issues);
+    if (typeof t.apiVersion !== "string" || !t.apiVersion) issues.push({ severity: "error", field: "template.apiVersion", message: "must be a non-empty string such as \"apps/v1\"" });
+    if (typeof t.kind !== "string" || !t.kind) issues.push({ severity: "error", field: "template.kind", message: "must be a non-empty string such as \"Deployment\"" });
+    if (!t.metadata || typeof t.metadata.name !== "string" || !t.metadata.name) {
+        issues.push({ severity: "error", field: "template.metadata.name", message: "must be set: member objects keep the template's name" });
+    }
+    if (t.kind === "Namespace" && t.apiVersion === "v1") {
+        issues.push({ severity: "error", field: "template.kind", message: "Namespaces are federated with FederatedNamespace, which resources can then be placed in" });
+    }
+    if (ns) {
+        const nsName = t.metadata?.namespace;
+        if (nsName !== undefined && nsName !== ns.namespaceName) {
+            issues.push({ severity: "error", field: "template.metadata.namespace",
+                message: `is "${nsName}" but namespace is the federated namespace "${ns.namespaceName}"; drop metadata.namespace or make them equal` });
+        }
+    }
+    if (rsp && !SCALABLE.has(`${t.apiVersion}/${t.kind}`)) {
+        issues.push({ severity: "error", field: "replicaScheduling",
+            message: `applies to apps/v1 Deployment, ReplicaSet or StatefulSet, not ${t.apiVersion} ${t.kind}; remove it or federate a scalable workload` });
+    }
+    assertValid(subject, issues);
+    const copy = JSON.parse(JSON.stringify(t)) as KubernetesObject;
+    if (ns) copy.metadata.namespace = ns.namespaceName;
+    return copy;
+}
+
+/** Outputs and promises inside a template would make the decision unknown at preview; refuse them by path. */
+function findOutputs(v: unknown, path: string, issues: ValidationIssue[]): void {
+    if (v === null || typeof v !== "object") {
+        if (typeof v === "function") issues.push({ severity: "error", field: path, message: "is a function; templates must be plain data" });
+        return;
+    }
+    if (pulumi.Output.isInstance(v) || typeof (v as { then?: unknown }).then === "function" || pulumi.Resource.isInstance(v)) {
+        issues.push({ severity: "error", field: path,
+            message: "is an Output, Promise or resource; templates must be plain data so the decision is known at preview (resolve the value in config or use a plain string)" });
+        return;
+    }
+    if (Array.isArray(v)) v.forEach((e, i) => findOutputs(e, `${path}[${i}]`, issues));
+    else for (const [k, e] of Object.entries(v)) findOutputs(e, `${path}.${k}`, issues);
+}
+
+function containerImages(obj: Record<string, unknown>): string[] {
+    const images: string[] = [];
+    const visit = (v: unknown, key: string) => {
+        if (Array.isArray(v)) {
+            if (key === "containers" || key === "initContainers" || key === "ephemeralContainers") {
+                for (const c of v) if (c && typeof (c as { image?: unknown }).image === "string") images.push((c as { image: string }).image);
+            }
+            v.forEach(e => visit(e, ""));
+        } else if (v && typeof v === "object") {
+            for (const [k, e] of Object.entries(v)) visit(e, k);
+        }
+    };
+    visit(obj, "");
+    return [...new Set(images)].sort();
+}
+
+export function summarize(template: KubernetesObject, members: MemberCluster[], plan: FederatedObjectPlan,
+                          args: FederationOptions & { retainReplicas?: boolean; namespace?: unknown },
+                          rsp: ReplicaSchedulingSpec | undefined): DecisionSummary {
+    const images: Record<string, string[]> = {};
+    for (const c of plan.clusters) images[c] = containerImages(plan.objects[c]);
+    const membersInfo: DecisionSummary["members"] = {};
+    for (const m of members) {
+        membersInfo[m.clusterName] = { labels: sortRecord(m.labels), ...(m.region !== undefined ? { region: m.region } : {}), zones: m.zones };
+    }
+    const s: DecisionSummary = {
+        apiVersion: template.apiVersion,
+        kind: template.kind,
+        name: template.metadata.name,
+        ...(template.metadata.namespace !== undefined ? { namespace: template.metadata.namespace } : {}),
+        labels: sortRecord(template.metadata.labels ?? {}),
+        clusters: plan.clusters,
+        members: membersInfo,
+        overrides: sortRecord(plan.overridesApplied),
+        overrideClusters: [...new Set((args.overrides ?? []).map(o => o.clusterName))].sort(),
+        images,
+        orphanOnDelete: !!args.orphanOnDelete,
+        retainReplicas: !!args.retainReplicas,
+        waitForReady: args.waitForReady !== false,
+        warnings: plan.warnings,
+    };
+    if (args.namespace !== undefined) s.namespacePlacement = true;
+    if (rsp) {
+        s.replicaScheduling = JSON.parse(JSON.stringify(rsp));
+        s.replicas = sortRecord(plan.replicas ?? {});
+        s.unplacedReplicas = plan.unplacedReplicas ?? 0;
+    }
+    return s;
+}
+
+/** Emit one object per placed cluster, each with its member's provider. */
+export function emit(parent: pulumi.ComponentResource, name: string, members: MemberCluster[], plan: FederatedObjectPlan, o: {
+    orphanOnDelete: boolean; waitForReady: boolean; retainReplicas: boolean;
+    dependsOnPerCluster?: Record<string, pulumi.CustomResource>;
+}): Record<string, pulumi.CustomResource> {
+    const byName = new Map(members.map(m => [m.clusterName, m]));
+    const out: Record<string, pulumi.CustomResource> = {};
+    for (const cluster of plan.clusters) {
+        const member = byName.get(cluster)!;
+        const obj = JSON.parse(JSON.stringify(plan.objects[cluster])) as KubernetesObject;
+        obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_LABEL]: "true" };
+        if (!o.waitForReady) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/skipAwait": "true" };
+        const Ctor = resourceClassFor(obj.apiVersion, obj.kind);
+        const dep = o.dependsOnPerCluster?.[cluster];
+        out[cluster] = new Ctor(childName(name, cluster), obj, {
+            parent,
+            provider: member.provider,
+            ...(dep ? { dependsOn: [dep] } : {}),
+            ...(o.orphanOnDelete ? { retainOnDelete: true } : {}),
+            ...(o.retainReplicas ? { ignoreChanges: ["spec.replicas"] } : {}),
+        });
+    }
+    return out;
+}

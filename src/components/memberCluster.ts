@@ -1,0 +1,165 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { ClusterInfo, ValidationIssue, assertValid, validateClusters } from "../core";
+import { TYPE_PREFIX } from "./names";
+
+/** What a member does when its API server cannot be reached (maps onto the Kubernetes provider's flags). */
+export type Reachability = "fail" | "skip" | "forget";
+
+/** Arguments of {@link MemberCluster}. Identity fields (labels, region, zones) are plain values: placement is
+ *  decided from them while the program runs, so `pulumi preview` can show the decision. */
+export interface MemberClusterArgs {
+    /** Kubeconfig contents (or a path to a kubeconfig file). Pass a secret, e.g. `config.requireSecret(...)`;
+     *  a plain value is wrapped as a secret anyway so it never lands in state in clear text. */
+    kubeconfig: pulumi.Input<string>;
+    /** Context inside the kubeconfig; defaults to its current context. */
+    context?: pulumi.Input<string>;
+    /** Cluster name used by placement, overrides and replica preferences. Defaults to the resource name. */
+    clusterName?: string;
+    /** Labels matched by placement cluster selectors (KubeFedCluster labels). */
+    labels?: Record<string, string>;
+    /** Region of the cluster (used by ServiceDNSRecord and data-residency policies). */
+    region?: string;
+    /** Zones of the cluster (used by ServiceDNSRecord and data-residency policies). */
+    zones?: string[];
+    /** Behaviour when the API server is unreachable: `fail` (default) fails changes to this member; `skip` keeps
+     *  its state and skips its changes with a warning; `forget` also drops its objects from state on refresh. */
+    unreachable?: Reachability;
+    /** Adopt objects that already exist in the member instead of failing with AlreadyExists (KubeFed's
+     *  `adoptResources: Enabled`). Off by default: taking over someone else's object should be explicit. */
+    adoptExisting?: boolean;
+    /** Extra arguments for the member's Kubernetes provider (e.g. `namespace`, `kubeClientSettings`). */
+    providerArgs?: Omit<k8s.ProviderArgs, "kubeconfig" | "context" | "clusterIdentifier">;
+}
+
+/** Plain, credential-free facts about a member, recorded as the component's inputs (visible to policies). */
+export interface MemberClusterSummary {
+    clusterName: string;
+    labels: Record<string, string>;
+    region?: string;
+    zones: string[];
+    unreachable: Reachability;
+    adoptExisting: boolean;
+    /** Whether the kubeconfig handed in was already a secret. It is stored as a secret either way. */
+    credentialsWereSecret: boolean | Promise<boolean>;
+}
+
+/**
+ * A member cluster of the federation: its identity (name, labels, region, zones) and exactly one Kubernetes
+ * provider built from a secret kubeconfig. The provider's `clusterIdentifier` is the cluster name, so rotating
+ * credentials updates the provider instead of replacing every object in the cluster.
+ */
+export class MemberCluster extends pulumi.ComponentResource {
+    static readonly __pulumiType = `${TYPE_PREFIX}MemberCluster`;
+
+    /** Cluster name used by placement and overrides. */
+    readonly clusterName: string;
+    readonly labels: Record<string, string>;
+    readonly region?: string;
+    readonly zones: string[];
+    /** The member's Kubernetes provider. Every object this library emits into the member uses it explicitly. */
+    readonly provider: k8s.Provider;
+    /** The kubeconfig, always a secret. */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** The kubeconfig context, if one was given. */
+    readonly context?: pulumi.Output<string>;
+
+    static isInstance(obj: unknown): obj is MemberCluster {
+        return !!obj && (obj as { __kubefedMember?: boolean }).__kubefedMember === true;
+    }
+    /** @internal marker that survives duplicate copies of this module. */
+    readonly __kubefedMember = true;
+
+    constructor(name: string, args: MemberClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const clusterName = args?.clusterName ?? name;
+        const labels = { ...(args?.labels ?? {}) };
+        const zones = [...(args?.zones ?? [])].sort();
+        validateMemberArgs(name, args, clusterName);
+        const summary: MemberClusterSummary = {
+            clusterName,
+            labels: sortRecord(labels),
+            ...(args.region !== undefined ? { region: args.region } : {}),
+            zones,
+            unreachable: args.unreachable ?? "fail",
+            adoptExisting: !!args.adoptExisting,
+            credentialsWereSecret: pulumi.Output.isInstance(args.kubeconfig)
+                ? pulumi.isSecret(args.kubeconfig as pulumi.Output<string>)
+                : Promise.resolve(false),
+        };
+        super(MemberCluster.__pulumiType, name, summary, opts);
+        if (!pulumi.Output.isInstance(args.kubeconfig)) {
+            pulumi.log.warn(`MemberCluster ${name}: kubeconfig is a plain value; it is stored as a secret, ` +
+                `but pass it as one (e.g. config.requireSecret) so it is never printed by your own program.`, this);
+        }
+        this.clusterName = clusterName;
+        this.labels = labels;
+        this.region = args.region;
+        this.zones = zones;
+        this.kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig));
+        this.context = args.context === undefined ? undefined : pulumi.output(args.context);
+        const reach = args.unreachable ?? "fail";
+        this.provider = new k8s.Provider(name, {
+            ...(args.providerArgs ?? {}),
+            kubeconfig: this.kubeconfig,
+            context: args.context,
+            clusterIdentifier: clusterName,
+            skipUpdateUnreachable: reach !== "fail",
+            deleteUnreachable: reach === "forget",
+            upsertExistingObjects: !!args.adoptExisting,
+        }, { parent: this });
+        this.registerOutputs({ clusterName, provider: this.provider });
+    }
+
+    /** The plain identity used by the decision core. */
+    info(): ClusterInfo & { region?: string; zones: string[] } {
+        return { name: this.clusterName, labels: { ...this.labels }, region: this.region, zones: [...this.zones] };
+    }
+}
+
+function validateMemberArgs(name: string, args: MemberClusterArgs | undefined, clusterName: string): void {
+    const issues: ValidationIssue[] = [];
+    if (!args) {
+        issues.push({ severity: "error", field: "args", message: "missing; pass at least { kubeconfig }" });
+    } else {
+        if (args.kubeconfig === undefined || args.kubeconfig === null || args.kubeconfig === "") {
+            issues.push({ severity: "error", field: "kubeconfig",
+                message: "is required; pass the member's kubeconfig as a secret, e.g. config.requireSecret(\"kubeconfig\")" });
+        }
+        issues.push(...validateClusters([{ name: clusterName, labels: args.labels ?? {} }], "clusterName"));
+        if (args.unreachable !== undefined && !["fail", "skip", "forget"].includes(args.unreachable)) {
+            issues.push({ severity: "error", field: "unreachable",
+                message: `"${args.unreachable}" is not one of fail, skip, forget` });
+        }
+        if (args.zones !== undefined && (!Array.isArray(args.zones) || args.zones.some(z => typeof z !== "string" || !z))) {
+            issues.push({ severity: "error", field: "zones", message: "must be a list of non-empty strings" });
+        }
+        if (args.region !== undefined && (typeof args.region !== "string" || !args.region)) {
+            issues.push({ severity: "error", field: "region", message: "must be a non-empty string" });
+        }
+    }
+    assertValid(`MemberCluster ${name}`, issues);
+}
+
+/** A copy of `r` with keys in sorted order, so what reaches state and diffs is deterministic. */
+export function sortRecord<V>(r: Record<string, V>): Record<string, V> {
+    const out: Record<string, V> = {};
+    for (const k of Object.keys(r).sort()) out[k] = r[k];
+    return out;
+}
+
+/** Check a list of members for duplicate cluster names; returns the members sorted by cluster name. */
+export function sortedMembers(subject: string, clusters: MemberCluster[] | undefined, field = "clusters"): MemberCluster[] {
+    const issues: ValidationIssue[] = [];
+    if (!Array.isArray(clusters) || clusters.length === 0) {
+        issues.push({ severity: "error", field, message: "must list the MemberCluster objects of the federation" });
+    } else {
+        clusters.forEach((c, i) => {
+            if (!MemberCluster.isInstance(c)) {
+                issues.push({ severity: "error", field: `${field}[${i}]`, message: "is not a MemberCluster; pass the objects returned by new MemberCluster(...)" });
+            }
+        });
+        if (issues.length === 0) issues.push(...validateClusters(clusters.map(c => ({ name: c.clusterName, labels: c.labels })), field));
+    }
+    assertValid(subject, issues);
+    return [...clusters!].sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
+}

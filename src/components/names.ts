@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+
+/** Type-token prefix of every component; the package segment equals the npm name (cross-language ready). */
+export const TYPE_PREFIX = "pulumi-kubefed:index:";
+
+/** KubeFed's managed label, put on every object we emit. */
+export const MANAGED_LABEL = "kubefed.io/managed";
+
+/** Name of a per-cluster child: the component name plus the stable cluster name, never a list index. */
+export function childName(component: string, cluster: string): string {
+    return `${component}-${cluster}`;
+}
+
+type ResourceCtor = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/**
+ * The `@pulumi/kubernetes` class for a GVK: the typed class for built-in kinds (typed outputs, the token the
+ * provider expects, e.g. `kubernetes:core/v1:ConfigMap`), `CustomResource` for everything else.
+ */
+export function resourceClassFor(apiVersion: string, kind: string): ResourceCtor {
+    const slash = apiVersion.lastIndexOf("/");
+    const group = slash < 0 ? "" : apiVersion.slice(0, slash);
+    const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+    const moduleName = group === "" ? "core" : group.split(".")[0];
+    const token = `kubernetes:${group === "" ? "core" : group}/${version}:${kind}`;
+    const mod = (k8s as any)[moduleName]?.[version];
+    const ctor = mod?.[kind];
+    // The module is chosen by the group's first label, so compare the full token to rule out look-alike groups.
+    if (typeof ctor === "function" && ctor.__pulumiType === token) return ctor as ResourceCtor;
+    return k8s.apiextensions.CustomResource as unknown as ResourceCtor;
+}

@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ReplicaSchedulingSpec, assertValid, validateReplicaScheduling } from "../core";
+import { TYPE_PREFIX } from "./names";
+
+/** Replica counts observed in the members (KubeFed §5.4), fed to the planner on the next `up`. */
+export interface ObservedReplicas {
+    /** Ready replicas per cluster where the workload exists. */
+    currentReplicas?: Record<string, number>;
+    /** Replicas a cluster can actually schedule, where some pods are unschedulable. */
+    estimatedCapacity?: Record<string, number>;
+}
+
+/** Arguments of {@link ReplicaSchedulingPreference}: KubeFed's RSP spec plus optional observations. */
+export interface ReplicaSchedulingPreferenceArgs extends ReplicaSchedulingSpec {
+    /** Observed replicas and capacity, e.g. from `observeReplicas(...)`; with `rebalance: true` replicas move
+     *  away from clusters that cannot schedule them. */
+    observed?: ObservedReplicas;
+}
+
+/**
+ * KubeFed's ReplicaSchedulingPreference: how many replicas a federated Deployment, ReplicaSet or StatefulSet
+ * runs in total and how they are spread (weights, minimums, maximums, `"*"` for every other cluster).
+ * Pass it as `replicaScheduling` of a FederatedResource; the split appears in that resource's decision.
+ */
+export class ReplicaSchedulingPreference extends pulumi.ComponentResource {
+    static readonly __pulumiType = `${TYPE_PREFIX}ReplicaSchedulingPreference`;
+    readonly spec: ReplicaSchedulingSpec;
+    readonly observed?: ObservedReplicas;
+
+    constructor(name: string, args: ReplicaSchedulingPreferenceArgs, opts?: pulumi.ComponentResourceOptions) {
+        const { observed, ...spec } = args ?? ({} as ReplicaSchedulingPreferenceArgs);
+        // Cluster names are checked against the members by the FederatedResource that uses this preference.
+        const issues = validateReplicaScheduling(spec as ReplicaSchedulingSpec, [], "spec")
+            .filter(i => i.severity === "error");
+        assertValid(`ReplicaSchedulingPreference ${name}`, issues);
+        const clean = JSON.parse(JSON.stringify(spec)) as ReplicaSchedulingSpec;
+        super(ReplicaSchedulingPreference.__pulumiType, name, { spec: clean, observed: observed ?? {} }, opts);
+        this.spec = clean;
+        this.observed = observed;
+        this.registerOutputs({ spec: clean });
+    }
+}

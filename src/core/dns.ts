@@ -1,0 +1,169 @@
+/**
+ * Multi-cluster DNS endpoints (spec §8.3; KubeFed v0.6.1 `pkg/controller/dnsendpoint/{common,ingress,service}.go`):
+ * turns per-cluster load-balancer status into external-dns `DNSEndpoint` records.
+ */
+import { promises as dnsPromises } from "dns";
+import { isIP } from "net";
+import { compareStrings } from "./placement";
+
+/** One `status.loadBalancer.ingress` entry of a Service or Ingress. */
+export interface LoadBalancerIngress { ip?: string; hostname?: string }
+/** A Service's or Ingress's `status.loadBalancer`. */
+export interface LoadBalancerStatus { ingress?: LoadBalancerIngress[] }
+/** One external-dns endpoint (`DNSEndpoint.spec.endpoints[]`). */
+export interface DnsEndpoint { dnsName: string; targets: string[]; recordType: string; recordTTL: number; labels?: Record<string, string> }
+/** Resolves a hostname to IP addresses. Rejecting fails the whole computation, as in KubeFed. */
+export type Resolver = (hostname: string) => Promise<string[]>;
+
+/** TTL used when `recordTTL` is absent or 0 (KubeFed `defaultDNSTTL`). */
+export const DEFAULT_DNS_TTL = 180;
+
+/** Node's resolver with the semantics of Go's `net.LookupHost`: every address, IPv4 and IPv6. */
+export const systemResolver: Resolver = async hostname => {
+    const addrs = await dnsPromises.lookup(hostname, { all: true });
+    return addrs.map(a => a.address);
+};
+
+/** LB targets of one cluster: per ingress entry its ip (if non-empty), then its hostname (if non-empty). */
+export function loadBalancerTargets(lb: LoadBalancerStatus | undefined | null): string[] {
+    const out: string[] = [];
+    for (const i of lb?.ingress ?? []) {
+        if (i?.ip) out.push(i.ip);
+        if (i?.hostname) out.push(i.hostname);
+    }
+    return out;
+}
+
+/** Sorted, de-duplicated strings (byte order, like Go's sort of strings). */
+function sortUnique(xs: Iterable<string>): string[] {
+    return Array.from(new Set(xs)).sort(compareStrings);
+}
+
+/** Resolves non-IP targets with a per-call memo (one lookup per hostname), then sorts and de-duplicates. */
+function makeTargetResolver(resolve: Resolver) {
+    const memo = new Map<string, Promise<string[]>>();
+    return async (targets: string[]): Promise<string[]> => {
+        const out: string[] = [];
+        for (const t of targets) {
+            if (isIP(t) !== 0) {
+                out.push(t);
+                continue;
+            }
+            let p = memo.get(t);
+            if (!p) {
+                p = resolve(t).then(a => {
+                    if (!Array.isArray(a)) throw new TypeError(`resolver returned ${typeof a} for ${t}; it must return an array of addresses`);
+                    return a;
+                }, e => {
+                    throw new Error(`failed to resolve load-balancer hostname ${t}: ${(e as Error)?.message ?? String(e)}`);
+                });
+                memo.set(t, p);
+            }
+            out.push(...await p);
+        }
+        return sortUnique(out);
+    };
+}
+
+/**
+ * KubeFed's `DedupeAndMergeEndpoints`: sort by dnsName; drop empty-string targets, then endpoints without
+ * targets; merge endpoints with equal dnsName — an A record wins over a CNAME (the CNAME is discarded), equal
+ * types union their targets (sorted, de-duplicated), the first endpoint's TTL and labels are kept.
+ */
+export function mergeDnsEndpoints(endpoints: DnsEndpoint[]): DnsEndpoint[] {
+    const cleaned = endpoints
+        .map(e => ({ ...e, targets: e.targets.filter(t => t !== "") }))
+        .filter(e => e.targets.length > 0)
+        .sort((a, b) => compareStrings(a.dnsName, b.dnsName)); // stable: "first" is the first in input order
+    const out: DnsEndpoint[] = [];
+    for (const e of cleaned) {
+        const prev = out.length > 0 ? out[out.length - 1] : undefined;
+        if (!prev || prev.dnsName !== e.dnsName) {
+            out.push(e);
+        } else if (prev.recordType === e.recordType) {
+            prev.targets = sortUnique([...prev.targets, ...e.targets]);
+        } else if (prev.recordType === "CNAME" && e.recordType === "A") {
+            out[out.length - 1] = e;
+        } // else: prev is A (or another type) and e a CNAME: the A wins, e is dropped.
+    }
+    return out.map(normalizeEndpoint);
+}
+
+/** Fixed key order and sorted targets, so results compare and serialise deterministically. */
+function normalizeEndpoint(e: DnsEndpoint): DnsEndpoint {
+    const out: DnsEndpoint = { dnsName: e.dnsName, targets: sortUnique(e.targets), recordType: e.recordType, recordTTL: e.recordTTL };
+    if (e.labels && Object.keys(e.labels).length > 0) {
+        const labels: Record<string, string> = {};
+        for (const k of Object.keys(e.labels).sort(compareStrings)) labels[k] = e.labels[k];
+        out.labels = labels;
+    }
+    return out;
+}
+
+function ttlOf(recordTTL: number | undefined): number {
+    return recordTTL ? recordTTL : DEFAULT_DNS_TTL;
+}
+
+/**
+ * §8.3, ingress: one A record per host over every cluster's load-balancer targets (hosts with no target anywhere
+ * get no record). Load-balancer hostnames are resolved to IPs with `resolve`, by default Node's DNS
+ * (`dns.promises.lookup`, all addresses, like Go's `net.LookupHost` in KubeFed); any lookup failure rejects.
+ * To stay offline pass a resolver: `async () => []` drops hostname targets, `async h => [h]` keeps them as-is.
+ * Endpoints come back sorted by dnsName and merged as {@link mergeDnsEndpoints} describes.
+ */
+export async function ingressDnsEndpoints(input: { hosts: string[]; recordTTL?: number; clusters: { cluster: string; loadBalancer?: LoadBalancerStatus }[] },
+                                          resolve: Resolver = systemResolver): Promise<DnsEndpoint[]> {
+    const ttl = ttlOf(input.recordTTL);
+    const resolveTargets = makeTargetResolver(resolve);
+    const targets: string[] = [];
+    for (const c of input.clusters ?? []) targets.push(...loadBalancerTargets(c.loadBalancer));
+    const endpoints: DnsEndpoint[] = [];
+    if (targets.length > 0) {
+        const resolved = await resolveTargets(targets);
+        for (const host of input.hosts ?? []) {
+            endpoints.push({ dnsName: host, targets: resolved.slice(), recordType: "A", recordTTL: ttl });
+        }
+    }
+    return mergeDnsEndpoints(endpoints);
+}
+
+/**
+ * §8.3, service: per cluster, one record per zone (`<prefix>.<zone>.<region>.<domain>`), one for its region
+ * (`<prefix>.<region>.<domain>`) and the global one (`<prefix>.<domain>`), where prefix is
+ * `<name>.<namespace>.<domainRef>.svc` (with `externalName`, `<externalName>.<namespace>.<domainRef>.svc` and a
+ * `serviceName: <name>` label on those records). Each is an A record of the cluster's resolved targets or, when the
+ * cluster has none, a CNAME one level up (the global level has nowhere to go, so it gets no record). With
+ * `dnsPrefix`, also `CNAME <dnsPrefix>.<domain>` → `<prefix>.<domain>`. After merging, clusters of one zone or region
+ * share A records and a cluster without endpoints only contributes CNAMEs where nobody provides an A record.
+ * Hostname resolution as in {@link ingressDnsEndpoints} (pass a resolver to turn Node's DNS off).
+ */
+export async function serviceDnsEndpoints(input: {
+    name: string; namespace: string; domainRef: string; domain: string; recordTTL?: number; dnsPrefix?: string; externalName?: string;
+    clusters: { cluster: string; region: string; zones: string[]; loadBalancer?: LoadBalancerStatus }[];
+}, resolve: Resolver = systemResolver): Promise<DnsEndpoint[]> {
+    const ttl = ttlOf(input.recordTTL);
+    const resolveTargets = makeTargetResolver(resolve);
+    const prefix = [input.externalName ? input.externalName : input.name, input.namespace, input.domainRef, "svc"].join(".");
+    const labels = input.externalName ? { serviceName: input.name } : undefined;
+    const domain = input.domain;
+    const endpoints: DnsEndpoint[] = [];
+    const record = async (dnsName: string, targets: string[], upLevel: string) => {
+        const ep: DnsEndpoint = targets.length > 0
+            ? { dnsName, targets: await resolveTargets(targets), recordType: "A", recordTTL: ttl }
+            : { dnsName, targets: [upLevel], recordType: "CNAME", recordTTL: ttl };
+        if (labels) ep.labels = { ...labels };
+        endpoints.push(ep);
+    };
+    for (const c of input.clusters ?? []) {
+        const targets = loadBalancerTargets(c.loadBalancer);
+        const regionName = [prefix, c.region, domain].join(".");
+        const globalName = [prefix, domain].join(".");
+        for (const zone of c.zones ?? []) await record([prefix, zone, c.region, domain].join("."), targets, regionName);
+        await record(regionName, targets, globalName);
+        await record(globalName, targets, ""); // an empty CNAME target is dropped by the merge
+    }
+    if (input.dnsPrefix) {
+        endpoints.push({ dnsName: `${input.dnsPrefix}.${domain}`, targets: [`${prefix}.${domain}`], recordType: "CNAME", recordTTL: ttl });
+    }
+    return mergeDnsEndpoints(endpoints);
+}

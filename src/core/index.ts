@@ -1,0 +1,20 @@
+/**
+ * pulumi-kubefed decision core: KubeFed's placement, overrides, replica planning and DNS semantics as plain,
+ * synchronous (DNS: async) functions over plain data. Nothing here imports `@pulumi/*`; components call these
+ * functions and turn the results into resources. Normative reference: docs/kubefed-semantics.md.
+ */
+export { ValidationIssue, ValidationError, OverrideError, assertValid } from "./errors";
+export { LabelSelectorRequirement, LabelSelector, LabelMatcher, compileSelector, matchesSelector } from "./selector";
+export { Placement, ClusterInfo, SelectOptions, selectClusters, selectNamespacedClusters, compareStrings } from "./placement";
+export { OverrideOperation, ClusterOverride, applyOverrides, jsonClone, deepFreeze } from "./overrides";
+export { ClusterPreference, ReplicaPlanInput, ReplicaPlan, planReplicas, fnv1_32 } from "./planner";
+export {
+    LoadBalancerIngress, LoadBalancerStatus, DnsEndpoint, Resolver, DEFAULT_DNS_TTL, systemResolver,
+    loadBalancerTargets, mergeDnsEndpoints, ingressDnsEndpoints, serviceDnsEndpoints,
+} from "./dns";
+export {
+    ReplicaSchedulingSpec, FORBIDDEN_OVERRIDE_PATHS, validateClusters, validateSelector, validatePlacement,
+    validateOverrides, validateReplicaScheduling, isJsonPointer,
+} from "./validate";
+export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
+export { MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, planFederatedObject } from "./federate";

@@ -1,0 +1,65 @@
+/**
+ * Placement (spec §2): which member clusters a federated object goes to.
+ */
+import { LabelSelector, compileSelector } from "./selector";
+
+/** KubeFed's `spec.placement`. */
+export interface Placement {
+    /** Explicit cluster names. When present (non-null) it wins over the selector, even when empty. */
+    clusters?: { name: string }[] | null;
+    /** Label selector over the clusters' labels; null/absent selects nothing, `{}` selects all. */
+    clusterSelector?: LabelSelector | null;
+}
+
+/** A member cluster as the core sees it: its name and the labels selectors match. */
+export interface ClusterInfo {
+    name: string;
+    labels?: Record<string, string> | null;
+}
+
+/** Options for {@link selectClusters}. */
+export interface SelectOptions {
+    /** Ignore `clusters` and use only the selector (RSP `intersectWithClusterSelector`, §2.1 step 5). */
+    selectorOnly?: boolean;
+}
+
+function sortedUnique(names: Iterable<string>): string[] {
+    return Array.from(new Set(names)).sort(compareStrings);
+}
+
+/** Code-unit order, the same as Go's byte order for the ASCII names Kubernetes allows; independent of locale. */
+export function compareStrings(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Sorted names of the clusters in `clusters` that `placement` selects (§2.1): a clusters list, even an empty one,
+ * wins over the selector; an absent/null selector selects nothing; `{}` selects every cluster. With selectorOnly,
+ * only the selector is considered. Names not in `clusters` are dropped (KubeFed intersects with existing clusters;
+ * use {@link validatePlacement} to refuse them instead). Throws when the selector is invalid.
+ */
+export function selectClusters(placement: Placement | null | undefined, clusters: ClusterInfo[], opts?: SelectOptions): string[] {
+    const list = placement?.clusters;
+    if (!opts?.selectorOnly && list !== null && list !== undefined) {
+        const known = new Set(clusters.map(c => c.name));
+        return sortedUnique(list.map(c => c?.name).filter((n): n is string => typeof n === "string" && known.has(n)));
+    }
+    const matches = compileSelector(placement?.clusterSelector, "placement.clusterSelector");
+    const out: string[] = [];
+    for (const c of clusters) if (matches(c.labels)) out.push(c.name);
+    return sortedUnique(out);
+}
+
+/**
+ * Namespaced resources: the resource's placement intersected with its federated namespace's (§2.2). The
+ * namespace placement is always evaluated normally (a clusters list wins); `opts` applies to the resource's
+ * placement only. A null/absent namespace placement selects nothing, as a FederatedNamespace without placement
+ * does; when the namespace is not federated at all, call {@link selectClusters} instead.
+ */
+export function selectNamespacedClusters(placement: Placement | null | undefined, namespacePlacement: Placement | null | undefined,
+                                         clusters: ClusterInfo[], opts?: SelectOptions): string[] {
+    const own = selectClusters(placement, clusters, opts);
+    if (own.length === 0) return own;
+    const ns = new Set(selectClusters(namespacePlacement, clusters));
+    return own.filter(n => ns.has(n));
+}

@@ -1,0 +1,226 @@
+/**
+ * KubeFed's replica planner (spec §5.3, `pkg/controller/util/planner/planner.go`), re-stated in TypeScript.
+ */
+import { compareStrings } from "./placement";
+
+/** A ReplicaSchedulingPreference entry for one cluster (or for "*"). */
+export interface ClusterPreference {
+    /** Replicas the cluster gets first, before weights are considered (default 0). */
+    minReplicas?: number;
+    /** Upper bound for the cluster (absent = unbounded). */
+    maxReplicas?: number;
+    /** Relative share of the replicas left after the minimums (default 0 = none). */
+    weight?: number;
+}
+
+/** Input of {@link planReplicas}. */
+export interface ReplicaPlanInput {
+    /** Replicas to distribute. */
+    totalReplicas: number;
+    /** false (default): clusters keep replicas they currently run when possible (§5.3 step 4). */
+    rebalance?: boolean;
+    /** Preferences by cluster name or "*"; absent or empty means `{"*": {weight: 1}}` (§5.2). */
+    clusters?: Record<string, ClusterPreference>;
+    /** The clusters that may receive replicas (order is irrelevant; duplicates are ignored). */
+    availableClusters: string[];
+    /** Replicas currently running per cluster (§5.4), when known. */
+    currentReplicas?: Record<string, number>;
+    /** Replicas each cluster can run (§5.4), when known. */
+    estimatedCapacity?: Record<string, number>;
+    /** `"<namespace>/<name>"` of the workload (just the name when cluster-scoped); feeds the tie-break hash. */
+    key?: string;
+}
+
+/** Output of {@link planReplicas}; both records have their keys in sorted cluster-name order. */
+export interface ReplicaPlan {
+    /** Replicas per available cluster (every available cluster is present, possibly with 0). */
+    plan: Record<string, number>;
+    /** Extra replicas that would be nice in a capacity-limited cluster (§5.3 step 5/6); only positive entries. */
+    overflow: Record<string, number>;
+}
+
+const FNV_OFFSET_32 = 0x811c9dc5; // 2166136261
+const FNV_PRIME_32 = 0x01000193; // 16777619
+
+/**
+ * FNV-1 (not 1a) 32-bit hash of the UTF-8 bytes of `s`: per byte, multiply then XOR — Go's `hash/fnv.New32`.
+ * Encodes UTF-8 by hand to avoid allocating a Buffer per call (the planner hashes every cluster of every object).
+ */
+export function fnv1_32(s: string): number {
+    let h = FNV_OFFSET_32;
+    const byte = (b: number) => { h = Math.imul(h, FNV_PRIME_32) ^ b; };
+    for (let i = 0; i < s.length; i++) {
+        let c = s.charCodeAt(i);
+        if (c < 0x80) {
+            byte(c);
+            continue;
+        }
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+            const d = s.charCodeAt(i + 1);
+            if (d >= 0xdc00 && d <= 0xdfff) {
+                c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+                i++;
+            }
+        }
+        if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // lone surrogate: Go writes U+FFFD
+        if (c < 0x800) {
+            byte(0xc0 | (c >> 6)); byte(0x80 | (c & 0x3f));
+        } else if (c < 0x10000) {
+            byte(0xe0 | (c >> 12)); byte(0x80 | ((c >> 6) & 0x3f)); byte(0x80 | (c & 0x3f));
+        } else {
+            byte(0xf0 | (c >> 18)); byte(0x80 | ((c >> 12) & 0x3f)); byte(0x80 | ((c >> 6) & 0x3f)); byte(0x80 | (c & 0x3f));
+        }
+    }
+    return h >>> 0;
+}
+
+/** ceil(a * b / c) for non-negative integers, exact even when a * b exceeds 2^53 (weights are int64 in KubeFed). */
+function ceilMulDiv(a: number, b: number, c: number): number {
+    const p = a * b;
+    // For a safe-integer p the correctly rounded p / c cannot hide a fractional part (it is at least 1/c).
+    if (Number.isSafeInteger(p)) return Math.ceil(p / c);
+    return Number((BigInt(a) * BigInt(b) + BigInt(c) - 1n) / BigInt(c));
+}
+
+function checkCount(v: unknown, what: string): void {
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+        throw new RangeError(`${what} must be a non-negative integer, got ${String(v)}`);
+    }
+}
+
+interface Pref {
+    name: string;
+    hash: number;
+    min: number;
+    max: number | undefined;
+    weight: number;
+}
+
+function lookup(m: Record<string, number> | undefined, k: string): number | undefined {
+    return m !== undefined && Object.prototype.hasOwnProperty.call(m, k) ? m[k] : undefined;
+}
+
+/**
+ * KubeFed's planner exactly (§5.3), including the FNV-1 (not 1a) tie-break over clusterName + key:
+ * 1. each available cluster takes its own preference, else "*", else gets 0 and takes no further part;
+ * 2. order by weight descending, then hash ascending;
+ * 3. minimums in that order (capped by what remains and by capacity);
+ * 4. without rebalance, clusters keep current replicas above their minimum (capped by max, capacity, remaining);
+ * 5. weighted rounds with rounding up, caps by max/capacity (capacity excess recorded as overflow), consuming
+ *    the replicas preallocated in step 4 first, until nothing remains or nothing changes;
+ * 6. without rebalance, overflow is trimmed to the replicas left unplaced.
+ * Unplaceable replicas are dropped silently (sum(plan) may be below totalReplicas).
+ * Throws a RangeError for negative or non-integer counts (KubeFed's API validation would refuse them).
+ */
+export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
+    checkCount(input.totalReplicas, "totalReplicas");
+    const key = input.key ?? "";
+    const prefsIn = input.clusters && Object.keys(input.clusters).length > 0 ? input.clusters : { "*": { weight: 1 } };
+    const hasPref = (k: string) => Object.prototype.hasOwnProperty.call(prefsIn, k);
+    const capacity = input.estimatedCapacity;
+    const current = input.currentReplicas;
+    for (const m of [capacity, current]) {
+        if (m) for (const [k, v] of Object.entries(m)) checkCount(v, `replicas for cluster "${k}"`);
+    }
+
+    const available = Array.from(new Set(input.availableClusters)).sort(compareStrings);
+    const plan = new Map<string, number>();
+    const overflow = new Map<string, number>();
+
+    let prefs: Pref[] = [];
+    for (const name of available) {
+        const p = hasPref(name) ? prefsIn[name] : hasPref("*") ? prefsIn["*"] : undefined;
+        if (!p) {
+            plan.set(name, 0);
+            continue;
+        }
+        const min = p.minReplicas ?? 0, weight = p.weight ?? 0, max = p.maxReplicas ?? undefined;
+        checkCount(min, `minReplicas of "${name}"`);
+        checkCount(weight, `weight of "${name}"`);
+        if (max !== undefined) checkCount(max, `maxReplicas of "${name}"`);
+        prefs.push({ name, hash: fnv1_32(name + key), min, max: max === null ? undefined : max, weight });
+    }
+    // Input order is irrelevant: (weight, hash) is a total order unless two names collide in FNV-1, where the
+    // name breaks the tie so the result stays deterministic.
+    prefs.sort((a, b) => b.weight - a.weight || a.hash - b.hash || compareStrings(a.name, b.name));
+
+    let remaining = input.totalReplicas;
+
+    // Step 3: minimums.
+    for (const p of prefs) {
+        let m = Math.min(p.min, remaining);
+        const cap = lookup(capacity, p.name);
+        if (cap !== undefined) m = Math.min(m, cap);
+        remaining -= m;
+        plan.set(p.name, m);
+    }
+
+    // Step 4: keep what is running when not rebalancing.
+    const prealloc = new Map<string, number>();
+    if (!input.rebalance) {
+        for (const p of prefs) {
+            const planned = plan.get(p.name)!;
+            const count = lookup(current, p.name);
+            if (count !== undefined && count > planned) {
+                let target = count;
+                if (p.max !== undefined) target = Math.min(p.max, target);
+                const cap = lookup(capacity, p.name);
+                if (cap !== undefined) target = Math.min(cap, target);
+                const extra = Math.max(0, Math.min(target - planned, remaining));
+                remaining -= extra;
+                prealloc.set(p.name, extra);
+                plan.set(p.name, planned + extra);
+            }
+        }
+    }
+
+    // Step 5: weighted rounds.
+    let modified = true;
+    while (modified && remaining > 0) {
+        modified = false;
+        let weightSum = 0;
+        for (const p of prefs) weightSum += p.weight;
+        if (weightSum <= 0) break;
+        const next: Pref[] = [];
+        const distribute = remaining;
+        for (const p of prefs) {
+            const start = plan.get(p.name)!;
+            let extra = Math.min(ceilMulDiv(distribute, p.weight, weightSum), remaining);
+            const pre = prealloc.get(p.name) ?? 0;
+            const used = Math.min(extra, pre);
+            prealloc.set(p.name, pre - used);
+            extra -= used;
+            if (used > 0) modified = true;
+
+            let total = start + extra;
+            let full = false;
+            if (p.max !== undefined && total > p.max) {
+                total = p.max;
+                full = true;
+            }
+            const cap = lookup(capacity, p.name);
+            if (cap !== undefined && total > cap) {
+                overflow.set(p.name, total - cap);
+                total = cap;
+                full = true;
+            }
+            if (!full) next.push(p);
+            remaining -= total - start;
+            plan.set(p.name, total);
+            if (total > start) modified = true;
+        }
+        prefs = next;
+    }
+
+    // Step 6.
+    const planOut: Record<string, number> = {};
+    for (const name of available) planOut[name] = plan.get(name)!;
+    const overflowOut: Record<string, number> = {};
+    for (const name of available) {
+        let v = overflow.get(name);
+        if (v === undefined) continue;
+        if (!input.rebalance) v = Math.min(v, remaining);
+        if (v > 0) overflowOut[name] = v;
+    }
+    return { plan: planOut, overflow: overflowOut };
+}

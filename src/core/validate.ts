@@ -1,0 +1,263 @@
+/**
+ * Validators for the inputs of the decision core. They never throw; each issue says what is wrong and how to fix
+ * it. Where KubeFed silently ignores a mistake (unknown cluster names) we report an error instead, on purpose:
+ * a typo in a cluster name should fail the preview, not deploy to fewer clusters.
+ */
+import { ValidationIssue } from "./errors";
+import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
+import { ClusterOverride } from "./overrides";
+import { ClusterInfo, Placement } from "./placement";
+import { ClusterPreference } from "./planner";
+import { validateSelector } from "./selector";
+
+export { validateSelector };
+
+/** Override paths KubeFed refuses (exact string match, §3.1). */
+export const FORBIDDEN_OVERRIDE_PATHS: readonly string[] = ["/metadata/namespace", "/metadata/name", "/metadata/generateName", "/kind"];
+
+const MAX_INT32 = 2147483647;
+
+/** Sets of known names, memoised per array: planning many objects passes the same list again and again. */
+const knownSets = new WeakMap<string[], { copy: string[]; set: Set<string> }>();
+function knownSet(names: string[]): Set<string> {
+    const hit = knownSets.get(names);
+    if (hit && hit.copy.length === names.length && names.every((n, i) => n === hit.copy[i])) return hit.set;
+    const set = new Set(names);
+    knownSets.set(names, { copy: names.slice(), set });
+    return set;
+}
+
+const err = (field: string, message: string): ValidationIssue => ({ severity: "error", field, message });
+const warn = (field: string, message: string): ValidationIssue => ({ severity: "warning", field, message });
+
+/** Duplicate names, names that are not DNS-1123 labels, invalid label keys/values. */
+export function validateClusters(clusters: ClusterInfo[], field = "clusters"): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    if (!Array.isArray(clusters)) return [err(field, "must be a list of {name, labels?}")];
+    const seen = new Set<string>();
+    clusters.forEach((c, i) => {
+        const f = `${field}[${i}]`;
+        if (!c || typeof c !== "object") {
+            issues.push(err(f, "must be an object {name, labels?}"));
+            return;
+        }
+        const np = dns1123LabelProblem(c.name);
+        if (np) issues.push(err(`${f}.name`, `${np}; rename the cluster`));
+        if (typeof c.name === "string") {
+            if (seen.has(c.name)) issues.push(err(`${f}.name`, `cluster "${c.name}" is listed more than once; remove the duplicate`));
+            seen.add(c.name);
+        }
+        if (c.labels !== undefined && c.labels !== null) {
+            if (typeof c.labels !== "object" || Array.isArray(c.labels)) {
+                issues.push(err(`${f}.labels`, "must be a map of label key to string value"));
+            } else {
+                for (const [k, v] of Object.entries(c.labels)) {
+                    const kp = labelKeyProblem(k);
+                    if (kp) issues.push(err(`${f}.labels["${k}"]`, `${kp}; fix the key`));
+                    const vp = labelValueProblem(v);
+                    if (vp) issues.push(err(`${f}.labels["${k}"]`, `${vp}; fix the value`));
+                }
+            }
+        }
+    });
+    return issues;
+}
+
+/**
+ * Selector problems plus, for a clusters list: unknown names (error — KubeFed drops them silently; we refuse,
+ * deliberately) and duplicates (error). Also warns when a selector is present but ignored because of the list.
+ */
+export function validatePlacement(placement: Placement | null | undefined, knownClusters: string[], field: string): ValidationIssue[] {
+    if (placement === null || placement === undefined) return [];
+    if (typeof placement !== "object" || Array.isArray(placement)) return [err(field, "must be an object {clusters?, clusterSelector?}")];
+    const issues: ValidationIssue[] = [];
+    const known = knownSet(knownClusters);
+    const list = placement.clusters;
+    if (list !== undefined && list !== null) {
+        if (!Array.isArray(list)) {
+            issues.push(err(`${field}.clusters`, "must be a list of {name}"));
+        } else {
+            const seen = new Set<string>();
+            list.forEach((c, i) => {
+                const f = `${field}.clusters[${i}].name`;
+                const name = c?.name;
+                if (typeof name !== "string" || name === "") {
+                    issues.push(err(f, "must be a non-empty cluster name"));
+                    return;
+                }
+                if (seen.has(name)) issues.push(err(f, `cluster "${name}" is listed more than once; remove the duplicate`));
+                seen.add(name);
+                if (!known.has(name)) {
+                    issues.push(err(f, `unknown cluster "${name}" (known: ${knownClusters.join(", ") || "none"}); fix the name or add the cluster (KubeFed would silently skip it)`));
+                }
+            });
+            if (placement.clusterSelector !== undefined && placement.clusterSelector !== null) {
+                issues.push(warn(`${field}.clusterSelector`, list.length === 0
+                    ? "is ignored because clusters is an empty list, which selects no cluster; remove clusters to use the selector"
+                    : "is ignored because clusters is set; remove one of them"));
+            }
+        }
+    }
+    issues.push(...validateSelector(placement.clusterSelector, `${field}.clusterSelector`));
+    return issues;
+}
+
+/** True for "" or a "/"-prefixed string whose "~" escapes are all "~0" or "~1" (RFC 6901). */
+export function isJsonPointer(path: unknown): path is string {
+    return typeof path === "string" && (path === "" || (path[0] === "/" && !/~(?![01])/.test(path)));
+}
+
+/**
+ * Same cluster twice, forbidden paths (exactly /metadata/namespace, /metadata/name, /metadata/generateName,
+ * /kind), same path twice for one cluster, unknown op, path not a JSON pointer, unknown cluster name (error —
+ * KubeFed ignores overrides for clusters it does not know; we refuse them, deliberately).
+ */
+export function validateOverrides(overrides: ClusterOverride[] | undefined, knownClusters: string[], field: string): ValidationIssue[] {
+    if (overrides === undefined || overrides === null) return [];
+    if (!Array.isArray(overrides)) return [err(field, "must be a list of {clusterName, clusterOverrides}")];
+    const issues: ValidationIssue[] = [];
+    const known = knownSet(knownClusters);
+    const clusters = new Set<string>();
+    overrides.forEach((o, i) => {
+        const f = `${field}[${i}]`;
+        if (!o || typeof o !== "object") {
+            issues.push(err(f, "must be an object {clusterName, clusterOverrides}"));
+            return;
+        }
+        const c = o.clusterName;
+        if (typeof c !== "string" || c === "") {
+            issues.push(err(`${f}.clusterName`, "must be a non-empty cluster name (there is no wildcard)"));
+        } else {
+            if (clusters.has(c)) issues.push(err(`${f}.clusterName`, `cluster "${c}" appears more than once; merge its overrides into one entry`));
+            clusters.add(c);
+            if (!known.has(c)) {
+                issues.push(err(`${f}.clusterName`, `unknown cluster "${c}" (known: ${knownClusters.join(", ") || "none"}); fix the name or add the cluster (KubeFed would silently ignore these overrides)`));
+            }
+        }
+        const ops = o.clusterOverrides;
+        if (ops === undefined || ops === null) return;
+        if (!Array.isArray(ops)) {
+            issues.push(err(`${f}.clusterOverrides`, "must be a list of {op?, path, value?}"));
+            return;
+        }
+        const paths = new Set<string>();
+        ops.forEach((op, j) => {
+            const g = `${f}.clusterOverrides[${j}]`;
+            if (!op || typeof op !== "object") {
+                issues.push(err(g, "must be an object {op?, path, value?}"));
+                return;
+            }
+            if (op.op !== undefined && op.op !== null && !["add", "remove", "replace", ""].includes(op.op as string)) {
+                issues.push(err(`${g}.op`, `unknown op "${String(op.op)}"; use add, remove or replace (absent means replace)`));
+            }
+            const p = op.path;
+            if (!isJsonPointer(p)) {
+                issues.push(err(`${g}.path`, `${JSON.stringify(p)} is not a JSON pointer; write it like "/spec/replicas" (escape "/" in keys as ~1 and "~" as ~0)`));
+                return;
+            }
+            if (p === "") {
+                issues.push(err(`${g}.path`, `"" would replace the whole object; override individual fields instead`));
+                return;
+            }
+            if (FORBIDDEN_OVERRIDE_PATHS.includes(p)) {
+                issues.push(err(`${g}.path`, `${p} cannot be overridden (it identifies the object in every cluster); change the template instead`));
+            }
+            if (paths.has(p)) issues.push(err(`${g}.path`, `path "${p}" appears more than once for cluster "${String(c)}"; keep one`));
+            paths.add(p);
+        });
+    });
+    return issues;
+}
+
+/** Replica-scheduling spec shape (RSP `spec` without targetKind), fixed for components and the policy pack. */
+export interface ReplicaSchedulingSpec {
+    /** Replicas to spread over the clusters. */
+    totalReplicas: number;
+    /** Move running replicas to follow the preferences (default false: keep what runs, §5.3 step 4). */
+    rebalance?: boolean;
+    /** Schedule only over the clusters the placement's selector picks (§5.6). */
+    intersectWithClusterSelector?: boolean;
+    /** Preferences by cluster name or "*"; absent or empty means `{"*": {weight: 1}}`. */
+    clusters?: Record<string, ClusterPreference>;
+}
+
+function isCount(v: unknown): v is number {
+    return typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_INT32;
+}
+
+/**
+ * Negative/non-integer totals and min/max/weight (error), min > max (error), an entry naming no known cluster
+ * (warning: KubeFed ignores it), sum of minimums > total (warning: later clusters in hash order get less), and
+ * replicas that can never be placed, e.g. all weights 0 with replicas left after the minimums (warning).
+ * `knownClusters` stands for the clusters the planner will see.
+ */
+export function validateReplicaScheduling(spec: ReplicaSchedulingSpec | undefined, knownClusters: string[], field: string): ValidationIssue[] {
+    if (spec === undefined || spec === null) return [];
+    if (typeof spec !== "object") return [err(field, "must be an object {totalReplicas, rebalance?, intersectWithClusterSelector?, clusters?}")];
+    const issues: ValidationIssue[] = [];
+    if (!isCount(spec.totalReplicas)) {
+        issues.push(err(`${field}.totalReplicas`, `must be an integer between 0 and ${MAX_INT32}, got ${String(spec.totalReplicas)}`));
+    }
+    const prefs = spec.clusters;
+    const known = knownSet(knownClusters);
+    if (prefs !== undefined && prefs !== null) {
+        if (typeof prefs !== "object" || Array.isArray(prefs)) {
+            issues.push(err(`${field}.clusters`, `must be a map of cluster name (or "*") to {minReplicas?, maxReplicas?, weight?}`));
+            return issues;
+        }
+        for (const [name, p] of Object.entries(prefs)) {
+            const f = `${field}.clusters["${name}"]`;
+            if (!p || typeof p !== "object") {
+                issues.push(err(f, "must be an object {minReplicas?, maxReplicas?, weight?}"));
+                continue;
+            }
+            for (const k of ["minReplicas", "maxReplicas", "weight"] as const) {
+                const v = p[k];
+                if (v !== undefined && v !== null && !(k === "weight" ? typeof v === "number" && Number.isSafeInteger(v) && v >= 0 : isCount(v))) {
+                    issues.push(err(`${f}.${k}`, `must be a non-negative integer${k === "weight" ? "" : ` up to ${MAX_INT32}`}, got ${String(v)}`));
+                }
+            }
+            if (isCount(p.minReplicas) && isCount(p.maxReplicas) && p.minReplicas > p.maxReplicas) {
+                issues.push(err(f, `minReplicas (${p.minReplicas}) is greater than maxReplicas (${p.maxReplicas}); lower minReplicas or raise maxReplicas`));
+            }
+            if (name !== "*" && !known.has(name)) {
+                issues.push(warn(f, `names no known cluster (known: ${knownClusters.join(", ") || "none"}); it is ignored — fix the name or remove the entry`));
+            }
+        }
+    }
+    if (issues.some(i => i.severity === "error")) return issues;
+
+    // Static feasibility, over the known clusters with nothing running yet.
+    const total = spec.totalReplicas;
+    const effective = prefs && Object.keys(prefs).length > 0 ? prefs : { "*": { weight: 1 } };
+    const pref = (c: string) => Object.prototype.hasOwnProperty.call(effective, c) ? effective[c] : effective["*"];
+    const participating = knownClusters.filter(c => pref(c) !== undefined);
+    const sumMin = participating.reduce((s, c) => s + (pref(c)!.minReplicas ?? 0), 0);
+    if (sumMin > total) {
+        issues.push(warn(`${field}.clusters`, `the minimums add up to ${sumMin}, more than totalReplicas (${total}); clusters late in the planner's order get less than their minimum — lower minReplicas or raise totalReplicas`));
+    }
+    if (total > 0) {
+        if (participating.length === 0) {
+            issues.push(warn(`${field}.clusters`, `no known cluster has a preference (and there is no "*" entry), so none of the ${total} replicas can be placed; add a "*" entry or name existing clusters`));
+        } else {
+            // What the planner can place with nothing running (§5.3): the weighted rounds give every cluster with
+            // weight > 0 at least one replica per round until it reaches its max, so they absorb up to their
+            // max (unbounded without one); weight-0 clusters keep just their minimum.
+            let placeable = 0;
+            for (const c of participating) {
+                const p = pref(c)!;
+                if ((p.weight ?? 0) > 0) placeable += p.maxReplicas ?? Infinity;
+                else placeable += p.minReplicas ?? 0;
+            }
+            const placed = Math.min(total, placeable);
+            if (placed < total) {
+                const allZero = participating.every(c => (pref(c)!.weight ?? 0) === 0);
+                const why = allZero
+                    ? "every weight is 0, so nothing beyond the minimums is placed; give at least one cluster a weight above 0"
+                    : "the clusters with weight reach their maxReplicas; raise maxReplicas, add weight to other clusters or lower totalReplicas";
+                issues.push(warn(`${field}`, `only ${placed} of ${total} replicas can be placed: ${why}`));
+            }
+        }
+    }
+    return issues;
+}

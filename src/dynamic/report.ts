@@ -1,0 +1,173 @@
+/**
+ * The stack-output contract read by `pulumi-kubefed status` (src/cli.ts), and its pure rendering.
+ * No Pulumi imports here: the CLI loads this without the SDK.
+ *
+ * The program exports (conventionally as the top-level stack output `kubefed`, built with `kubefedStatusOutput`):
+ * ```
+ * { "version": 1,
+ *   "clusters": [ { "__kubefedStatus": "ClusterHealth", "clusterName": "c1", "ready": true,
+ *                   "kubernetesVersion": "v1.36.3", "conditions": [ {type, status, reason, message, ...} ] } ],
+ *   "objects":  [ { "__kubefedStatus": "PropagationStatus", "name": "web",
+ *                   "target": {apiVersion, kind, namespace?, name}, "propagated": false, "ready": false,
+ *                   "status": { "conditions": [ {type: "Propagation", status, reason, message, ...} ],
+ *                               "clusters": [ {name, status, message, exists, managed, drifted, ready, ...} ] } } ] }
+ * ```
+ * The CLI collects every object carrying a `__kubefedStatus` marker anywhere in the stack outputs, so entries can
+ * also be exported individually or nested elsewhere; `kubefed` is just the conventional place.
+ */
+
+/** Marker values. */
+export type KubefedStatusKind = "ClusterHealth" | "PropagationStatus";
+
+/** A cluster-health entry of the report. */
+export interface ClusterHealthReport {
+    __kubefedStatus: "ClusterHealth";
+    clusterName: string;
+    ready: boolean;
+    kubernetesVersion: string;
+    conditions: { type: string; status: string; reason?: string; message?: string; lastProbeTime?: string; lastTransitionTime?: string }[];
+}
+
+/** A per-cluster entry of a propagation report. */
+export interface ClusterPropagationReport {
+    name: string;
+    status: string;
+    message?: string;
+    exists?: boolean;
+    managed?: boolean;
+    drifted?: string[];
+    ready?: boolean;
+    generation?: number;
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+}
+
+/** A propagation entry of the report. */
+export interface PropagationReport {
+    __kubefedStatus: "PropagationStatus";
+    /** Display name (e.g. the FederatedResource name); default: derived from `target`. */
+    name?: string;
+    target: { apiVersion: string; kind: string; namespace?: string; name: string };
+    propagated: boolean;
+    ready: boolean;
+    status: {
+        conditions: { type: string; status: string; reason?: string; message?: string }[];
+        clusters: ClusterPropagationReport[];
+    };
+}
+
+/** The `kubefed` stack output. */
+export interface KubefedReport {
+    version: 1;
+    clusters: ClusterHealthReport[];
+    objects: PropagationReport[];
+}
+
+/** Collects every marked entry found anywhere in `outputs` (a parsed `pulumi stack output --json`). Secret values
+ *  appear there as the string "[secret]" and are skipped naturally. Clusters sorted by name, objects by label. */
+export function collectReports(outputs: unknown): { clusters: ClusterHealthReport[]; objects: PropagationReport[] } {
+    const clusters = new Map<string, ClusterHealthReport>();
+    const objects = new Map<string, PropagationReport>();
+    const seen = new Set<unknown>();
+    const walk = (v: unknown): void => {
+        if (!v || typeof v !== "object" || seen.has(v)) return;
+        seen.add(v);
+        if (Array.isArray(v)) {
+            v.forEach(walk);
+            return;
+        }
+        const o = v as Record<string, unknown>;
+        if (o.__kubefedStatus === "ClusterHealth" && typeof o.clusterName === "string") {
+            clusters.set(o.clusterName, o as unknown as ClusterHealthReport);
+            return;
+        }
+        if (o.__kubefedStatus === "PropagationStatus" && o.target && typeof o.target === "object") {
+            const r = o as unknown as PropagationReport;
+            objects.set(objectLabel(r), r);
+            return;
+        }
+        Object.values(o).forEach(walk);
+    };
+    walk(outputs);
+    const byKey = <T>(m: Map<string, T>): T[] => [...m.keys()].sort().map((k) => m.get(k) as T);
+    return { clusters: byKey(clusters), objects: byKey(objects) };
+}
+
+/** `<Kind> <namespace>/<name>` (or the report's own name when given). */
+export function objectLabel(r: PropagationReport): string {
+    const t = r.target;
+    const id = `${t.kind} ${t.namespace ? `${t.namespace}/` : ""}${t.name}`;
+    return r.name && r.name !== t.name ? `${r.name} (${id})` : id;
+}
+
+/** Short health word of a cluster entry: Ready, NotReady, Offline, ConfigMalformed or Unknown. */
+export function healthWord(c: ClusterHealthReport): string {
+    const conds = Array.isArray(c.conditions) ? c.conditions : [];
+    if (conds.some((x) => x.type === "Ready" && x.status === "True")) return "Ready";
+    if (conds.some((x) => x.type === "ConfigMalformed" && x.status === "True")) return "ConfigMalformed";
+    if (conds.some((x) => x.type === "Offline" && x.status === "True")) return "Offline";
+    if (conds.some((x) => x.type === "Ready")) return "NotReady";
+    return "Unknown";
+}
+
+/** Cell text for one object in one cluster: `OK`, `OK (not ready)`, a reason, or `-` when not placed there. */
+export function cellText(e: ClusterPropagationReport | undefined): string {
+    if (!e) return "-";
+    if (!e.status) return e.ready === false ? "OK (not ready)" : "OK";
+    return e.status;
+}
+
+function table(rows: string[][]): string {
+    const widths: number[] = [];
+    for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+    return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd()).join("\n");
+}
+
+/** Whether everything is fine: all clusters Ready and every object propagated. */
+export function allHealthy(r: { clusters: ClusterHealthReport[]; objects: PropagationReport[] }): boolean {
+    return r.clusters.every((c) => healthWord(c) === "Ready") && r.objects.every((o) => o.propagated === true);
+}
+
+/** Renders the readable report: cluster health, then a matrix objects × clusters, then details of problems. */
+export function renderStatus(r: { clusters: ClusterHealthReport[]; objects: PropagationReport[] }): string {
+    const out: string[] = [];
+    if (r.clusters.length === 0 && r.objects.length === 0) {
+        return "No kubefed status found in the stack outputs (export `kubefed` built with kubefedStatusOutput(...)).";
+    }
+    if (r.clusters.length > 0) {
+        const rows = [["CLUSTER", "HEALTH", "VERSION", "MESSAGE"]];
+        for (const c of r.clusters) {
+            const conds = Array.isArray(c.conditions) ? c.conditions : [];
+            const main = conds.find((x) => x.status === "True") ?? conds[0];
+            rows.push([c.clusterName, healthWord(c), c.kubernetesVersion || "-", (main?.message ?? "").replace(/\s+/g, " ")]);
+        }
+        out.push(table(rows));
+    }
+    if (r.objects.length > 0) {
+        const names = new Set<string>(r.clusters.map((c) => c.clusterName));
+        for (const o of r.objects) for (const e of o.status?.clusters ?? []) names.add(e.name);
+        const cols = [...names].sort();
+        const rows = [["OBJECT", ...cols, "PROPAGATION", "READY"]];
+        const details: string[] = [];
+        for (const o of r.objects) {
+            const entries = new Map((o.status?.clusters ?? []).map((e) => [e.name, e]));
+            const cond = (o.status?.conditions ?? []).find((c) => c.type === "Propagation");
+            rows.push([
+                objectLabel(o),
+                ...cols.map((c) => cellText(entries.get(c))),
+                cond ? `${cond.status}${cond.reason ? ` (${cond.reason})` : ""}` : "?",
+                o.ready ? "yes" : "no",
+            ]);
+            for (const e of o.status?.clusters ?? []) {
+                if (e.status) details.push(`  ${objectLabel(o)} @ ${e.name}: ${e.status}${e.message ? ` - ${e.message}` : ""}`);
+            }
+        }
+        if (out.length) out.push("");
+        out.push(table(rows));
+        if (details.length) {
+            out.push("", "Problems:", ...details);
+        }
+    }
+    return out.join("\n");
+}

@@ -1,0 +1,65 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource the program registered, as the mock monitor saw it. */
+export interface Registered {
+    type: string;
+    name: string;
+    inputs: any;
+    provider?: string;
+    custom: boolean;
+    /** Options seen in the registration request (the mock's newResource does not receive them). */
+    dependencies: string[];
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    parent: string;
+}
+
+/**
+ * Mock engine shared by the component tests: records every registration. The components are fast-layer tested
+ * here; the real engine and API servers prove the same behaviour in test/e2e.
+ */
+export const registered: Registered[] = [];
+
+pulumi.runtime.setMocks({
+    newResource(a: pulumi.runtime.MockResourceArgs) {
+        const req = lastRequests.get(`${a.type}::${a.name}`);
+        registered.push({ type: a.type, name: a.name, inputs: a.inputs, provider: a.provider, custom: a.custom ?? true,
+            dependencies: req?.getDependenciesList() ?? [], retainOnDelete: !!req?.getRetainondelete(),
+            ignoreChanges: req?.getIgnorechangesList() ?? [], parent: req?.getParent() ?? "" });
+        return { id: `${a.name}-id`, state: a.inputs };
+    },
+    call(a: pulumi.runtime.MockCallArgs) { return a.inputs; },
+}, "kubefed", "test", false);
+
+// Capture each registration request so tests can assert dependsOn, retainOnDelete and ignoreChanges.
+const lastRequests = new Map<string, any>();
+const monitor = (pulumi.runtime as any).getMonitor();
+const original = monitor.registerResource.bind(monitor);
+monitor.registerResource = (req: any, cb: any) => {
+    lastRequests.set(`${req.getType()}::${req.getName()}`, req);
+    return original(req, cb);
+};
+
+export function reset(): void { registered.length = 0; }
+
+/** Wait until every resource created so far has been registered with the mock engine. */
+export async function settle(...resources: pulumi.Resource[]): Promise<void> {
+    await Promise.all(resources.map(r => new Promise(res => r.urn.apply(res))));
+    // Children register asynchronously after their parents; give the runtime a few turns.
+    for (let i = 0; i < 20; i++) await new Promise(r => setImmediate(r));
+}
+
+export function byName(name: string, type?: string): Registered {
+    const r = registered.find(x => x.name === name && (!type || x.type === type));
+    if (!r) throw new Error(`no resource named ${name}; registered: ${registered.map(x => x.name).join(", ")}`);
+    return r;
+}
+
+export function children(prefix: string, type?: string): Registered[] {
+    return registered.filter(r => r.name.startsWith(prefix) && (!type || r.type === type));
+}
+
+/** Resolve an Output's value (mocks make everything known). */
+export function value<T>(o: pulumi.Output<T>): Promise<T> {
+    return new Promise(res => o.apply(v => { res(v); return v; }));
+}

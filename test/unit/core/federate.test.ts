@@ -1,0 +1,245 @@
+import { strict as assert } from "assert";
+import { ClusterInfo, FederatedObjectInput, OverrideError, ValidationError, planFederatedObject } from "../../../src/core";
+
+/* The composite (§2, §3, §4.1, §5.5, §5.6); every expectation below is derived by hand from the spec. */
+const clusters: ClusterInfo[] = [
+    { name: "a", labels: { env: "prod", region: "eu" } },
+    { name: "b", labels: { env: "prod", region: "us" } },
+    { name: "c", labels: { env: "dev", region: "eu" } },
+];
+const deployment = () => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", namespace: "shop", labels: { app: "web" }, annotations: { "pulumi.com/skipAwait": "true" } },
+    spec: { replicas: 1, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1" }] } } },
+});
+const plan = (over: Partial<FederatedObjectInput>) => planFederatedObject({ template: deployment(), clusters, ...over });
+
+describe("federate: placement and desired objects", () => {
+    it("selects by label, copies the template, keeps annotations (deliberate) and adds the managed label last", () => {
+        const p = plan({ placement: { clusterSelector: { matchLabels: { env: "prod" } } } });
+        assert.deepEqual(p.clusters, ["a", "b"]);
+        assert.deepEqual(Object.keys(p.objects), ["a", "b"]);
+        const expected = deployment() as ReturnType<typeof deployment> & { metadata: { labels: Record<string, string> } };
+        expected.metadata.labels = { app: "web", "kubefed.io/managed": "true" };
+        assert.deepEqual(p.objects.a, expected);
+        assert.deepEqual(p.objects.b, expected);
+        assert.deepEqual(p.overridesApplied, { a: [], b: [] });
+        assert.equal(p.replicas, undefined);
+        assert.equal(p.unplacedReplicas, undefined);
+        assert.deepEqual(p.warnings, []);
+    });
+
+    it("does not mutate or freeze the input template", () => {
+        const template = deployment();
+        planFederatedObject({ template, clusters, placement: { clusterSelector: {} }, overrides: [{ clusterName: "a", clusterOverrides: [{ path: "/spec/template/spec/containers/0/image", value: "x" }] }] });
+        assert.deepEqual(template, deployment());
+        assert.equal(Object.isFrozen(template.spec), false);
+    });
+
+    it("applies each cluster's overrides to that cluster only and reports the paths", () => {
+        const p = plan({
+            placement: { clusters: [{ name: "a" }, { name: "c" }] },
+            overrides: [
+                { clusterName: "c", clusterOverrides: [{ path: "/spec/template/spec/containers/0/image", value: "nginx:2" }, { op: "add", path: "/metadata/labels/tier", value: "canary" }] },
+                { clusterName: "b", clusterOverrides: [{ path: "/spec/replicas", value: 7 }] },
+            ],
+        });
+        assert.deepEqual(p.clusters, ["a", "c"]);
+        assert.equal((p.objects.a as any).spec.template.spec.containers[0].image, "nginx:1");
+        assert.equal((p.objects.c as any).spec.template.spec.containers[0].image, "nginx:2");
+        assert.deepEqual((p.objects.c as any).metadata.labels, { app: "web", tier: "canary", "kubefed.io/managed": "true" });
+        assert.deepEqual(p.overridesApplied, { a: [], c: ["/spec/template/spec/containers/0/image", "/metadata/labels/tier"] });
+    });
+
+    it("the managed label cannot be overridden and extra labels come after overrides (§3.3)", () => {
+        const p = plan({
+            placement: { clusters: [{ name: "a" }] },
+            labels: { owner: "team-x", app: "from-labels" },
+            overrides: [{ clusterName: "a", clusterOverrides: [{ op: "add", path: "/metadata/labels/kubefed.io~1managed", value: "false" }, { path: "/metadata/labels/owner", value: "o" }] }],
+        });
+        assert.deepEqual((p.objects.a as any).metadata.labels, { app: "from-labels", "kubefed.io/managed": "true", owner: "team-x" });
+    });
+
+    it("an override may replace the whole labels map; the managed label is still added", () => {
+        const p = plan({ placement: { clusters: [{ name: "a" }] }, overrides: [{ clusterName: "a", clusterOverrides: [{ path: "/metadata/labels", value: { only: "this" } }] }] });
+        assert.deepEqual((p.objects.a as any).metadata.labels, { only: "this", "kubefed.io/managed": "true" });
+    });
+
+    it("drops template finalizers with a warning (KubeFed) and emits the core group as v1 (deliberate)", () => {
+        const p = planFederatedObject({
+            template: { apiVersion: "/v1", kind: "ConfigMap", metadata: { name: "cm", finalizers: ["x/y"] }, data: { k: "v" } },
+            clusters, placement: { clusters: [{ name: "b" }] },
+        });
+        assert.deepEqual(p.objects.b, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", labels: { "kubefed.io/managed": "true" } }, data: { k: "v" } });
+        assert.equal(p.warnings.length, 1);
+        assert.match(p.warnings[0], /^template\.metadata\.finalizers: /);
+    });
+
+    it("objects have their own root and metadata; untouched subtrees are shared and frozen", () => {
+        const p = plan({ placement: { clusterSelector: {} } });
+        const a = p.objects.a as any, b = p.objects.b as any;
+        assert.notEqual(a, b);
+        assert.notEqual(a.metadata, b.metadata);
+        assert.notEqual(a.metadata.labels, b.metadata.labels);
+        a.metadata.labels.extra = "ok"; // metadata is the caller's to change
+        assert.equal(b.metadata.labels.extra, undefined);
+        assert.ok(Object.isFrozen(a.spec));
+        assert.throws(() => { "use strict"; a.spec.replicas = 2; }, TypeError);
+    });
+
+    it("warns when nothing is selected", () => {
+        const p = plan({});
+        assert.deepEqual(p.clusters, []);
+        assert.deepEqual(p.objects, {});
+        assert.ok(p.warnings.some(w => w.startsWith("placement: selects no cluster")));
+    });
+});
+
+describe("federate: namespaced resources (§2.2)", () => {
+    it("intersects with the namespace placement", () => {
+        const p = plan({ placement: { clusterSelector: {} }, namespacePlacement: { clusterSelector: { matchLabels: { region: "eu" } } } });
+        assert.deepEqual(p.clusters, ["a", "c"]);
+    });
+    it("a namespace placement of null selects nothing", () => {
+        assert.deepEqual(plan({ placement: { clusterSelector: {} }, namespacePlacement: null }).clusters, []);
+    });
+    it("requires metadata.namespace when namespaced", () => {
+        const t = deployment() as any;
+        delete t.metadata.namespace;
+        assert.throws(() => planFederatedObject({ template: t, clusters, namespacePlacement: { clusterSelector: {} } }),
+            (e: unknown) => e instanceof ValidationError && /template\.metadata\.namespace/.test(e.message));
+    });
+});
+
+describe("federate: replica scheduling (§5.5, §5.6)", () => {
+    it("without intersect every cluster is available; 0-replica clusters stay placed with an override of 0", () => {
+        // Upstream TestWeight "1:2": 60 over a(w1), b(w2), c(no entry) → a 20, b 40, c 0 (hash-independent).
+        const p = plan({ replicaScheduling: { totalReplicas: 60, clusters: { a: { weight: 1 }, b: { weight: 2 } } } });
+        assert.deepEqual(p.clusters, ["a", "b", "c"]);
+        assert.deepEqual(p.replicas, { a: 20, b: 40, c: 0 });
+        assert.equal(p.unplacedReplicas, 0);
+        assert.deepEqual([(p.objects.a as any).spec.replicas, (p.objects.b as any).spec.replicas, (p.objects.c as any).spec.replicas], [20, 40, 0]);
+        assert.deepEqual(p.overridesApplied, { a: ["/spec/replicas"], b: ["/spec/replicas"], c: ["/spec/replicas"] });
+    });
+
+    it("the first user /spec/replicas override takes the planned value (op kept); others are kept", () => {
+        const p = plan({
+            replicaScheduling: { totalReplicas: 60, clusters: { a: { weight: 1 }, b: { weight: 2 } } },
+            overrides: [{ clusterName: "a", clusterOverrides: [{ op: "add", path: "/spec/replicas", value: 99 }, { path: "/metadata/labels/x", value: "y" }] }],
+        });
+        assert.equal((p.objects.a as any).spec.replicas, 20);
+        assert.equal((p.objects.a as any).metadata.labels.x, "y");
+        assert.deepEqual(p.overridesApplied.a, ["/spec/replicas", "/metadata/labels/x"]);
+    });
+
+    it("a user placement is ignored (with a warning) when the RSP decides placement", () => {
+        const p = plan({ placement: { clusters: [{ name: "a" }] }, replicaScheduling: { totalReplicas: 60, clusters: { a: { weight: 1 }, b: { weight: 2 } } } });
+        assert.deepEqual(p.clusters, ["a", "b", "c"]);
+        assert.ok(p.warnings.some(w => w.startsWith("placement: is ignored")));
+    });
+
+    it("namespaced without intersect: RSP result ∩ namespace placement; unplaced counts what falls outside", () => {
+        // 4 over a(w1), b(w1), c(w2): c first: ceil(4*2/4) = 2; then a and b get ceil(4*1/4) = 1 each, whatever the hash order.
+        const p = plan({
+            namespacePlacement: { clusters: [{ name: "a" }, { name: "b" }] },
+            replicaScheduling: { totalReplicas: 4, clusters: { a: { weight: 1 }, b: { weight: 1 }, c: { weight: 2 } } },
+        });
+        assert.deepEqual(p.clusters, ["a", "b"]);
+        assert.deepEqual(p.replicas, { a: 1, b: 1 });
+        assert.equal(p.unplacedReplicas, 2);
+    });
+
+    it("intersectWithClusterSelector: available = selector-only placement; clusters without preference get 0 but stay placed", () => {
+        // Selector picks a, b (prod); the clusters list is ignored in selectorOnly mode. RSP names b and c: c is not
+        // available, a has no entry (plan 0), b takes all 5.
+        const p = plan({
+            placement: { clusters: [{ name: "c" }], clusterSelector: { matchLabels: { env: "prod" } } },
+            replicaScheduling: { totalReplicas: 5, intersectWithClusterSelector: true, clusters: { b: { weight: 1 }, c: { weight: 1 } } },
+        });
+        assert.deepEqual(p.clusters, ["a", "b"]);
+        assert.deepEqual(p.replicas, { a: 0, b: 5 });
+        assert.equal(p.unplacedReplicas, 0);
+    });
+
+    it("intersectWithClusterSelector with a namespace: selector ∩ namespace placement", () => {
+        const p = plan({
+            placement: { clusterSelector: { matchLabels: { env: "prod" } } },
+            namespacePlacement: { clusters: [{ name: "b" }, { name: "c" }] },
+            replicaScheduling: { totalReplicas: 3, intersectWithClusterSelector: true },
+        });
+        assert.deepEqual(p.clusters, ["b"]);
+        assert.deepEqual(p.replicas, { b: 3 });
+    });
+
+    it("intersectWithClusterSelector with an empty intersection changes nothing (KubeFed) and warns", () => {
+        const p = plan({
+            placement: { clusters: [{ name: "a" }] },
+            replicaScheduling: { totalReplicas: 3, intersectWithClusterSelector: true },
+        });
+        assert.deepEqual(p.clusters, ["a"]);
+        assert.deepEqual(p.replicas, {});
+        assert.equal(p.unplacedReplicas, 3);
+        assert.equal((p.objects.a as any).spec.replicas, 1);
+        assert.deepEqual(p.overridesApplied, { a: [] });
+        assert.ok(p.warnings.some(w => w.startsWith("replicaScheduling: the placement's clusterSelector")));
+    });
+
+    it("capacity overflow adds to the cluster's replicas (plan + overflow)", () => {
+        // Upstream "no rebalance, both capacity-limited" with lowercase names: a 10 + 20, b 10 + 20, c 0.
+        const p = plan({
+            replicaScheduling: { totalReplicas: 60, clusters: { a: { weight: 1 }, b: { weight: 1 } } },
+            estimatedCapacity: { a: 10, b: 10 },
+        });
+        assert.deepEqual(p.replicas, { a: 30, b: 30, c: 0 });
+        assert.equal(p.unplacedReplicas, 0);
+    });
+
+    it("uses <namespace>/<name> as the tie-break key", () => {
+        // 1 replica over a and b with equal weight: the cluster with the smaller FNV-1 of name + "shop/web" wins.
+        const { fnv1_32 } = require("../../../src/core");
+        const winner = fnv1_32("ashop/web") < fnv1_32("bshop/web") ? "a" : "b";
+        const p = plan({ replicaScheduling: { totalReplicas: 1, clusters: { a: { weight: 1 }, b: { weight: 1 } } } });
+        assert.deepEqual(p.replicas, { a: winner === "a" ? 1 : 0, b: winner === "b" ? 1 : 0, c: 0 });
+    });
+});
+
+describe("federate: errors", () => {
+    it("collects every validation error into one ValidationError with subject <kind> <ns>/<name>", () => {
+        try {
+            plan({
+                placement: { clusters: [{ name: "nope" }] },
+                overrides: [{ clusterName: "zz", clusterOverrides: [{ path: "/kind", value: "X" }] }],
+                replicaScheduling: { totalReplicas: -1 },
+            });
+            assert.fail("should throw");
+        } catch (e) {
+            assert.ok(e instanceof ValidationError);
+            assert.equal(e.subject, "Deployment shop/web");
+            assert.deepEqual(e.issues.map(i => i.field), ["placement.clusters[0].name", "overrides[0].clusterName", "overrides[0].clusterOverrides[0].path", "replicaScheduling.totalReplicas"]);
+            for (const line of e.message.split("\n")) assert.match(line, /^Deployment shop\/web: /);
+        }
+    });
+
+    it("requires metadata.name, kind and apiVersion", () => {
+        assert.throws(() => planFederatedObject({ template: { metadata: {} }, clusters }), (e: unknown) =>
+            e instanceof ValidationError && e.issues.map(i => i.field).join() === "template.apiVersion,template.kind,template.metadata.name");
+    });
+
+    it("rejects invalid clusters", () => {
+        assert.throws(() => planFederatedObject({ template: deployment(), clusters: [{ name: "A_B" }] }), (e: unknown) => e instanceof ValidationError && /clusters\[0\]\.name/.test(e.message));
+    });
+
+    it("a failing override names the object, the cluster and the path", () => {
+        assert.throws(() => plan({ placement: { clusterSelector: {} }, overrides: [{ clusterName: "b", clusterOverrides: [{ op: "add", path: "/spec/strategy/type", value: "Recreate" }] }] }),
+            (e: unknown) => e instanceof OverrideError && e.cluster === "b" && e.path === "/spec/strategy/type"
+                && e.message.startsWith("Deployment shop/web: overrides for cluster \"b\": ") && e.message.includes("/spec/strategy/type"));
+    });
+
+    it("the cluster validation cache notices a changed cluster list", () => {
+        const list: ClusterInfo[] = [{ name: "a" }];
+        planFederatedObject({ template: deployment(), clusters: list, placement: { clusterSelector: {} } });
+        list.push({ name: "Bad" });
+        assert.throws(() => planFederatedObject({ template: deployment(), clusters: list, placement: { clusterSelector: {} } }), ValidationError);
+    });
+});
