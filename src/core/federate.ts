@@ -201,6 +201,10 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
                 totalReplicas: rs.totalReplicas, rebalance: rs.rebalance, clusters: rs.clusters, availableClusters: available,
                 currentReplicas: input.currentReplicas, estimatedCapacity: input.estimatedCapacity, key: ns ? `${ns}/${name}` : name,
             });
+            // Every available cluster is in the plan, including those without a preference (plan 0): KubeFed's
+            // scheduler writes them all into placement with a 0 override (replicascheduler.go `schedule`). The spec's
+            // docs example "selector picks A,B,C; RSP lists C,D → placement C" does not match that code; we follow
+            // the code.
             let placed = Object.keys(plan); // sorted by planReplicas
             if (namespaced && !rs.intersectWithClusterSelector) {
                 const nsSet = new Set(selectClusters(input.namespacePlacement, clusters));
@@ -262,7 +266,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         if (!isPlainObject(rawMd)) throw new OverrideError(`${subject}: overrides for cluster "${c}": /metadata is not an object after the overrides`, "/metadata", -1, c);
         const md: Record<string, unknown> = Object.isFrozen(rawMd) ? { ...rawMd } : rawMd;
         obj.metadata = md;
-        let labels: unknown = md.labels ?? {};
+        const labels: unknown = md.labels ?? {};
         if (!isPlainObject(labels)) throw new OverrideError(`${subject}: overrides for cluster "${c}": /metadata/labels is not an object after the overrides`, "/metadata/labels", -1, c);
         const own: Record<string, unknown> = Object.isFrozen(labels) ? { ...(labels as Record<string, unknown>) } : labels as Record<string, unknown>;
         for (const k in extraLabels) own[k] = extraLabels[k];

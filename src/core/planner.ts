@@ -48,11 +48,10 @@ const FNV_PRIME_32 = 0x01000193; // 16777619
  */
 export function fnv1_32(s: string): number {
     let h = FNV_OFFSET_32;
-    const byte = (b: number) => { h = Math.imul(h, FNV_PRIME_32) ^ b; };
     for (let i = 0; i < s.length; i++) {
         let c = s.charCodeAt(i);
         if (c < 0x80) {
-            byte(c);
+            h = Math.imul(h, FNV_PRIME_32) ^ c;
             continue;
         }
         if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
@@ -63,13 +62,10 @@ export function fnv1_32(s: string): number {
             }
         }
         if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // lone surrogate: Go writes U+FFFD
-        if (c < 0x800) {
-            byte(0xc0 | (c >> 6)); byte(0x80 | (c & 0x3f));
-        } else if (c < 0x10000) {
-            byte(0xe0 | (c >> 12)); byte(0x80 | ((c >> 6) & 0x3f)); byte(0x80 | (c & 0x3f));
-        } else {
-            byte(0xf0 | (c >> 18)); byte(0x80 | ((c >> 12) & 0x3f)); byte(0x80 | ((c >> 6) & 0x3f)); byte(0x80 | (c & 0x3f));
-        }
+        const bytes = c < 0x800 ? [0xc0 | (c >> 6), 0x80 | (c & 0x3f)]
+            : c < 0x10000 ? [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
+                : [0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)];
+        for (const b of bytes) h = Math.imul(h, FNV_PRIME_32) ^ b;
     }
     return h >>> 0;
 }

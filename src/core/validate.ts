@@ -227,36 +227,36 @@ export function validateReplicaScheduling(spec: ReplicaSchedulingSpec | undefine
     }
     if (issues.some(i => i.severity === "error")) return issues;
 
-    // Static feasibility, over the known clusters with nothing running yet.
+    // Static feasibility, over the known clusters with nothing running yet (§5.3): the weighted rounds give every
+    // cluster with weight > 0 at least one replica per round until it reaches its max, so those absorb up to their
+    // max (unbounded without one); weight-0 clusters keep just their minimum.
     const total = spec.totalReplicas;
     const effective = prefs && Object.keys(prefs).length > 0 ? prefs : { "*": { weight: 1 } };
-    const pref = (c: string) => Object.prototype.hasOwnProperty.call(effective, c) ? effective[c] : effective["*"];
-    const participating = knownClusters.filter(c => pref(c) !== undefined);
-    const sumMin = participating.reduce((s, c) => s + (pref(c)!.minReplicas ?? 0), 0);
+    const star = Object.prototype.hasOwnProperty.call(effective, "*") ? effective["*"] : undefined;
+    let participating = 0, sumMin = 0, placeable = 0, anyWeight = false;
+    for (const c of knownClusters) {
+        const p = Object.prototype.hasOwnProperty.call(effective, c) ? effective[c] : star;
+        if (!p) continue;
+        participating++;
+        sumMin += p.minReplicas ?? 0;
+        if ((p.weight ?? 0) > 0) {
+            anyWeight = true;
+            placeable += p.maxReplicas ?? Infinity;
+        } else {
+            placeable += p.minReplicas ?? 0;
+        }
+    }
     if (sumMin > total) {
         issues.push(warn(`${field}.clusters`, `the minimums add up to ${sumMin}, more than totalReplicas (${total}); clusters late in the planner's order get less than their minimum — lower minReplicas or raise totalReplicas`));
     }
     if (total > 0) {
-        if (participating.length === 0) {
+        if (participating === 0) {
             issues.push(warn(`${field}.clusters`, `no known cluster has a preference (and there is no "*" entry), so none of the ${total} replicas can be placed; add a "*" entry or name existing clusters`));
-        } else {
-            // What the planner can place with nothing running (§5.3): the weighted rounds give every cluster with
-            // weight > 0 at least one replica per round until it reaches its max, so they absorb up to their
-            // max (unbounded without one); weight-0 clusters keep just their minimum.
-            let placeable = 0;
-            for (const c of participating) {
-                const p = pref(c)!;
-                if ((p.weight ?? 0) > 0) placeable += p.maxReplicas ?? Infinity;
-                else placeable += p.minReplicas ?? 0;
-            }
-            const placed = Math.min(total, placeable);
-            if (placed < total) {
-                const allZero = participating.every(c => (pref(c)!.weight ?? 0) === 0);
-                const why = allZero
-                    ? "every weight is 0, so nothing beyond the minimums is placed; give at least one cluster a weight above 0"
-                    : "the clusters with weight reach their maxReplicas; raise maxReplicas, add weight to other clusters or lower totalReplicas";
-                issues.push(warn(`${field}`, `only ${placed} of ${total} replicas can be placed: ${why}`));
-            }
+        } else if (placeable < total) {
+            const why = !anyWeight
+                ? "every weight is 0, so nothing beyond the minimums is placed; give at least one cluster a weight above 0"
+                : "the clusters with weight reach their maxReplicas; raise maxReplicas, add weight to other clusters or lower totalReplicas";
+            issues.push(warn(`${field}`, `only ${placeable} of ${total} replicas can be placed: ${why}`));
         }
     }
     return issues;

@@ -21,6 +21,7 @@ export interface ClusterHealthArgs {
 
 /** Engine-side inputs (after `check`). */
 interface HealthInputs {
+    providerVersion?: string;
     clusterName: string;
     kubeconfig: string;
     context?: string;
@@ -35,6 +36,7 @@ interface HealthOutputs extends HealthInputs {
 
 function healthInputsOf(v: Record<string, any>): HealthInputs { // eslint-disable-line @typescript-eslint/no-explicit-any
     const out: HealthInputs = { clusterName: v.clusterName, kubeconfig: v.kubeconfig };
+    if (v.providerVersion !== undefined) out.providerVersion = v.providerVersion;
     if (v.context !== undefined && v.context !== null && v.context !== "") out.context = v.context;
     return out;
 }
@@ -136,6 +138,7 @@ export class ClusterHealth extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ClusterHealthArgs, opts?: pulumi.CustomResourceOptions) {
         const props: Record<string, unknown> = {
+            providerVersion: st.PROVIDER_VERSION,
             clusterName: args.clusterName,
             kubeconfig: pulumi.secret(args.kubeconfig),
             context: args.context,

@@ -25,6 +25,7 @@ export interface OrphanGuardArgs {
 }
 
 interface GuardInputs {
+    providerVersion?: string;
     target: TargetRef;
     clusters: Record<string, { context?: string }>;
     kubeconfigs: Record<string, string>;
@@ -38,7 +39,9 @@ function guardInputsOf(v: Record<string, any>): GuardInputs { // eslint-disable-
     }
     const kubeconfigs: Record<string, string> = {};
     for (const name of Object.keys(v.kubeconfigs ?? {}).sort()) kubeconfigs[name] = v.kubeconfigs[name];
-    return { target: v.target, clusters, kubeconfigs };
+    const out: GuardInputs = { target: v.target, clusters, kubeconfigs };
+    if (v.providerVersion !== undefined) out.providerVersion = v.providerVersion;
+    return out;
 }
 
 /** Removes the managed label in the named clusters; collects every failure and throws them together at the end. */
@@ -132,7 +135,8 @@ export class OrphanGuard extends pulumi.dynamic.Resource {
             clusters[n] = { context: args.clusters[n].context };
             kubeconfigs[n] = args.clusters[n].kubeconfig;
         }
-        super(orphanGuardProvider, name, { target: args.target, clusters, kubeconfigs: pulumi.secret(kubeconfigs) },
+        const props = { providerVersion: st.PROVIDER_VERSION, target: args.target, clusters, kubeconfigs: pulumi.secret(kubeconfigs) };
+        super(orphanGuardProvider, name, props,
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["kubeconfigs"] }), "kubefed", "OrphanGuard");
     }
 }

@@ -46,6 +46,7 @@ export interface PropagationStatusStatus {
 }
 
 interface EngineInputs {
+    providerVersion?: string;
     target: TargetRef;
     clusters: Record<string, { context?: string; desired: Record<string, unknown> }>;
     kubeconfigs: Record<string, string>;
@@ -61,7 +62,9 @@ function propagationInputsOf(v: Record<string, any>): EngineInputs { // eslint-d
     }
     const kubeconfigs: Record<string, string> = {};
     for (const name of Object.keys(v.kubeconfigs ?? {}).sort()) kubeconfigs[name] = v.kubeconfigs[name];
-    return { target: v.target, clusters, kubeconfigs };
+    const out: EngineInputs = { target: v.target, clusters, kubeconfigs };
+    if (v.providerVersion !== undefined) out.providerVersion = v.providerVersion;
+    return out;
 }
 
 /** Reads the target in every cluster (in parallel) and builds the outputs. Never throws for cluster problems. */
@@ -162,6 +165,7 @@ export class PropagationStatus extends pulumi.dynamic.Resource {
         // `clusters` holds the desired objects: keep them secret for Secrets (or when asked to)
         const secretDesired = args.secretDesired === true || args.target?.kind === "Secret";
         const props: Record<string, unknown> = {
+            providerVersion: st.PROVIDER_VERSION,
             target: args.target,
             clusters: secretDesired ? pulumi.secret(clusters) : clusters,
             kubeconfigs: pulumi.secret(kubeconfigs),

@@ -16,6 +16,13 @@ const SERVER_METADATA = [
     "deletionTimestamp", "deletionGracePeriodSeconds",
 ];
 
+/**
+ * Version of the provider code's behaviour, sent as the `providerVersion` input of every dynamic resource. The engine
+ * runs the provider code stored in state for refresh/delete and does not update it when only the code changes
+ * (pulumi/pulumi#6490); bumping this makes `diff` report a change, so the next `up` stores the new code.
+ */
+export const PROVIDER_VERSION = "1";
+
 /** The value the engine sends for inputs that are not known yet (preview). Same as `pulumi.runtime.unknownValue`. */
 export const UNKNOWN = UNKNOWN_VALUE;
 
@@ -148,9 +155,11 @@ function scalarEqual(d: unknown, l: unknown): boolean {
     return false;
 }
 
+/** `{}`, `[]`, or an object holding only such values (what the API server drops when it encodes omitempty). */
 function isEmptyContainer(v: unknown): boolean {
     if (Array.isArray(v)) return v.length === 0;
-    return !!v && typeof v === "object" && Object.keys(v).length === 0;
+    if (!v || typeof v !== "object") return false;
+    return Object.values(v).every((x) => x === null || x === undefined || isEmptyContainer(x));
 }
 
 function collectDrift(desired: unknown, live: unknown, path: string, out: string[]): void {
