@@ -312,8 +312,7 @@ function startControllers(state, c) {
       "--controllers=*,-nodeipam,-service-lb-controller,-cloud-node-lifecycle-controller",
     ], c.logs.controllerManager);
     c.pids.scheduler = launch(bin("kube-scheduler"), [
-      `--kubeconfig=${kc}`, `--authentication-kubeconfig=${kc}`, `--authorization-kubeconfig=${kc}`,
-      "--leader-elect=false", `--secure-port=${c.schedulerPort}`, "--bind-address=127.0.0.1",
+      `--kubeconfig=${kc}`, "--leader-elect=false", "--secure-port=0",
     ], c.logs.scheduler);
   }
   if (state.withKwok) {
@@ -400,7 +399,7 @@ async function startFleet(opts = {}) {
     clusters: [],
   };
   const specs = clusterSpecs(opts);
-  const ports = await freePorts(2 + specs.length * 3);
+  const ports = await freePorts(2 + specs.length * 2);
   state.etcd = {
     clientPort: ports[0],
     peerPort: ports[1],
@@ -412,9 +411,8 @@ async function startFleet(opts = {}) {
     const c = {
       ...s,
       context: s.name,
-      port: ports[2 + i * 3],
-      schedulerPort: ports[3 + i * 3],
-      kwokPort: ports[4 + i * 3],
+      port: ports[2 + i * 2],
+      kwokPort: ports[3 + i * 2],
       etcdPrefix: `/kfc${String(i + 1).padStart(2, "0")}`, // equal length: no prefix of another
       certDir: path.join(dir, s.name, "pki"),
       kubeconfig: path.join(dir, s.name, "kubeconfig"),
