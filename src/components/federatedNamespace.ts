@@ -57,6 +57,7 @@ export class FederatedNamespace extends pulumi.ComponentResource {
         this.resources = emit(this, name, members, plan, {
             orphanOnDelete: !!args.orphanOnDelete, waitForReady: args.waitForReady !== false, retainReplicas: false,
         });
+        if (plan.clusters.length === 0) pulumi.log.warn(`${subject}: placed in no cluster; set placement (clusterSelector: {} selects every cluster)`, this);
         this.registerOutputs({ clusterNames: this.clusterNames, decision });
     }
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    ClusterOverride, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
-    assertValid, planFederatedObject,
+    ClusterInfo, ClusterOverride, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
+    assertValid, planFederatedObject, selectClusters,
 } from "../core";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX, childName, resourceClassFor } from "./names";
@@ -64,6 +64,8 @@ export interface DecisionSummary {
     labels: Record<string, string>;
     /** Selected clusters, sorted. */
     clusters: string[];
+    /** Why each member that is not selected was left out. */
+    excluded: Record<string, string>;
     /** Every member cluster the program knows, with its identity: policies check placement against it. */
     members: Record<string, { labels: Record<string, string>; region?: string; zones: string[] }>;
     /** Paths overridden per placed cluster (user overrides plus scheduled replicas). */
@@ -129,6 +131,9 @@ export class FederatedResource extends pulumi.ComponentResource {
             dependsOnPerCluster: args.namespace?.resources,
         });
         for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
+    if (plan.clusters.length === 0) {
+        pulumi.log.warn(`${subject}: placed in no cluster (${Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ")})`, this);
+    }
         this.registerOutputs({ clusterNames: this.clusterNames, decision });
     }
 }
@@ -224,8 +229,33 @@ function containerImages(obj: Record<string, unknown>): string[] {
     return [...new Set(images)].sort();
 }
 
+/** The reason a member is not in the plan, for the "why" part of the decision. */
+export function exclusionReasons(members: MemberCluster[], plan: FederatedObjectPlan, placement: Placement | undefined,
+                                 namespacePlacement: Placement | null | undefined, rsp: ReplicaSchedulingSpec | undefined): Record<string, string> {
+    const infos: ClusterInfo[] = members.map(m => ({ name: m.clusterName, labels: m.labels }));
+    const placed = new Set(plan.clusters);
+    const own = new Set(rsp && !rsp.intersectWithClusterSelector ? infos.map(c => c.name)
+        : selectClusters(placement, infos, { selectorOnly: !!rsp }));
+    const ns = namespacePlacement === undefined ? undefined : new Set(selectClusters(namespacePlacement, infos));
+    const out: Record<string, string> = {};
+    for (const c of infos.map(i => i.name)) {
+        if (placed.has(c)) continue;
+        if (!own.has(c)) {
+            if (rsp) out[c] = "labels do not match placement.clusterSelector (replica scheduling intersects with it)";
+            else if (placement?.clusters) out[c] = "not listed in placement.clusters";
+            else if (!placement?.clusterSelector) out[c] = "placement has neither clusters nor clusterSelector, which selects no cluster";
+            else out[c] = "labels do not match placement.clusterSelector";
+        } else if (ns && !ns.has(c)) {
+            out[c] = "not in the federated namespace's placement";
+        } else {
+            out[c] = "not chosen by replica scheduling";
+        }
+    }
+    return out;
+}
+
 export function summarize(template: KubernetesObject, members: MemberCluster[], plan: FederatedObjectPlan,
-                          args: FederationOptions & { retainReplicas?: boolean; namespace?: unknown },
+                          args: FederationOptions & { retainReplicas?: boolean; namespace?: FederatedNamespaceLike },
                           rsp: ReplicaSchedulingSpec | undefined): DecisionSummary {
     const images: Record<string, string[]> = {};
     for (const c of plan.clusters) images[c] = containerImages(plan.objects[c]);
@@ -240,6 +270,8 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
         ...(template.metadata.namespace !== undefined ? { namespace: template.metadata.namespace } : {}),
         labels: sortRecord(template.metadata.labels ?? {}),
         clusters: plan.clusters,
+        excluded: exclusionReasons(members, plan, args.placement,
+            args.namespace ? (args.namespace.placement ?? null) : undefined, rsp),
         members: membersInfo,
         overrides: sortRecord(plan.overridesApplied),
         overrideClusters: [...new Set((args.overrides ?? []).map(o => o.clusterName))].sort(),

@@ -85,6 +85,7 @@ async function probeCluster(inputs: HealthInputs, previous?: Partial<HealthOutpu
 export const clusterHealthProvider: pulumi.dynamic.ResourceProvider = {
     check: async (_olds: any, news: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
         const failures: pulumi.dynamic.CheckFailure[] = [];
+        // unknown values (preview) arrive as the sentinel string and pass these checks
         if (typeof news.clusterName !== "string" || news.clusterName === "") failures.push({ property: "clusterName", reason: "must be a non-empty string" });
         if (typeof news.kubeconfig !== "string" || news.kubeconfig === "") failures.push({ property: "kubeconfig", reason: "must be a non-empty string" });
         return { inputs: healthInputsOf(news), failures };

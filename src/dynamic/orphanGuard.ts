@@ -32,13 +32,20 @@ interface GuardInputs {
 }
 
 function guardInputsOf(v: Record<string, any>): GuardInputs { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const clusters: GuardInputs["clusters"] = {};
-    for (const name of Object.keys(v.clusters ?? {}).sort()) {
-        const c = v.clusters[name] ?? {};
-        clusters[name] = c.context !== undefined && c.context !== null && c.context !== "" ? { context: c.context } : {};
+    // whole maps may be the unknown sentinel during preview: passed through untouched
+    let clusters: GuardInputs["clusters"] = v.clusters;
+    if (v.clusters && typeof v.clusters === "object") {
+        clusters = {};
+        for (const name of Object.keys(v.clusters).sort()) {
+            const c = v.clusters[name] ?? {};
+            clusters[name] = c.context !== undefined && c.context !== null && c.context !== "" ? { context: c.context } : {};
+        }
     }
-    const kubeconfigs: Record<string, string> = {};
-    for (const name of Object.keys(v.kubeconfigs ?? {}).sort()) kubeconfigs[name] = v.kubeconfigs[name];
+    let kubeconfigs: Record<string, string> = v.kubeconfigs;
+    if (v.kubeconfigs && typeof v.kubeconfigs === "object") {
+        kubeconfigs = {};
+        for (const name of Object.keys(v.kubeconfigs).sort()) kubeconfigs[name] = v.kubeconfigs[name];
+    }
     const out: GuardInputs = { target: v.target, clusters, kubeconfigs };
     if (v.providerVersion !== undefined) out.providerVersion = v.providerVersion;
     return out;
@@ -70,9 +77,11 @@ export const orphanGuardProvider: pulumi.dynamic.ResourceProvider = {
     check: async (_olds: any, news: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
         const failures: pulumi.dynamic.CheckFailure[] = [];
         const t = news.target;
-        if (!t || typeof t !== "object") failures.push({ property: "target", reason: "must be {apiVersion, kind, namespace?, name}" });
-        else for (const k of ["apiVersion", "kind", "name"]) {
-            if (typeof t[k] !== "string" || t[k] === "") failures.push({ property: `target.${k}`, reason: "must be a non-empty string" });
+        // unknown values (preview) are not validated
+        if (!t || typeof t !== "object") {
+            if (!containsUnknown(t)) failures.push({ property: "target", reason: "must be {apiVersion, kind, namespace?, name}" });
+        } else for (const k of ["apiVersion", "kind", "name"]) {
+            if ((typeof t[k] !== "string" || t[k] === "") && !containsUnknown(t[k])) failures.push({ property: `target.${k}`, reason: "must be a non-empty string" });
         }
         return { inputs: guardInputsOf(news), failures };
     },

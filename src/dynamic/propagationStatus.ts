@@ -53,15 +53,23 @@ interface EngineInputs {
 }
 
 function propagationInputsOf(v: Record<string, any>): EngineInputs { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const clusters: EngineInputs["clusters"] = {};
-    for (const name of Object.keys(v.clusters ?? {}).sort()) {
-        const c = v.clusters[name] ?? {};
-        const e: { context?: string; desired: Record<string, unknown> } = { desired: c.desired ?? {} };
-        if (c.context !== undefined && c.context !== null && c.context !== "") e.context = c.context;
-        clusters[name] = e;
+    // During preview a whole map can be the unknown sentinel (e.g. `pulumi.secret({...})` with one unknown member):
+    // pass such values through untouched; `diff` then reports a change and nothing is called.
+    let clusters: EngineInputs["clusters"] = v.clusters;
+    if (v.clusters && typeof v.clusters === "object") {
+        clusters = {};
+        for (const name of Object.keys(v.clusters).sort()) {
+            const c = v.clusters[name] ?? {};
+            const e: { context?: string; desired: Record<string, unknown> } = { desired: c.desired ?? {} };
+            if (c.context !== undefined && c.context !== null && c.context !== "") e.context = c.context;
+            clusters[name] = e;
+        }
     }
-    const kubeconfigs: Record<string, string> = {};
-    for (const name of Object.keys(v.kubeconfigs ?? {}).sort()) kubeconfigs[name] = v.kubeconfigs[name];
+    let kubeconfigs: Record<string, string> = v.kubeconfigs;
+    if (v.kubeconfigs && typeof v.kubeconfigs === "object") {
+        kubeconfigs = {};
+        for (const name of Object.keys(v.kubeconfigs).sort()) kubeconfigs[name] = v.kubeconfigs[name];
+    }
     const out: EngineInputs = { target: v.target, clusters, kubeconfigs };
     if (v.providerVersion !== undefined) out.providerVersion = v.providerVersion;
     return out;
@@ -99,11 +107,15 @@ export const propagationStatusProvider: pulumi.dynamic.ResourceProvider = {
     check: async (_olds: any, news: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
         const failures: pulumi.dynamic.CheckFailure[] = [];
         const t = news.target;
-        if (!t || typeof t !== "object") failures.push({ property: "target", reason: "must be {apiVersion, kind, namespace?, name}" });
-        else for (const k of ["apiVersion", "kind", "name"]) {
-            if (typeof t[k] !== "string" || t[k] === "") failures.push({ property: `target.${k}`, reason: "must be a non-empty string" });
+        // unknown values (preview) are not validated
+        if (!t || typeof t !== "object") {
+            if (!containsUnknown(t)) failures.push({ property: "target", reason: "must be {apiVersion, kind, namespace?, name}" });
+        } else for (const k of ["apiVersion", "kind", "name"]) {
+            if ((typeof t[k] !== "string" || t[k] === "") && !containsUnknown(t[k])) failures.push({ property: `target.${k}`, reason: "must be a non-empty string" });
         }
-        if (!news.clusters || typeof news.clusters !== "object") failures.push({ property: "clusters", reason: "must be a map of cluster name to {context?, desired}" });
+        if ((!news.clusters || typeof news.clusters !== "object") && !containsUnknown(news.clusters)) {
+            failures.push({ property: "clusters", reason: "must be a map of cluster name to {context?, desired}" });
+        }
         return { inputs: propagationInputsOf(news), failures };
     },
     diff: async (_id: string, olds: any, news: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -120,6 +120,7 @@ describe("components (mocked engine)", () => {
         await settle(shop, web, ...Object.values(shop.resources), ...Object.values(web.resources));
         assert.deepEqual(shop.clusterNames, ["east", "eu"]);
         assert.deepEqual(web.clusterNames, ["east"], "prod ∩ {east, eu} = {east}");
+        assert.deepEqual(web.decision.excluded, { eu: "labels do not match placement.clusterSelector", west: "not in the federated namespace's placement" });
         const ns = children("shop-", "kubernetes:core/v1:Namespace");
         assert.deepEqual(ns.map(n => n.name).sort(), ["shop-east", "shop-eu"]);
         assert.equal(byName("shop-east").inputs.metadata.name, "shop");

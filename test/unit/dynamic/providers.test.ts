@@ -113,6 +113,17 @@ describe("dynamic providers (methods called directly, fake API server)", functio
             assert.strictEqual((await pp.diff(r.id, rd.props, { ...inputs(), __provider: "p" })).changes, false);
             a.put(desired);
         });
+        it("check and diff accept whole maps that are unknown (preview), without calling out", async () => {
+            const r = await pp.create(inputs());
+            const before = a.requests.length;
+            for (const n of [{ ...inputs(), kubeconfigs: UNKNOWN }, { ...inputs(), clusters: UNKNOWN }, { ...inputs(), target: UNKNOWN }]) {
+                const c = await pp.check(r.outs, n);
+                assert.deepStrictEqual(c.failures, []);
+                assert.strictEqual((await pp.diff(r.id, r.outs, c.inputs)).changes, true);
+            }
+            assert.strictEqual(a.requests.length, before);
+            assert.ok((await pp.check({}, { target: {}, clusters: 3 })).failures!.length >= 3, "known bad values still fail");
+        });
         it("diff: unknown desired → change", async () => {
             const r = await pp.create(inputs());
             const n = inputs();
@@ -152,6 +163,12 @@ describe("dynamic providers (methods called directly, fake API server)", functio
             await gp.update("x", olds, news);
             assert.strictEqual(a.objects.get(path)!.metadata.labels["kubefed.io/managed"], "true");
             assert.strictEqual(b.objects.get(path)!.metadata.labels["kubefed.io/managed"], undefined);
+        });
+        it("check/diff with unknown maps (preview): no failures, a change", async () => {
+            const olds = { target, clusters: { a: {} }, kubeconfigs: { a: "k" } };
+            const n = (await gp.check(olds, { target, clusters: { a: {} }, kubeconfigs: UNKNOWN })) as any;
+            assert.deepStrictEqual(n.failures, []);
+            assert.deepStrictEqual(await gp.diff("x", olds, n.inputs), { changes: true });
         });
         it("diff replaces on a new target, no change otherwise", async () => {
             const olds = { target, clusters: { a: {} }, kubeconfigs: { a: "k" }, __provider: "p" };
