@@ -144,6 +144,52 @@ describe("dynamic resources under the real engine and real kube-apiservers", fun
         await assertNoChangesPreview();
     });
 
+    it("preview with kubeconfigs unknown (from a resource being created) succeeds; up then uses the real values", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const { ClusterHealth, PropagationStatus } = await import("../../../src/dynamic");
+        // `value` is computed (not an input), so it is unknown while a create is previewed
+        const echoProvider: pulumi.dynamic.ResourceProvider = {
+            create: async (inputs: any) => ({ id: "echo", outs: { v: inputs.v, value: inputs.v } }),
+        };
+        const mk = (kc: pulumi.Input<string>) => {
+            new ClusterHealth("h", { clusterName: "c1", kubeconfig: kc, context: "c1" });
+            new PropagationStatus("ps", { target: TARGET, clusters: { c1: { kubeconfig: kc, context: "c1", desired: desiredFor("c1") } } });
+        };
+        const v1 = async () => { mk(kubeconfig); };
+        const v2 = async () => {
+            const echo = new pulumi.dynamic.Resource(echoProvider, "kc", { v: pulumi.secret(kubeconfig), value: undefined },
+                { additionalSecretOutputs: ["value"] });
+            mk((echo as any).value as pulumi.Output<string>);
+        };
+        const auto = await import("@pulumi/pulumi/automation");
+        const s2 = await auto.LocalWorkspace.createOrSelectStack(
+            { stackName: "dyn-unknown", projectName: "kubefed-dynamic-it", program: v1 },
+            {
+                workDir: stack.workspace.workDir,
+                pulumiCommand: await auto.PulumiCommand.get({ root: tools, skipVersionCheck: true }),
+                envVars: { PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE!, PULUMI_BACKEND_URL: `file://${backendDir}` },
+            },
+        );
+        try {
+            await s2.up({ onOutput });
+            (s2.workspace as any).program = v2;
+            const p = await s2.preview({ onOutput });
+            assert.strictEqual(p.changeSummary.create, 1, p.stdout);
+            assert.strictEqual(p.changeSummary.update, 2, `both resources see an unknown kubeconfig: ${p.stdout}`);
+            await s2.up({ onOutput });
+            const res = (await s2.exportStack()).deployment.resources ?? [];
+            const h = res.find((r: any) => r.type === "pulumi-nodejs:dynamic/kubefed:ClusterHealth");
+            assert.strictEqual(h.outputs.ready, true);
+            const ps = res.find((r: any) => r.type === "pulumi-nodejs:dynamic/kubefed:PropagationStatus");
+            assert.strictEqual(ps.outputs.propagated, true);
+            const again = await s2.preview({ onOutput });
+            assert.deepStrictEqual(Object.entries(again.changeSummary).filter(([op, n]) => op !== "same" && (n as number) > 0), []);
+            await s2.destroy({ onOutput });
+        } finally {
+            await s2.workspace.removeStack("dyn-unknown", { force: true }).catch(() => undefined);
+        }
+    });
+
     it("refresh: an object deleted out of band is NotFound, an edited field is Drifted with its path", async () => {
         assert.strictEqual((await kube("c2").request("DELETE", CM_PATH)).status, 200);
         const cm = await getConfigMap("c1");
