@@ -93,8 +93,11 @@ export const clusterHealthProvider: pulumi.dynamic.ResourceProvider = {
     diff: async (_id: string, olds: any, news: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
         const n = healthInputsOf(news);
         // unknown during preview: report a change, never probe with the sentinel
+        const o = healthInputsOf(olds);
+        // the cluster name is the ID: a new name is a new resource
+        if (o.clusterName !== n.clusterName) return { changes: true, replaces: ["clusterName"] };
         if (containsUnknown(n)) return { changes: true };
-        return { changes: !jsonEqual(healthInputsOf(olds), n) };
+        return { changes: !jsonEqual(o, n) };
     },
     create: async (inputs: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
         const outs = await probeCluster(healthInputsOf(inputs));
@@ -125,7 +128,7 @@ export const clusterHealthProvider: pulumi.dynamic.ResourceProvider = {
  *   preview of a create (dynamic providers cannot preview). Refresh to re-probe.
  * - The kubeconfig is a secret input and a secret output (`additionalSecretOutputs`); no credential reaches plain
  *   outputs (error texts never quote the kubeconfig).
- * - Type token: `pulumi-nodejs:dynamic/kubefed:ClusterHealth`; ID: the cluster name.
+ * - Type token: `pulumi-nodejs:dynamic/kubefed:ClusterHealth`; ID: the cluster name (a new name replaces it).
  */
 export class ClusterHealth extends pulumi.dynamic.Resource {
     /** Cluster name. */

@@ -120,8 +120,11 @@ export const propagationStatusProvider: pulumi.dynamic.ResourceProvider = {
     },
     diff: async (_id: string, olds: any, news: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
         const n = propagationInputsOf(news);
+        const o = propagationInputsOf(olds);
+        // the target is the ID: another object is a new resource
+        if (!containsUnknown(n.target) && !jsonEqual(o.target, n.target)) return { changes: true, replaces: ["target"] };
         if (containsUnknown(n)) return { changes: true };
-        return { changes: !jsonEqual(propagationInputsOf(olds), n) };
+        return { changes: !jsonEqual(o, n) };
     },
     create: async (inputs: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
         const i = propagationInputsOf(inputs);
@@ -151,7 +154,8 @@ export const propagationStatusProvider: pulumi.dynamic.ResourceProvider = {
  * `False` with reason `CheckClusters` (§4.8).
  *
  * Checked on create, update and `pulumi refresh` (refresh returns fresh outputs and the unchanged inputs). `diff`
- * compares inputs only: a status change is never a planned change. Unreachable members are reported, never thrown.
+ * compares inputs only: a status change is never a planned change (a different `target` is a replacement: it is the
+ * ID). Unreachable members are reported, never thrown.
  * Kubeconfigs are held in the secret `kubeconfigs` property (input and output), never in plain outputs.
  *
  * Type token `pulumi-nodejs:dynamic/kubefed:PropagationStatus`; ID `<apiVersion>:<kind>:<namespace>/<name>`.

@@ -8,6 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import type * as automation from "@pulumi/pulumi/automation";
 import { connect } from "../../../src/dynamic/kube";
 import { Fleet, REPO, findTools, loadFleet, testbedEnv } from "./testbed";
@@ -145,7 +146,6 @@ describe("dynamic resources under the real engine and real kube-apiservers", fun
     });
 
     it("preview with kubeconfigs unknown (from a resource being created) succeeds; up then uses the real values", async () => {
-        const pulumi = await import("@pulumi/pulumi");
         const { ClusterHealth, PropagationStatus } = await import("../../../src/dynamic");
         // `value` is computed (not an input), so it is unknown while a create is previewed
         const echoProvider: pulumi.dynamic.ResourceProvider = {
@@ -156,10 +156,12 @@ describe("dynamic resources under the real engine and real kube-apiservers", fun
             new PropagationStatus("ps", { target: TARGET, clusters: { c1: { kubeconfig: kc, context: "c1", desired: desiredFor("c1") } } });
         };
         const v1 = async () => { mk(kubeconfig); };
+        class Echo extends pulumi.dynamic.Resource {
+            declare readonly value: pulumi.Output<string>;
+        }
         const v2 = async () => {
-            const echo = new pulumi.dynamic.Resource(echoProvider, "kc", { v: pulumi.secret(kubeconfig), value: undefined },
-                { additionalSecretOutputs: ["value"] });
-            mk((echo as any).value as pulumi.Output<string>);
+            const echo = new Echo(echoProvider, "kc", { v: pulumi.secret(kubeconfig), value: undefined }, { additionalSecretOutputs: ["value"] });
+            mk(echo.value);
         };
         const auto = await import("@pulumi/pulumi/automation");
         const s2 = await auto.LocalWorkspace.createOrSelectStack(

@@ -2,7 +2,8 @@ import * as assert from "assert";
 import { clusterHealthProvider } from "../../../src/dynamic/clusterHealth";
 import { orphanGuardProvider } from "../../../src/dynamic/orphanGuard";
 import { propagationStatusProvider } from "../../../src/dynamic/propagationStatus";
-import { observeReplicas } from "../../../src/dynamic/replicas";
+import * as pulumi from "@pulumi/pulumi";
+import { observeReplicas, resolveInput } from "../../../src/dynamic/replicas";
 import { UNKNOWN } from "../../../src/dynamic/status";
 import { FakeApiServer, deadUrl, fakeKubeconfig, startFakeApiServer } from "./fakeApiServer";
 
@@ -74,6 +75,7 @@ describe("dynamic providers (methods called directly, fake API server)", functio
             assert.strictEqual((await hp.diff("a", olds, { clusterName: "a", kubeconfig: a.kubeconfig(), __provider: "new" })).changes, false);
             assert.strictEqual((await hp.diff("a", olds, { clusterName: "a", kubeconfig: b.kubeconfig() })).changes, true);
             assert.strictEqual((await hp.diff("a", olds, { clusterName: "a", kubeconfig: a.kubeconfig(), context: "x" })).changes, true);
+            assert.deepStrictEqual((await hp.diff("a", olds, { clusterName: "renamed", kubeconfig: a.kubeconfig() })).replaces, ["clusterName"]);
             const before = a.requests.length;
             assert.strictEqual((await hp.diff("a", olds, { clusterName: "a", kubeconfig: UNKNOWN })).changes, true);
             assert.strictEqual(a.requests.length, before, "diff never calls out");
@@ -178,6 +180,12 @@ describe("dynamic providers (methods called directly, fake API server)", functio
     });
 
     describe("observeReplicas", () => {
+        it("resolves Inputs: plain, Promise, (secret) Output; unknown Outputs resolve to undefined", async () => {
+            assert.strictEqual(await resolveInput(pulumi.secret("s")), "s");
+            assert.strictEqual(await resolveInput(pulumi.output("x").apply((v) => `${v}y`)), "xy");
+            assert.strictEqual(await resolveInput(Promise.resolve("p")), "p");
+            assert.strictEqual(await resolveInput(pulumi.output(pulumi.unknown as unknown as string)), undefined);
+        });
         const target = { apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "rs" };
         const pod = (name: string, phase: string, conditions: any[]) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default", labels: { app: "rs" } }, status: { phase, conditions } });
         it("implements §5.4 and leaves out clusters where the object is absent or the cluster unreachable", async () => {
