@@ -3,6 +3,7 @@ import { ValidationIssue, assertValid } from "../core";
 import {
     DecisionSummary, FederationOptions, KubernetesObject, emit, plan_, summarize,
 } from "./federatedResource";
+import { PropagationStatus } from "../dynamic";
 import { sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX } from "./names";
 
@@ -29,6 +30,8 @@ export class FederatedNamespace extends pulumi.ComponentResource {
     /** The Namespace object per selected cluster. */
     readonly resources: Record<string, pulumi.CustomResource>;
     readonly decision: DecisionSummary;
+    /** Per-cluster propagation status of the namespace, read back from the members. */
+    readonly status?: PropagationStatus;
 
     constructor(name: string, args: FederatedNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         const subject = `FederatedNamespace ${name}`;
@@ -54,9 +57,12 @@ export class FederatedNamespace extends pulumi.ComponentResource {
         this.placement = args.placement;
         this.clusterNames = plan.clusters;
         this.decision = decision;
-        this.resources = emit(this, name, members, plan, {
+        const emitted = emit(this, name, members, plan, {
             orphanOnDelete: !!args.orphanOnDelete, waitForReady: args.waitForReady !== false, retainReplicas: false,
+            status: args.status !== false,
         });
+        this.resources = emitted.resources;
+        this.status = emitted.status;
         if (plan.clusters.length === 0) pulumi.log.warn(`${subject}: placed in no cluster; set placement (clusterSelector: {} selects every cluster)`, this);
         this.registerOutputs({ clusterNames: this.clusterNames, decision });
     }

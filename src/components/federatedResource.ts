@@ -3,6 +3,7 @@ import {
     ClusterInfo, ClusterOverride, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
     assertValid, planFederatedObject, selectClusters,
 } from "../core";
+import { OrphanGuard, PropagationStatus } from "../dynamic";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX, childName, resourceClassFor } from "./names";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
@@ -30,6 +31,9 @@ export interface FederationOptions {
     /** Wait for each member object to become ready (Pulumi's await logic). Default true; false adds
      *  `pulumi.com/skipAwait: "true"`. */
     waitForReady?: boolean;
+    /** Read back per-cluster propagation status and drift (on `up` when something changed, and on
+     *  `pulumi refresh`); the result is `status`. Default true. */
+    status?: boolean;
 }
 
 /** Arguments of {@link FederatedResource}. */
@@ -100,8 +104,10 @@ export class FederatedResource extends pulumi.ComponentResource {
     readonly resources: Record<string, pulumi.CustomResource>;
     /** The decision recorded in the component's inputs. */
     readonly decision: DecisionSummary;
-    /** The desired object per cluster, exactly as sent (after overrides). */
+    /** The desired object per cluster, exactly as sent (after overrides, with the managed label). */
     readonly objects: Record<string, Record<string, unknown>>;
+    /** Per-cluster propagation status read back from the members (KubeFed's `status`). */
+    readonly status?: PropagationStatus;
     readonly template: KubernetesObject;
     readonly members: MemberCluster[];
 
@@ -123,13 +129,16 @@ export class FederatedResource extends pulumi.ComponentResource {
         this.members = members;
         this.decision = decision;
         this.clusterNames = plan.clusters;
-        this.objects = plan.objects;
-        this.resources = emit(this, name, members, plan, {
+        const emitted = emit(this, name, members, plan, {
             orphanOnDelete: !!args.orphanOnDelete,
             waitForReady: args.waitForReady !== false,
             retainReplicas: !!args.retainReplicas,
             dependsOnPerCluster: args.namespace?.resources,
+            status: args.status !== false,
         });
+        this.resources = emitted.resources;
+        this.objects = emitted.objects;
+        this.status = emitted.status;
         for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
     if (plan.clusters.length === 0) {
         pulumi.log.warn(`${subject}: placed in no cluster (${Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ")})`, this);
@@ -290,18 +299,32 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
     return s;
 }
 
-/** Emit one object per placed cluster, each with its member's provider. */
+/** What {@link emit} created. */
+export interface Emitted {
+    resources: Record<string, pulumi.CustomResource>;
+    objects: Record<string, Record<string, unknown>>;
+    status?: PropagationStatus;
+    orphanGuard?: OrphanGuard;
+}
+
+/**
+ * Emit one object per placed cluster, each with its member's provider, plus the status read-back and, in orphan
+ * mode, the guard that unlabels member objects instead of deleting them. Both depend on the objects, so they are
+ * created after them and deleted before them.
+ */
 export function emit(parent: pulumi.ComponentResource, name: string, members: MemberCluster[], plan: FederatedObjectPlan, o: {
-    orphanOnDelete: boolean; waitForReady: boolean; retainReplicas: boolean;
+    orphanOnDelete: boolean; waitForReady: boolean; retainReplicas: boolean; status: boolean;
     dependsOnPerCluster?: Record<string, pulumi.CustomResource>;
-}): Record<string, pulumi.CustomResource> {
+}): Emitted {
     const byName = new Map(members.map(m => [m.clusterName, m]));
     const out: Record<string, pulumi.CustomResource> = {};
+    const objects: Record<string, Record<string, unknown>> = {};
     for (const cluster of plan.clusters) {
         const member = byName.get(cluster)!;
         const obj = JSON.parse(JSON.stringify(plan.objects[cluster])) as KubernetesObject;
         obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_LABEL]: "true" };
         if (!o.waitForReady) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/skipAwait": "true" };
+        objects[cluster] = obj;
         const Ctor = resourceClassFor(obj.apiVersion, obj.kind);
         const dep = o.dependsOnPerCluster?.[cluster];
         out[cluster] = new Ctor(childName(name, cluster), obj, {
@@ -312,5 +335,35 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
             ...(o.retainReplicas ? { ignoreChanges: ["spec.replicas"] } : {}),
         });
     }
-    return out;
+    const t = plan.clusters.length > 0 ? objects[plan.clusters[0]] as KubernetesObject : undefined;
+    const emitted: Emitted = { resources: out, objects };
+    if (!t) return emitted;
+    const target = { apiVersion: t.apiVersion, kind: t.kind, name: t.metadata.name,
+        ...(t.metadata.namespace !== undefined ? { namespace: t.metadata.namespace } : {}) };
+    const children = Object.values(out);
+    if (o.status) {
+        const clusters: Record<string, { kubeconfig: pulumi.Input<string>; context?: pulumi.Input<string>; desired: Record<string, unknown> }> = {};
+        for (const c of plan.clusters) {
+            const m = byName.get(c)!;
+            // retainReplicas leaves replicas to the member (HPA), so they are not part of what must match.
+            const desired = o.retainReplicas ? withoutReplicas(objects[c]) : objects[c];
+            clusters[c] = { kubeconfig: m.kubeconfig, ...(m.context ? { context: m.context } : {}), desired };
+        }
+        emitted.status = new PropagationStatus(`${name}-status`, { target, clusters }, { parent, dependsOn: children });
+    }
+    if (o.orphanOnDelete) {
+        const clusters: Record<string, { kubeconfig: pulumi.Input<string>; context?: pulumi.Input<string> }> = {};
+        for (const c of plan.clusters) {
+            const m = byName.get(c)!;
+            clusters[c] = { kubeconfig: m.kubeconfig, ...(m.context ? { context: m.context } : {}) };
+        }
+        emitted.orphanGuard = new OrphanGuard(`${name}-orphan`, { target, clusters }, { parent, dependsOn: children });
+    }
+    return emitted;
+}
+
+function withoutReplicas(obj: Record<string, unknown>): Record<string, unknown> {
+    const copy = JSON.parse(JSON.stringify(obj));
+    if (copy.spec && typeof copy.spec === "object") delete copy.spec.replicas;
+    return copy;
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterInfo, ValidationIssue, assertValid, validateClusters } from "../core";
+import { ClusterHealth } from "../dynamic";
 import { TYPE_PREFIX } from "./names";
 
 /** What a member does when its API server cannot be reached (maps onto the Kubernetes provider's flags). */
@@ -28,6 +29,9 @@ export interface MemberClusterArgs {
     /** Adopt objects that already exist in the member instead of failing with AlreadyExists (KubeFed's
      *  `adoptResources: Enabled`). Off by default: taking over someone else's object should be explicit. */
     adoptExisting?: boolean;
+    /** Probe the member's health (`/healthz`, `/version`) on create and on `pulumi refresh`, as KubeFed's cluster
+     *  controller does; the result is `health`. Default true. */
+    health?: boolean;
     /** Extra arguments for the member's Kubernetes provider (e.g. `namespace`, `kubeClientSettings`). */
     providerArgs?: Omit<k8s.ProviderArgs, "kubeconfig" | "context" | "clusterIdentifier">;
 }
@@ -63,6 +67,8 @@ export class MemberCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** The kubeconfig context, if one was given. */
     readonly context?: pulumi.Output<string>;
+    /** KubeFed-style health (Ready/Offline conditions, version), refreshed by `pulumi refresh`. */
+    readonly health?: ClusterHealth;
 
     static isInstance(obj: unknown): obj is MemberCluster {
         return !!obj && (obj as { __kubefedMember?: boolean }).__kubefedMember === true;
@@ -107,7 +113,10 @@ export class MemberCluster extends pulumi.ComponentResource {
             deleteUnreachable: reach === "forget",
             upsertExistingObjects: !!args.adoptExisting,
         }, { parent: this });
-        this.registerOutputs({ clusterName, provider: this.provider });
+        if (args.health !== false) {
+            this.health = new ClusterHealth(`${name}-health`, { clusterName, kubeconfig: this.kubeconfig, context: this.context }, { parent: this });
+        }
+        this.registerOutputs({ clusterName, provider: this.provider, ready: this.health?.ready });
     }
 
     /** The plain identity used by the decision core. */

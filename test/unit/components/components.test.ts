@@ -168,6 +168,28 @@ describe("components (mocked engine)", () => {
         assert.equal(byName("web").inputs.decision.retainReplicas, true);
     });
 
+    it("status read-back and orphan guard are created after the member objects, and health per member", async () => {
+        const clusters = fleet();
+        const web = new kubefed.FederatedResource("web", { clusters, template: deployment(), placement: { clusters: [{ name: "east" }, { name: "eu" }] },
+            orphanOnDelete: true });
+        await settle(web, ...Object.values(web.resources), web.status!, ...clusters.map(c => c.health!));
+        for (let i = 0; i < 20; i++) await new Promise(r => setImmediate(r));
+        const childUrns = (await Promise.all(Object.values(web.resources).map(r => value(r.urn)))).sort();
+        const status = byName("web-status");
+        assert.equal(status.type, "pulumi-nodejs:dynamic/kubefed:PropagationStatus");
+        assert.deepEqual([...status.dependencies].sort(), childUrns);
+        assert.deepEqual(Object.keys(status.inputs.clusters), ["east", "eu"]);
+        assert.equal(status.inputs.clusters.eu.desired.metadata.labels["kubefed.io/managed"], "true");
+        const guard = byName("web-orphan");
+        assert.equal(guard.type, "pulumi-nodejs:dynamic/kubefed:OrphanGuard");
+        assert.deepEqual([...guard.dependencies].sort(), childUrns);
+        assert.deepEqual(children("east-health").map(h => h.type), ["pulumi-nodejs:dynamic/kubefed:ClusterHealth"]);
+        const plain = new kubefed.FederatedResource("quiet", { clusters, template: deployment("quiet"), placement: { clusters: [{ name: "east" }] }, status: false });
+        await settle(plain, ...Object.values(plain.resources));
+        assert.equal(plain.status, undefined);
+        assert.equal(registered.filter(r => r.name === "quiet-status" || r.name === "quiet-orphan").length, 0);
+    });
+
     it("bad input fails at construction with the component, the field and the fix", () => {
         const clusters = fleet();
         assert.throws(() => new kubefed.FederatedResource("a", { clusters, template: deployment(), placement: { clusters: [{ name: "mars" }] } }),
