@@ -14,8 +14,16 @@ bash testbed/setup.sh
 source testbed/env.sh
 
 FLEET_DIR=${KUBEFED_FLEET_DIR:-$HOME/.cache/pulumi-kubefed/demo-fleet}
-if ! node testbed/fleet.js status --dir "$FLEET_DIR" >/dev/null 2>&1; then
+fleet_up() {
+  node testbed/fleet.js status --dir "$FLEET_DIR" 2>/dev/null | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      try { const j = JSON.parse(s); process.exit(j.running && j.clusters.length > 0 && j.clusters.every(c => c.ready) ? 0 : 1); }
+      catch { process.exit(1); }
+    });'
+}
+if ! fleet_up; then
   echo "== starting a local fleet in $FLEET_DIR"
+  node testbed/fleet.js stop --dir "$FLEET_DIR" >/dev/null 2>&1 || true   # a stale fleet: its state goes with it
   node testbed/fleet.js start --dir "$FLEET_DIR"
 fi
 
@@ -32,7 +40,7 @@ pulumi config set clusters -- "$(node -e '
   console.log(JSON.stringify(f.clusters.map(c => ({ name: c.name, context: c.name, labels: c.labels, region: c.region, zones: c.zones }))));
 ' "$FLEET_DIR/fleet.json")"
 echo "== pulumi up (examples/quickstart, stack demo)"
-pulumi up --yes --diff
+pulumi up --yes
 cd "$ROOT"
 
 echo

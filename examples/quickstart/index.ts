@@ -63,3 +63,6 @@ export const placement = {
     web: { clusters: web.clusterNames, replicas: web.decision.replicas },
     settings: { clusters: settings.clusterNames, overrides: settings.decision.overrides },
 };
+
+// Health and per-cluster propagation, read back from the members; `npx pulumi-kubefed status` prints it.
+export const status = kubefed.fleetStatus(clusters, { shop, web, settings });
