@@ -60,6 +60,7 @@ export class FederatedNamespace extends pulumi.ComponentResource {
         const emitted = emit(this, name, members, plan, {
             orphanOnDelete: !!args.orphanOnDelete, waitForReady: args.waitForReady !== false, retainReplicas: false,
             status: args.status !== false,
+            forceOwnership: args.forceOwnership !== false,
         });
         this.resources = emitted.resources;
         this.status = emitted.status;

@@ -31,6 +31,10 @@ export interface FederationOptions {
     /** Wait for each member object to become ready (Pulumi's await logic). Default true; false adds
      *  `pulumi.com/skipAwait: "true"`. */
     waitForReady?: boolean;
+    /** Take ownership of the fields we set even when someone else changed them in the member (server-side apply
+     *  with force, `pulumi.com/patchForce`), so `up` repairs drift as KubeFed's sync controller does. Default
+     *  true; false makes such an `up` fail with a field conflict instead. */
+    forceOwnership?: boolean;
     /** Read back per-cluster propagation status and drift (on `up` when something changed, and on
      *  `pulumi refresh`); the result is `status`. Default true. */
     status?: boolean;
@@ -135,6 +139,7 @@ export class FederatedResource extends pulumi.ComponentResource {
             retainReplicas: !!args.retainReplicas,
             dependsOnPerCluster: args.namespace?.resources,
             status: args.status !== false,
+            forceOwnership: args.forceOwnership !== false,
         });
         this.resources = emitted.resources;
         this.objects = emitted.objects;
@@ -313,7 +318,7 @@ export interface Emitted {
  * created after them and deleted before them.
  */
 export function emit(parent: pulumi.ComponentResource, name: string, members: MemberCluster[], plan: FederatedObjectPlan, o: {
-    orphanOnDelete: boolean; waitForReady: boolean; retainReplicas: boolean; status: boolean;
+    orphanOnDelete: boolean; waitForReady: boolean; retainReplicas: boolean; status: boolean; forceOwnership: boolean;
     dependsOnPerCluster?: Record<string, pulumi.CustomResource>;
 }): Emitted {
     const byName = new Map(members.map(m => [m.clusterName, m]));
@@ -324,6 +329,7 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
         const obj = JSON.parse(JSON.stringify(plan.objects[cluster])) as KubernetesObject;
         obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_LABEL]: "true" };
         if (!o.waitForReady) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/skipAwait": "true" };
+        if (o.forceOwnership) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/patchForce": "true" };
         objects[cluster] = obj;
         const Ctor = resourceClassFor(obj.apiVersion, obj.kind);
         const dep = o.dependsOnPerCluster?.[cluster];
