@@ -382,6 +382,7 @@ async function startFleet(opts = {}) {
   const dir = path.resolve(opts.dir ?? DEFAULT_DIR);
   const old = readState(dir);
   if (old && old.etcd && alive(old.etcd.pid)) throw new Error(`a fleet is already running in ${dir} (stop it first)`);
+  if (old) await stopFleet(dir); // leftovers of a dead fleet: start from a clean etcd and fresh certs
   fs.mkdirSync(path.join(dir, "logs"), { recursive: true });
   const bin = opts.bin ?? findBinDir();
   const has = (b) => fs.existsSync(path.join(bin, b));

@@ -8,17 +8,21 @@ const cfg = new pulumi.Config();
 const kubeconfig = cfg.requireSecret("kubeconfig");
 const fleet = cfg.requireObject<ClusterConfig[]>("clusters");
 const webImage = cfg.get("webImage") ?? "nginx:1.25";
+const webTier = cfg.get("webTier") ?? "prod";
 const totalReplicas = cfg.getNumber("totalReplicas") ?? 6;
+const settingsMode = cfg.get("settingsMode") ?? "normal";
+const unreachable = cfg.get("unreachable") as kubefed.Reachability | undefined;
+const orphanOnDelete = cfg.getBoolean("orphanOnDelete") ?? false;
 const ciCluster = fleet[fleet.length - 1].name;
 
 const clusters = fleet.map(c => new kubefed.MemberCluster(c.name, {
-    kubeconfig, context: c.context, labels: c.labels, region: c.region, zones: c.zones,
+    kubeconfig, context: c.context, labels: c.labels, region: c.region, zones: c.zones, unreachable,
 }));
 
 // The namespace goes everywhere; what lives in it is placed inside that set.
-const shop = new kubefed.FederatedNamespace("shop", { clusters, placement: { clusterSelector: {} } });
+const shop = new kubefed.FederatedNamespace("shop", { clusters, placement: { clusterSelector: {} }, orphanOnDelete });
 
-// 6 replicas spread over the prod clusters, at most 4 in any one cluster.
+// 6 replicas spread over the clusters of the web tier, at most 4 in any one cluster.
 const rsp = new kubefed.ReplicaSchedulingPreference("web", {
     totalReplicas,
     clusters: { "*": { weight: 1, maxReplicas: 4 } },
@@ -28,8 +32,9 @@ const rsp = new kubefed.ReplicaSchedulingPreference("web", {
 const web = new kubefed.FederatedResource("web", {
     clusters,
     namespace: shop,
-    placement: { clusterSelector: { matchLabels: { tier: "prod" } } },
+    placement: { clusterSelector: { matchLabels: { tier: webTier } } },
     replicaScheduling: rsp,
+    orphanOnDelete,
     template: {
         apiVersion: "apps/v1", kind: "Deployment",
         metadata: { name: "web", labels: { app: "web" } },
@@ -55,8 +60,9 @@ const settings = new kubefed.FederatedResource("settings", {
     clusters,
     namespace: shop,
     placement: { clusterSelector: {} },
-    template: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings" }, data: { mode: "normal" } },
+    template: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings" }, data: { mode: settingsMode } },
     overrides: [{ clusterName: ciCluster, clusterOverrides: [{ path: "/data/mode", value: "ci" }] }],
+    orphanOnDelete,
 });
 
 export const placement = {

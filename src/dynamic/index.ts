@@ -10,6 +10,7 @@
 export { ClusterHealth, ClusterHealthArgs, clusterHealthProvider } from "./clusterHealth";
 export { PropagationStatus, PropagationStatusArgs, PropagationClusterArgs, PropagationStatusStatus, TargetRef, propagationStatusProvider } from "./propagationStatus";
 export { OrphanGuard, OrphanGuardArgs, OrphanGuardClusterArgs, orphanGuardProvider } from "./orphanGuard";
+export { ServiceAccountToken, ServiceAccountTokenArgs, serviceAccountTokenProvider } from "./serviceAccountToken";
 export { observeReplicas, resolveInput, ObservedReplicas, ReplicaObservationMember, ReplicaObservationTarget } from "./replicas";
 export { kubefedStatusOutput, KubefedStatusOutputArgs } from "./statusOutput";
 export { KubefedReport, ClusterHealthReport, PropagationReport, ClusterPropagationReport, collectReports, renderStatus } from "./report";

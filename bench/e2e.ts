@@ -1,0 +1,225 @@
+/**
+ * End-to-end benchmark: `pulumi preview` and `pulumi up` of N federated Deployments over 3 member clusters
+ * (examples/bench-kubefed) against a hand-written program that creates the same objects with one Kubernetes
+ * provider per cluster (examples/bench-baseline), with the real Pulumi CLI of the test bed against a local fleet.
+ *
+ * Per repetition and program: fresh stack → `preview` → `up --skip-preview` → `destroy --skip-preview` (each timed
+ * as wall clock of the CLI process, so language host, plugin start and program run are included), then the stack
+ * is removed. The order of the programs alternates between repetitions. After `up` the bench checks that every
+ * member holds the N Deployments (labelled kubefed.io/managed=true), and after `destroy` that none is left.
+ *
+ * Programs (same Deployments — byte-identical templates, same names, labels, annotations, same await setting):
+ *   baseline           examples/bench-baseline: 3 k8s.Provider + 3·N k8s.apps.v1.Deployment
+ *   kubefed            examples/bench-kubefed with `status: false, health: false`: the library's components and
+ *                      decision, no read-back. Same objects and same provider work as the baseline: the headline
+ *                      ratio kubefed / baseline compares these two.
+ *   kubefed-defaults   examples/bench-kubefed with the library defaults: additionally one ClusterHealth per member
+ *                      and one PropagationStatus per federated resource (dynamic resources that read each member
+ *                      back on create) — extra work the baseline does not do, shown for information.
+ * `waitForReady` is false in both programs (`pulumi.com/skipAwait`), so pod scheduling does not dominate.
+ *
+ * Environment: BENCH_REPS (default 2), BENCH_COUNT (federated Deployments, default 50), BENCH_PROGRAMS
+ * (comma list, default "baseline,kubefed,kubefed-defaults"), BENCH_FLEET_DIR (reuse a running fleet started with
+ * testbed/fleet.js; default: start one in a temp dir and stop it at the end), BENCH_WARMUP=0 (skip the untimed
+ * warm-up preview of each program), BENCH_JSON (write the raw results there), BENCH_KEEP=1 (keep the temp dir).
+ * No assertion on times: exits 0 when every run succeeded, 1 on errors.
+ *
+ * Run: `npm run build && node dist/bench/e2e.js` (after `bash testbed/setup.sh`).
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { CliStack, REPO, RunningFleet, listManaged, startOrReuseFleet, toolchain } from "./e2e/pulumi";
+
+const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 2));
+const COUNT = Math.max(1, Number(process.env.BENCH_COUNT ?? 50));
+const PHASES = ["preview", "up", "destroy"] as const;
+type Phase = typeof PHASES[number];
+
+interface Program { id: string; dir: string; config: Record<string, unknown>; note: string }
+const PROGRAMS: Program[] = [
+    { id: "baseline", dir: "examples/bench-baseline", config: {}, note: "hand-written, 3 providers" },
+    { id: "kubefed", dir: "examples/bench-kubefed", config: { status: false, health: false }, note: "library, status+health off" },
+    { id: "kubefed-defaults", dir: "examples/bench-kubefed", config: {}, note: "library defaults (status+health on)" },
+];
+
+interface Run { program: string; rep: number; order: number; times: Record<Phase, number>; resources: number }
+
+const fmt = (ms: number) => (ms / 1000).toFixed(1);
+const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function log(msg: string): void {
+    process.stderr.write(`[bench:e2e ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+/** The two template files must be identical but for their two header lines. */
+function checkTemplates(): void {
+    const body = (p: string) => fs.readFileSync(path.join(REPO, p), "utf8").split("\n").slice(2).join("\n");
+    if (body("examples/bench-kubefed/template.ts") !== body("examples/bench-baseline/template.ts")) {
+        throw new Error("examples/bench-kubefed/template.ts and examples/bench-baseline/template.ts differ: the comparison would not be fair");
+    }
+}
+
+async function countDeployments(fleet: RunningFleet): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const c of fleet.clusters) {
+        out[c.name] = (await listManaged(fleet.kubeconfig, c.context, "app.kubernetes.io/part-of=kubefed-bench", ["/apis/apps/v1/deployments"])).length;
+    }
+    return out;
+}
+
+function resourceCount(out: string): number {
+    const m = /\+\s+(\d+)\s+(?:to create|created)/.exec(out);
+    return m ? Number(m[1]) : NaN;
+}
+
+async function cycle(p: Program, rep: number, order: number, fleet: RunningFleet, work: string, env: Record<string, string>): Promise<Run> {
+    const stack = new CliStack(path.join(REPO, p.dir), `bench-${p.id}-r${rep}-${process.pid}`, work, env);
+    await stack.init({
+        kubeconfig: fleet.kubeconfig,
+        clusters: fleet.clusters.map(c => ({ name: c.name, context: c.context, labels: c.labels, region: c.region, zones: c.zones })),
+        count: COUNT, waitForReady: false, ...p.config,
+    }, ["kubeconfig"]);
+    let destroyed = false;
+    try {
+        const times = {} as Record<Phase, number>;
+        const pv = await stack.must(["preview"]);
+        times.preview = pv.ms;
+        const up = await stack.must(["up", "--yes", "--skip-preview"]);
+        times.up = up.ms;
+        const after = await countDeployments(fleet);
+        const short = Object.entries(after).filter(([, n]) => n !== COUNT);
+        if (short.length > 0) throw new Error(`${p.id}: after up expected ${COUNT} Deployments per member, found ${JSON.stringify(after)}`);
+        const down = await stack.must(["destroy", "--yes", "--skip-preview"]);
+        times.destroy = down.ms;
+        destroyed = true;
+        // With skipAwait the provider does not wait for the deletion to finish (garbage collection of the
+        // ReplicaSets and pods); wait here, untimed, so the next run starts from an empty fleet.
+        let left = await countDeployments(fleet);
+        for (const deadline = Date.now() + 120_000; Object.values(left).some(n => n !== 0) && Date.now() < deadline;) {
+            await new Promise(r => setTimeout(r, 1000));
+            left = await countDeployments(fleet);
+        }
+        if (Object.values(left).some(n => n !== 0)) throw new Error(`${p.id}: 120 s after destroy Deployments are left: ${JSON.stringify(left)}`);
+        const run: Run = { program: p.id, rep, order, times, resources: resourceCount(up.out) };
+        log(`${p.id} rep ${rep}: preview ${fmt(times.preview)} s, up ${fmt(times.up)} s, destroy ${fmt(times.destroy)} s (${run.resources} resources)`);
+        return run;
+    } finally {
+        if (!destroyed) await stack.run(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
+        await stack.remove();
+    }
+}
+
+function pad(s: string, n: number, right = false): string {
+    return right ? s.padStart(n) : s.padEnd(n);
+}
+
+function report(programs: Program[], runs: Run[], fleet: RunningFleet, wallMs: number): string {
+    const lines: string[] = [];
+    lines.push(`pulumi-kubefed e2e benchmark: ${COUNT} Deployments × ${fleet.clusters.length} clusters (${COUNT * fleet.clusters.length} objects), ` +
+        `${REPS} repetition(s), waitForReady false in both programs`);
+    lines.push(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load avg now ${os.loadavg().map(l => l.toFixed(2)).join(" ")}; ` +
+        `fleet ${fleet.reused ? "reused" : "started"} in ${fleet.dir}; total wall ${fmt(wallMs)} s`);
+    lines.push("");
+    lines.push(`${pad("program", 18)}${pad("rep", 5)}${pad("order", 7)}${pad("resources", 11)}${PHASES.map(ph => pad(`${ph} s`, 11, true)).join("")}${pad("preview+up s", 14, true)}`);
+    for (const r of runs) {
+        lines.push(`${pad(r.program, 18)}${pad(String(r.rep), 5)}${pad(String(r.order), 7)}${pad(String(r.resources), 11)}` +
+            `${PHASES.map(ph => pad(fmt(r.times[ph]), 11, true)).join("")}${pad(fmt(r.times.preview + r.times.up), 14, true)}`);
+    }
+    lines.push("");
+    lines.push("medians");
+    const med: Record<string, Record<Phase | "previewUp", number>> = {};
+    for (const p of programs) {
+        const rs = runs.filter(r => r.program === p.id);
+        const m = {} as Record<Phase | "previewUp", number>;
+        for (const ph of PHASES) m[ph] = median(rs.map(r => r.times[ph]));
+        m.previewUp = median(rs.map(r => r.times.preview + r.times.up));
+        med[p.id] = m;
+        lines.push(`${pad(p.id, 18)}${pad("", 23)}${PHASES.map(ph => pad(fmt(m[ph]), 11, true)).join("")}${pad(fmt(m.previewUp), 14, true)}   ${p.note}`);
+    }
+    if (med.baseline) {
+        lines.push("");
+        lines.push("ratios of medians vs baseline (target: kubefed / baseline ≤ 1.10 for preview and up)");
+        for (const p of programs.filter(x => x.id !== "baseline")) {
+            const cells = [...PHASES, "previewUp" as const].map(ph => `${ph === "previewUp" ? "preview+up" : ph} ${(med[p.id][ph] / med.baseline[ph]).toFixed(2)}`);
+            lines.push(`${pad(p.id + " / baseline", 30)}${cells.join("   ")}`);
+        }
+        if (med.kubefed) {
+            const r = med.kubefed.previewUp / med.baseline.previewUp;
+            lines.push("");
+            lines.push(`headline: kubefed / baseline (preview + up, comparable work) = ${r.toFixed(2)} → target ≤ 1.10 ${r <= 1.10 ? "met" : "NOT met"}`);
+        }
+    }
+    return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+    const t0 = Date.now();
+    checkTemplates();
+    const tc = toolchain();
+    if ("missing" in tc) throw new Error(`test-bed toolchain not usable: ${tc.missing}`);
+    // The fleet module looks for the toolchain through these variables too.
+    Object.assign(process.env, tc.env);
+    const wanted = (process.env.BENCH_PROGRAMS ?? "baseline,kubefed,kubefed-defaults").split(",").map(s => s.trim()).filter(Boolean);
+    const programs = PROGRAMS.filter(p => wanted.includes(p.id));
+    const unknown = wanted.filter(w => !PROGRAMS.some(p => p.id === w));
+    if (unknown.length > 0 || programs.length === 0) throw new Error(`BENCH_PROGRAMS: unknown ${unknown.join(", ")} (known: ${PROGRAMS.map(p => p.id).join(", ")})`);
+
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-bench-e2e-"));
+    log(`work dir ${work} (stack state, config and CLI logs)`);
+    const fleetDir = process.env.BENCH_FLEET_DIR;
+    log(fleetDir ? `reusing the fleet in ${fleetDir}` : "starting a fleet of 3 clusters");
+    const fleet = await startOrReuseFleet(fleetDir, 3, "kubefed-bench-fleet-");
+    let stopping = false;
+    let ok = false;
+    const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        await fleet.stop().catch(e => log(`stopping the fleet: ${e.message}`));
+        if (ok && process.env.BENCH_KEEP !== "1") fs.rmSync(work, { recursive: true, force: true });
+        else log(`kept ${work} (CLI logs: *.log)`);
+    };
+    process.once("SIGINT", () => { void stop().then(() => process.exit(130)); });
+    process.once("SIGTERM", () => { void stop().then(() => process.exit(143)); });
+    try {
+        log(`fleet ${fleet.clusters.map(c => c.name).join(", ")} in ${fleet.dir}`);
+        const leftovers = await countDeployments(fleet);
+        if (Object.values(leftovers).some(n => n > 0)) throw new Error(`the fleet already holds bench Deployments: ${JSON.stringify(leftovers)}`);
+        if (process.env.BENCH_WARMUP !== "0") {
+            // Untimed: fills the page cache and ts-node's caches, and starts the plugins once.
+            for (const dir of [...new Set(programs.map(p => p.dir))]) {
+                const p = programs.find(x => x.dir === dir)!;
+                const s = new CliStack(path.join(REPO, dir), `bench-warmup-${process.pid}`, work, tc.env);
+                await s.init({ kubeconfig: fleet.kubeconfig, clusters: fleet.clusters, count: COUNT, waitForReady: false, ...p.config }, ["kubeconfig"]);
+                try {
+                    log(`warm-up preview of ${dir}`);
+                    await s.must(["preview"]);
+                } finally {
+                    await s.remove();
+                }
+            }
+        }
+        const runs: Run[] = [];
+        for (let rep = 1; rep <= REPS; rep++) {
+            const order = rep % 2 === 1 ? programs : [...programs].reverse();
+            let i = 0;
+            for (const p of order) runs.push(await cycle(p, rep, ++i, fleet, work, tc.env));
+        }
+        const text = report(programs, runs, fleet, Date.now() - t0);
+        process.stdout.write(`\n${text}\n`);
+        if (process.env.BENCH_JSON) {
+            fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify({ count: COUNT, reps: REPS, clusters: fleet.clusters.map(c => c.name), runs }, null, 2));
+        }
+        ok = true;
+    } finally {
+        await stop();
+    }
+}
+
+main().catch((e) => {
+    process.stderr.write(`bench:e2e failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exit(1);
+});
