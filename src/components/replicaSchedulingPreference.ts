@@ -34,7 +34,10 @@ export class ReplicaSchedulingPreference extends pulumi.ComponentResource {
             .filter(i => i.severity === "error");
         assertValid(`ReplicaSchedulingPreference ${name}`, issues);
         const clean = JSON.parse(JSON.stringify(spec)) as ReplicaSchedulingSpec;
-        super(ReplicaSchedulingPreference.__pulumiType, name, { spec: clean, observed: observed ?? {} }, opts);
+        // Only capacity is recorded: ready counts move with every rollout and would make each preview show a change,
+        // while the replicas they lead to are in the FederatedResource's decision anyway.
+        super(ReplicaSchedulingPreference.__pulumiType, name,
+            { spec: clean, estimatedCapacity: observed?.estimatedCapacity ?? {} }, opts);
         this.spec = clean;
         this.observed = observed;
         this.registerOutputs({ spec: clean });

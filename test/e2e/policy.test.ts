@@ -1,0 +1,172 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { CliResult, CliStack, REPO, RunningFleet, listManaged, startOrReuseFleet, tail, toolchain } from "../../bench/e2e/pulumi";
+
+// The policy pack through the real Pulumi CLI: `pulumi up --policy-pack policy-pack --policy-pack-config …` on
+// examples/policy-violation against a local fleet (3 kube-apiservers). A violating program fails naming each
+// policy, and afterwards no member holds any object of the program and the stack holds no resource; the compliant
+// configuration of the same program passes `up` with the pack and its objects exist in the members.
+// The fleet: c1 (us-east), c2 (us-west), c3 (eu-central). KUBEFED_E2E_FLEET_DIR reuses a running fleet.
+
+const PACK = path.join(REPO, "policy-pack");
+const PART_OF = "app.kubernetes.io/part-of=kubefed-policy-e2e";
+const PACK_CONFIG = {
+    "kubefed-placement-residency": {
+        rules: [{ name: "pii-stays-in-eu", matchLabels: { "data-class": "pii" }, allowedRegions: ["eu-central"] }],
+    },
+    "kubefed-overrides-and-images": { allowedRegistries: ["registry.example.com"] },
+};
+const RESOURCE_VIOLATIONS = ["cluster-count", "residency", "unplaced-override", "registry", "infeasible-rsp", "plain-kubeconfig", "default-provider"];
+
+/** `policy resource-name` of every violation in the CLI's "Policies:" section, e.g.
+ *  `- [mandatory]  kubefed-cluster-count  (pulumi-kubefed:index:FederatedResource: lonely)`. */
+function violations(out: string): string[] {
+    const found = new Set<string>();
+    const re = /^\s*- \[(advisory|mandatory|remediate)\]\s+(\S+)\s+\((.+): ([^:()]+)\)\s*$/gm;
+    for (let m = re.exec(out); m; m = re.exec(out)) found.add(`${m[2]} ${m[4]}`);
+    return [...found].sort();
+}
+
+describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
+    this.timeout(600_000);
+    let fleet: RunningFleet | undefined;
+    let work: string;
+    let env: Record<string, string>;
+    let packConfig: string;
+    const stacks: CliStack[] = [];
+    let failed = false;
+
+    before(async function () {
+        const tc = toolchain();
+        if ("missing" in tc) {
+            if (process.env.CI) throw new Error(`the test bed is missing (${tc.missing}): run \`bash testbed/setup.sh && source testbed/env.sh\``);
+            this.skip();
+        }
+        env = (tc as { env: Record<string, string> }).env;
+        Object.assign(process.env, { PULUMI_KUBEFED_TOOLS: env.PULUMI_KUBEFED_TOOLS ?? process.env.PULUMI_KUBEFED_TOOLS });
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-e2e-policy-"));
+        // The default provider (the default-provider violation) must never reach a real cluster: no ambient kubeconfig.
+        env = { ...env, KUBECONFIG: path.join(work, "no-ambient-kubeconfig") };
+        packConfig = path.join(work, "policy-config.json");
+        fs.writeFileSync(packConfig, JSON.stringify(PACK_CONFIG, null, 2));
+        fleet = await startOrReuseFleet(process.env.KUBEFED_E2E_FLEET_DIR, 3, "kubefed-e2e-policy-fleet-");
+        assert.ok(fleet.clusters.some(c => c.region === "eu-central"), "the fleet needs a cluster in eu-central");
+        const leftovers = await objectsOfProgram();
+        assert.deepEqual(leftovers, {}, "the fleet already holds objects of examples/policy-violation");
+    });
+
+    afterEach(function () {
+        if (this.currentTest?.state === "failed") failed = true;
+    });
+
+    after(async function () {
+        for (const s of stacks) {
+            await s.run(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
+            await s.remove().catch(() => undefined);
+        }
+        await fleet?.stop();
+        if (!work) return;
+        if (failed) console.log(`    (kept ${work}: stack state, config and CLI logs *.log)`);
+        else fs.rmSync(work, { recursive: true, force: true });
+    });
+
+    /** Objects of this program (managed label + part-of label) per member that holds any. */
+    async function objectsOfProgram(): Promise<Record<string, string[]>> {
+        const out: Record<string, string[]> = {};
+        for (const c of fleet!.clusters) {
+            const objs = await listManaged(fleet!.kubeconfig, c.context, PART_OF);
+            if (objs.length > 0) out[c.name] = objs.sort();
+        }
+        return out;
+    }
+
+    async function newStack(name: string, violationList: string[]): Promise<CliStack> {
+        const s = new CliStack(path.join(REPO, "examples", "policy-violation"), `${name}-${process.pid}`, work, env);
+        stacks.push(s);
+        await s.init({
+            kubeconfig: fleet!.kubeconfig,
+            clusters: fleet!.clusters.map(c => ({ name: c.name, context: c.context, labels: c.labels, region: c.region, zones: c.zones })),
+            violations: violationList.join(","),
+        }, ["kubeconfig"]);
+        return s;
+    }
+
+    const withPack = () => ["--policy-pack", PACK, "--policy-pack-config", packConfig];
+    const show = (r: CliResult) => `exit ${r.code}; output tail:\n${tail(r.out, 60)}`;
+
+    /** The stack's state holds no resource at all (the update never started). */
+    async function assertEmptyStack(s: CliStack): Promise<void> {
+        const exp = await s.must(["stack", "export"]);
+        const resources: { type: string; urn: string }[] = JSON.parse(exp.out).deployment?.resources ?? [];
+        assert.deepEqual(resources.map(r => r.urn), [], "the failed update left resources in the stack");
+    }
+
+    it("a. `up` of a program violating every resource policy fails naming each policy, and creates nothing", async () => {
+        const s = await newStack("violating", RESOURCE_VIOLATIONS);
+        const r = await s.run(["up", "--yes", ...withPack()]);
+        assert.notEqual(r.code, 0, `up must fail; ${show(r)}`);
+        assert.match(r.out, /pulumi-kubefed@v[\d.]+ \(local: /, `the pack did not run; ${show(r)}`);
+        const stackName = `kubefed-policy-violation-${s.name}`;
+        assert.deepEqual(violations(r.out), [
+            "kubefed-cluster-count lonely",
+            "kubefed-explicit-provider ambient",
+            "kubefed-member-credentials-secret c1",
+            "kubefed-member-credentials-secret c2",
+            "kubefed-member-credentials-secret c3",
+            "kubefed-overrides-and-images external",
+            "kubefed-overrides-and-images partial",
+            "kubefed-placement-residency leaky",
+            "kubefed-replica-scheduling-feasible crowded",
+        ].sort(), `exactly the violating resources (none of the compliant ns, web, customers, scaled; no stack violation); ${show(r)}`);
+        assert.ok(!violations(r.out).some(v => v.endsWith(stackName)), "no stack-policy violation without duplicates");
+        // What each message says (a few spot checks of the reasons).
+        assert.match(r.out, /"lonely" .*runs in 1 member cluster \(c1\), fewer than the minimum of 2/);
+        assert.match(r.out, /"leaky" .*residency rule "pii-stays-in-eu".*"c1" \(region "us-east"\), "c2" \(region "us-west"\)/);
+        assert.match(r.out, /"partial" .*has overrides for "c3", where it is not placed/);
+        assert.match(r.out, /"external" .*quay\.io\/someone\/app:1\.0/);
+        assert.match(r.out, /"crowded" .*totalReplicas 10 exceeds the sum of maxReplicas of the placed clusters \(6/);
+        assert.match(r.out, /"ambient".*uses the default Kubernetes provider/);
+        assert.deepEqual(await objectsOfProgram(), {}, "no member may hold an object of the program");
+        await assertEmptyStack(s);
+    });
+
+    it("b. `up` of a program whose only violation is a duplicate member object fails on the stack policy, and creates nothing", async () => {
+        const s = await newStack("duplicate", ["duplicate"]);
+        const r = await s.run(["up", "--yes", ...withPack()]);
+        assert.notEqual(r.code, 0, `up must fail; ${show(r)}`);
+        const stackName = `kubefed-policy-violation-${s.name}`;
+        assert.deepEqual(violations(r.out), [`kubefed-unique-member-objects ${stackName}`], show(r));
+        for (const c of ["c1", "c2"]) {
+            assert.match(r.out, new RegExp(`ConfigMap kubefed-policy-e2e/shared in cluster "${c}" is emitted by FederatedResource "dup-[ab]" and FederatedResource "dup-[ab]"`));
+        }
+        assert.deepEqual(await objectsOfProgram(), {}, "no member may hold an object of the program");
+        await assertEmptyStack(s);
+    });
+
+    it("c. the compliant configuration passes `up` with the pack, and its objects exist in the members", async () => {
+        const s = await newStack("compliant", []);
+        const r = await s.run(["up", "--yes", ...withPack()]);
+        assert.equal(r.code, 0, `up must pass; ${show(r)}`);
+        assert.match(r.out, /pulumi-kubefed@v[\d.]+ \(local: /, `the pack did not run; ${show(r)}`);
+        assert.deepEqual(violations(r.out), [], show(r));
+        const ns = "kubefed-policy-e2e";
+        const everywhere = [`${ns} (namespaces)`, `${ns}/scaled (deployments)`, `${ns}/web (deployments)`];
+        assert.deepEqual(await objectsOfProgram(), {
+            c1: everywhere.slice().sort(),
+            c2: everywhere.slice().sort(),
+            // pii data only in the EU cluster
+            c3: [...everywhere, `${ns}/customers (configmaps)`].sort(),
+        });
+        await s.must(["destroy", "--yes", "--skip-preview"]);
+        // The namespace finishes terminating asynchronously (namespace controller).
+        const deadline = Date.now() + 180_000;
+        let left = await objectsOfProgram();
+        while (Object.keys(left).length > 0 && Date.now() < deadline) {
+            await new Promise(res => setTimeout(res, 2000));
+            left = await objectsOfProgram();
+        }
+        assert.deepEqual(left, {}, "destroy leaves nothing behind");
+    });
+});
