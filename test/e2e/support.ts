@@ -41,7 +41,10 @@ export const startMember = (f: Fleet, name: string): Promise<void> => fleetLib.s
 /** A stack of an example project on a file backend of its own. */
 export async function exampleStack(example: string, stackName: string, fleet: Fleet, config: Record<string, string> = {}): Promise<{ stack: Stack; backend: string }> {
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), `kubefed-state-${stackName}-`));
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: path.join(ROOT, "examples", example) }, {
+    const workDir = path.join(ROOT, "examples", example);
+    // Stack config lives beside the project; start from none so an earlier run's settings cannot leak in.
+    fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, {
         envVars: {
             PULUMI_BACKEND_URL: `file://${backend}`,
             PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
