@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationIssue, assertValid } from "../core";
 import {
-    DecisionSummary, FederationOptions, KubernetesObject, emit, plan_, summarize,
+    DecisionSummary, FederationOptions, KubernetesObject, emit, planFor, summarize,
 } from "./federatedResource";
 import { PropagationStatus } from "../dynamic";
 import { sortedMembers } from "./memberCluster";
@@ -50,7 +50,7 @@ export class FederatedNamespace extends pulumi.ComponentResource {
             metadata: { name: nsName, ...(args.metadata?.labels ? { labels: args.metadata.labels } : {}),
                 ...(args.metadata?.annotations ? { annotations: args.metadata.annotations } : {}) },
         };
-        const plan = plan_(subject, { template, members, placement: args.placement, overrides: args.overrides });
+        const plan = planFor(subject, { template, members, placement: args.placement, overrides: args.overrides });
         const decision = summarize(template, members, plan, args, undefined);
         super(FederatedNamespace.__pulumiType, name, { decision }, opts);
         this.namespaceName = nsName;

@@ -122,7 +122,7 @@ export class FederatedResource extends pulumi.ComponentResource {
             ? args.replicaScheduling.spec : args.replicaScheduling;
         const observed = args.replicaScheduling instanceof ReplicaSchedulingPreference ? args.replicaScheduling.observed : undefined;
         const template = checkTemplate(subject, args.template, args.namespace, rsp);
-        const plan = plan_(subject, {
+        const plan = planFor(subject, {
             template, members, placement: args.placement, overrides: args.overrides,
             namespacePlacement: args.namespace ? (args.namespace.placement ?? null) : undefined,
             replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
@@ -145,29 +145,30 @@ export class FederatedResource extends pulumi.ComponentResource {
         this.objects = emitted.objects;
         this.status = emitted.status;
         for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
-    if (plan.clusters.length === 0) {
-        pulumi.log.warn(`${subject}: placed in no cluster (${Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ")})`, this);
-    }
+        if (plan.clusters.length === 0) {
+            const why = Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ");
+            pulumi.log.warn(`${subject}: placed in no cluster (${why})`, this);
+        }
         this.registerOutputs({ clusterNames: this.clusterNames, decision });
     }
 }
 
 /** Plan with the core and turn its validation errors into errors naming this component. */
-export function plan_(subject: string, p: {
+export function planFor(subject: string, p: {
     template: KubernetesObject; members: MemberCluster[]; placement?: Placement; overrides?: ClusterOverride[];
     namespacePlacement?: Placement | null; replicaScheduling?: ReplicaSchedulingSpec;
     currentReplicas?: Record<string, number>; estimatedCapacity?: Record<string, number>;
 }): FederatedObjectPlan {
     try {
         return planFederatedObject({
-        template: p.template as unknown as Record<string, unknown>,
-        placement: p.placement,
-        namespacePlacement: p.namespacePlacement,
-        overrides: p.overrides,
-        clusters: p.members.map(m => ({ name: m.clusterName, labels: m.labels })),
-        replicaScheduling: p.replicaScheduling,
-        currentReplicas: p.currentReplicas,
-        estimatedCapacity: p.estimatedCapacity,
+            template: p.template as unknown as Record<string, unknown>,
+            placement: p.placement,
+            namespacePlacement: p.namespacePlacement,
+            overrides: p.overrides,
+            clusters: p.members.map(m => ({ name: m.clusterName, labels: m.labels })),
+            replicaScheduling: p.replicaScheduling,
+            currentReplicas: p.currentReplicas,
+            estimatedCapacity: p.estimatedCapacity,
         });
     } catch (e) {
         // Name the component first: the core names only the Kubernetes object.
