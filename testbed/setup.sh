@@ -181,7 +181,7 @@ EOF
 declare -A ARTIFACT=([etcd]=etcd [kube-apiserver]=kube-apiserver [kube-extras]=kube-scheduler [kwok]=kwok
   [pulumi]=pulumi [language-nodejs]=pulumi-language-nodejs [provider-kubernetes]=../build/pulumi-resource-kubernetes)
 # minutes measured on 2 cores with both lanes busy (README has the numbers)
-declare -A EST=([etcd]=2 [kube-apiserver]=8 [kube-extras]=6 [kwok]=4 [pulumi]=9 [language-nodejs]=1 [provider-kubernetes]=19)
+declare -A EST=([etcd]=1 [kube-apiserver]=8 [kube-extras]=5 [kwok]=4 [pulumi]=9 [language-nodejs]=1 [provider-kubernetes]=19)
 
 run_step() { # name: skip when stamped, else build with a log; record seconds
   local s=$1 t
@@ -242,7 +242,7 @@ STEPS=("$@")
 if ((${#STEPS[@]} == 0)); then
   log "toolchain cache: $TOOLS (key $KEY)"
   for s in etcd kube-apiserver kube-extras kwok pulumi language-nodejs provider-kubernetes; do
-    done_step "$s" || { log "some tools missing: cold build ~35 min on 2 cores (warm runs take about a second)"; break; }
+    done_step "$s" || { log "some tools missing: cold build ~30 min on 2 cores, longer if the machine is busy (warm runs take about a second)"; break; }
   done
   if ((${SETUP_JOBS:-2} >= 2)); then
     # two lanes: Kubernetes side and Pulumi side; go build itself uses both cores

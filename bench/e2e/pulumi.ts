@@ -60,14 +60,28 @@ export async function startOrReuseFleet(reuseDir: string | undefined, clusters =
     return { dir, ...f, reused: false, stop: async () => { await fleet.stopFleet(dir); } };
 }
 
-/** Result of one CLI call. */
-export interface CliResult { code: number; out: string; ms: number; args: string[] }
+/** Result of one CLI call: wall time, and CPU time (user + system) of the CLI and every process it waited for
+ *  (language host, program, plugins, policy pack), NaN where /proc is not available. */
+export interface CliResult { code: number; out: string; ms: number; cpuMs: number; args: string[] }
+
+/** CPU time (ms) of this process's waited-for children so far (cutime + cstime of /proc/self/stat). */
+export function childrenCpuMs(): number {
+    try {
+        const stat = fs.readFileSync("/proc/self/stat", "utf8");
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        // after "pid (comm) ": state is f[0]; utime f[11], stime f[12], cutime f[13], cstime f[14] (clock ticks)
+        return (Number(f[13]) + Number(f[14])) * 10; // USER_HZ is 100 on Linux
+    } catch {
+        return NaN;
+    }
+}
 
 /** Runs the `pulumi` of `env` (its PATH) in `cwd`; output (stdout + stderr interleaved) is collected and appended
  *  to `logFile` when given. Never rejects on a non-zero exit: callers check `code`. */
 export function pulumi(args: string[], o: { cwd: string; env: NodeJS.ProcessEnv; logFile?: string; input?: string }): Promise<CliResult> {
     return new Promise((resolve, reject) => {
         const t0 = process.hrtime.bigint();
+        const c0 = childrenCpuMs();
         const child = spawn("pulumi", args, { cwd: o.cwd, env: o.env, stdio: ["pipe", "pipe", "pipe"] });
         const chunks: Buffer[] = [];
         child.stdout.on("data", (d: Buffer) => chunks.push(d));
@@ -75,9 +89,10 @@ export function pulumi(args: string[], o: { cwd: string; env: NodeJS.ProcessEnv;
         child.on("error", reject);
         child.on("close", (code) => {
             const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+            const cpuMs = childrenCpuMs() - c0;
             const out = Buffer.concat(chunks).toString("utf8");
             if (o.logFile) fs.appendFileSync(o.logFile, `\n$ pulumi ${args.join(" ")}   (exit ${code}, ${(ms / 1000).toFixed(1)} s)\n${out}`);
-            resolve({ code: code ?? -1, out, ms, args });
+            resolve({ code: code ?? -1, out, ms, cpuMs, args });
         });
         child.stdin.end(o.input ?? "");
     });

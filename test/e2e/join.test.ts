@@ -15,6 +15,7 @@ import type * as automation from "@pulumi/pulumi/automation";
 import { KubeClient, connect } from "../../src/dynamic/kube";
 import { REPO, findTools, loadFleet, testbedEnv } from "../integration/dynamic/testbed";
 import { filesUnder } from "./support";
+import { MemberCluster as MemberClusterClass } from "../../src/components/memberCluster";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -224,5 +225,58 @@ describe("join mode under the real engine and a real member (service-account ide
         }
         const state = await stack.exportStack();
         assert.deepStrictEqual((state.deployment.resources ?? []).filter((r: any) => r.type !== "pulumi:pulumi:Stack"), []);
+    });
+
+    const WIRED_TITLE = "MemberCluster({ join }) wires the same: admin provider for the join objects, the service account for everything else";
+    if (!MemberClusterClass.toString().includes("joinMember")) {
+        it(`SKIPPED until MemberCluster's join argument is wired (src/components/memberCluster.ts): ${WIRED_TITLE}`, function () {
+            this.skip();
+        });
+        return;
+    }
+    it(WIRED_TITLE, async function () {
+        const { MemberCluster, FederatedResource } = await import("../../src");
+        const program = async () => {
+            const member: any = new MemberCluster("c1", {
+                kubeconfig: pulumi.secret(adminKubeconfig), context: "c1",
+                join: { serviceAccountName: "fed-c1", rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["*"] }] },
+            } as any);
+            new FederatedResource("wired", {
+                clusters: [member], placement: { clusterSelector: {} },
+                template: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "wired", namespace: "default" }, data: { k: "v" } },
+            });
+            return { kubeconfig: member.kubeconfig, admin: member.adminProvider?.urn, provider: member.provider.urn };
+        };
+        const auto = await import("@pulumi/pulumi/automation");
+        const s2 = await auto.LocalWorkspace.createOrSelectStack(
+            { stackName: "wired", projectName: "kubefed-join-e2e", program },
+            {
+                workDir: stack.workspace.workDir,
+                pulumiCommand: await auto.PulumiCommand.get({ root: tools, skipVersionCheck: true }),
+                envVars: { PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE!, PULUMI_BACKEND_URL: `file://${backendDir}` },
+            },
+        );
+        try {
+            const up = await s2.up({ onOutput });
+            assert.ok(up.outputs.admin.value, "MemberCluster.adminProvider exists in join mode");
+            const res = (await s2.exportStack()).deployment.resources ?? [];
+            const providerOf = (name: string) => res.find((r: any) => r.urn.endsWith(`::${name}`))?.provider ?? "";
+            for (const n of ["c1-join-namespace", "c1-join-sa", "c1-join-token-secret", "c1-join-clusterrole", "c1-join-clusterrolebinding"]) {
+                assert.ok(providerOf(n).startsWith(up.outputs.admin.value + "::"), `${n} uses the admin provider: ${providerOf(n)}`);
+            }
+            assert.ok(providerOf("wired-c1").startsWith(up.outputs.provider.value + "::"), "the federated ConfigMap uses the member provider");
+            const joined = connect(up.outputs.kubeconfig.value);
+            assert.strictEqual(up.outputs.kubeconfig.secret, true);
+            assert.strictEqual(await status(joined, "/api/v1/namespaces/default/configmaps/wired"), 200);
+            const refused = await joined.request("GET", "/api/v1/namespaces/default/secrets");
+            assert.strictEqual(refused.status, 403);
+            assert.match(refused.body.message, /system:serviceaccount:kube-federation-system:fed-c1/);
+            await assertNoPlainCredentials(JSON.parse(up.outputs.kubeconfig.value).users[0].user.token);
+            await s2.destroy({ onOutput });
+            assert.strictEqual(await status(admin(), "/api/v1/namespaces/default/configmaps/wired"), 404);
+            assert.strictEqual(await status(admin(), "/apis/rbac.authorization.k8s.io/v1/clusterroles/kubefed-controller-manager:fed-c1"), 404);
+        } finally {
+            await s2.workspace.removeStack("wired", { force: true }).catch(() => undefined);
+        }
     });
 });

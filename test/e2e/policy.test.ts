@@ -45,7 +45,8 @@ describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
             this.skip();
         }
         env = (tc as { env: Record<string, string> }).env;
-        Object.assign(process.env, { PULUMI_KUBEFED_TOOLS: env.PULUMI_KUBEFED_TOOLS ?? process.env.PULUMI_KUBEFED_TOOLS });
+        // testbed/fleet.js finds the binaries through this variable (or ~/.cache/pulumi-kubefed/current).
+        if (env.PULUMI_KUBEFED_TOOLS) process.env.PULUMI_KUBEFED_TOOLS = env.PULUMI_KUBEFED_TOOLS;
         work = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-e2e-policy-"));
         // The default provider (the default-provider violation) must never reach a real cluster: no ambient kubeconfig.
         env = { ...env, KUBECONFIG: path.join(work, "no-ambient-kubeconfig") };
@@ -98,7 +99,7 @@ describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
 
     /** The stack's state holds no resource at all (the update never started). */
     async function assertEmptyStack(s: CliStack): Promise<void> {
-        const exp = await s.must(["stack", "export"]);
+        const exp = await s.must(["stack", "export"], false);
         const resources: { type: string; urn: string }[] = JSON.parse(exp.out).deployment?.resources ?? [];
         assert.deepEqual(resources.map(r => r.urn), [], "the failed update left resources in the stack");
     }
