@@ -104,14 +104,17 @@ export class MemberCluster extends pulumi.ComponentResource {
         this.kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig));
         this.context = args.context === undefined ? undefined : pulumi.output(args.context);
         const reach = args.unreachable ?? "fail";
+        // `upsertExistingObjects` is known to providers from 4.29 on; older ones ignore it and, with server-side
+        // apply, always adopt existing objects.
+        const adoption: Record<string, unknown> = { upsertExistingObjects: !!args.adoptExisting };
         this.provider = new k8s.Provider(name, {
+            ...(adoption as object),
             ...(args.providerArgs ?? {}),
             kubeconfig: this.kubeconfig,
             context: args.context,
             clusterIdentifier: clusterName,
             skipUpdateUnreachable: reach !== "fail",
             deleteUnreachable: reach === "forget",
-            upsertExistingObjects: !!args.adoptExisting,
         }, { parent: this });
         if (args.health !== false) {
             this.health = new ClusterHealth(`${name}-health`, { clusterName, kubeconfig: this.kubeconfig, context: this.context }, { parent: this });

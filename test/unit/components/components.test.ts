@@ -270,7 +270,8 @@ describe("components (mocked engine)", () => {
         assert.equal(svc.inputs.spec.clusterIPs, undefined);
         assert.equal(svc.inputs.spec.ports[0].nodePort, undefined);
         assert.equal(svc.inputs.metadata.resourceVersion, undefined);
-        assert.equal(svc.inputs.metadata.annotations, undefined);
+        // kubectl's last-applied annotation is gone; only our own ownership annotation is added.
+        assert.deepEqual(svc.inputs.metadata.annotations, { "pulumi.com/patchForce": "true" });
         const ns = byName("app-namespace-shop-east");
         assert.equal(ns.inputs.spec, undefined);
         assert.equal(ns.inputs.metadata.uid, undefined);
