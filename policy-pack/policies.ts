@@ -17,7 +17,8 @@ import {
     StackValidationArgs, StackValidationPolicy, UnknownValueError,
 } from "@pulumi/policy";
 import {
-    ClusterPreference, LabelSelector, ReplicaSchedulingSpec, compileSelector, planReplicas, validateReplicaScheduling,
+    ClusterPreference, DecisionSummary, LabelSelector, MemberClusterSummary, ReplicaSchedulingSpec, compileSelector, planReplicas,
+    validateReplicaScheduling,
 } from "../src/core";
 
 // ---- shapes the components record ------------------------------------------------------------------------
@@ -31,39 +32,10 @@ export const TYPES = {
     k8sProvider: "pulumi:providers:kubernetes",
 } as const;
 
-/** The decision summary of a FederatedResource / FederatedNamespace (mirrors src/components/federatedResource.ts;
- *  declared here as the pack's own contract so it does not load @pulumi/pulumi component code). */
-export interface DecisionSummary {
-    apiVersion: string;
-    kind: string;
-    name: string;
-    namespace?: string;
-    labels: Record<string, string>;
-    clusters: string[];
-    members: Record<string, { labels: Record<string, string>; region?: string; zones: string[] }>;
-    overrides: Record<string, string[]>;
-    overrideClusters: string[];
-    images: Record<string, string[]>;
-    replicas?: Record<string, number>;
-    unplacedReplicas?: number;
-    replicaScheduling?: ReplicaSchedulingSpec;
-    namespacePlacement?: boolean;
-    orphanOnDelete: boolean;
-    retainReplicas: boolean;
-    waitForReady: boolean;
-    warnings: string[];
-}
-
-/** The recorded inputs of a MemberCluster. */
-export interface MemberClusterProps {
-    clusterName: string;
-    labels: Record<string, string>;
-    region?: string;
-    zones: string[];
-    unreachable: string;
-    adoptExisting: boolean;
-    credentialsWereSecret: boolean;
-}
+/** The decision summary of a FederatedResource / FederatedNamespace and a MemberCluster's recorded inputs: the
+ *  contract shared with the components, declared in the (Pulumi-free) core. */
+export type { DecisionSummary } from "../src/core";
+export type MemberClusterProps = MemberClusterSummary;
 
 // ---- configuration ---------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    ClusterInfo, ClusterOverride, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
+    ClusterInfo, ClusterOverride, DecisionSummary, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
     assertValid, planFederatedObject, selectClusters,
 } from "../core";
 import { OrphanGuard, PropagationStatus } from "../dynamic";
@@ -62,37 +62,7 @@ export interface FederatedNamespaceLike {
     readonly resources: Record<string, pulumi.CustomResource>;
 }
 
-/** The plain, fully known decision recorded as the component's inputs: what `preview --diff` and policy packs see. */
-export interface DecisionSummary {
-    apiVersion: string;
-    kind: string;
-    name: string;
-    namespace?: string;
-    /** Template labels (e.g. data-class), as policies match on them. */
-    labels: Record<string, string>;
-    /** Selected clusters, sorted. */
-    clusters: string[];
-    /** Why each member that is not selected was left out. */
-    excluded: Record<string, string>;
-    /** Every member cluster the program knows, with its identity: policies check placement against it. */
-    members: Record<string, { labels: Record<string, string>; region?: string; zones: string[] }>;
-    /** Paths overridden per placed cluster (user overrides plus scheduled replicas). */
-    overrides: Record<string, string[]>;
-    /** Clusters the user wrote overrides for (placed or not). */
-    overrideClusters: string[];
-    /** Container images per placed cluster after overrides. */
-    images: Record<string, string[]>;
-    /** Replicas per placed cluster when a replica scheduling preference applies. */
-    replicas?: Record<string, number>;
-    /** Replicas the planner could not place anywhere. */
-    unplacedReplicas?: number;
-    replicaScheduling?: ReplicaSchedulingSpec;
-    namespacePlacement?: boolean;
-    orphanOnDelete: boolean;
-    retainReplicas: boolean;
-    waitForReady: boolean;
-    warnings: string[];
-}
+export type { DecisionSummary } from "../core";
 
 /**
  * A Kubernetes object of any kind federated over member clusters: one object per selected cluster, named

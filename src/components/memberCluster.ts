@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { ClusterInfo, ValidationIssue, assertValid, validateClusters } from "../core";
+import { ClusterInfo, MemberClusterSummary, ValidationIssue, assertValid, validateClusters } from "../core";
 import { ClusterHealth } from "../dynamic";
 import { TYPE_PREFIX } from "./names";
 
@@ -36,17 +36,7 @@ export interface MemberClusterArgs {
     providerArgs?: Omit<k8s.ProviderArgs, "kubeconfig" | "context" | "clusterIdentifier">;
 }
 
-/** Plain, credential-free facts about a member, recorded as the component's inputs (visible to policies). */
-export interface MemberClusterSummary {
-    clusterName: string;
-    labels: Record<string, string>;
-    region?: string;
-    zones: string[];
-    unreachable: Reachability;
-    adoptExisting: boolean;
-    /** Whether the kubeconfig handed in was already a secret. It is stored as a secret either way. */
-    credentialsWereSecret: boolean | Promise<boolean>;
-}
+export type { MemberClusterSummary } from "../core";
 
 /**
  * A member cluster of the federation: its identity (name, labels, region, zones) and exactly one Kubernetes
@@ -81,7 +71,8 @@ export class MemberCluster extends pulumi.ComponentResource {
         const labels = { ...(args?.labels ?? {}) };
         const zones = [...(args?.zones ?? [])].sort();
         validateMemberArgs(name, args, clusterName);
-        const summary: MemberClusterSummary = {
+        // credentialsWereSecret resolves before the engine records the inputs.
+        const summary: Omit<MemberClusterSummary, "credentialsWereSecret"> & { credentialsWereSecret: Promise<boolean> } = {
             clusterName,
             labels: sortRecord(labels),
             ...(args.region !== undefined ? { region: args.region } : {}),

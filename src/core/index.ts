@@ -18,3 +18,4 @@ export {
 } from "./validate";
 export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
 export { MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, planFederatedObject } from "./federate";
+export * from "./summary";

@@ -78,6 +78,7 @@ export function decision(over: Partial<DecisionSummary> = {}): DecisionSummary {
         apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop",
         labels: { app: "web" },
         clusters: ["east", "west"],
+        excluded: { eu: "labels do not match placement.clusterSelector" },
         members: {
             east: { labels: { tier: "prod" }, region: "us-east", zones: ["us-east-1a"] },
             eu: { labels: { tier: "prod" }, region: "eu-central", zones: ["eu-central-1a"] },
