@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterInfo, MemberClusterSummary, ValidationIssue, assertValid, validateClusters } from "../core";
 import { ClusterHealth } from "../dynamic";
+import { JoinArgs, joinMember, planJoin } from "./join";
 import { TYPE_PREFIX } from "./names";
 
 /** What a member does when its API server cannot be reached (maps onto the Kubernetes provider's flags). */
@@ -32,6 +33,11 @@ export interface MemberClusterArgs {
     /** Probe the member's health (`/healthz`, `/version`) on create and on `pulumi refresh`, as KubeFed's cluster
      *  controller does; the result is `health`. Default true. */
     health?: boolean;
+    /** Join mode, `kubefedctl join`'s equivalent (`true` = defaults): `kubeconfig` is then only the admin credentials
+     *  that create a namespace, service account, token Secret and RBAC in the member (through a second provider,
+     *  `<name>-admin`), and `provider` — which every federated object uses — runs with that service account's token.
+     *  The default RBAC is KubeFed's (all verbs on all resources); narrow it with `join.rules`. */
+    join?: JoinArgs | boolean;
     /** Extra arguments for the member's Kubernetes provider (e.g. `namespace`, `kubeClientSettings`). */
     providerArgs?: Omit<k8s.ProviderArgs, "kubeconfig" | "context" | "clusterIdentifier">;
 }
@@ -53,10 +59,14 @@ export class MemberCluster extends pulumi.ComponentResource {
     readonly zones: string[];
     /** The member's Kubernetes provider. Every object this library emits into the member uses it explicitly. */
     readonly provider: k8s.Provider;
-    /** The kubeconfig, always a secret. */
+    /** The kubeconfig of `provider`, always a secret: the one given, or in join mode the service account's. */
     readonly kubeconfig: pulumi.Output<string>;
-    /** The kubeconfig context, if one was given. */
+    /** The kubeconfig context, if one was given (none in join mode: the joined kubeconfig has one context). */
     readonly context?: pulumi.Output<string>;
+    /** Join mode only: the provider with the admin credentials, used for the join objects only. */
+    readonly adminProvider?: k8s.Provider;
+    /** Join mode only: the Namespace, ServiceAccount, token Secret, roles, bindings and ServiceAccountToken. */
+    readonly joinResources?: pulumi.Resource[];
     /** KubeFed-style health (Ready/Offline conditions, version), refreshed by `pulumi refresh`. */
     readonly health?: ClusterHealth;
 
@@ -71,6 +81,8 @@ export class MemberCluster extends pulumi.ComponentResource {
         const labels = { ...(args?.labels ?? {}) };
         const zones = [...(args?.zones ?? [])].sort();
         validateMemberArgs(name, args, clusterName);
+        const joinArgs = args.join === true ? {} : args.join ? args.join : undefined;
+        if (joinArgs) planJoin(`MemberCluster ${name}`, clusterName, joinArgs); // bad join arguments fail before anything is registered
         // credentialsWereSecret resolves before the engine records the inputs.
         const summary: Omit<MemberClusterSummary, "credentialsWereSecret"> & { credentialsWereSecret: Promise<boolean> } = {
             clusterName,
@@ -79,6 +91,7 @@ export class MemberCluster extends pulumi.ComponentResource {
             zones,
             unreachable: args.unreachable ?? "fail",
             adoptExisting: !!args.adoptExisting,
+            joined: !!joinArgs,
             credentialsWereSecret: pulumi.Output.isInstance(args.kubeconfig)
                 ? pulumi.isSecret(args.kubeconfig as pulumi.Output<string>)
                 : Promise.resolve(false),
@@ -92,20 +105,35 @@ export class MemberCluster extends pulumi.ComponentResource {
         this.labels = labels;
         this.region = args.region;
         this.zones = zones;
-        this.kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig));
-        this.context = args.context === undefined ? undefined : pulumi.output(args.context);
         const reach = args.unreachable ?? "fail";
         // `upsertExistingObjects` is known to providers from 4.29 on; older ones ignore it and, with server-side
         // apply, always adopt existing objects.
         const adoption: Record<string, unknown> = { upsertExistingObjects: !!args.adoptExisting };
+        const flags = {
+            clusterIdentifier: clusterName,
+            skipUpdateUnreachable: reach !== "fail",
+            deleteUnreachable: reach === "forget",
+        };
+        const kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig));
+        const context = args.context === undefined ? undefined : pulumi.output(args.context);
+        if (joinArgs) {
+            // the given credentials only create the federation identity; everything else runs as that identity
+            this.adminProvider = new k8s.Provider(`${name}-admin`, {
+                ...(adoption as object), ...(args.providerArgs ?? {}), kubeconfig, context: args.context, ...flags,
+            }, { parent: this });
+            const joined = joinMember(this, name, clusterName, this.adminProvider, kubeconfig, context, joinArgs);
+            this.kubeconfig = joined.kubeconfig;
+            this.joinResources = joined.resources;
+        } else {
+            this.kubeconfig = kubeconfig;
+            this.context = context;
+        }
         this.provider = new k8s.Provider(name, {
             ...(adoption as object),
             ...(args.providerArgs ?? {}),
             kubeconfig: this.kubeconfig,
-            context: args.context,
-            clusterIdentifier: clusterName,
-            skipUpdateUnreachable: reach !== "fail",
-            deleteUnreachable: reach === "forget",
+            context: this.context,
+            ...flags,
         }, { parent: this });
         if (args.health !== false) {
             this.health = new ClusterHealth(`${name}-health`, { clusterName, kubeconfig: this.kubeconfig, context: this.context }, { parent: this });

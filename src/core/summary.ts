@@ -44,6 +44,8 @@ export interface MemberClusterSummary {
     zones: string[];
     unreachable: "fail" | "skip" | "forget";
     adoptExisting: boolean;
+    /** Join mode: federated objects are applied with a service account created in the member. */
+    joined: boolean;
     /** Whether the kubeconfig handed in was already a secret. It is stored as a secret either way. */
     credentialsWereSecret: boolean;
 }

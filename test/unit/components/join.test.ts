@@ -6,6 +6,7 @@ import { registered, reset, settle, byName, value } from "./harness";
 import { JOIN_NON_RESOURCE_RULE, joinKubeconfig, joinMember, planJoin } from "../../../src/components/join";
 import { serviceAccountTokenProvider } from "../../../src/dynamic/serviceAccountToken";
 import { parseKubeconfig } from "../../../src/dynamic/kube";
+import { MemberCluster } from "../../../src/components/memberCluster";
 import { FakeApiServer, deadUrl, fakeKubeconfig, startFakeApiServer } from "../dynamic/fakeApiServer";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -177,6 +178,28 @@ describe("join mode (mocked engine)", () => {
         assert.equal(conn.ca, "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n");
         const insecure = JSON.parse(joinKubeconfig({ clusterName: "e", user: "sa", server: "https://h", caData: ca, token: "t", insecure: true, tlsServerName: "api" }));
         assert.deepEqual(insecure.clusters[0].cluster, { server: "https://h", "insecure-skip-tls-verify": true, "tls-server-name": "api" });
+    });
+});
+
+describe("MemberCluster join mode (mocked engine)", () => {
+    beforeEach(reset);
+    const wired = MemberCluster.toString().includes("joinMember");
+    (wired ? it : it.skip)(`${wired ? "" : "SKIPPED until MemberCluster's join argument is wired: "}MemberCluster({ join: true }): the admin provider manages the join objects, the member provider and health use the joined kubeconfig`, async () => {
+        const m: any = new MemberCluster("east", { kubeconfig: pulumi.secret(ADMIN_KC), context: "ctx-east", join: true } as any);
+        await settle(m, m.provider, m.adminProvider, ...(m.joinResources ?? []));
+        const admin = byName("east-admin", "pulumi:providers:kubernetes");
+        assert.equal(admin.inputs.context, "ctx-east");
+        assert.equal(admin.inputs.clusterIdentifier, "east");
+        const main = byName("east", "pulumi:providers:kubernetes");
+        assert.equal(main.inputs.context, undefined, "the joined kubeconfig has a single context");
+        assert.notEqual(main.inputs.kubeconfig, admin.inputs.kubeconfig, "the member provider does not use the admin credentials");
+        assert.equal(await pulumi.isSecret(m.kubeconfig), true);
+        assert.equal(JSON.parse(await value<string>(m.kubeconfig)).users[0].name, "pulumi-kubefed-east");
+        for (const n of ["east-join-namespace", "east-join-sa", "east-join-token-secret", "east-join-clusterrole", "east-join-clusterrolebinding"]) {
+            assert.equal(providerName(byName(n)), "east-admin", n);
+        }
+        assert.equal(byName("east-join-token", TOKEN_TYPE).parent, await value(m.urn));
+        assert.equal(m.context, undefined);
     });
 });
 
