@@ -6,7 +6,10 @@
  * Per repetition and program: fresh stack → `preview` → `up --skip-preview` → `destroy --skip-preview` (each timed
  * as wall clock of the CLI process, so language host, plugin start and program run are included), then the stack
  * is removed. The order of the programs alternates between repetitions. After `up` the bench checks that every
- * member holds the N Deployments (labelled kubefed.io/managed=true), and after `destroy` that none is left.
+ * member holds the N Deployments (labelled kubefed.io/managed=true) and that labels, annotations and spec read back
+ * are the same for every program (else it stops: the comparison would not be fair), and after `destroy` that none
+ * is left. Besides wall time it reports the CPU time of each CLI call's process tree, which is much less sensitive
+ * to other load on the machine (the API servers' work is not in it; it is the same for both programs).
  *
  * Programs (same Deployments — byte-identical templates, same names, labels, annotations, same await setting):
  *   baseline           examples/bench-baseline: 3 k8s.Provider + 3·N k8s.apps.v1.Deployment
@@ -16,7 +19,11 @@
  *   kubefed-defaults   examples/bench-kubefed with the library defaults: additionally one ClusterHealth per member
  *                      and one PropagationStatus per federated resource (dynamic resources that read each member
  *                      back on create) — extra work the baseline does not do, shown for information.
- * `waitForReady` is false in both programs (`pulumi.com/skipAwait`), so pod scheduling does not dominate.
+ * `waitForReady` is false in both programs (`pulumi.com/skipAwait`), so pod scheduling does not dominate. The
+ * baseline also sends what the library adds by default: the kubefed.io/managed label and `pulumi.com/patchForce`
+ * (FederatedResource.forceOwnership, default true); the read-back check catches any other difference.
+ * Measured: with the file backend, `up`/`destroy` time is dominated by checkpoint writes
+ * (the whole state after every step); PULUMI_SKIP_CHECKPOINTS=true (passed through) shows the rest.
  *
  * Environment: BENCH_REPS (default 2), BENCH_COUNT (federated Deployments, default 50), BENCH_PROGRAMS
  * (comma list, default "baseline,kubefed,kubefed-defaults"), BENCH_FLEET_DIR (reuse a running fleet started with
@@ -29,6 +36,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { connect } from "../src/dynamic/kube";
 import { CliStack, REPO, RunningFleet, listManaged, startOrReuseFleet, toolchain } from "./e2e/pulumi";
 
 const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 2));
@@ -72,6 +80,36 @@ async function countDeployments(fleet: RunningFleet): Promise<Record<string, num
     return out;
 }
 
+/** Sorted-key JSON, for comparing objects read back. */
+function canonical(v: unknown): string {
+    if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+    if (v && typeof v === "object") return `{${Object.keys(v).sort().map(k => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(",")}}`;
+    return JSON.stringify(v);
+}
+
+/** What one program sent, read back from the first member: labels, annotations (without the controller's
+ *  revision) and spec of the first and last Deployment. Every program must produce the same. */
+let reference: { program: string; fingerprint: string } | undefined;
+async function checkSameObjects(program: string, fleet: RunningFleet): Promise<void> {
+    const c = fleet.clusters[0];
+    const client = connect(fleet.kubeconfig, c.context);
+    const parts: string[] = [];
+    for (const name of [`bench-0`, `bench-${COUNT - 1}`]) {
+        const res = await client.request("GET", `/apis/apps/v1/namespaces/default/deployments/${name}`);
+        if (res.status !== 200) throw new Error(`${program}: GET Deployment default/${name} in ${c.name}: HTTP ${res.status}`);
+        const { labels, annotations } = res.body.metadata;
+        const ann = { ...(annotations ?? {}) };
+        delete ann["deployment.kubernetes.io/revision"];
+        parts.push(canonical({ labels, annotations: ann, spec: res.body.spec }));
+    }
+    const fingerprint = parts.join("\n");
+    if (!reference) reference = { program, fingerprint };
+    else if (reference.fingerprint !== fingerprint) {
+        throw new Error(`unfair comparison: the Deployments of ${program} differ from those of ${reference.program}:\n` +
+            `${reference.program}: ${reference.fingerprint}\n${program}: ${fingerprint}`);
+    }
+}
+
 function resourceCount(out: string): number {
     const m = /\+\s+(\d+)\s+(?:to create|created)/.exec(out);
     return m ? Number(m[1]) : NaN;
@@ -97,6 +135,7 @@ async function cycle(p: Program, rep: number, order: number, fleet: RunningFleet
         const after = await countDeployments(fleet);
         const short = Object.entries(after).filter(([, n]) => n !== COUNT);
         if (short.length > 0) throw new Error(`${p.id}: after up expected ${COUNT} Deployments per member, found ${JSON.stringify(after)}`);
+        await checkSameObjects(p.id, fleet);
         const down = await stack.must(["destroy", "--yes", "--skip-preview"]);
         times.destroy = down.ms;
         cpu.destroy = down.cpuMs;
