@@ -119,7 +119,8 @@ export class FederatedResource extends pulumi.ComponentResource {
             const why = Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ");
             pulumi.log.warn(`${subject}: placed in no cluster (${why})`, this);
         }
-        this.registerOutputs({ clusterNames: this.clusterNames, decision });
+        // The decision is already the component's recorded input; storing it again as an output only grows state.
+        this.registerOutputs({ clusterNames: this.clusterNames });
     }
 }
 
@@ -245,7 +246,9 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
     const images: Record<string, string[]> = {};
     for (const c of plan.clusters) images[c] = containerImages(plan.objects[c]);
     const membersInfo: DecisionSummary["members"] = {};
-    for (const m of members) {
+    // Only placed members: that is what placement policies check, and every FederatedResource carries this map.
+    const placed = new Set(plan.clusters);
+    for (const m of members.filter(x => placed.has(x.clusterName))) {
         membersInfo[m.clusterName] = { labels: sortRecord(m.labels), ...(m.region !== undefined ? { region: m.region } : {}), zones: m.zones };
     }
     const s: DecisionSummary = {

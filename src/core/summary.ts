@@ -16,7 +16,7 @@ export interface DecisionSummary {
     clusters: string[];
     /** Why each member that is not selected was left out. */
     excluded: Record<string, string>;
-    /** Every member cluster the program knows, with its identity: policies check placement against it. */
+    /** The identity (labels, region, zones) of each selected member: policies check placement against it. */
     members: Record<string, { labels: Record<string, string>; region?: string; zones: string[] }>;
     /** Paths overridden per placed cluster (user overrides plus scheduled replicas). */
     overrides: Record<string, string[]>;

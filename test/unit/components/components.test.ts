@@ -90,7 +90,9 @@ describe("components (mocked engine)", () => {
         assert.deepEqual(decision.clusters, ["east", "west"]);
         assert.deepEqual(decision.overrides, { east: [], west: ["/spec/template/spec/containers/0/image"] });
         assert.deepEqual(decision.images, { east: ["nginx:1.25"], west: ["nginx:1.27"] });
-        assert.deepEqual(decision.members.eu, { labels: { tier: "staging" }, region: "eu-central", zones: ["eu-central-1a"] });
+        assert.deepEqual(decision.members.west, { labels: { tier: "prod" }, region: "us-west", zones: ["us-west-1b"] });
+        assert.deepEqual(Object.keys(decision.members), ["east", "west"], "only placed members are described");
+        assert.deepEqual(decision.excluded, { eu: "labels do not match placement.clusterSelector" });
     });
 
     it("child names do not depend on the order clusters are listed in", async () => {
