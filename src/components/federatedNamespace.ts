@@ -65,6 +65,7 @@ export class FederatedNamespace extends pulumi.ComponentResource {
         this.resources = emitted.resources;
         this.status = emitted.status;
         if (plan.clusters.length === 0) pulumi.log.warn(`${subject}: placed in no cluster; set placement (clusterSelector: {} selects every cluster)`, this);
-        this.registerOutputs({ clusterNames: this.clusterNames });
+        // Also an output: stack policies (validateStack) see outputs only.
+        this.registerOutputs({ clusterNames: this.clusterNames, decision });
     }
 }

@@ -119,8 +119,8 @@ export class FederatedResource extends pulumi.ComponentResource {
             const why = Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ");
             pulumi.log.warn(`${subject}: placed in no cluster (${why})`, this);
         }
-        // The decision is already the component's recorded input; storing it again as an output only grows state.
-        this.registerOutputs({ clusterNames: this.clusterNames });
+        // Also an output: stack policies (validateStack) see outputs only.
+        this.registerOutputs({ clusterNames: this.clusterNames, decision });
     }
 }
 
