@@ -51,6 +51,8 @@ cat <<MSG
 The fleet keeps running. Explore it:
   export KUBECONFIG=$FLEET_DIR/kubeconfig
   kubectl --context c1 -n shop get deploy,cm -l kubefed.io/managed=true
-  (cd examples/quickstart && PULUMI_BACKEND_URL=$PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE=$PULUMI_CONFIG_PASSPHRASE pulumi stack output --json)
+  source testbed/env.sh; export PULUMI_BACKEND_URL=$PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE=$PULUMI_CONFIG_PASSPHRASE
+  node dist/src/cli.js status --cwd examples/quickstart --stack demo     # health and propagation per cluster
+  (cd examples/quickstart && pulumi refresh --yes && pulumi preview --diff)
 Stop it with: npm run demo:down
 MSG
