@@ -60,8 +60,10 @@ describe("e2e: quickstart on a real fleet", function () {
     it("c. a placement change previews the delete in the old clusters and the create in the new one, and up moves it", async () => {
         await stack.setConfig("webTier", { value: "staging" });
         await stack.setConfig("totalReplicas", { value: "4" });
-        const { steps } = await plannedSteps(stack);
+        const { steps, stdout } = await plannedSteps(stack);
         for (const s of ["delete web-c1", "delete web-c2", "create web-c3"]) assert.ok(steps.includes(s), `${s} missing from ${steps.join(", ")}`);
+        // The diff shows the component's recorded decision changing, not just the children.
+        assert.match(stdout, /~ decision: \{[\s\S]*clusters/);
         assert.ok(!steps.some(s => /(create|delete|replace) (settings|shop)-/.test(s)), `only web moves: ${steps.join(", ")}`);
         await stack.up();
         assert.equal(await deployment("c1"), undefined);
