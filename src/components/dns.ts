@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import {
-    DnsEndpoint, LoadBalancerStatus, Resolver, ValidationIssue, assertValid, ingressDnsEndpoints, serviceDnsEndpoints,
+    DnsEndpoint, LoadBalancerStatus, Resolver, ValidationIssue, assertValid, dnsNameProblem, ingressDnsEndpoints,
+    serviceDnsEndpoints, validateIngressDnsInput, validateServiceDnsInput,
 } from "../core";
 import { FederatedResource } from "./federatedResource";
 import { MemberCluster } from "./memberCluster";
@@ -59,9 +60,8 @@ export class Domain extends pulumi.ComponentResource {
     readonly domainRef: string;
     constructor(name: string, args: DomainArgs, opts?: pulumi.ComponentResourceOptions) {
         const issues: ValidationIssue[] = [];
-        if (!args?.domain || !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?\.?$/.test(args.domain)) {
-            issues.push({ severity: "error", field: "domain", message: "must be a DNS zone name such as example.com" });
-        }
+        const dp = dnsNameProblem(args?.domain);
+        if (dp) issues.push({ severity: "error", field: "domain", message: `${dp}; use a DNS zone name such as example.com` });
         assertValid(`Domain ${name}`, issues);
         super(Domain.__pulumiType, name, { domain: args.domain, nameServer: args.nameServer ?? "" }, opts);
         this.domain = args.domain;
@@ -121,9 +121,7 @@ export class IngressDNSRecord extends pulumi.ComponentResource {
     constructor(name: string, args: IngressDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
         const subject = `IngressDNSRecord ${name}`;
         const issues = checkBase(subject, args, args?.ingress, "ingress", ["Ingress"]);
-        if (!Array.isArray(args?.hosts) || args.hosts.length === 0 || args.hosts.some(h => typeof h !== "string" || !h)) {
-            issues.push({ severity: "error", field: "hosts", message: "must list at least one host name" });
-        }
+        issues.push(...validateIngressDnsInput({ hosts: args?.hosts }));
         assertValid(subject, issues);
         const hosts = [...new Set(args.hosts)].sort();
         super(IngressDNSRecord.__pulumiType, name, { hosts, recordTTL: args.recordTTL ?? 0, clusters: args.ingress.clusterNames,
@@ -154,10 +152,18 @@ export class ServiceDNSRecord extends pulumi.ComponentResource {
             issues.push({ severity: "error", field: "domain", message: "must be a Domain (new kubefed.Domain(name, { domain }))" });
         }
         if (issues.length === 0) {
-            for (const m of args.service.members.filter(m => args.service.clusterNames.includes(m.clusterName))) {
+            const placed = args.service.members.filter(m => args.service.clusterNames.includes(m.clusterName));
+            for (const m of placed) {
                 if (!m.region || m.zones.length === 0) {
                     issues.push({ severity: "error", field: "service", message: `member cluster "${m.clusterName}" has no region or zones; set region and zones on its MemberCluster` });
                 }
+            }
+            if (issues.length === 0) {
+                issues.push(...validateServiceDnsInput({
+                    name: args.service.template.metadata.name, namespace: args.service.template.metadata.namespace ?? "default",
+                    domainRef: args.domain.domainRef, domain: args.domain.domain, dnsPrefix: args.dnsPrefix, externalName: args.externalName,
+                    clusters: placed.map(m => ({ cluster: m.clusterName, region: m.region, zones: m.zones })),
+                }));
             }
         }
         assertValid(subject, issues);

@@ -5,7 +5,7 @@ import {
 } from "./federatedResource";
 import { PropagationStatus } from "../dynamic";
 import { sortedMembers } from "./memberCluster";
-import { TYPE_PREFIX } from "./names";
+import { TYPE_PREFIX, claimChildNames } from "./names";
 
 /** Arguments of {@link FederatedNamespace}. */
 export interface FederatedNamespaceArgs extends FederationOptions {
@@ -52,6 +52,7 @@ export class FederatedNamespace extends pulumi.ComponentResource {
         };
         const plan = planFor(subject, { template, members, placement: args.placement, overrides: args.overrides });
         const decision = summarize(template, members, plan, args, undefined);
+        claimChildNames(subject, name, plan.clusters);
         super(FederatedNamespace.__pulumiType, name, { decision }, opts);
         this.namespaceName = nsName;
         this.placement = args.placement;

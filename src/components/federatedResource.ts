@@ -5,7 +5,7 @@ import {
 } from "../core";
 import { OrphanGuard, PropagationStatus } from "../dynamic";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
-import { MANAGED_LABEL, TYPE_PREFIX, childName, resourceClassFor } from "./names";
+import { MANAGED_LABEL, TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 
 /** A Kubernetes object used as a template: plain data with apiVersion, kind and metadata.name. */
@@ -98,6 +98,7 @@ export class FederatedResource extends pulumi.ComponentResource {
             replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
         });
         const decision = summarize(template, members, plan, args, rsp);
+        claimChildNames(subject, name, plan.clusters);
         super(FederatedResource.__pulumiType, name, { decision }, opts);
         this.template = template;
         this.members = members;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { ChildNameRegistry } from "../core";
 
 /** Type-token prefix of every component; the package segment equals the npm name (cross-language ready). */
 export const TYPE_PREFIX = "pulumi-kubefed:index:";
@@ -10,6 +11,24 @@ export const MANAGED_LABEL = "kubefed.io/managed";
 /** Name of a per-cluster child: the component name plus the stable cluster name, never a list index. */
 export function childName(component: string, cluster: string): string {
     return `${component}-${cluster}`;
+}
+
+/** One registry per program: child names of every component, to catch collisions across components. */
+const registry = new ChildNameRegistry();
+
+/**
+ * Claims the per-cluster child names of component `name` (`<name>-<cluster>`) and throws, naming both
+ * components, when another component already produces one of them (e.g. `web` on `east-1` and `web-east` on `1`).
+ */
+export function claimChildNames(subject: string, name: string, clusters: string[]): void {
+    for (const c of clusters) {
+        const child = childName(name, c);
+        const prev = registry.claim(child, name, c);
+        if (prev) {
+            throw new Error(`${subject}: the child for member "${c}" would be named "${child}", which component "${prev.component}" ` +
+                `already uses for member "${prev.key}"; the two would overwrite each other in the state. Rename one of the components.`);
+        }
+    }
 }
 
 type ResourceCtor = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;

@@ -5,6 +5,7 @@
 import { promises as dnsPromises } from "dns";
 import { isIP } from "net";
 import { compareStrings } from "./placement";
+import type { ValidationIssue } from "./errors";
 
 /** One `status.loadBalancer.ingress` entry of a Service or Ingress. */
 export interface LoadBalancerIngress { ip?: string; hostname?: string }
@@ -166,4 +167,83 @@ export async function serviceDnsEndpoints(input: {
         endpoints.push({ dnsName: `${input.dnsPrefix}.${domain}`, targets: [`${prefix}.${domain}`], recordType: "CNAME", recordTTL: ttl });
     }
     return mergeDnsEndpoints(endpoints);
+}
+
+// ---- input checks (issue 10: nothing invalid ends up in a DNS name) -----------------------------------------
+
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Why `name` is not a DNS name we can publish (RFC 1123 labels of lowercase letters, digits and '-', each at most
+ * 63 characters, at most 253 in all; one trailing dot allowed; a leading `*.` when `wildcard`), or undefined.
+ */
+export function dnsNameProblem(name: unknown, opts: { wildcard?: boolean } = {}): string | undefined {
+    if (typeof name !== "string" || name === "") return "must be a non-empty DNS name";
+    let n = name.endsWith(".") ? name.slice(0, -1) : name;
+    if (opts.wildcard && n.startsWith("*.")) n = n.slice(2);
+    if (n.length > 253) return `"${name}" is longer than 253 characters`;
+    const bad = n.split(".").find(l => l.length > 63 || !DNS_LABEL.test(l));
+    if (bad !== undefined) {
+        return `"${name}" is not a valid DNS name: label "${bad}" must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit`;
+    }
+    return undefined;
+}
+
+/** Why `label` cannot be one label of a DNS name (a region or zone, a service or namespace name), or undefined. */
+export function dnsLabelProblem(label: unknown): string | undefined {
+    if (typeof label !== "string" || label === "") return "must be a non-empty DNS label";
+    if (label.length > 63 || !DNS_LABEL.test(label)) {
+        return `"${label}" cannot be part of a DNS name: use 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit`;
+    }
+    return undefined;
+}
+
+/** Host names of an IngressDNSRecord: valid DNS names (a leading `*.` is allowed). */
+export function validateIngressDnsInput(input: { hosts: unknown }): ValidationIssue[] {
+    if (!Array.isArray(input.hosts) || input.hosts.length === 0) return [{ severity: "error", field: "hosts", message: "must list at least one host name" }];
+    const issues: ValidationIssue[] = [];
+    input.hosts.forEach((h, i) => {
+        const p = dnsNameProblem(h, { wildcard: true });
+        if (p) issues.push({ severity: "error", field: `hosts[${i}]`, message: `${p}; fix the host name` });
+    });
+    return issues;
+}
+
+/**
+ * The parts a ServiceDNSRecord puts into record names — `<name>.<namespace>.<domainRef>.svc.<zone>.<region>.<domain>`
+ * and `<dnsPrefix>.<domain>` — must each be valid there: prefix, external name, domain, every placed cluster's
+ * region and zones, and the longest resulting name must fit in 253 characters.
+ */
+export function validateServiceDnsInput(input: {
+    name: string; namespace: string; domainRef: string; domain: string; dnsPrefix?: string; externalName?: string;
+    clusters: { cluster: string; region?: string; zones?: string[] }[];
+}): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    const err = (field: string, message: string) => issues.push({ severity: "error", field, message });
+    const dp = dnsNameProblem(input.domain);
+    if (dp) err("domain", `${dp}; fix the Domain's domain`);
+    if (input.dnsPrefix !== undefined && input.dnsPrefix !== "") {
+        const p = dnsNameProblem(input.dnsPrefix);
+        if (p) err("dnsPrefix", `${p}; it becomes <dnsPrefix>.${input.domain} — fix the prefix`);
+    }
+    if (input.externalName !== undefined && input.externalName !== "") {
+        const p = dnsLabelProblem(input.externalName);
+        if (p) err("externalName", `${p}; fix externalName`);
+    }
+    const dr = dnsLabelProblem(input.domainRef);
+    if (dr) err("domain", `the Domain's component name ${dr}; rename the Domain component`);
+    let longest = 0;
+    const prefix = [input.externalName || input.name, input.namespace, input.domainRef, "svc"].join(".");
+    for (const c of input.clusters) {
+        const rp = dnsLabelProblem(c.region);
+        if (rp) err(`clusters["${c.cluster}"].region`, `region ${rp}; fix the MemberCluster's region`);
+        for (const z of c.zones ?? []) {
+            const zp = dnsLabelProblem(z);
+            if (zp) err(`clusters["${c.cluster}"].zones`, `zone ${zp}; fix the MemberCluster's zones`);
+            longest = Math.max(longest, [prefix, z, c.region ?? "", input.domain].join(".").length);
+        }
+    }
+    if (longest > 253) err("domain", `the longest record name would be ${longest} characters, more than DNS allows (253); shorten the service, namespace, Domain name, zones or domain`);
+    return issues;
 }

@@ -19,6 +19,8 @@ import { labelKeyProblem, labelValueProblem } from "./labels";
 import { ClusterOverride, OverrideOperation, applyPatch, deepFreeze, jsonClone } from "./overrides";
 import { ClusterInfo, Placement, compareStrings, selectClusters, selectNamespacedClusters } from "./placement";
 import { planReplicas } from "./planner";
+import { metadataMapIssues, objectIdentityIssues, stripServerSetFields } from "./objects";
+import { canonicalPointer } from "./paths";
 import {
     ReplicaSchedulingSpec, validateClusters, validateOverrides, validatePlacement, validateReplicaScheduling,
 } from "./validate";
@@ -156,8 +158,9 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     const known = facts.known;
     issues.push(...validatePlacement(input.placement, known, "placement"));
     if (namespaced) issues.push(...validatePlacement(input.namespacePlacement, known, "namespacePlacement"));
-    issues.push(...validateOverrides(input.overrides, known, "overrides"));
     const rs = input.replicaScheduling;
+    issues.push(...validateOverrides(input.overrides, known, "overrides", { replicaScheduling: !!rs }));
+    if (meta) issues.push(...objectIdentityIssues(t, "template.metadata"));
     issues.push(...validateReplicaScheduling(rs, known, "replicaScheduling"));
     issues.push(...countIssues(input.currentReplicas, "currentReplicas"));
     issues.push(...countIssues(input.estimatedCapacity, "estimatedCapacity"));
@@ -231,8 +234,19 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         warnings.push("placement: selects no cluster, so the object is deployed nowhere; list clusters or use a clusterSelector ({} selects all)");
     }
 
+    const placedSet = new Set(final);
+    (input.overrides ?? []).forEach((o, i) => {
+        if (o && typeof o.clusterName === "string" && known.includes(o.clusterName) && !placedSet.has(o.clusterName)) {
+            warnings.push(`overrides[${i}].clusterName: cluster "${o.clusterName}" is not placed (placed: ${final.join(", ") || "none"}), so these overrides have no effect; remove them or add the cluster to the placement`);
+        }
+    });
+
     // Desired objects (§4.1).
     const base = jsonClone(t);
+    // Fields the API server sets (a template copied from a live object) are never sent, as kubefedctl federate does.
+    for (const f of stripServerSetFields(base)) {
+        warnings.push(`template.${f}: is set by the API server and was removed from the template; delete it from your template`);
+    }
     if (base.apiVersion === "/v1") base.apiVersion = "v1"; // deliberate: emit the core group as "v1", never "/v1"
     const baseMeta = base.metadata as Record<string, unknown>;
     delete baseMeta.finalizers; // KubeFed: FinalizersNotSupported. Annotations are deliberately kept.
@@ -246,12 +260,9 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     const overridesApplied: Record<string, string[]> = {};
     for (const c of final) {
         let ops = userOps.get(c) ?? [];
-        if (scheduled && replicas) {
-            // §5.5: the first /spec/replicas override takes the planned value, else one (op absent = replace) is appended.
-            const n = replicas[c];
-            const i = ops.findIndex(o => o.path === "/spec/replicas");
-            ops = i >= 0 ? ops.map((o, j) => (j === i ? { ...o, value: n } : o)) : [...ops, { path: "/spec/replicas", value: n }];
-        }
+        // §5.5: the scheduler's /spec/replicas override (op absent = replace) comes last. A user override of
+        // /spec/replicas was refused above: the scheduler owns that field.
+        if (scheduled && replicas) ops = [...ops, { path: "/spec/replicas", value: replicas[c] }];
         // Own root, metadata, labels and annotations; everything else is shared with the other clusters (frozen)
         // until an override touches it (copy-on-write in applyPatch).
         const root: Record<string, unknown> = { ...base, metadata: ownMetadata(baseMeta) };
@@ -272,8 +283,16 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         for (const k in extraLabels) own[k] = extraLabels[k];
         own[MANAGED_LABEL] = "true";
         md.labels = own;
+        // Labels and annotations added by overrides are checked like the template's.
+        const mdIssues = metadataMapIssues(md, `overrides for cluster "${c}": metadata`).filter(i => i.severity === "error");
+        if (mdIssues.length > 0) throw new ValidationError(subject, mdIssues);
+        for (const f of stripServerSetFields(obj)) {
+            warnings.push(`overrides for cluster "${c}": ${f} is set by the API server and was removed; remove that override`);
+        }
         objects[c] = obj;
-        overridesApplied[c] = ops.map(o => o.path);
+        // Recorded in canonical form (index aliases such as +0 or -1 resolved against the template), so policies
+        // compare what is actually changed.
+        overridesApplied[c] = ops.map(o => canonicalPointer(o.path, base));
     }
 
     const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, warnings };

@@ -10,12 +10,21 @@ export { OverrideOperation, ClusterOverride, applyOverrides, jsonClone, deepFree
 export { ClusterPreference, ReplicaPlanInput, ReplicaPlan, planReplicas, fnv1_32 } from "./planner";
 export {
     LoadBalancerIngress, LoadBalancerStatus, DnsEndpoint, Resolver, DEFAULT_DNS_TTL, systemResolver,
-    loadBalancerTargets, mergeDnsEndpoints, ingressDnsEndpoints, serviceDnsEndpoints,
+    loadBalancerTargets, mergeDnsEndpoints, ingressDnsEndpoints, serviceDnsEndpoints, dnsNameProblem, dnsLabelProblem,
+    validateIngressDnsInput, validateServiceDnsInput,
 } from "./dns";
 export {
     ReplicaSchedulingSpec, FORBIDDEN_OVERRIDE_PATHS, validateClusters, validateSelector, validatePlacement,
-    validateOverrides, validateReplicaScheduling, isJsonPointer,
+    validateOverrides, validateReplicaScheduling, isJsonPointer, touchesReplicas,
 } from "./validate";
+export {
+    IDENTITY_PATHS, DEPRECATED_FIELD_ALIASES, decodePointer, encodePointer, identityOverrideProblem, canonicalPointer,
+    dealiasPointer, pathsOverlap,
+} from "./paths";
+export {
+    kindScope, effectiveNamespace, objectNameProblem, SERVER_SET_FIELDS, stripServerSetFields, metadataMapIssues,
+    objectIdentityIssues, ChildNameRegistry,
+} from "./objects";
 export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
 export { MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, planFederatedObject } from "./federate";
 export * from "./summary";

@@ -9,11 +9,13 @@ import { ClusterOverride } from "./overrides";
 import { ClusterInfo, Placement } from "./placement";
 import { ClusterPreference } from "./planner";
 import { validateSelector } from "./selector";
+import { IDENTITY_PATHS, canonicalPointer, decodePointer, identityOverrideProblem } from "./paths";
 
 export { validateSelector };
 
-/** Override paths KubeFed refuses (exact string match, §3.1). */
-export const FORBIDDEN_OVERRIDE_PATHS: readonly string[] = ["/metadata/namespace", "/metadata/name", "/metadata/generateName", "/kind"];
+/** Paths no override may touch (KubeFed §3.1 refuses the first four by exact match; we refuse anything that
+ *  touches them, `/metadata` as a whole and `/apiVersion` too — see {@link identityOverrideProblem}). */
+export const FORBIDDEN_OVERRIDE_PATHS: readonly string[] = IDENTITY_PATHS;
 
 const MAX_INT32 = 2147483647;
 
@@ -107,12 +109,22 @@ export function isJsonPointer(path: unknown): path is string {
     return typeof path === "string" && (path === "" || (path[0] === "/" && !/~(?![01])/.test(path)));
 }
 
+/** True when an override of `path` changes `/spec/replicas` (the path itself, below it, or `/spec` as a whole). */
+export function touchesReplicas(path: string): boolean {
+    const t = decodePointer(path);
+    if (t === undefined || t.length === 0) return false;
+    return t[0] === "spec" && (t.length === 1 || t[1] === "replicas");
+}
+
 /**
- * Same cluster twice, forbidden paths (exactly /metadata/namespace, /metadata/name, /metadata/generateName,
- * /kind), same path twice for one cluster, unknown op, path not a JSON pointer, unknown cluster name (error —
- * KubeFed ignores overrides for clusters it does not know; we refuse them, deliberately).
+ * Same cluster twice, paths that touch the object's identity (see {@link identityOverrideProblem}), same path
+ * twice for one cluster (index aliases such as `+0` count as the same path), unknown op, path not a JSON
+ * pointer, unknown cluster name (error — KubeFed ignores overrides for clusters it does not know; we refuse
+ * them, deliberately). With `replicaScheduling`, an override of `/spec/replicas` or `/spec` is an error: the
+ * scheduler owns that field.
  */
-export function validateOverrides(overrides: ClusterOverride[] | undefined, knownClusters: string[], field: string): ValidationIssue[] {
+export function validateOverrides(overrides: ClusterOverride[] | undefined, knownClusters: string[], field: string,
+                                  opts: { replicaScheduling?: boolean } = {}): ValidationIssue[] {
     if (overrides === undefined || overrides === null) return [];
     if (!Array.isArray(overrides)) return [err(field, "must be a list of {clusterName, clusterOverrides}")];
     const issues: ValidationIssue[] = [];
@@ -159,11 +171,16 @@ export function validateOverrides(overrides: ClusterOverride[] | undefined, know
                 issues.push(err(`${g}.path`, `"" would replace the whole object; override individual fields instead`));
                 return;
             }
-            if (FORBIDDEN_OVERRIDE_PATHS.includes(p)) {
-                issues.push(err(`${g}.path`, `${p} cannot be overridden (it identifies the object in every cluster); change the template instead`));
+            const identity = identityOverrideProblem(p);
+            if (identity) {
+                issues.push(err(`${g}.path`, `${identity}; it cannot be overridden (name, namespace, generateName, kind and apiVersion identify the object in every cluster) — change the template instead, or override fields below /metadata such as /metadata/labels/<key>`));
             }
-            if (paths.has(p)) issues.push(err(`${g}.path`, `path "${p}" appears more than once for cluster "${String(c)}"; keep one`));
-            paths.add(p);
+            if (opts.replicaScheduling && touchesReplicas(p)) {
+                issues.push(err(`${g}.path`, `${p} overrides /spec/replicas, which replicaScheduling sets in every cluster; remove this override or remove replicaScheduling (use its minReplicas/maxReplicas/weight to steer a cluster's replicas)`));
+            }
+            const canon = canonicalPointer(p);
+            if (paths.has(canon)) issues.push(err(`${g}.path`, `path "${p}" appears more than once for cluster "${String(c)}"; keep one`));
+            paths.add(canon);
         });
     });
     return issues;

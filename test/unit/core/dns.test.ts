@@ -150,3 +150,31 @@ describe("dns: §8.3 rules", () => {
         ]);
     });
 });
+
+describe("dns: input checks (issue 10)", () => {
+    const { dnsNameProblem, validateIngressDnsInput, validateServiceDnsInput } = require("../../../src/core") as typeof import("../../../src/core");
+    const svc = (over: Record<string, unknown> = {}) => ({ name: "api", namespace: "shop", domainRef: "mydomain", domain: "example.com",
+        clusters: [{ cluster: "c1", region: "us-east", zones: ["us-east-1a"] }], ...over });
+    const fields = (issues: { field: string }[]) => issues.map(i => i.field);
+    it("host names: valid, wildcard, and invalid ones named with the fix", () => {
+        assert.equal(dnsNameProblem("shop.example.com"), undefined);
+        assert.equal(dnsNameProblem("*.example.com", { wildcard: true }), undefined);
+        assert.ok(dnsNameProblem("*.example.com"));
+        const issues = validateIngressDnsInput({ hosts: ["ok.example.com", "bad_host.example.com", "x..y", "-a.b", `${"a".repeat(64)}.com`] });
+        assert.deepEqual(fields(issues), ["hosts[1]", "hosts[2]", "hosts[3]", "hosts[4]"]);
+        assert.match(issues[0].message, /fix the host name/);
+    });
+    it("a valid service record input has no issues", () => assert.deepEqual(validateServiceDnsInput(svc()), []));
+    it("a dns prefix, region or zone that cannot be part of a DNS name is an error naming the field", () => {
+        assert.deepEqual(fields(validateServiceDnsInput(svc({ dnsPrefix: "api_v1" }))), ["dnsPrefix"]);
+        assert.deepEqual(fields(validateServiceDnsInput(svc({ clusters: [{ cluster: "c1", region: "US East", zones: ["us-east-1a"] }] }))), ['clusters["c1"].region']);
+        assert.deepEqual(fields(validateServiceDnsInput(svc({ clusters: [{ cluster: "c1", region: "us-east", zones: ["us.east.1a"] }] }))), ['clusters["c1"].zones']);
+        assert.deepEqual(fields(validateServiceDnsInput(svc({ externalName: "Api" }))), ["externalName"]);
+        assert.match(validateServiceDnsInput(svc({ clusters: [{ cluster: "c1", region: "US", zones: [] }] }))[0].message, /fix the MemberCluster's region/);
+    });
+    it("record names longer than 253 characters are refused", () => {
+        const long = "a".repeat(60);
+        const issues = validateServiceDnsInput(svc({ name: long, namespace: long, domain: `${long}.${long}.com` }));
+        assert.ok(issues.some(i => /longer|more than DNS allows/.test(i.message)), JSON.stringify(issues));
+    });
+});

@@ -68,10 +68,10 @@ describe("federate: placement and desired objects", () => {
 
     it("drops template finalizers with a warning (KubeFed) and emits the core group as v1 (deliberate)", () => {
         const p = planFederatedObject({
-            template: { apiVersion: "/v1", kind: "ConfigMap", metadata: { name: "cm", finalizers: ["x/y"] }, data: { k: "v" } },
+            template: { apiVersion: "/v1", kind: "ConfigMap", metadata: { name: "cm", namespace: "ns", finalizers: ["x/y"] }, data: { k: "v" } },
             clusters, placement: { clusters: [{ name: "b" }] },
         });
-        assert.deepEqual(p.objects.b, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", labels: { "kubefed.io/managed": "true" } }, data: { k: "v" } });
+        assert.deepEqual(p.objects.b, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", namespace: "ns", labels: { "kubefed.io/managed": "true" } }, data: { k: "v" } });
         assert.equal(p.warnings.length, 1);
         assert.match(p.warnings[0], /^template\.metadata\.finalizers: /);
     });
@@ -123,14 +123,15 @@ describe("federate: replica scheduling (§5.5, §5.6)", () => {
         assert.deepEqual(p.overridesApplied, { a: ["/spec/replicas"], b: ["/spec/replicas"], c: ["/spec/replicas"] });
     });
 
-    it("the first user /spec/replicas override takes the planned value (op kept); others are kept", () => {
-        const p = plan({
-            replicaScheduling: { totalReplicas: 60, clusters: { a: { weight: 1 }, b: { weight: 2 } } },
-            overrides: [{ clusterName: "a", clusterOverrides: [{ op: "add", path: "/spec/replicas", value: 99 }, { path: "/metadata/labels/x", value: "y" }] }],
-        });
-        assert.equal((p.objects.a as any).spec.replicas, 20);
-        assert.equal((p.objects.a as any).metadata.labels.x, "y");
-        assert.deepEqual(p.overridesApplied.a, ["/spec/replicas", "/metadata/labels/x"]);
+    it("a user override of /spec/replicas (any op) or of /spec is refused when replica scheduling is on, naming both", () => {
+        for (const op of [{ op: "add" as const, path: "/spec/replicas", value: 99 }, { op: "remove" as const, path: "/spec/replicas" },
+            { path: "/spec", value: { replicas: 1 } }, { op: "remove" as const, path: "/spec" }]) {
+            assert.throws(() => plan({
+                replicaScheduling: { totalReplicas: 60, clusters: { a: { weight: 1 }, b: { weight: 2 } } },
+                overrides: [{ clusterName: "a", clusterOverrides: [op] }],
+            }), (e: unknown) => e instanceof ValidationError && /overrides\[0\]\.clusterOverrides\[0\]\.path/.test(e.message)
+                && /replicaScheduling/.test(e.message) && e.message.includes(op.path), JSON.stringify(op));
+        }
     });
 
     it("a user placement is ignored (with a warning) when the RSP decides placement", () => {
