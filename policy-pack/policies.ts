@@ -17,8 +17,8 @@ import {
     StackValidationArgs, StackValidationPolicy, UnknownValueError,
 } from "@pulumi/policy";
 import {
-    ClusterPreference, DecisionSummary, LabelSelector, MemberClusterSummary, ReplicaSchedulingSpec, compileSelector, planReplicas,
-    validateReplicaScheduling,
+    ClusterPreference, DecisionSummary, LabelSelector, MemberClusterSummary, ReplicaSchedulingSpec, compileSelector,
+    effectiveNamespace, identityOverrideProblem, pathsOverlap, planReplicas, validateReplicaScheduling,
 } from "../src/core";
 
 // ---- shapes the components record ------------------------------------------------------------------------
@@ -162,13 +162,21 @@ function matchesKind(d: DecisionSummary, kinds: string[]): boolean {
 
 // ---- 1. cluster count --------------------------------------------------------------------------------------
 
+/** Replicas actually sent per placed cluster (after overrides), else the scheduler's plan, else undefined. */
+export function replicasSent(d: DecisionSummary): Record<string, number> | undefined {
+    if (d.sentReplicas && Object.keys(d.sentReplicas).length > 0) return d.sentReplicas;
+    return d.replicas;
+}
+
 export function checkClusterCount(type: string, name: string, d: DecisionSummary, cfg: ClusterCountConfig): string[] {
     const subject = matchesKind(d, cfg.kinds) || (cfg.includeReplicaScheduling && !!d.replicaScheduling);
     if (!subject) return [];
-    // With replica scheduling, clusters planned 0 replicas stay placed but run nothing: count those that run some.
-    const running = d.replicas ? d.clusters.filter(c => (d.replicas![c] ?? 0) > 0) : d.clusters;
-    const what = (n: number) => d.replicas ? `${n === 1 ? "cluster" : "clusters"} with replicas` : `member ${n === 1 ? "cluster" : "clusters"}`;
-    const shown = d.replicas ? running.map(c => `${c}=${d.replicas![c]}`).join(", ") : running.join(", ");
+    // Judge what is sent: a cluster whose object has 0 replicas (planned by replica scheduling, or set by an
+    // override) is placed but runs nothing, so only clusters that run some count.
+    const replicas = replicasSent(d);
+    const running = replicas ? d.clusters.filter(c => replicas[c] === undefined || replicas[c] > 0) : d.clusters;
+    const what = (n: number) => replicas ? `${n === 1 ? "cluster" : "clusters"} with replicas` : `member ${n === 1 ? "cluster" : "clusters"}`;
+    const shown = replicas ? running.map(c => `${c}=${replicas[c] ?? "?"}`).join(", ") : running.join(", ");
     const out: string[] = [];
     if (running.length < cfg.minClusters) {
         const others = Object.keys(d.members).filter(c => !running.includes(c));
@@ -195,16 +203,20 @@ export function checkResidency(type: string, name: string, d: DecisionSummary, c
     const out: string[] = [];
     (cfg.rules ?? []).forEach((rule, i) => {
         const ruleName = rule.name ? `"${rule.name}"` : `#${i}`;
-        let matches: boolean;
+        let matcher: (labels: Record<string, string>) => boolean;
         try {
-            matches = compileSelector(ruleSelector(rule), `rules[${i}]`)(d.labels ?? {});
+            matcher = compileSelector(ruleSelector(rule), `rules[${i}]`);
         } catch (e) {
             out.push(`${NAMES.residency} rule ${ruleName} is invalid: ${(e as Error).message}; fix the policy configuration.`);
             return;
         }
-        if (!matches) return;
+        // The rule applies per cluster to the labels of the object sent there: an override can add a residency label.
+        const labelsIn = (c: string) => d.objectLabels?.[c] ?? d.labels ?? {};
         const bad: string[] = [];
+        const matchedLabels = new Set<string>();
         for (const c of d.clusters) {
+            if (!matcher(labelsIn(c))) continue;
+            matchedLabels.add(fmtLabels(labelsIn(c)));
             const m = d.members?.[c];
             if (!m) {
                 bad.push(`"${c}" (unknown to the program, cannot prove its location)`);
@@ -224,7 +236,7 @@ export function checkResidency(type: string, name: string, d: DecisionSummary, c
             for (const [k, v] of Object.entries(rule.requiredClusterLabels ?? {})) {
                 if (m.labels?.[k] !== v) why.push(`lacks label ${k}=${v}`);
             }
-            if (why.length) bad.push(`"${c}" (${why.join(", ")})`);
+            if (why.length) bad.push(`"${c}" (${why.join(", ")}${matcher(d.labels ?? {}) ? "" : "; the label comes from an override"})`);
         }
         if (bad.length) {
             const allowed: string[] = [];
@@ -232,7 +244,7 @@ export function checkResidency(type: string, name: string, d: DecisionSummary, c
             if (rule.allowedZones) allowed.push(`zones ${list(rule.allowedZones)}`);
             if (rule.requiredClusterLabels) allowed.push(`cluster labels ${fmtLabels(rule.requiredClusterLabels)}`);
             const ok = d.clusters.length ? Object.keys(d.members ?? {}).filter(c => !bad.some(b => b.startsWith(`"${c}"`))) : [];
-            out.push(`${describe(type, name, d)} has labels ${fmtLabels(d.labels ?? {}) || "(none)"} matched by residency rule ` +
+            out.push(`${describe(type, name, d)} has labels ${[...matchedLabels].join(" / ") || "(none)"} matched by residency rule ` +
                 `${ruleName}, which allows only ${allowed.join(" and ")}, but is placed in ${bad.join(", ")}. ` +
                 `Restrict its placement to compliant clusters${ok.length ? ` (e.g. ${list(ok)})` : ""}, or fix the clusters' region/zones/labels.`);
         }
@@ -246,9 +258,16 @@ function segments(p: string): string[] {
     return p === "" ? [] : p.split("/").slice(1);
 }
 
-/** True when an override of `path` touches `protectedPath`: equal, inside it, or replacing a parent of it. */
+/**
+ * True when an override of `path` touches `protectedPath`: equal, inside it, or replacing a parent of it —
+ * compared in the core's canonical form, so index aliases (`+0`, `00`, `-1`) and deprecated field aliases
+ * (`serviceAccount` for `serviceAccountName`) do not get around it.
+ */
 export function touchesProtected(path: string, protectedPath: string): boolean {
+    if (pathsOverlap(path, protectedPath)) return true;
+    // Not JSON pointers (hand-written state): fall back to plain segments.
     const a = segments(path), b = segments(protectedPath);
+    if (path.startsWith("/") && protectedPath.startsWith("/")) return false;
     const n = Math.min(a.length, b.length);
     for (let i = 0; i < n; i++) if (a[i] !== b[i] && a[i] !== "*" && b[i] !== "*") return false;
     return true;
@@ -289,13 +308,20 @@ export function checkOverrides(type: string, name: string, d: DecisionSummary, c
         }
     }
     const hits: string[] = [];
+    const identity: string[] = [];
     for (const c of Object.keys(d.overrides ?? {}).sort()) {
         for (const p of d.overrides[c] ?? []) {
+            const why = identityOverrideProblem(p);
+            if (why) { identity.push(`"${c}": ${why}`); continue; }
             // "/spec/replicas" is written by replica scheduling itself, not by the user.
             if (p === "/spec/replicas" && d.replicaScheduling) continue;
             const prot = (cfg.protectedPaths ?? []).find(pp => touchesProtected(p, pp));
             if (prot) hits.push(`"${c}": ${p}${p === prot ? "" : ` (touches ${prot})`}`);
         }
+    }
+    if (identity.length) {
+        out.push(`${describe(type, name, d)} overrides the object's identity in ${identity.join("; ")}: the member would get ` +
+            `another object than the one the decision names. Change the template (name, namespace, kind, apiVersion) instead.`);
     }
     if (hits.length) {
         out.push(`${describe(type, name, d)} overrides protected paths in ${hits.join("; ")}. Change the template ` +
@@ -458,7 +484,7 @@ export function findDuplicateObjects(resources: Pick<PolicyResource, "type" | "n
         const d = safe(() => decisionOf(r.type, r.props));
         if (!d) continue;
         federatedUrns.add(r.urn);
-        const object = objectIdentity(d.apiVersion, d.kind, d.namespace, d.name);
+        const object = objectIdentity(d.apiVersion, d.kind, effectiveNamespace(d.apiVersion, d.kind, d.namespace), d.name);
         for (const c of d.clusters ?? []) {
             add(`cluster:${c}|${object}`, { who: `${shortType(r.type)} "${r.name}"`, cluster: `"${c}"`, object });
         }
@@ -471,7 +497,7 @@ export function findDuplicateObjects(resources: Pick<PolicyResource, "type" | "n
                 const p = r.props as Record<string, any>;
                 const md = p?.metadata;
                 if (typeof p?.apiVersion !== "string" || typeof p?.kind !== "string" || typeof md?.name !== "string") return undefined;
-                return objectIdentity(p.apiVersion, p.kind, typeof md.namespace === "string" ? md.namespace : undefined, md.name);
+                return objectIdentity(p.apiVersion, p.kind, effectiveNamespace(p.apiVersion, p.kind, typeof md.namespace === "string" ? md.namespace : undefined), md.name);
             });
             if (!id) continue;
             const cluster = memberOf.get(r.provider.urn);

@@ -245,7 +245,14 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
                           args: FederationOptions & { retainReplicas?: boolean; namespace?: FederatedNamespaceLike },
                           rsp: ReplicaSchedulingSpec | undefined): DecisionSummary {
     const images: Record<string, string[]> = {};
-    for (const c of plan.clusters) images[c] = containerImages(plan.objects[c]);
+    const objectLabels: Record<string, Record<string, string>> = {};
+    const sentReplicas: Record<string, number> = {};
+    for (const c of plan.clusters) {
+        const obj = plan.objects[c] as { metadata?: { labels?: Record<string, string> }; spec?: { replicas?: unknown } };
+        images[c] = containerImages(plan.objects[c]);
+        objectLabels[c] = sortRecord(obj.metadata?.labels ?? {});
+        if (typeof obj.spec?.replicas === "number") sentReplicas[c] = obj.spec.replicas;
+    }
     const membersInfo: DecisionSummary["members"] = {};
     // Only placed members: that is what placement policies check, and every FederatedResource carries this map.
     const placed = new Set(plan.clusters);
@@ -264,6 +271,8 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
         members: membersInfo,
         overrides: sortRecord(plan.overridesApplied),
         overrideClusters: [...new Set((args.overrides ?? []).map(o => o.clusterName))].sort(),
+        objectLabels,
+        ...(Object.keys(sentReplicas).length > 0 ? { sentReplicas } : {}),
         images,
         orphanOnDelete: !!args.orphanOnDelete,
         retainReplicas: !!args.retainReplicas,

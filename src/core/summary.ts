@@ -22,6 +22,12 @@ export interface DecisionSummary {
     overrides: Record<string, string[]>;
     /** Clusters the user wrote overrides for (placed or not). */
     overrideClusters: string[];
+    /** Labels of the object sent to each placed cluster, after overrides (policies judge these, not the template's). */
+    objectLabels?: Record<string, Record<string, string>>;
+    /** `spec.replicas` of the object sent to each placed cluster, after overrides and scheduling, where it is a number. */
+    sentReplicas?: Record<string, number>;
+    /** Template and override-value paths whose values are Outputs, resolved when applied (shown as `<output>` in images). */
+    outputPaths?: string[];
     /** Container images per placed cluster after overrides. */
     images: Record<string, string[]>;
     /** Replicas per placed cluster when a replica scheduling preference applies. */

@@ -101,7 +101,8 @@ describe("policy pack on real component inputs (mocked engine)", () => {
         await settle(a, b, ...members, ...Object.values(a.resources), ...Object.values(b.resources));
         const count = await violations(clusterCountPolicy, resourceArgs(TYPES.federatedResource, "web-a", recorded(TYPES.federatedResource, "web-a").inputs));
         assert.equal(count.length, 1);
-        assert.match(count[0], /FederatedResource "web-a" .* 1 member cluster \(east\)/);
+        // Judged on what is sent: one cluster, running the template's 1 replica.
+        assert.match(count[0], /FederatedResource "web-a" .* 1 cluster with replicas \(east=1\)/);
 
         const stack: PolicyResource[] = ["web-a", "web-b"].map(n => stackResource(TYPES.federatedResource, n, recorded(TYPES.federatedResource, n).inputs));
         const dup = await stackViolations(uniqueObjectsPolicy, stack);
