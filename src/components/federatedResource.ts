@@ -7,6 +7,7 @@ import { OrphanGuard, PropagationStatus } from "../dynamic";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
+import { OutputSlots, fixedTemplatePath, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
 
 /** A Kubernetes object used as a template: plain data with apiVersion, kind and metadata.name. */
 export interface KubernetesObject {
@@ -42,8 +43,9 @@ export interface FederationOptions {
 
 /** Arguments of {@link FederatedResource}. */
 export interface FederatedResourceArgs extends FederationOptions {
-    /** The object to federate, any apiVersion/kind. Plain data (no Outputs): placement and overrides are
-     *  decided from it while the program runs, so preview shows exactly what each member receives. */
+    /** The object to federate, any apiVersion/kind. Values may be Outputs (also secrets): each member's object
+     *  is built once they resolve, and a secret stays secret there. What decides identity and placement must be
+     *  plain: apiVersion, kind, metadata.name/namespace/generateName and metadata.labels. */
     template: KubernetesObject;
     /** The federated namespace the object lives in: it is placed only in the intersection of both placements
      *  and created after the namespace in each cluster. */
@@ -78,8 +80,9 @@ export class FederatedResource extends pulumi.ComponentResource {
     readonly resources: Record<string, pulumi.CustomResource>;
     /** The decision recorded in the component's inputs. */
     readonly decision: DecisionSummary;
-    /** The desired object per cluster, exactly as sent (after overrides, with the managed label). */
-    readonly objects: Record<string, Record<string, unknown>>;
+    /** The desired object per cluster, exactly as sent (after overrides, with the managed label); an Output
+     *  when the template or the overrides hold Outputs (secret when any of them is). */
+    readonly objects: Record<string, pulumi.Input<Record<string, unknown>>>;
     /** Per-cluster propagation status read back from the members (KubeFed's `status`). */
     readonly status?: PropagationStatus;
     readonly template: KubernetesObject;
@@ -91,13 +94,21 @@ export class FederatedResource extends pulumi.ComponentResource {
         const rsp = args.replicaScheduling instanceof ReplicaSchedulingPreference
             ? args.replicaScheduling.spec : args.replicaScheduling;
         const observed = args.replicaScheduling instanceof ReplicaSchedulingPreference ? args.replicaScheduling.observed : undefined;
-        const template = checkTemplate(subject, args.template, args.namespace, rsp);
+        // Outputs in values become placeholders for planning; what decides identity and placement must be plain.
+        const slots = new OutputSlots();
+        const inputIssues: ValidationIssue[] = [];
+        const plainTemplate = takeOutputs(args?.template, "template", slots, inputIssues, fixedTemplatePath) as KubernetesObject;
+        const overrides = takeOverrideOutputs(args?.overrides, slots, inputIssues);
+        refuseOutputs(args?.placement, "placement", "placement decides which members get the object", inputIssues);
+        refuseOutputs(rsp, "replicaScheduling", "replica scheduling decides placement and replicas per member", inputIssues);
+        assertValid(subject, inputIssues);
+        const template = checkTemplate(subject, plainTemplate, args.namespace, rsp);
         const plan = planFor(subject, {
-            template, members, placement: args.placement, overrides: args.overrides,
+            template, members, placement: args.placement, overrides,
             namespacePlacement: args.namespace ? (args.namespace.placement ?? null) : undefined,
             replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
         });
-        const decision = summarize(template, members, plan, args, rsp);
+        const decision = summarize(template, members, plan, { ...args, overrides }, rsp, slots.paths);
         claimChildNames(subject, name, plan.clusters);
         super(FederatedResource.__pulumiType, name, { decision }, opts);
         this.template = template;
@@ -111,6 +122,7 @@ export class FederatedResource extends pulumi.ComponentResource {
             dependsOnPerCluster: args.namespace?.resources,
             status: args.status !== false,
             forceOwnership: args.forceOwnership !== false,
+            outputs: slots,
         });
         this.resources = emitted.resources;
         this.objects = emitted.objects;
@@ -159,7 +171,6 @@ function checkTemplate(subject: string, template: KubernetesObject | undefined, 
         assertValid(subject, [{ severity: "error", field: "template", message: "is required: a Kubernetes object with apiVersion, kind and metadata.name" }]);
     }
     const t = template!;
-    findOutputs(t, "template", issues);
     if (typeof t.apiVersion !== "string" || !t.apiVersion) issues.push({ severity: "error", field: "template.apiVersion", message: "must be a non-empty string such as \"apps/v1\"" });
     if (typeof t.kind !== "string" || !t.kind) issues.push({ severity: "error", field: "template.kind", message: "must be a non-empty string such as \"Deployment\"" });
     if (!t.metadata || typeof t.metadata.name !== "string" || !t.metadata.name) {
@@ -185,19 +196,45 @@ function checkTemplate(subject: string, template: KubernetesObject | undefined, 
     return copy;
 }
 
-/** Outputs and promises inside a template would make the decision unknown at preview; refuse them by path. */
-function findOutputs(v: unknown, path: string, issues: ValidationIssue[]): void {
-    if (v === null || typeof v !== "object") {
-        if (typeof v === "function") issues.push({ severity: "error", field: path, message: "is a function; templates must be plain data" });
-        return;
+/**
+ * Override entries with Outputs in their values replaced by placeholders. Which clusters and paths are
+ * overridden must be plain (the decision records them), and so must label values (policies judge them).
+ */
+function takeOverrideOutputs(overrides: ClusterOverride[] | undefined, slots: OutputSlots, issues: ValidationIssue[]): ClusterOverride[] | undefined {
+    if (overrides === undefined || overrides === null) return overrides;
+    const why = "which clusters and paths are overridden is part of the decision shown at preview";
+    if (!Array.isArray(overrides)) {
+        refuseOutputs(overrides, "overrides", why, issues);
+        return overrides;
     }
-    if (pulumi.Output.isInstance(v) || typeof (v as { then?: unknown }).then === "function" || pulumi.Resource.isInstance(v)) {
-        issues.push({ severity: "error", field: path,
-            message: "is an Output, Promise or resource; templates must be plain data so the decision is known at preview (resolve the value in config or use a plain string)" });
-        return;
-    }
-    if (Array.isArray(v)) v.forEach((e, i) => findOutputs(e, `${path}[${i}]`, issues));
-    else for (const [k, e] of Object.entries(v)) findOutputs(e, `${path}.${k}`, issues);
+    return overrides.map((o, i) => {
+        const f = `overrides[${i}]`;
+        if (!o || typeof o !== "object" || pulumi.Output.isInstance(o)) {
+            refuseOutputs(o, f, why, issues);
+            return o;
+        }
+        refuseOutputs(o.clusterName, `${f}.clusterName`, why, issues);
+        if (!Array.isArray(o.clusterOverrides)) {
+            refuseOutputs(o.clusterOverrides, `${f}.clusterOverrides`, why, issues);
+            return o;
+        }
+        return {
+            ...o,
+            clusterOverrides: o.clusterOverrides.map((op, j) => {
+                const g = `${f}.clusterOverrides[${j}]`;
+                if (!op || typeof op !== "object" || pulumi.Output.isInstance(op)) {
+                    refuseOutputs(op, g, why, issues);
+                    return op;
+                }
+                refuseOutputs(op.op, `${g}.op`, why, issues);
+                refuseOutputs(op.path, `${g}.path`, why, issues);
+                const labels = typeof op.path === "string" && (op.path === "/metadata" || op.path.startsWith("/metadata/labels"));
+                const value = takeOutputs(op.value, `${g}.value`, slots, issues,
+                    () => (labels ? "labels are what placement and residency policies judge" : undefined));
+                return op.value === undefined ? { ...op } : { ...op, value };
+            }),
+        };
+    });
 }
 
 function containerImages(obj: Record<string, unknown>): string[] {
@@ -205,7 +242,8 @@ function containerImages(obj: Record<string, unknown>): string[] {
     const visit = (v: unknown, key: string) => {
         if (Array.isArray(v)) {
             if (key === "containers" || key === "initContainers" || key === "ephemeralContainers") {
-                for (const c of v) if (c && typeof (c as { image?: unknown }).image === "string") images.push((c as { image: string }).image);
+                // An image from an Output is only known once applied: shown as <output>, never as its value.
+                for (const c of v) if (c && typeof (c as { image?: unknown }).image === "string") images.push(isPlaceholder((c as { image: string }).image) ? "<output>" : (c as { image: string }).image);
             }
             v.forEach(e => visit(e, ""));
         } else if (v && typeof v === "object") {
@@ -243,7 +281,7 @@ export function exclusionReasons(members: MemberCluster[], plan: FederatedObject
 
 export function summarize(template: KubernetesObject, members: MemberCluster[], plan: FederatedObjectPlan,
                           args: FederationOptions & { retainReplicas?: boolean; namespace?: FederatedNamespaceLike },
-                          rsp: ReplicaSchedulingSpec | undefined): DecisionSummary {
+                          rsp: ReplicaSchedulingSpec | undefined, outputPaths: string[] = []): DecisionSummary {
     const images: Record<string, string[]> = {};
     const objectLabels: Record<string, Record<string, string>> = {};
     const sentReplicas: Record<string, number> = {};
@@ -279,6 +317,7 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
         waitForReady: args.waitForReady !== false,
         warnings: plan.warnings,
     };
+    if (outputPaths.length > 0) s.outputPaths = outputPaths.slice().sort();
     if (args.namespace !== undefined) s.namespacePlacement = true;
     if (rsp) {
         s.replicaScheduling = JSON.parse(JSON.stringify(rsp));
@@ -291,7 +330,8 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
 /** What {@link emit} created. */
 export interface Emitted {
     resources: Record<string, pulumi.CustomResource>;
-    objects: Record<string, Record<string, unknown>>;
+    /** The object sent per cluster: plain, or an Output when Outputs were put back into it. */
+    objects: Record<string, pulumi.Input<Record<string, unknown>>>;
     status?: PropagationStatus;
     orphanGuard?: OrphanGuard;
 }
@@ -304,20 +344,26 @@ export interface Emitted {
 export function emit(parent: pulumi.ComponentResource, name: string, members: MemberCluster[], plan: FederatedObjectPlan, o: {
     orphanOnDelete: boolean; waitForReady: boolean; retainReplicas: boolean; status: boolean; forceOwnership: boolean;
     dependsOnPerCluster?: Record<string, pulumi.CustomResource>;
+    /** Outputs taken out of the template/overrides, put back into each member's object. */
+    outputs?: OutputSlots;
 }): Emitted {
     const byName = new Map(members.map(m => [m.clusterName, m]));
     const out: Record<string, pulumi.CustomResource> = {};
-    const objects: Record<string, Record<string, unknown>> = {};
+    const objects: Record<string, pulumi.Input<Record<string, unknown>>> = {};
+    let withOutputs = false;
     for (const cluster of plan.clusters) {
         const member = byName.get(cluster)!;
         const obj = JSON.parse(JSON.stringify(plan.objects[cluster])) as KubernetesObject;
         obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_LABEL]: "true" };
         if (!o.waitForReady) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/skipAwait": "true" };
         if (o.forceOwnership) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/patchForce": "true" };
-        objects[cluster] = obj;
+        // Outputs go back in as nested inputs, so each keeps its own secretness and shows as computed in preview.
+        const restored = o.outputs ? restoreOutputs(obj, o.outputs) : { value: obj, hasOutputs: false };
+        withOutputs = withOutputs || restored.hasOutputs;
+        objects[cluster] = restored.hasOutputs ? pulumi.output(restored.value) as unknown as pulumi.Output<Record<string, unknown>> : obj;
         const Ctor = resourceClassFor(obj.apiVersion, obj.kind);
         const dep = o.dependsOnPerCluster?.[cluster];
-        out[cluster] = new Ctor(childName(name, cluster), obj, {
+        out[cluster] = new Ctor(childName(name, cluster), restored.value, {
             parent,
             provider: member.provider,
             ...(dep ? { dependsOn: [dep] } : {}),
@@ -325,21 +371,24 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
             ...(o.retainReplicas ? { ignoreChanges: ["spec.replicas"] } : {}),
         });
     }
-    const t = plan.clusters.length > 0 ? objects[plan.clusters[0]] as KubernetesObject : undefined;
+    const t = plan.clusters.length > 0 ? plan.objects[plan.clusters[0]] as unknown as KubernetesObject : undefined;
     const emitted: Emitted = { resources: out, objects };
     if (!t) return emitted;
     const target = { apiVersion: t.apiVersion, kind: t.kind, name: t.metadata.name,
         ...(t.metadata.namespace !== undefined ? { namespace: t.metadata.namespace } : {}) };
     const children = Object.values(out);
     if (o.status) {
-        const clusters: Record<string, { kubeconfig: pulumi.Input<string>; context?: pulumi.Input<string>; desired: Record<string, unknown> }> = {};
+        const clusters: Record<string, { kubeconfig: pulumi.Input<string>; context?: pulumi.Input<string>; desired: pulumi.Input<Record<string, unknown>> }> = {};
         for (const c of plan.clusters) {
             const m = byName.get(c)!;
             // retainReplicas leaves replicas to the member (HPA), so they are not part of what must match.
-            const desired = o.retainReplicas ? withoutReplicas(objects[c]) : objects[c];
+            const obj = objects[c];
+            const desired = !o.retainReplicas ? obj
+                : pulumi.Output.isInstance(obj) ? obj.apply(withoutReplicas) : withoutReplicas(obj as Record<string, unknown>);
             clusters[c] = { kubeconfig: m.kubeconfig, ...(m.context ? { context: m.context } : {}), desired };
         }
-        emitted.status = new PropagationStatus(`${name}-status`, { target, clusters }, { parent, dependsOn: children });
+        // Values from Outputs may be secrets: keep the stored desired objects secret then.
+        emitted.status = new PropagationStatus(`${name}-status`, { target, clusters, ...(withOutputs ? { secretDesired: true } : {}) }, { parent, dependsOn: children });
     }
     if (o.orphanOnDelete) {
         const clusters: Record<string, { kubeconfig: pulumi.Input<string>; context?: pulumi.Input<string> }> = {};
