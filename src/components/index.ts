@@ -7,3 +7,4 @@ export * from "./federate";
 export { TYPE_PREFIX, MANAGED_LABEL, childName } from "./names";
 export { observeReplicas, kubefedStatusOutput, ClusterHealth, PropagationStatus, OrphanGuard } from "../dynamic";
 export { fleetStatus } from "./status";
+export * from "./federatedChart";

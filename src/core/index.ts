@@ -28,3 +28,4 @@ export {
 export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
 export { MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, planFederatedObject } from "./federate";
 export * from "./summary";
+export { ChartPlanInput, ChartPlan, mergeValues, planFederatedChart } from "./chart";

@@ -1,0 +1,51 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { registered, reset, settle, byName } from "./harness";
+import * as kubefed from "../../../src";
+
+const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
+
+describe("components: FederatedChart (mocked engine)", () => {
+    beforeEach(reset);
+
+    it("one Helm v4 Chart per placed member, through that member's provider, with its merged values in the decision", async () => {
+        const clusters = [
+            new kubefed.MemberCluster("ch-a", { clusterName: "cha", kubeconfig: kc("a"), labels: { tier: "prod" } }),
+            new kubefed.MemberCluster("ch-b", { clusterName: "chb", kubeconfig: kc("b"), labels: { tier: "prod" } }),
+            new kubefed.MemberCluster("ch-c", { clusterName: "chc", kubeconfig: kc("c"), labels: { tier: "dev" } }),
+        ];
+        const chart = new kubefed.FederatedChart("hello", {
+            clusters, chart: "./charts/hello", namespace: "apps",
+            placement: { clusterSelector: { matchLabels: { tier: "prod" } } },
+            values: { message: "hi", image: { tag: "1.25" } },
+            clusterValues: { chb: { image: { tag: "1.27" } } },
+        });
+        await settle(chart, ...Object.values(chart.charts));
+        assert.deepEqual(chart.clusterNames, ["cha", "chb"]);
+        const charts = registered.filter(r => r.type === "kubernetes:helm.sh/v4:Chart");
+        assert.deepEqual(charts.map(c => c.name).sort(), ["hello-cha", "hello-chb"]);
+        for (const c of charts) {
+            assert.equal(c.inputs.chart, "./charts/hello");
+            assert.equal(c.inputs.name, "hello", "same release name in every member");
+            assert.equal(c.inputs.namespace, "apps");
+            assert.match(c.parent, /FederatedChart::hello$/);
+        }
+        assert.deepEqual(byName("hello-cha").inputs.values, { message: "hi", image: { tag: "1.25" } });
+        assert.deepEqual(byName("hello-chb").inputs.values, { message: "hi", image: { tag: "1.27" } });
+        const d = byName("hello", "pulumi-kubefed:index:FederatedChart").inputs.decision;
+        assert.deepEqual(d.values, { cha: { message: "hi", image: { tag: "1.25" } }, chb: { message: "hi", image: { tag: "1.27" } } });
+        assert.deepEqual(d.clusters, ["cha", "chb"]);
+        // Each Chart carries its member's provider (a component passes providers down to what the chart renders).
+        const providerOf = (name: string) => JSON.stringify((chart.charts[name] as any).__providers?.kubernetes?.__name ?? (chart.charts[name] as any)._providers?.kubernetes?.__name);
+        assert.equal(providerOf("cha"), JSON.stringify("ch-a"));
+        assert.equal(providerOf("chb"), JSON.stringify("ch-b"));
+    });
+
+    it("errors name the component, the field and the fix", () => {
+        const clusters = [new kubefed.MemberCluster("ch-x", { clusterName: "chx", kubeconfig: kc("x") })];
+        assert.throws(() => new kubefed.FederatedChart("bad", { clusters, chart: "./c", placement: { clusterSelector: {} }, replicaScheduling: { totalReplicas: 2 } }),
+            /FederatedChart bad: .*replicasPath: is required/);
+        assert.throws(() => new kubefed.FederatedChart("bad2", { clusters, chart: "./c", values: { x: pulumi.output(1) } }),
+            /FederatedChart bad2: values\.x: is an Output/);
+    });
+});
