@@ -1,9 +1,12 @@
 import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { manifestToTemplate, objectKey } from "../core/manifests";
+import { fnv1_32 } from "../core";
+import { manifestToTemplate, objectIdentityKey, objectKey } from "../core/manifests";
 import { FederatedNamespace } from "./federatedNamespace";
 import { FederatedResource, FederationOptions, KubernetesObject } from "./federatedResource";
+import { TYPE_PREFIX } from "./names";
 
 /** Arguments of {@link federate}. */
 export interface FederateArgs extends Omit<FederationOptions, "overrides"> {
@@ -13,54 +16,144 @@ export interface FederateArgs extends Omit<FederationOptions, "overrides"> {
     file?: string;
     /** Placement of every converted object; KubeFed's federate defaults to all clusters (`clusterSelector: {}`). */
     placement?: FederationOptions["placement"];
+    /** Keep the members' own `spec.replicas` of scalable objects on updates (see FederatedResource). */
+    retainReplicas?: boolean;
 }
 
-/** What {@link federate} created, keyed by `<kind>-<namespace>-<name>`. */
+/** What {@link federate} created. */
 export interface FederatedSet {
+    /** Federated namespaces by namespace name. */
     namespaces: Record<string, FederatedNamespace>;
+    /** Federated objects by child key `<kind>-<namespace>-<name>` (lowercase; a hash suffix is added when two
+     *  objects would get the same key, e.g. `ConfigMap a-b/c` and `a/b-c`). */
     resources: Record<string, FederatedResource>;
+    /** The same objects by identity `<group>/<version>/<kind>/<namespace>/<name>`. */
+    byObject: Record<string, FederatedResource | FederatedNamespace>;
+}
+
+interface Doc { index: number; template: KubernetesObject; identity: string; label: string }
+
+/**
+ * The `kubefedctl federate -f` equivalent, as a component (`pulumi-kubefed:index:FederatedManifests`) that
+ * parents what it creates: every document of the YAML becomes a FederatedResource (a Namespace becomes a
+ * FederatedNamespace that the other documents in it are placed in), with server-set fields stripped and every
+ * federation option applied to each. Children keep the names the function always gave them,
+ * `<prefix>-<kind>-<namespace>-<name>`, and alias their former parent, so existing stacks upgrade in place.
+ */
+export class FederatedManifests extends pulumi.ComponentResource implements FederatedSet {
+    static readonly __pulumiType = `${TYPE_PREFIX}FederatedManifests`;
+    readonly namespaces: Record<string, FederatedNamespace> = {};
+    readonly resources: Record<string, FederatedResource> = {};
+    readonly byObject: Record<string, FederatedResource | FederatedNamespace> = {};
+
+    constructor(prefix: string, args: FederateArgs, opts?: pulumi.ComponentResourceOptions) {
+        const subject = `federate ${prefix}`;
+        const docs = readDocuments(subject, args);
+        const keys = childKeys(docs);
+        super(FederatedManifests.__pulumiType, prefix, { objects: docs.map(d => d.identity) }, opts);
+        const placement = args.placement ?? { clusterSelector: {} };
+        const base: FederationOptions = {
+            clusters: args.clusters, placement, orphanOnDelete: args.orphanOnDelete, waitForReady: args.waitForReady,
+            forceOwnership: args.forceOwnership, status: args.status,
+        };
+        // Before this component existed, the children were created with the caller's options (parent included).
+        const childOpts = (): pulumi.ComponentResourceOptions => ({
+            parent: this,
+            // An own `parent: undefined` means "had no parent" (the SDK sends noParent).
+            aliases: [{ parent: opts?.parent }],
+        });
+        const create = <T>(d: Doc, f: () => T): T => {
+            try { return f(); } catch (e) {
+                throw new Error(`${subject}: document ${d.index} (${d.label}): ${(e as Error).message}`);
+            }
+        };
+        // Namespaces first, so the objects inside them can be placed in them.
+        for (const d of docs.filter(d => isNamespace(d.template))) {
+            const t = d.template;
+            const ns = create(d, () => new FederatedNamespace(`${prefix}-${keys.get(d.identity)}`, {
+                ...base, namespaceName: t.metadata.name,
+                metadata: { labels: t.metadata.labels, annotations: t.metadata.annotations },
+            }, childOpts()));
+            this.namespaces[t.metadata.name] = ns;
+            this.byObject[d.identity] = ns;
+        }
+        for (const d of docs.filter(d => !isNamespace(d.template))) {
+            const t = d.template;
+            const ns = t.metadata.namespace ? this.namespaces[t.metadata.namespace] : undefined;
+            const r = create(d, () => new FederatedResource(`${prefix}-${keys.get(d.identity)}`, {
+                ...base, template: t, ...(ns ? { namespace: ns } : {}), retainReplicas: args.retainReplicas,
+            }, childOpts()));
+            this.resources[keys.get(d.identity)!] = r;
+            this.byObject[d.identity] = r;
+        }
+        this.registerOutputs({ objects: docs.map(d => d.identity) });
+    }
 }
 
 /**
- * The `kubefedctl federate -f` equivalent: every document of the YAML becomes a FederatedResource (a Namespace
- * becomes a FederatedNamespace that the other documents in it are placed in), with server-set fields stripped.
- * Children are named `<prefix>-<kind>-<namespace>-<name>`.
+ * Federates every object of a multi-document YAML (see {@link FederatedManifests}); returns the component, whose
+ * `namespaces` and `resources` are what this function always returned.
  */
-export function federate(prefix: string, args: FederateArgs, opts?: pulumi.ComponentResourceOptions): FederatedSet {
-    const text = args.yaml ?? (args.file ? fs.readFileSync(args.file, "utf8") : undefined);
-    if (text === undefined) throw new Error(`federate ${prefix}: pass yaml (text) or file (a path)`);
-    const docs = YAML.parseAllDocuments(text);
-    const objects: Record<string, unknown>[] = [];
-    docs.forEach((d, i) => {
-        if (d.errors.length > 0) throw new Error(`federate ${prefix}: document ${i + 1} is not valid YAML: ${d.errors[0].message}`);
+export function federate(prefix: string, args: FederateArgs, opts?: pulumi.ComponentResourceOptions): FederatedManifests {
+    return new FederatedManifests(prefix, args, opts);
+}
+
+function isNamespace(t: KubernetesObject): boolean {
+    return t.apiVersion === "v1" && t.kind === "Namespace";
+}
+
+function readDocuments(subject: string, args: FederateArgs): Doc[] {
+    if (!args || typeof args !== "object") throw new Error(`${subject}: arguments are required: { clusters, yaml or file, placement? }`);
+    let text = args.yaml;
+    if (text === undefined) {
+        if (!args.file) throw new Error(`${subject}: pass yaml (the manifests as text) or file (a path to a YAML file)`);
+        try {
+            text = fs.readFileSync(args.file, "utf8");
+        } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "cannot be read (permission denied)" : `cannot be read (${(e as Error).message})`;
+            throw new Error(`${subject}: file "${args.file}" ${why} (resolved to ${path.resolve(args.file)}); pass the path of a YAML file, relative to the program's directory, or the text as yaml`);
+        }
+    }
+    if (typeof text !== "string") throw new Error(`${subject}: yaml must be a string of YAML documents`);
+    const docs: Doc[] = [];
+    const seen = new Map<string, number>();
+    YAML.parseAllDocuments(text).forEach((d, i) => {
+        const n = i + 1;
+        if (d.errors.length > 0) throw new Error(`${subject}: document ${n} is not valid YAML: ${d.errors[0].message}; fix the YAML`);
         const v = d.toJSON();
         if (v === null || v === undefined) return;
-        if (typeof v !== "object" || Array.isArray(v)) throw new Error(`federate ${prefix}: document ${i + 1} is not a Kubernetes object`);
-        const items = (v as any).kind?.endsWith?.("List") && Array.isArray((v as any).items) ? (v as any).items : [v];
-        objects.push(...items);
+        if (typeof v !== "object" || Array.isArray(v)) throw new Error(`${subject}: document ${n} is not a Kubernetes object (a mapping with apiVersion, kind and metadata); fix or remove it`);
+        const list = typeof v.kind === "string" && v.kind.endsWith("List") && Array.isArray(v.items);
+        (list ? v.items as unknown[] : [v]).forEach((o, j) => {
+            const where = list ? `document ${n}, item ${j + 1}` : `document ${n}`;
+            if (!o || typeof o !== "object" || Array.isArray(o)) throw new Error(`${subject}: ${where} is not a Kubernetes object; fix or remove it`);
+            const obj = o as Record<string, any>;
+            const missing = [typeof obj.apiVersion === "string" && obj.apiVersion ? "" : "apiVersion", typeof obj.kind === "string" && obj.kind ? "" : "kind",
+                obj.metadata && typeof obj.metadata === "object" && typeof obj.metadata.name === "string" && obj.metadata.name ? "" : "metadata.name"].filter(Boolean);
+            if (missing.length) throw new Error(`${subject}: ${where}${typeof obj.kind === "string" ? ` (${obj.kind})` : ""} has no ${missing.join(", ")}; every object needs apiVersion, kind and metadata.name`);
+            const template = manifestToTemplate(obj) as unknown as KubernetesObject;
+            const identity = objectIdentityKey(template);
+            const label = `${template.kind} ${template.metadata.namespace ? `${template.metadata.namespace}/` : ""}${template.metadata.name}`;
+            const prev = seen.get(identity);
+            if (prev !== undefined) throw new Error(`${subject}: ${where} (${label}) appears twice (also document ${prev}); remove one of them`);
+            seen.set(identity, n);
+            docs.push({ index: n, template, identity, label });
+        });
     });
-    const placement = args.placement ?? { clusterSelector: {} };
-    const base: FederationOptions = { clusters: args.clusters, placement, orphanOnDelete: args.orphanOnDelete, waitForReady: args.waitForReady };
-    const set: FederatedSet = { namespaces: {}, resources: {} };
-    const seen = new Set<string>();
-    const templates = objects.map(o => manifestToTemplate(o) as unknown as KubernetesObject);
-    for (const t of templates) {
-        const key = objectKey(t);
-        if (seen.has(key)) throw new Error(`federate ${prefix}: ${t.kind} ${t.metadata?.namespace ?? ""}/${t.metadata?.name} appears twice`);
-        seen.add(key);
+    return docs;
+}
+
+/** Child keys: the historical `<kind>-<namespace>-<name>`, plus a hash of the identity when two objects share one. */
+function childKeys(docs: Doc[]): Map<string, string> {
+    const byKey = new Map<string, Doc[]>();
+    for (const d of docs) {
+        const k = objectKey(d.template);
+        byKey.set(k, [...(byKey.get(k) ?? []), d]);
     }
-    // Namespaces first, so the objects inside them can be placed in them.
-    for (const t of templates.filter(t => t.apiVersion === "v1" && t.kind === "Namespace")) {
-        set.namespaces[t.metadata.name] = new FederatedNamespace(`${prefix}-${objectKey(t)}`, {
-            ...base, namespaceName: t.metadata.name,
-            metadata: { labels: t.metadata.labels, annotations: t.metadata.annotations },
-        }, opts);
+    const out = new Map<string, string>();
+    for (const [k, ds] of byKey) {
+        for (const d of ds) out.set(d.identity, ds.length === 1 ? k : `${k}-${fnv1_32(d.identity).toString(16).padStart(8, "0")}`);
     }
-    for (const t of templates.filter(t => !(t.apiVersion === "v1" && t.kind === "Namespace"))) {
-        const ns = t.metadata?.namespace ? set.namespaces[t.metadata.namespace] : undefined;
-        set.resources[objectKey(t)] = new FederatedResource(`${prefix}-${objectKey(t)}`, {
-            ...base, template: t, ...(ns ? { namespace: ns } : {}),
-        }, opts);
-    }
-    return set;
+    return out;
 }

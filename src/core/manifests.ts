@@ -36,3 +36,14 @@ export function objectKey(obj: { kind?: unknown; metadata?: { name?: unknown; na
     const parts = [obj.kind, obj.metadata?.namespace, obj.metadata?.name].filter(p => typeof p === "string" && p !== "");
     return (parts as string[]).join("-").toLowerCase();
 }
+
+/** What identifies an object: `<group>/<version>/<kind>/<namespace>/<name>` (core group empty), so that
+ *  `ConfigMap a-b/c` and `ConfigMap a/b-c` are different objects. */
+export function objectIdentityKey(obj: { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } }): string {
+    const av = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
+    const slash = av.lastIndexOf("/");
+    const group = slash < 0 ? "" : av.slice(0, slash);
+    const version = slash < 0 ? av : av.slice(slash + 1);
+    const ns = typeof obj.metadata?.namespace === "string" ? obj.metadata.namespace : "";
+    return [group, version, String(obj.kind ?? ""), ns, String(obj.metadata?.name ?? "")].join("/");
+}
