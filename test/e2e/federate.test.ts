@@ -1,0 +1,36 @@
+import { strict as assert } from "assert";
+import { Stack } from "@pulumi/pulumi/automation";
+import { Fleet, exampleStack, getObject, haveTestbed, plannedSteps, startFleet, stopFleet } from "./support";
+
+// Issue 10: federate() became a component that parents its children. A stack created by the former function
+// (examples/federate with legacy=true builds exactly its resources) upgrades with no replacement of member objects:
+// the children alias their former parent. Checked by the planned steps and by the members' object uids.
+describe("e2e: federate() upgrade from the function to the component", function () {
+    let fleet: Fleet | undefined;
+    let stack: Stack;
+
+    before(async function () {
+        if (!haveTestbed()) {
+            if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
+            this.skip();
+        }
+        fleet = await startFleet("federate", 2);
+        ({ stack } = await exampleStack("federate", "e2e", fleet, { legacy: "true" }));
+    });
+    after(async () => {
+        try { if (stack) await stack.destroy(); } finally { await stopFleet(fleet); }
+    });
+    const f = () => fleet!;
+
+    it("an existing stack upgrades in place: only the new component is created, no member object is replaced", async () => {
+        await stack.up();
+        const uid = async (c: string) => (await getObject(f(), c, "v1", "ConfigMap", "shop", "settings")).metadata.uid;
+        const before = [await uid("c1"), await uid("c2")];
+        await stack.setConfig("legacy", { value: "false" });
+        const { steps } = await plannedSteps(stack);
+        assert.deepEqual(steps.filter(s => !s.startsWith("update ")), ["create app"], `planned: ${steps.join(", ")}`);
+        await stack.up();
+        assert.deepEqual([await uid("c1"), await uid("c2")], before, "the member objects were not recreated");
+        await stack.preview({ expectNoChanges: true });
+    });
+});
