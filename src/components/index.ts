@@ -8,3 +8,4 @@ export { TYPE_PREFIX, MANAGED_LABEL, childName } from "./names";
 export { observeReplicas, kubefedStatusOutput, ClusterHealth, PropagationStatus, OrphanGuard } from "../dynamic";
 export { fleetStatus } from "./status";
 export * from "./federatedChart";
+export * from "./federatedKustomization";

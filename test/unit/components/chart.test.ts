@@ -49,3 +49,28 @@ describe("components: FederatedChart (mocked engine)", () => {
             /FederatedChart bad2: values\.x: is an Output/);
     });
 });
+
+describe("components: FederatedKustomization (mocked engine)", () => {
+    beforeEach(reset);
+
+    it("one Kustomize v2 Directory per placed member, from its overlay when it has one", async () => {
+        const clusters = [
+            new kubefed.MemberCluster("kz-a", { clusterName: "kza", kubeconfig: kc("a"), labels: { tier: "prod" } }),
+            new kubefed.MemberCluster("kz-b", { clusterName: "kzb", kubeconfig: kc("b"), labels: { tier: "prod" } }),
+            new kubefed.MemberCluster("kz-c", { clusterName: "kzc", kubeconfig: kc("c"), labels: { tier: "dev" } }),
+        ];
+        const k = new kubefed.FederatedKustomization("kust", { clusters, directory: "./base", namespace: "apps",
+            placement: { clusterSelector: { matchLabels: { tier: "prod" } } }, clusterDirectories: { kzb: "./overlays/kzb" } });
+        await settle(k, ...Object.values(k.directories));
+        const dirs = registered.filter(r => r.type === "kubernetes:kustomize/v2:Directory");
+        assert.deepEqual(dirs.map(d => [d.name, d.inputs.directory, d.inputs.namespace]).sort(),
+            [["kust-kza", "./base", "apps"], ["kust-kzb", "./overlays/kzb", "apps"]]);
+        assert.deepEqual(byName("kust", "pulumi-kubefed:index:FederatedKustomization").inputs.decision.directories, { kza: "./base", kzb: "./overlays/kzb" });
+    });
+
+    it("an overlay for an unknown cluster is an error naming the field and the fix", () => {
+        const clusters = [new kubefed.MemberCluster("kz-x", { clusterName: "kzx", kubeconfig: kc("x") })];
+        assert.throws(() => new kubefed.FederatedKustomization("kbad", { clusters, directory: "./base", clusterDirectories: { nope: "./o" } }),
+            /FederatedKustomization kbad: clusterDirectories\["nope"\]: unknown cluster "nope" .*fix the name/);
+    });
+});

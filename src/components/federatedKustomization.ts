@@ -1,0 +1,80 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import {
+    ClusterInfo, Placement, ValidationIssue, assertValid, selectClusters, selectNamespacedClusters, validatePlacement,
+} from "../core";
+import { FederatedNamespaceLike } from "./federatedResource";
+import { refuseOutputs } from "./inputs";
+import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
+import { TYPE_PREFIX, childName, claimChildNames } from "./names";
+
+/** Arguments of {@link FederatedKustomization}. */
+export interface FederatedKustomizationArgs {
+    /** Every member cluster of the federation. */
+    clusters: MemberCluster[];
+    /** The kustomization every placed member gets (a directory with a kustomization.yaml). */
+    directory: string;
+    /** Per cluster: an overlay directory used instead of `directory` — typically `overlays/<cluster>` with
+     *  `resources: [../../base]` and that cluster's patches. */
+    clusterDirectories?: Record<string, string>;
+    /** KubeFed placement, as for FederatedResource. */
+    placement?: Placement;
+    /** Default namespace of the rendered objects: a name, or a FederatedNamespace (placement intersects with it). */
+    namespace?: string | FederatedNamespaceLike;
+}
+
+/**
+ * A Kustomize directory federated over member clusters: one `kubernetes:kustomize/v2:Directory` per placed member,
+ * named `<name>-<cluster>`, rendered and applied through that member's provider, from the cluster's own overlay
+ * when `clusterDirectories` has one. The decision records which directory each cluster gets.
+ */
+export class FederatedKustomization extends pulumi.ComponentResource {
+    static readonly __pulumiType = `${TYPE_PREFIX}FederatedKustomization`;
+    readonly clusterNames: string[];
+    readonly directories: Record<string, k8s.kustomize.v2.Directory>;
+    readonly decision: { clusters: string[]; directories: Record<string, string>; namespace?: string; warnings: string[] };
+
+    constructor(name: string, args: FederatedKustomizationArgs, opts?: pulumi.ComponentResourceOptions) {
+        const subject = `FederatedKustomization ${name}`;
+        const members = sortedMembers(subject, args?.clusters);
+        const infos: ClusterInfo[] = members.map(m => ({ name: m.clusterName, labels: m.labels }));
+        const known = infos.map(i => i.name).sort();
+        const issues: ValidationIssue[] = [];
+        const why = "which directory each cluster gets is part of the decision shown at preview";
+        refuseOutputs(args.directory, "directory", why, issues);
+        refuseOutputs(args.clusterDirectories, "clusterDirectories", why, issues);
+        refuseOutputs(args.placement, "placement", "placement decides which members get the objects", issues);
+        if (typeof args.directory !== "string" || args.directory === "") {
+            issues.push({ severity: "error", field: "directory", message: "must be a directory with a kustomization.yaml, e.g. \"./base\"" });
+        }
+        const cd = args.clusterDirectories ?? {};
+        for (const [c, d] of Object.entries(cd)) {
+            if (!known.includes(c)) issues.push({ severity: "error", field: `clusterDirectories["${c}"]`, message: `unknown cluster "${c}" (known: ${known.join(", ") || "none"}); fix the name or add the cluster` });
+            if (typeof d !== "string" || d === "") issues.push({ severity: "error", field: `clusterDirectories["${c}"]`, message: "must be an overlay directory path" });
+        }
+        issues.push(...validatePlacement(args.placement, known, "placement"));
+        const warnings = assertValid(subject, issues).map(i => `${i.field}: ${i.message}`);
+        const nsComponent = typeof args.namespace === "object" ? args.namespace : undefined;
+        const ns = typeof args.namespace === "string" ? args.namespace : nsComponent?.namespaceName;
+        const placed = nsComponent ? selectNamespacedClusters(args.placement, nsComponent.placement ?? null, infos) : selectClusters(args.placement, infos);
+        for (const c of Object.keys(cd).sort()) {
+            if (known.includes(c) && !placed.includes(c)) warnings.push(`clusterDirectories["${c}"]: cluster "${c}" is not placed, so this overlay has no effect; remove it or add the cluster to the placement`);
+        }
+        const directories: Record<string, string> = {};
+        for (const c of placed) directories[c] = cd[c] ?? args.directory;
+        const decision = { clusters: placed, directories: sortRecord(directories), ...(ns ? { namespace: ns } : {}), warnings };
+        claimChildNames(subject, name, placed);
+        super(FederatedKustomization.__pulumiType, name, { decision }, opts);
+        this.decision = decision;
+        this.clusterNames = placed;
+        this.directories = {};
+        const byName = new Map(members.map(m => [m.clusterName, m]));
+        for (const c of placed) {
+            const dep = nsComponent?.resources[c];
+            this.directories[c] = new k8s.kustomize.v2.Directory(childName(name, c), { directory: directories[c], ...(ns ? { namespace: ns } : {}) },
+                { parent: this, providers: [byName.get(c)!.provider], ...(dep ? { dependsOn: [dep] } : {}) });
+        }
+        for (const w of warnings) pulumi.log.warn(`${subject}: ${w}`, this);
+        this.registerOutputs({ clusterNames: this.clusterNames, decision });
+    }
+}
