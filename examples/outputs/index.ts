@@ -12,7 +12,7 @@ const password = cfg.requireSecret("dbPassword");
 const clusters = fleet.map(c => new kubefed.MemberCluster(c.name, { kubeconfig, context: c.context, labels: c.labels, region: c.region, zones: c.zones }));
 const first = clusters[0];
 
-// "Another resource": a build record in the first member; its tag and uid are Outputs (the uid is unknown at preview).
+// "Another resource": a build record in the first member; its tag is an Output.
 const build = new k8s.core.v1.ConfigMap("build-info", {
     metadata: { name: "build-info", namespace: "default" },
     data: { tag: cfg.get("imageTag") ?? "1.27" },
@@ -33,7 +33,8 @@ const web = new kubefed.FederatedResource("web", {
         spec: {
             replicas: 1, selector: { matchLabels: { app: "web" } },
             template: {
-                metadata: { labels: { app: "web" }, annotations: { "example.com/build-uid": build.metadata.uid } },
+                // Known only once the first member's health probe has run: computed in the first preview's diff.
+                metadata: { labels: { app: "web" }, annotations: { "example.com/probed-version": first.health!.kubernetesVersion } },
                 spec: { containers: [{ name: "web", image: pulumi.interpolate`nginx:${tag}`,
                     env: [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db-credentials", key: "password" } } }] }] },
             },
