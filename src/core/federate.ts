@@ -283,16 +283,22 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         for (const k in extraLabels) own[k] = extraLabels[k];
         own[MANAGED_LABEL] = "true";
         md.labels = own;
-        // Labels and annotations added by overrides are checked like the template's.
-        const mdIssues = metadataMapIssues(md, `overrides for cluster "${c}": metadata`).filter(i => i.severity === "error");
-        if (mdIssues.length > 0) throw new ValidationError(subject, mdIssues);
-        for (const f of stripServerSetFields(obj)) {
-            warnings.push(`overrides for cluster "${c}": ${f} is set by the API server and was removed; remove that override`);
+        // Labels and annotations added by overrides are checked like the template's (only user overrides can
+        // change them: the template and the extra labels were checked above, which keeps big plans cheap).
+        const userCount = userOps.get(c)?.length ?? 0;
+        if (userCount > 0) {
+            if (ops.some(o => typeof o.path === "string" && o.path.startsWith("/metadata"))) {
+                const mdIssues = metadataMapIssues(md, `overrides for cluster "${c}": metadata`).filter(i => i.severity === "error");
+                if (mdIssues.length > 0) throw new ValidationError(subject, mdIssues);
+            }
+            for (const f of stripServerSetFields(obj)) {
+                warnings.push(`overrides for cluster "${c}": ${f} is set by the API server and was removed; remove that override`);
+            }
         }
         objects[c] = obj;
         // Recorded in canonical form (index aliases such as +0 or -1 resolved against the template), so policies
         // compare what is actually changed.
-        overridesApplied[c] = ops.map(o => canonicalPointer(o.path, base));
+        overridesApplied[c] = userCount > 0 ? ops.map(o => canonicalPointer(o.path, base)) : ops.map(o => o.path);
     }
 
     const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, warnings };

@@ -81,10 +81,11 @@ export const SERVER_SET_FIELDS: readonly string[] = [
 ];
 
 /** Removes the server-set fields from `obj` (in place) and returns the ones that were present, as dotted paths. */
+const SERVER_SET_SPLIT = SERVER_SET_FIELDS.map(f => [f, ...f.split(".")] as [string, string, string | undefined]);
+
 export function stripServerSetFields(obj: Record<string, unknown>): string[] {
     const removed: string[] = [];
-    for (const f of SERVER_SET_FIELDS) {
-        const [a, b] = f.split(".");
+    for (const [f, a, b] of SERVER_SET_SPLIT) {
         if (b === undefined) {
             if (Object.prototype.hasOwnProperty.call(obj, a)) { delete obj[a]; removed.push(f); }
         } else {

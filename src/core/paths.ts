@@ -27,6 +27,8 @@ export const IDENTITY_PATHS: readonly string[] = ["/metadata/name", "/metadata/n
  * (`/metadata/`, `/kind/`) are all refused.
  */
 export function identityOverrideProblem(path: string): string | undefined {
+    // Fast path: the first token of an identity path has no escapable character, so the raw prefix decides.
+    if (typeof path === "string" && path !== "" && !path.startsWith("/metadata") && !path.startsWith("/kind") && !path.startsWith("/apiVersion")) return undefined;
     const t = decodePointer(path);
     if (t === undefined) return undefined; // not a pointer: reported by the syntax check
     if (t.length === 0) return `"" would replace the whole object, including its name and kind`;
@@ -52,6 +54,8 @@ function asIndex(token: string): number | undefined {
  * possible index and a negative one becomes `*` (it may address any element). Non-pointers are returned as is.
  */
 export function canonicalPointer(path: string, doc?: unknown): string {
+    // Fast path: only signed or zero-padded numeric tokens change (planning many objects calls this a lot).
+    if (typeof path === "string" && !/\/(?:[+-][0-9]|0[0-9])/.test(path)) return path;
     const t = decodePointer(path);
     if (t === undefined) return path;
     const out: string[] = [];

@@ -111,6 +111,7 @@ export function isJsonPointer(path: unknown): path is string {
 
 /** True when an override of `path` changes `/spec/replicas` (the path itself, below it, or `/spec` as a whole). */
 export function touchesReplicas(path: string): boolean {
+    if (typeof path !== "string" || !path.startsWith("/spec")) return false; // "spec" has no escapable character
     const t = decodePointer(path);
     if (t === undefined || t.length === 0) return false;
     return t[0] === "spec" && (t.length === 1 || t[1] === "replicas");
