@@ -35,10 +35,9 @@ describe("components: FederatedChart (mocked engine)", () => {
         const d = byName("hello", "pulumi-kubefed:index:FederatedChart").inputs.decision;
         assert.deepEqual(d.values, { cha: { message: "hi", image: { tag: "1.25" } }, chb: { message: "hi", image: { tag: "1.27" } } });
         assert.deepEqual(d.clusters, ["cha", "chb"]);
-        // Each Chart carries its member's provider (a component passes providers down to what the chart renders).
-        const providerOf = (name: string) => JSON.stringify((chart.charts[name] as any).__providers?.kubernetes?.__name ?? (chart.charts[name] as any)._providers?.kubernetes?.__name);
-        assert.equal(providerOf("cha"), JSON.stringify("ch-a"));
-        assert.equal(providerOf("chb"), JSON.stringify("ch-b"));
+        // Each Chart is registered with its member's provider (the chart's objects are created through it).
+        assert.match(byName("hello-cha").providers.kubernetes ?? "", /pulumi:providers:kubernetes::ch-a::/);
+        assert.match(byName("hello-chb").providers.kubernetes ?? "", /pulumi:providers:kubernetes::ch-b::/);
     });
 
     it("errors name the component, the field and the fix", () => {
@@ -66,6 +65,7 @@ describe("components: FederatedKustomization (mocked engine)", () => {
         assert.deepEqual(dirs.map(d => [d.name, d.inputs.directory, d.inputs.namespace]).sort(),
             [["kust-kza", "./base", "apps"], ["kust-kzb", "./overlays/kzb", "apps"]]);
         assert.deepEqual(byName("kust", "pulumi-kubefed:index:FederatedKustomization").inputs.decision.directories, { kza: "./base", kzb: "./overlays/kzb" });
+        assert.match(byName("kust-kzb").providers.kubernetes ?? "", /pulumi:providers:kubernetes::kz-b::/);
     });
 
     it("an overlay for an unknown cluster is an error naming the field and the fix", () => {

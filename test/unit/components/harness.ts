@@ -12,6 +12,8 @@ export interface Registered {
     retainOnDelete: boolean;
     ignoreChanges: string[];
     parent: string;
+    /** The `providers` map of the request (package → provider reference), e.g. for components such as Helm charts. */
+    providers: Record<string, string>;
 }
 
 /**
@@ -25,7 +27,8 @@ pulumi.runtime.setMocks({
         const req = lastRequests.get(`${a.type}::${a.name}`);
         registered.push({ type: a.type, name: a.name, inputs: a.inputs, provider: a.provider, custom: a.custom ?? true,
             dependencies: req?.getDependenciesList() ?? [], retainOnDelete: !!req?.getRetainondelete(),
-            ignoreChanges: req?.getIgnorechangesList() ?? [], parent: req?.getParent() ?? "" });
+            ignoreChanges: req?.getIgnorechangesList() ?? [], parent: req?.getParent() ?? "",
+            providers: Object.fromEntries((req?.getProvidersMap()?.toObject() ?? []) as [string, string][]) });
         return { id: `${a.name}-id`, state: a.inputs };
     },
     call(a: pulumi.runtime.MockCallArgs) { return a.inputs; },
