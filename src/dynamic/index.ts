@@ -19,4 +19,4 @@ export {
     PodAnalysis, MANAGED_LABEL, driftPaths, healthConditions, clusterPropagationStatus, propagationCondition, readinessOf,
     analysePods, replicaObservation,
 } from "./status";
-export { KubeClient, KubeConnection, KubeResponse, RequestOptions, ResourceInfo, ObjectRef, connect, parseKubeconfig } from "./kube";
+export { KubeClient, KubeConnection, KubeResponse, RequestOptions, ResourceInfo, ObjectRef, ConnectOptions, connect, connectAsync, parseKubeconfig } from "./kube";

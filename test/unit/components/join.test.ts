@@ -174,7 +174,8 @@ describe("join mode (mocked engine)", () => {
         const ca = Buffer.from("-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n").toString("base64");
         const text = joinKubeconfig({ clusterName: "east", user: "sa", server: "https://127.0.0.1:6443", caData: ca, token: "tok" });
         const conn = parseKubeconfig(text);
-        assert.deepEqual([conn.contextName, conn.clusterName, conn.server, conn.token, conn.insecure], ["east", "east", "https://127.0.0.1:6443", "tok", false]);
+        assert.deepEqual([conn.contextName, conn.clusterName, conn.userName, conn.server, conn.auth, conn.insecure], ["east", "east", "sa", "https://127.0.0.1:6443", "token", false]);
+        assert.equal(JSON.parse(text).users[0].user.token, "tok");
         assert.equal(conn.ca, "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n");
         const insecure = JSON.parse(joinKubeconfig({ clusterName: "e", user: "sa", server: "https://h", caData: ca, token: "t", insecure: true, tlsServerName: "api" }));
         assert.deepEqual(insecure.clusters[0].cluster, { server: "https://h", "insecure-skip-tls-verify": true, "tls-server-name": "api" });
