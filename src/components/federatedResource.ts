@@ -3,7 +3,7 @@ import {
     ClusterInfo, ClusterOverride, DecisionSummary, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
     assertValid, planFederatedObject, selectClusters,
 } from "../core";
-import { OrphanGuard, PropagationStatus } from "../dynamic";
+import { OrphanGuard } from "../dynamic/orphanGuard";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX, childName, resourceClassFor } from "./names";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
@@ -36,7 +36,7 @@ export interface FederationOptions {
      *  true; false makes such an `up` fail with a field conflict instead. */
     forceOwnership?: boolean;
     /** Read back per-cluster propagation status and drift (on `up` when something changed, and on
-     *  `pulumi refresh`); the result is `status`. Default true. */
+     *  `pulumi refresh`) through each member's read-back; see it with `pulumi-kubefed status`. Default true. */
     status?: boolean;
 }
 
@@ -80,8 +80,8 @@ export class FederatedResource extends pulumi.ComponentResource {
     readonly decision: DecisionSummary;
     /** The desired object per cluster, exactly as sent (after overrides, with the managed label). */
     readonly objects: Record<string, Record<string, unknown>>;
-    /** Per-cluster propagation status read back from the members (KubeFed's `status`). */
-    readonly status?: PropagationStatus;
+    /** The key this object is reported under in each member's read-back (and by `pulumi-kubefed status`). */
+    readonly statusKey?: string;
     readonly template: KubernetesObject;
     readonly members: MemberCluster[];
 
@@ -113,7 +113,7 @@ export class FederatedResource extends pulumi.ComponentResource {
         });
         this.resources = emitted.resources;
         this.objects = emitted.objects;
-        this.status = emitted.status;
+        this.statusKey = emitted.statusKey;
         for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
         if (plan.clusters.length === 0) {
             const why = Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ");
@@ -282,14 +282,14 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
 export interface Emitted {
     resources: Record<string, pulumi.CustomResource>;
     objects: Record<string, Record<string, unknown>>;
-    status?: PropagationStatus;
+    /** The key the object is tracked under by the members' read-backs (absent when neither status nor orphan mode). */
+    statusKey?: string;
     orphanGuard?: OrphanGuard;
 }
 
 /**
- * Emit one object per placed cluster, each with its member's provider, plus the status read-back and, in orphan
- * mode, the guard that unlabels member objects instead of deleting them. Both depend on the objects, so they are
- * created after them and deleted before them.
+ * Emit one object per placed cluster, each with its member's provider, and register it with that member's
+ * read-back (status, drift and, in orphan mode, unlabelling instead of deletion), which runs after the objects.
  */
 export function emit(parent: pulumi.ComponentResource, name: string, members: MemberCluster[], plan: FederatedObjectPlan, o: {
     orphanOnDelete: boolean; waitForReady: boolean; retainReplicas: boolean; status: boolean; forceOwnership: boolean;
@@ -317,33 +317,24 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
     }
     const t = plan.clusters.length > 0 ? objects[plan.clusters[0]] as KubernetesObject : undefined;
     const emitted: Emitted = { resources: out, objects };
-    if (!t) return emitted;
+    if (!t || (!o.status && !o.orphanOnDelete)) return emitted;
     const target = { apiVersion: t.apiVersion, kind: t.kind, name: t.metadata.name,
         ...(t.metadata.namespace !== undefined ? { namespace: t.metadata.namespace } : {}) };
-    const children = Object.values(out);
-    if (o.status) {
-        const clusters: Record<string, { kubeconfig: pulumi.Input<string>; context?: pulumi.Input<string>; desired: Record<string, unknown> }> = {};
-        for (const c of plan.clusters) {
-            const m = byName.get(c)!;
-            // retainReplicas leaves replicas to the member (HPA), so they are not part of what must match.
-            const desired = o.retainReplicas ? withoutReplicas(objects[c]) : objects[c];
-            clusters[c] = { kubeconfig: m.kubeconfig, ...(m.context ? { context: m.context } : {}), desired };
-        }
-        emitted.status = new PropagationStatus(`${name}-status`, { target, clusters }, { parent, dependsOn: children });
+    const keys = new Set<string>();
+    for (const c of plan.clusters) {
+        const tracked = {
+            target,
+            desired: objects[c],
+            ...(o.orphanOnDelete ? { orphan: true } : {}),
+            // retainReplicas leaves replicas to the member (HPA), so they are not part of what must match
+            ...(o.retainReplicas ? { ignore: ["/spec/replicas"] } : {}),
+            ...(o.status ? {} : { observe: false }),
+        };
+        keys.add(byName.get(c)!.__tracker.track({ name, tracked, secret: t.kind === "Secret", resource: out[c] }));
     }
+    emitted.statusKey = [...keys].sort()[0];
     if (o.orphanOnDelete) {
-        const clusters: Record<string, { kubeconfig: pulumi.Input<string>; context?: pulumi.Input<string> }> = {};
-        for (const c of plan.clusters) {
-            const m = byName.get(c)!;
-            clusters[c] = { kubeconfig: m.kubeconfig, ...(m.context ? { context: m.context } : {}) };
-        }
-        emitted.orphanGuard = new OrphanGuard(`${name}-orphan`, { target, clusters }, { parent, dependsOn: children });
+        emitted.orphanGuard = new OrphanGuard(`${name}-orphan`, { target, clusters: plan.clusters }, { parent, dependsOn: Object.values(out) });
     }
     return emitted;
-}
-
-function withoutReplicas(obj: Record<string, unknown>): Record<string, unknown> {
-    const copy = JSON.parse(JSON.stringify(obj));
-    if (copy.spec && typeof copy.spec === "object") delete copy.spec.replicas;
-    return copy;
 }
