@@ -333,6 +333,12 @@ export const memberReadBackProvider = {
         // what was accepted stays accepted while it lasts; a problem that went away and comes back shows again
         const before = new Set(Array.isArray(props.accepted) ? props.accepted.map(String) : []);
         const accepted = outs.problems.filter((p) => before.has(p));
+        // The engine shows a dynamic provider's stdout lines as messages, so a plain `pulumi refresh` (without
+        // --diff) names what it found too. Only names, reasons and JSON pointers: never a value.
+        const fresh = outs.problems.filter((p) => !before.has(p));
+        if (fresh.length > 0) {
+            process.stdout.write(fresh.map((p) => `kubefed: member ${i.clusterName}: ${p}\n`).join(""));
+        }
         return { id, props: { ...outs, accepted }, inputs: plain(i) };
     },
     delete: async (_id: string, props: Record<string, unknown>) => {
