@@ -70,5 +70,5 @@ export const placement = {
     settings: { clusters: settings.clusterNames, overrides: settings.decision.overrides },
 };
 
-// Health and per-cluster propagation, read back from the members; `npx pulumi-kubefed status` prints it.
-export const status = kubefed.fleetStatus(clusters, { shop, web, settings });
+// Health, propagation, drift and replicas per member are read back by default: `npx pulumi-kubefed status` shows
+// them (as of the last `up` or `pulumi refresh`; `--live` reads the members now).

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterInfo, MemberClusterSummary, ValidationIssue, assertValid, validateClusters } from "../core";
 import { MemberReadBack } from "../dynamic/memberReadBack";
+import { observeMember } from "../dynamic/memberReadBackProvider";
+import type { ClusterCondition } from "../dynamic/status";
 import { JoinArgs, joinMember, planJoin } from "./join";
 import { TYPE_PREFIX } from "./names";
 import { MemberTracker } from "./readBack";
@@ -51,6 +53,13 @@ export interface MemberClusterArgs {
 
 export type { MemberClusterSummary } from "../core";
 
+/** A member's health as probed while the program runs (see {@link MemberCluster.health}). */
+export interface MemberHealthProbe {
+    ready: pulumi.Output<boolean>;
+    conditions: pulumi.Output<ClusterCondition[]>;
+    kubernetesVersion: pulumi.Output<string>;
+}
+
 /**
  * A member cluster of the federation: its identity (name, labels, region, zones) and exactly one Kubernetes
  * provider built from a secret kubeconfig. The provider's `clusterIdentifier` is the cluster name, so rotating
@@ -93,10 +102,27 @@ export class MemberCluster extends pulumi.ComponentResource {
         return this.__healthOn ? this.__tracker.ensure() : this.__tracker.existing();
     }
 
-    /** @deprecated since 0.2: use `readBack` (same `ready`, `conditions`, `kubernetesVersion` outputs). */
-    get health(): MemberReadBack | undefined {
-        return this.readBack;
+    /**
+     * @deprecated since 0.2: `pulumi-kubefed status` shows health from the read-back. Kept for 0.1 programs that
+     * export `member.health.ready`: it probes the member while the program runs (time-boxed), because the read-back's
+     * own outputs are known only after the program and an export waiting on them could never finish.
+     */
+    get health(): MemberHealthProbe | undefined {
+        if (!this.__healthOn) return undefined;
+        if (!this.__probe) {
+            const probe = pulumi.all([this.kubeconfig, this.context]).apply(([kubeconfig, context]) => observeMember({
+                clusterName: this.clusterName, kubeconfig, ...(context ? { context } : {}), health: true, objects: {}, secretObjects: {},
+            }));
+            Object.defineProperty(this, "__probe", { enumerable: false, value: {
+                ready: probe.apply(p => p.ready),
+                conditions: probe.apply(p => p.conditions),
+                kubernetesVersion: probe.apply(p => p.kubernetesVersion),
+            } });
+        }
+        return this.__probe;
     }
+    /** @internal */
+    declare readonly __probe?: MemberHealthProbe;
 
     constructor(name: string, args: MemberClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const clusterName = args?.clusterName ?? name;
