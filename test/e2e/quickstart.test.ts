@@ -1,15 +1,11 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as path from "path";
 import * as YAML from "yaml";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
     Fleet, deleteObject, eventually, exampleStack, filesUnder, getObject, haveTestbed, managedObjects, patchObject,
-    plannedSteps, ROOT, startFleet, startMember, stopFleet, stopMember,
+    kubefedStatus as kubefedStatusIn, plannedSteps, startFleet, startMember, stopFleet, stopMember,
 } from "./support";
-
-const CLI = path.join(ROOT, "dist", "src", "cli.js");
 
 // End to end: examples/quickstart under the real Pulumi engine against three real kube-apiservers (with
 // controllers and kwok nodes). Every expectation about the members is read from their API servers.
@@ -32,13 +28,7 @@ describe("e2e: quickstart on a real fleet", function () {
     const f = () => fleet!;
     const deployment = (c: string) => getObject(f(), c, "apps/v1", "Deployment", "shop", "web");
     const settings = (c: string) => getObject(f(), c, "v1", "ConfigMap", "shop", "settings");
-    /** `pulumi-kubefed status` through its real entry point, as a user runs it in the project. */
-    const kubefedStatus = (args: string[]): { code: number; out: string } => {
-        const r = spawnSync(process.execPath, [CLI, "status", "--cwd", stack.workspace.workDir, "--stack", "e2e", ...args], {
-            encoding: "utf8", env: { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase" },
-        });
-        return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-    };
+    const kubefedStatus = (args: string[]) => kubefedStatusIn(stack.workspace.workDir, "e2e", backend, args);
 
     it("a. up places, overrides and splits exactly as declared, and nothing else", async () => {
         await stack.up();
@@ -131,10 +121,10 @@ describe("e2e: quickstart on a real fleet", function () {
             const r = kubefedStatus(["--live", "-o", "json"]);
             return r.code === 0 && JSON.parse(r.out).objects.every((o: any) => o.ready) ? r : undefined;
         });
-        const j = JSON.parse(live.out);
+        const j = JSON.parse(live!.out);
         assert.equal(j.source, "live");
         assert.deepEqual(j.objects.map((o: any) => [o.name, o.propagated]), [["settings", true], ["shop", true], ["web", true]]);
-        assert.ok(!/BEGIN|client-key|token/.test(live.out));
+        assert.ok(!/BEGIN|client-key|token/.test(live!.out));
         await stack.preview({ expectNoChanges: true });
     });
 
