@@ -12,6 +12,11 @@ export interface Registered {
     retainOnDelete: boolean;
     ignoreChanges: string[];
     parent: string;
+    /** Aliases as sent (structured alias specs: name, type, ...). */
+    aliases: any[];
+    additionalSecretOutputs: string[];
+    /** The inputs as serialized in the request (secrets still wrapped in their signature). */
+    raw: any;
 }
 
 /**
@@ -25,7 +30,9 @@ pulumi.runtime.setMocks({
         const req = lastRequests.get(`${a.type}::${a.name}`);
         registered.push({ type: a.type, name: a.name, inputs: a.inputs, provider: a.provider, custom: a.custom ?? true,
             dependencies: req?.getDependenciesList() ?? [], retainOnDelete: !!req?.getRetainondelete(),
-            ignoreChanges: req?.getIgnorechangesList() ?? [], parent: req?.getParent() ?? "" });
+            ignoreChanges: req?.getIgnorechangesList() ?? [], parent: req?.getParent() ?? "",
+            aliases: (req?.getAliasesList() ?? []).map((x: any) => x.toObject()),
+            additionalSecretOutputs: req?.getAdditionalsecretoutputsList() ?? [], raw: req?.getObject()?.toJavaScript() });
         return { id: `${a.name}-id`, state: a.inputs };
     },
     call(a: pulumi.runtime.MockCallArgs) { return a.inputs; },
