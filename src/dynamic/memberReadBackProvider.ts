@@ -7,7 +7,7 @@
  * from the installed package, so refresh and delete always run the installed code, never a stale copy.
  * No `@pulumi/*` imports: the dynamic-provider host loads this without the SDK's program runtime.
  */
-import { KubeClient, ObjectRef, connect, describeHttpError, removeManagedLabel } from "./kube";
+import { KubeClient, ObjectRef, connectAsync, describeHttpError, removeManagedLabel } from "./kube";
 import {
     ClusterCondition, ClusterObservation, ClusterPropagationStatus, ProbeResult, containsUnknown, clusterPropagationStatus,
     healthConditions, isReadyConditions, jsonEqual, plain, probeIsReady,
@@ -194,7 +194,8 @@ export async function observeMember(inputs: ReadBackInputs, previous?: Partial<R
     let client: KubeClient | undefined;
     let probe: ProbeResult;
     try {
-        client = connect(inputs.kubeconfig, inputs.context || undefined);
+        // async: an exec credential plugin runs without blocking the other members' reads (time-boxed in kube.ts)
+        client = await connectAsync(inputs.kubeconfig, inputs.context || undefined);
         probe = { kind: "responded", body: "ok" };
     } catch (e) {
         probe = { kind: "malformed", error: String((e as Error).message ?? e) };
