@@ -88,6 +88,19 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
         assert.ok(r, `no ${cluster}-readback in state`);
         return r.outputs;
     };
+    /** Every file of the file backend: checkpoints, backups, history. */
+    const checkpointFiles = (): string[] => {
+        const files: string[] = [];
+        const walk = (d: string): void => {
+            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+                const p = path.join(d, e.name);
+                if (e.isDirectory()) walk(p);
+                else files.push(p);
+            }
+        };
+        walk(backendDir);
+        return files;
+    };
     const changesOf = (summary: Record<string, number | undefined>) =>
         Object.entries(summary).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
     const assertNoChangesPreview = async (): Promise<void> => {
@@ -176,7 +189,11 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
     });
 
     it("state: the kubeconfig is held once per member, as a secret; the stored provider code is at most 2 KB", async () => {
-        const res = (await stateResources()).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
+        // the checkpoint itself (exportStack runs `stack export --show-secrets`)
+        const file = checkpointFiles().find((f) => f.endsWith(`${path.sep}dyn.json`));
+        assert.ok(file, "checkpoint file");
+        const checkpoint = JSON.parse(fs.readFileSync(file!, "utf8"));
+        const res = (checkpoint.checkpoint.latest.resources as any[]).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
         assert.deepStrictEqual(res.map((r) => r.type), [READBACK, READBACK]);
         for (const r of res) {
             for (const part of [r.inputs, r.outputs]) {
@@ -187,8 +204,9 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
                 assert.ok(!part.__provider.includes("healthConditions"), "the implementation is not stored, only its loader");
             }
         }
-        const text = JSON.stringify(await stack.exportStack());
+        const text = fs.readFileSync(file!, "utf8");
         assert.ok(!text.includes("client-key-data") && !text.includes("certificate-authority-data"), "no kubeconfig text in state");
+        assert.ok(!text.includes(`"plaintext"`), "secrets are encrypted");
     });
 
     it("refresh after an out-of-band scale and delete: the refresh output names the drifted and missing objects per cluster", async () => {
@@ -196,6 +214,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
         assert.strictEqual((await kube("c2").request("DELETE", CM_PATH)).status, 200); // kubectl delete configmap app-config
         const r = await stack.refresh({ onOutput });
         const out = r.stdout;
+        if (process.env.KUBEFED_IT_VERBOSE) console.log(out);
         assert.match(out, /c1[^\n]*web[^\n]*Drifted[^\n]*\/spec\/replicas/, `the refresh output names c1's drifted web and the field:\n${out}`);
         assert.match(out, /c2[^\n]*app-config[^\n]*NotFound/, `the refresh output names c2's missing app-config:\n${out}`);
         assert.ok(!/c1[^\n]*app-config[^\n]*(NotFound|Drifted)/.test(out) && !/c2[^\n]*web[^\n]*(NotFound|Drifted)/.test(out),
@@ -309,15 +328,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
     });
 
     it("the state (all checkpoints and backups) holds no kubeconfig, certificate, key or token in plaintext", () => {
-        const files: string[] = [];
-        const walk = (d: string): void => {
-            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-                const p = path.join(d, e.name);
-                if (e.isDirectory()) walk(p);
-                else files.push(p);
-            }
-        };
-        walk(backendDir);
+        const files = checkpointFiles();
         assert.ok(files.some((f) => f.endsWith("dyn.json")), `checkpoint written: ${files.join(", ")}`);
         assert.ok(files.length > 3, "backups and history are checked too");
         const needles: string[] = ["BEGIN", "client-key-data", "certificate-authority-data", "current-context"];
