@@ -230,14 +230,21 @@ describe("ServiceAccountToken provider (methods called directly, fake API server
 
     it("create waits until the token controller fills the Secret; outputs the decoded token, ca.crt and the server", async () => {
         api.put(tokenSecret());
-        setTimeout(() => api.put(tokenSecret({ token: Buffer.from("sa-bearer").toString("base64"), "ca.crt": "Q0E=" })), 1500);
+        const seen = () => api.requests.slice(before).filter((q) => q.url === secretPath).length;
+        const before = api.requests.length;
+        // the token controller fills the Secret only after create has read it once (deterministic on a busy machine)
+        const fill = (async () => {
+            while (seen() === 0) await new Promise((res) => setTimeout(res, 20));
+            api.put(tokenSecret({ token: Buffer.from("sa-bearer").toString("base64"), "ca.crt": "Q0E=" }));
+        })();
         const t0 = Date.now();
         const r = await P.create(inputs());
-        assert.ok(Date.now() - t0 >= 1000, "create polled until the token appeared");
+        await fill;
+        assert.ok(seen() >= 2, "create polled until the token appeared");
+        assert.ok(Date.now() - t0 >= 900, "polls are a second apart");
         assert.equal(r.id, "kube-federation-system/sa-token");
         assert.deepEqual([r.outs.token, r.outs.caData, r.outs.server, r.outs.insecureSkipTlsVerify, r.outs.tlsServerName], ["sa-bearer", "Q0E=", api.url, false, ""]);
         assert.equal(r.outs.kubeconfig, api.kubeconfig(), "outputs carry the inputs (stored as secret by the class)");
-        assert.ok(api.requests.filter((q) => q.url === secretPath).length >= 2);
     });
 
     it("create fails after the timeout with the reason and the fix, without quoting the kubeconfig", async () => {
