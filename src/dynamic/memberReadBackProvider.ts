@@ -253,13 +253,13 @@ export async function observeMember(inputs: ReadBackInputs, previous?: Partial<R
 async function orphan(inputs: ReadBackInputs, keys: string[], objects: Record<string, TrackedObject>): Promise<void> {
     if (keys.length === 0) return;
     const errors: string[] = [];
-    await Promise.all(keys.map(async (k) => {
+    await mapLimited(keys, 16, async (k) => {
         try {
             await removeManagedLabel(inputs.clusterName, inputs.kubeconfig, inputs.context, objects[k].target);
         } catch (e) {
             errors.push(String((e as Error).message ?? e));
         }
-    }));
+    });
     if (errors.length > 0) {
         throw new Error(`orphaning objects in cluster ${inputs.clusterName} failed; the read-back keeps its state, retry when ` +
             `the cluster is reachable: ${errors.sort().join("; ")}`);
@@ -324,7 +324,8 @@ export const memberReadBackProvider = {
         const o = readBackInputsOf(olds);
         const n = readBackInputsOf(news);
         const dropped = droppedOrphans(o, n);
-        await orphan(o, dropped.keys, dropped.objects);
+        // with the new credentials: an `up` that rotates them may already have revoked the old ones
+        await orphan({ ...o, kubeconfig: n.kubeconfig, ...(n.context ? { context: n.context } : { context: undefined }) }, dropped.keys, dropped.objects);
         const outs = await observeMember(n, olds as Partial<ReadBackOutputs>);
         return { outs: { ...outs, accepted: outs.problems } };
     },
