@@ -328,7 +328,7 @@ describe("MemberReadBack provider (methods called directly, fake API server)", f
         });
         it("update throws when unlabelling fails (state kept), without quoting credentials", async () => {
             const olds = { ...inputsA({ web: tracked(web, { orphan: true }) }), kubeconfig: dead };
-            await assert.rejects(P.update("a", olds, inputsA()), (e: Error) => {
+            await assert.rejects(P.update("a", olds, { ...inputsA(), kubeconfig: dead }), (e: Error) => {
                 assert.match(e.message, /orphaning objects in cluster a failed; the read-back keeps its state, retry/);
                 assert.ok(!e.message.includes(TOKEN));
                 return true;
@@ -336,6 +336,13 @@ describe("MemberReadBack provider (methods called directly, fake API server)", f
             // nothing in orphan mode dropped: an unreachable member is only reported
             const u = await P.update("a", { ...inputsA({ web: tracked(web) }), kubeconfig: dead }, { ...inputsA(), kubeconfig: dead });
             assert.strictEqual(u.outs.ready, false);
+        });
+        it("update unlabels with the new credentials: an up that rotates them may have revoked the old ones", async () => {
+            a.put(web);
+            const olds = { ...inputsA({ web: tracked(web, { orphan: true }) }), kubeconfig: dead };
+            const u = await P.update("a", olds, inputsA());
+            assert.strictEqual(u.outs.ready, true);
+            assert.deepStrictEqual(labels(a, web), { app: "web" });
         });
         it("delete unlabels every orphan-mode object (objects and secretObjects) and leaves the rest; idempotent", async () => {
             const s = { apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "default", labels: { app: "s", ...MANAGED } } };
