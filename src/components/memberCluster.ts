@@ -138,7 +138,10 @@ export class MemberCluster extends pulumi.ComponentResource {
         if (args.health !== false) {
             this.health = new ClusterHealth(`${name}-health`, { clusterName, kubeconfig: this.kubeconfig, context: this.context }, { parent: this });
         }
-        this.registerOutputs({ clusterName, provider: this.provider, ready: this.health?.ready });
+        // The member's facts are outputs too: stack policies (residency) read them once per member, since the
+        // federated objects' decisions no longer repeat them.
+        this.registerOutputs({ clusterName, labels: summary.labels, ...(args.region !== undefined ? { region: args.region } : {}),
+            zones, provider: this.provider, ready: this.health?.ready });
     }
 
     /** The plain identity used by the decision core. */
