@@ -2,7 +2,8 @@
 /**
  * `pulumi-kubefed` command line.
  *
- *   pulumi-kubefed status [--stack S] [--cwd DIR] [--json-file F] [--check]
+ *   pulumi-kubefed status [--stack S] [--cwd DIR] [--json-file F] [--check] [--html FILE]
+ *   pulumi-kubefed plan [--stack S] [--cwd DIR] [--policy-pack DIR] [--policy-pack-config F] [-o json]  (src/cli/plan.ts)
  *
  * Reads the stack outputs (`pulumi stack output --json --show-secrets=false`, run in DIR for stack S, or the JSON
  * file F) and prints cluster health and a table federated objects × clusters with their propagation status.
@@ -14,6 +15,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { allHealthy, collectReports, renderStatus } from "./dynamic/report";
+import { renderStatusHtml } from "./cli/html";
+import { PLAN_USAGE, planMain } from "./cli/plan";
 
 const USAGE = `usage: pulumi-kubefed status [--stack S] [--cwd DIR] [--json-file F] [--check]
 
@@ -21,13 +24,16 @@ const USAGE = `usage: pulumi-kubefed status [--stack S] [--cwd DIR] [--json-file
   --cwd DIR      Pulumi project directory (default: current directory)
   --json-file F  read outputs from a file (the JSON of 'pulumi stack output --json') instead of running pulumi
   --check        exit 1 unless every cluster is Ready and every federated object is propagated
-`;
+  --html FILE    also write the report as a self-contained HTML page to FILE
+
+${PLAN_USAGE}`;
 
 interface StatusOptions {
     stack?: string;
     cwd?: string;
     jsonFile?: string;
     check: boolean;
+    html?: string;
 }
 
 /** Parses `status` arguments; throws a usage message on errors. */
@@ -46,6 +52,7 @@ export function parseStatusArgs(argv: string[]): StatusOptions {
             case "--cwd": case "-C": o.cwd = value(); break;
             case "--json-file": o.jsonFile = value(); break;
             case "--check": o.check = true; break;
+            case "--html": o.html = value(); break;
             default: throw new Error(`unknown argument: ${a}`);
         }
     }
@@ -70,6 +77,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         out(USAGE);
         return cmd === undefined ? 2 : 0;
     }
+    if (cmd === "plan") return planMain(rest, out, err);
     if (cmd !== "status") {
         err(`unknown command: ${cmd}\n${USAGE}`);
         return 2;
@@ -93,6 +101,10 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     }
     const reports = collectReports(outputs);
     out(`${renderStatus(reports)}\n`);
+    if (opts.html) {
+        fs.writeFileSync(opts.html, renderStatusHtml(reports, { title: `pulumi-kubefed status${opts.stack ? ` — ${opts.stack}` : ""}` }));
+        out(`Wrote ${opts.html}\n`);
+    }
     if (opts.check && !allHealthy(reports)) return 1;
     return 0;
 }
