@@ -2,7 +2,8 @@
 /**
  * `pulumi-kubefed` command line.
  *
- *   pulumi-kubefed status [--stack S] [--cwd DIR] [--live] [-o table|json] [--check] [--state-file F] [--json-file F]
+ *   pulumi-kubefed status [--stack S] [--cwd DIR] [--live] [-o table|json] [--check] [--state-file F] [--json-file F] [--html FILE]
+ *   pulumi-kubefed plan [--stack S] [--cwd DIR] [--policy-pack DIR] [--policy-pack-config F] [-o json]  (src/cli/plan.ts)
  *
  * Shows member health and a table federated objects × clusters (propagation, drift, ready/desired replicas):
  * - by default from the stack's checkpoint (`pulumi stack export`), i.e. as of the last `pulumi up` or
@@ -17,6 +18,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { CheckpointResource, StatusReport, checkpointResources, hasReadBack, liveReport, reportFromCheckpoint } from "./dynamic/checkpoint";
 import { allHealthy, collectReports, renderStatus } from "./dynamic/report";
+import { renderStatusHtml } from "./cli/html";
+import { PLAN_USAGE, planMain } from "./cli/plan";
 
 const USAGE = `usage: pulumi-kubefed status [--stack S] [--cwd DIR] [--live] [-o table|json] [--check] [--state-file F]
 
@@ -27,7 +30,9 @@ const USAGE = `usage: pulumi-kubefed status [--stack S] [--cwd DIR] [--live] [-o
   --check         exit 1 unless every cluster is Ready and every federated object is propagated (or if no status)
   --state-file F  read a checkpoint exported with 'pulumi stack export' instead of running pulumi
   --json-file F   read 0.1-style stack outputs ('pulumi stack output --json') instead of running pulumi
-`;
+  --html FILE     also write the report as a self-contained HTML page to FILE
+
+${PLAN_USAGE}`;
 
 /** Parsed `status` arguments. */
 export interface StatusOptions {
@@ -38,6 +43,7 @@ export interface StatusOptions {
     live?: boolean;
     output?: "table" | "json";
     check: boolean;
+    html?: string;
 }
 
 /** Parses `status` arguments; throws a usage message on errors. */
@@ -64,6 +70,7 @@ export function parseStatusArgs(argv: string[]): StatusOptions {
                 break;
             }
             case "--check": o.check = true; break;
+            case "--html": o.html = value(); break;
             default: throw new Error(`unknown argument: ${a}`);
         }
     }
@@ -124,6 +131,10 @@ export async function status(o: StatusOptions, out: (s: string) => void, err: (s
         return 3;
     }
     out(render(report, o, source));
+    if (o.html) {
+        fs.writeFileSync(o.html, renderStatusHtml(report, { title: `pulumi-kubefed status${o.stack ? ` — ${o.stack}` : ""}` }));
+        out(`Wrote ${o.html}\n`);
+    }
     const empty = report.clusters.length === 0 && report.objects.length === 0;
     if (o.check && (empty || !allHealthy(report))) return 1;
     return 0;
@@ -137,6 +148,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         out(USAGE);
         return cmd === undefined ? 2 : 0;
     }
+    if (cmd === "plan") return planMain(rest, out, err);
     if (cmd !== "status") {
         err(`unknown command: ${cmd}\n${USAGE}`);
         return 2;

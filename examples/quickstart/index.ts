@@ -66,8 +66,8 @@ const settings = new kubefed.FederatedResource("settings", {
 });
 
 export const placement = {
-    web: { clusters: web.clusterNames, replicas: web.decision.replicas },
-    settings: { clusters: settings.clusterNames, overrides: settings.decision.overrides },
+    web: { clusters: web.clusterNames, replicas: kubefed.replicasOf(web.decision) },
+    settings: { clusters: settings.clusterNames, overrides: Object.fromEntries(Object.entries(settings.decision.placed).map(([c, p]) => [c, p.overrides])) },
 };
 
 // Health, propagation, drift and replicas per member are read back by default: `npx pulumi-kubefed status` shows

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationIssue, assertValid } from "../core";
 import {
-    DecisionSummary, FederationOptions, KubernetesObject, emit, planFor, summarize,
+    DecisionSummary, FederationOptions, KubernetesObject, decisionLogEnabled, emit, planFor, summarize,
 } from "./federatedResource";
+import { decisionLine } from "../core";
 import { sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX } from "./names";
 
@@ -63,6 +64,7 @@ export class FederatedNamespace extends pulumi.ComponentResource {
         });
         this.resources = emitted.resources;
         this.statusKey = emitted.statusKey;
+        if (decisionLogEnabled(args.logDecision)) pulumi.log.info(decisionLine(name, decision), this);
         if (plan.clusters.length === 0) pulumi.log.warn(`${subject}: placed in no cluster; set placement (clusterSelector: {} selects every cluster)`, this);
         // Also an output: stack policies (validateStack) see outputs only.
         this.registerOutputs({ clusterNames: this.clusterNames, decision });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
     ClusterInfo, ClusterOverride, DecisionSummary, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
-    assertValid, planFederatedObject, selectClusters,
+    assertValid, decisionLine, planFederatedObject, selectClusters,
 } from "../core";
 import { OrphanGuard } from "../dynamic/orphanGuard";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
@@ -38,6 +38,10 @@ export interface FederationOptions {
     /** Read back per-cluster propagation status and drift (on `up` when something changed, and on
      *  `pulumi refresh`) through each member's read-back; see it with `pulumi-kubefed status`. Default true. */
     status?: boolean;
+    /** Print the one-line decision of this object as an info diagnostic in preview and up output. Default: the
+     *  stack config `pulumi-kubefed:decisionLog` if set, else the environment variable `PULUMI_KUBEFED_DECISION_LOG`
+     *  (`false`/`0`/`off` turn it off), else on. */
+    logDecision?: boolean;
 }
 
 /** Arguments of {@link FederatedResource}. */
@@ -115,6 +119,7 @@ export class FederatedResource extends pulumi.ComponentResource {
         this.objects = emitted.objects;
         this.statusKey = emitted.statusKey;
         for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
+        logDecision(this, name, decision, args.logDecision);
         if (plan.clusters.length === 0) {
             const why = Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ");
             pulumi.log.warn(`${subject}: placed in no cluster (${why})`, this);
@@ -243,13 +248,15 @@ export function exclusionReasons(members: MemberCluster[], plan: FederatedObject
 export function summarize(template: KubernetesObject, members: MemberCluster[], plan: FederatedObjectPlan,
                           args: FederationOptions & { retainReplicas?: boolean; namespace?: FederatedNamespaceLike },
                           rsp: ReplicaSchedulingSpec | undefined): DecisionSummary {
-    const images: Record<string, string[]> = {};
-    for (const c of plan.clusters) images[c] = containerImages(plan.objects[c]);
-    const membersInfo: DecisionSummary["members"] = {};
-    // Only placed members: that is what placement policies check, and every FederatedResource carries this map.
-    const placed = new Set(plan.clusters);
-    for (const m of members.filter(x => placed.has(x.clusterName))) {
-        membersInfo[m.clusterName] = { labels: sortRecord(m.labels), ...(m.region !== undefined ? { region: m.region } : {}), zones: m.zones };
+    const placed: DecisionSummary["placed"] = {};
+    for (const c of [...plan.clusters].sort()) {
+        const spec = (plan.objects[c] as { spec?: { replicas?: unknown } }).spec;
+        const replicas = rsp ? plan.replicas?.[c] : spec && typeof spec.replicas === "number" ? spec.replicas : undefined;
+        placed[c] = {
+            ...(typeof replicas === "number" ? { replicas } : {}),
+            overrides: plan.overridesApplied[c] ?? [],
+            images: containerImages(plan.objects[c]),
+        };
     }
     const s: DecisionSummary = {
         apiVersion: template.apiVersion,
@@ -257,13 +264,10 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
         name: template.metadata.name,
         ...(template.metadata.namespace !== undefined ? { namespace: template.metadata.namespace } : {}),
         labels: sortRecord(template.metadata.labels ?? {}),
-        clusters: plan.clusters,
+        placed,
         excluded: exclusionReasons(members, plan, args.placement,
             args.namespace ? (args.namespace.placement ?? null) : undefined, rsp),
-        members: membersInfo,
-        overrides: sortRecord(plan.overridesApplied),
         overrideClusters: [...new Set((args.overrides ?? []).map(o => o.clusterName))].sort(),
-        images,
         orphanOnDelete: !!args.orphanOnDelete,
         retainReplicas: !!args.retainReplicas,
         waitForReady: args.waitForReady !== false,
@@ -272,10 +276,35 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
     if (args.namespace !== undefined) s.namespacePlacement = true;
     if (rsp) {
         s.replicaScheduling = JSON.parse(JSON.stringify(rsp));
-        s.replicas = sortRecord(plan.replicas ?? {});
         s.unplacedReplicas = plan.unplacedReplicas ?? 0;
     }
     return s;
+}
+
+/** Whether the one-line decision is printed: the component option, else stack config, else env, else on. */
+export function decisionLogEnabled(option: boolean | undefined): boolean {
+    if (option !== undefined) return option;
+    const fromConfig = new pulumi.Config("pulumi-kubefed").getBoolean("decisionLog");
+    if (fromConfig !== undefined) return fromConfig;
+    const env = (process.env.PULUMI_KUBEFED_DECISION_LOG ?? "").trim().toLowerCase();
+    return !["false", "0", "off", "no"].includes(env);
+}
+
+/**
+ * Prints the decision as one info diagnostic on the component (shown under it in preview and up output).
+ *
+ * It shows the decision this run will apply, not how it differs from the last one: the program never sees the
+ * previous state. The engine diffs the component's recorded inputs (the decision) against the old state only
+ * after the program has registered them, and hands nothing back. The alternatives are not robust: a
+ * StackReference to the stack itself adds a resource to every stack and sees only stack outputs of the last
+ * *completed* update (stale after a failed or partial one, and only what the user chose to export); reading the
+ * checkpoint needs backend credentials and can race the update's own writes. So the change ("c2 5 → 3", "+c4",
+ * "−c1 (selector)") is computed where both sides are known: `pulumi-kubefed plan` reads the old and new recorded
+ * decision of every component from `pulumi preview --json`.
+ */
+function logDecision(resource: pulumi.Resource, name: string, decision: DecisionSummary, option: boolean | undefined): void {
+    if (!decisionLogEnabled(option)) return;
+    pulumi.log.info(decisionLine(name, decision), resource);
 }
 
 /** What {@link emit} created. */

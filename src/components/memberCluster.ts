@@ -207,7 +207,10 @@ export class MemberCluster extends pulumi.ComponentResource {
             })),
         });
         if (healthOn) this.__tracker.ensure();
-        this.registerOutputs({ clusterName, provider: this.provider });
+        // The member's facts are outputs too: stack policies (residency) read them once per member, since the
+        // federated objects' decisions no longer repeat them.
+        this.registerOutputs({ clusterName, labels: summary.labels, ...(args.region !== undefined ? { region: args.region } : {}),
+            zones, provider: this.provider });
     }
 
     /** The plain identity used by the decision core. */

@@ -91,12 +91,37 @@ describe("components (mocked engine)", () => {
         assert.equal(byName("web-west").inputs.spec.template.spec.containers[0].image, "nginx:1.27");
         assert.equal(byName("web-east").inputs.spec.template.spec.containers[0].image, "nginx:1.25");
         const decision = byName("web").inputs.decision;
-        assert.deepEqual(decision.clusters, ["east", "west"]);
-        assert.deepEqual(decision.overrides, { east: [], west: ["/spec/template/spec/containers/0/image"] });
-        assert.deepEqual(decision.images, { east: ["nginx:1.25"], west: ["nginx:1.27"] });
-        assert.deepEqual(decision.members.west, { labels: { tier: "prod" }, region: "us-west", zones: ["us-west-1b"] });
-        assert.deepEqual(Object.keys(decision.members), ["east", "west"], "only placed members are described");
+        // One entry per placed cluster, keyed by cluster; member facts are not repeated here (MemberCluster has them).
+        assert.deepEqual(decision.placed, {
+            east: { replicas: 1, overrides: [], images: ["nginx:1.25"] },
+            west: { replicas: 1, overrides: ["/spec/template/spec/containers/0/image"], images: ["nginx:1.27"] },
+        });
+        assert.equal(decision.members, undefined);
+        assert.equal(decision.clusters, undefined);
         assert.deepEqual(decision.excluded, { eu: "labels do not match placement.clusterSelector" });
+    });
+
+    it("prints the one-line decision as an info diagnostic on the component, unless switched off", async () => {
+        const seen: { msg: string; res?: pulumi.Resource }[] = [];
+        const orig = pulumi.log.info;
+        (pulumi.log as any).info = (msg: string, res?: pulumi.Resource) => { seen.push({ msg, res }); return Promise.resolve(); };
+        try {
+            const clusters = fleet();
+            const web = new kubefed.FederatedResource("web", { clusters, template: deployment(), placement: { clusterSelector: { matchLabels: { tier: "prod" } } } });
+            const quiet = new kubefed.FederatedResource("quiet", { clusters, template: deployment("quiet"), placement: { clusterSelector: {} }, logDecision: false });
+            process.env.PULUMI_KUBEFED_DECISION_LOG = "off";
+            const envOff = new kubefed.FederatedResource("env-off", { clusters, template: deployment("env-off"), placement: { clusterSelector: {} } });
+            delete process.env.PULUMI_KUBEFED_DECISION_LOG;
+            await settle(web, quiet, envOff);
+            const mine = seen.filter(s => s.res === web);
+            assert.equal(mine.length, 1);
+            assert.equal(mine[0].msg, kubefed.decisionLine("web", web.decision));
+            assert.match(mine[0].msg, /^Deployment shop\/web: east 1 · west 1; overrides: —; excluded: eu \(selector\)$/);
+            assert.ok(!seen.some(s => s.res === quiet || s.res === envOff), "switched off by option and by environment");
+        } finally {
+            (pulumi.log as any).info = orig;
+            delete process.env.PULUMI_KUBEFED_DECISION_LOG;
+        }
     });
 
     it("child names do not depend on the order clusters are listed in", async () => {
@@ -140,14 +165,14 @@ describe("components (mocked engine)", () => {
         const rsp = new kubefed.ReplicaSchedulingPreference("web", { totalReplicas: 9, clusters: { "*": { weight: 1 }, eu: { weight: 1, maxReplicas: 1 } } });
         const web = new kubefed.FederatedResource("web", { clusters, template: deployment(), placement: { clusterSelector: {} }, replicaScheduling: rsp });
         await settle(web, rsp, ...Object.values(web.resources));
-        const replicas = web.decision.replicas!;
+        const replicas = kubefed.replicasOf(web.decision);
         assert.equal(replicas.eu, 1, "eu is capped at maxReplicas 1");
         assert.equal(replicas.east + replicas.west + replicas.eu, 9);
         for (const c of web.clusterNames) assert.equal(byName(`web-${c}`).inputs.spec.replicas, replicas[c]);
         const recorded = byName("web", "pulumi-kubefed:index:FederatedResource").inputs.decision;
         assert.equal(recorded.unplacedReplicas, 0);
-        assert.deepEqual(recorded.replicas, replicas);
-        assert.ok(recorded.overrides.eu.includes("/spec/replicas"));
+        assert.deepEqual(kubefed.replicasOf(recorded), replicas);
+        assert.ok(recorded.placed.eu.overrides.includes("/spec/replicas"));
         assert.deepEqual(byName("web", "pulumi-kubefed:index:ReplicaSchedulingPreference").inputs.spec,
             { totalReplicas: 9, clusters: { "*": { weight: 1 }, eu: { weight: 1, maxReplicas: 1 } } });
     });
