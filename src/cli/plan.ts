@@ -7,6 +7,8 @@
  * never sees the old state (see `logDecision` in src/components/federatedResource.ts). No Pulumi SDK import here.
  */
 import { spawnSync } from "child_process";
+import * as os from "os";
+import * as path from "path";
 import * as fs from "fs";
 import { DecisionSummary, decisionChanges, normalizeDecision, objectOf, placedClusters } from "../core/summary";
 
@@ -105,15 +107,51 @@ export function previewArgs(o: PlanOptions): string[] {
     return args;
 }
 
-/** Runs the preview; returns its parsed JSON (or undefined when it printed none), exit code and stderr. */
-export function runPreview(o: PlanOptions): { json: unknown; exitCode: number; stderr: string } {
-    if (o.jsonFile) return { json: JSON.parse(fs.readFileSync(o.jsonFile, "utf8")), exitCode: 0, stderr: "" };
-    const args = previewArgs(o);
-    const r = spawnSync(process.env.PULUMI_COMMAND || "pulumi", args, { cwd: o.cwd, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
-    if (r.error) throw new Error(`cannot run pulumi: ${r.error.message}`);
-    let json: unknown;
-    try { json = r.stdout.trim() ? JSON.parse(r.stdout) : undefined; } catch { json = undefined; }
-    return { json, exitCode: r.status ?? 1, stderr: [r.stderr, json === undefined ? r.stdout : ""].filter(Boolean).join("\n").trim() };
+/** Runs the preview; returns its parsed JSON (or undefined when it printed none), exit code, stderr and the policy
+ *  violations from the engine's event log (`preview --json` does not carry their text). */
+export function runPreview(o: PlanOptions): { json: unknown; exitCode: number; stderr: string; policy: PolicyViolation[] } {
+    if (o.jsonFile) return { json: JSON.parse(fs.readFileSync(o.jsonFile, "utf8")), exitCode: 0, stderr: "", policy: [] };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-plan-"));
+    const eventLog = path.join(dir, "events.jsonl");
+    try {
+        const args = [...previewArgs(o), "--event-log", eventLog];
+        const r = spawnSync(process.env.PULUMI_COMMAND || "pulumi", args, { cwd: o.cwd, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+        if (r.error) throw new Error(`cannot run pulumi: ${r.error.message}`);
+        let json: unknown;
+        try { json = r.stdout.trim() ? JSON.parse(r.stdout) : undefined; } catch { json = undefined; }
+        const policy = fs.existsSync(eventLog) ? policyViolations(fs.readFileSync(eventLog, "utf8")) : [];
+        return { json, exitCode: r.status ?? 1, stderr: [r.stderr, json === undefined ? r.stdout : ""].filter(Boolean).join("\n").trim(), policy };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** A policy pack's verdict on one resource, as the engine's event log records it. */
+export interface PolicyViolation {
+    urn?: string;
+    policy: string;
+    pack: string;
+    enforcementLevel: string;
+    message: string;
+}
+
+/** The `policyEvent`s of an engine event log (one JSON event per line). */
+export function policyViolations(eventLog: string): PolicyViolation[] {
+    const out: PolicyViolation[] = [];
+    for (const line of eventLog.split("\n")) {
+        if (!line.includes("policyEvent")) continue;
+        let e: { policyEvent?: Record<string, unknown> };
+        try { e = JSON.parse(line); } catch { continue; }
+        const p = e.policyEvent;
+        if (!p) continue;
+        out.push({
+            ...(typeof p.resourceUrn === "string" && p.resourceUrn ? { urn: p.resourceUrn } : {}),
+            policy: String(p.policyName ?? ""), pack: String(p.policyPackName ?? ""),
+            enforcementLevel: String(p.enforcementLevel ?? ""),
+            message: String(p.message ?? "").replace(/\u001b\[[0-9;]*m/g, "").replace(/\s+/g, " ").trim(),
+        });
+    }
+    return out;
 }
 
 const FEDERATED = new Set(["pulumi-kubefed:index:FederatedResource", "pulumi-kubefed:index:FederatedNamespace"]);
@@ -127,7 +165,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** Builds the plan from the parsed output of `pulumi preview --json` and the preview's exit code. */
-export function buildPlan(preview: unknown, exitCode = 0, stderr = ""): PlanModel {
+export function buildPlan(preview: unknown, exitCode = 0, stderr = "", policy: PolicyViolation[] = []): PlanModel {
     const p = (preview && typeof preview === "object" ? preview : {}) as { steps?: any[]; diagnostics?: any[] };
     const objects: PlanObject[] = [];
     for (const s of Array.isArray(p.steps) ? p.steps : []) {
@@ -164,6 +202,11 @@ export function buildPlan(preview: unknown, exitCode = 0, stderr = ""): PlanMode
         const entry = { ...(typeof d.urn === "string" && d.urn ? { urn: d.urn } : {}), message };
         if (d.severity === "error") blockers.push(entry);
         else if (d.severity === "warning") warnings.push(entry);
+    }
+    for (const v of policy) {
+        const entry = { ...(v.urn ? { urn: v.urn } : {}), message: `policy ${v.policy} (${v.pack}, ${v.enforcementLevel}): ${v.message}` };
+        if (v.enforcementLevel === "mandatory") blockers.push(entry);
+        else if (v.enforcementLevel === "advisory") warnings.push(entry);
     }
     if (exitCode !== 0 && blockers.length === 0) {
         blockers.push({ message: `pulumi preview failed (exit ${exitCode})${stderr ? `: ${stderr.split("\n").slice(-20).join("\n")}` : ""}` });
@@ -239,7 +282,7 @@ export function planMain(argv: string[], out: (s: string) => void, err: (s: stri
         err(`pulumi-kubefed: ${(e as Error).message}\n`);
         return 3;
     }
-    const model = buildPlan(res.json, res.exitCode, res.stderr);
+    const model = buildPlan(res.json, res.exitCode, res.stderr, res.policy);
     out(opts.output === "json" ? `${JSON.stringify(model, null, 2)}\n` : `${renderPlan(model)}\n`);
     return model.blockers.length > 0 ? 1 : 0;
 }

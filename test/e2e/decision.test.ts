@@ -121,8 +121,9 @@ describe("e2e: one-line decisions, plan and the status page on a real fleet", fu
         const blocked = cli("plan", "--policy-pack", path.join(ROOT, "policy-pack"), "--policy-pack-config", cfgFile);
         fs.writeFileSync(out("kubefed-plan-blocked.txt"), blocked.stdout + blocked.stderr);
         assert.equal(blocked.code, 1, blocked.stdout + blocked.stderr);
-        // Known gap: the violation text is not in preview --json diagnostics, so plan shows only that the preview failed.
+        // The violation is named, from the engine's event log (preview --json does not carry its text).
         assert.match(blocked.stdout, /Blocked/);
+        assert.match(blocked.stdout, /policy kubefed-cluster-count \([^)]*mandatory\): [^\n]*/, blocked.stdout);
     }
 
     it("c. status --html of the real stack renders in headless Chromium, drift coloured where it happened", async function () {

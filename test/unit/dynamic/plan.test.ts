@@ -84,3 +84,25 @@ describe("cli: status --html", () => {
         assert.equal(escapeHtml(`&<>"'`), "&amp;&lt;&gt;&quot;&#39;");
     });
 });
+
+describe("cli: plan reads policy violations from the engine's event log", () => {
+    it("mandatory violations block, advisory ones warn, each named with its policy and message", async () => {
+        const { buildPlan, policyViolations } = await import("../../../src/cli/plan");
+        const log = [
+            JSON.stringify({ sequence: 1, timestamp: 1, preludeEvent: { config: {} } }),
+            JSON.stringify({ sequence: 2, timestamp: 2, policyEvent: { resourceUrn: "urn:pulumi:dev::p::pulumi-kubefed:index:FederatedResource::web",
+                message: "\u001b[1mweb is placed in 1 cluster(s); at least 2 are required\u001b[0m\n", color: "never", policyName: "kubefed-cluster-count",
+                policyPackName: "kubefed", policyPackVersion: "0.1.0", policyPackVersionTag: "0.1.0", enforcementLevel: "mandatory" } }),
+            JSON.stringify({ sequence: 3, timestamp: 3, policyEvent: { message: "registry not pinned", policyName: "kubefed-image-registries",
+                policyPackName: "kubefed", enforcementLevel: "advisory" } }),
+            "not json",
+        ].join("\n");
+        const v = policyViolations(log);
+        assert.deepEqual(v.map(x => [x.policy, x.enforcementLevel]), [["kubefed-cluster-count", "mandatory"], ["kubefed-image-registries", "advisory"]]);
+        assert.equal(v[0].message, "web is placed in 1 cluster(s); at least 2 are required");
+        const m = buildPlan({ steps: [] }, 255, "", v);
+        assert.deepEqual(m.blockers.map(b => b.message), ["policy kubefed-cluster-count (kubefed, mandatory): web is placed in 1 cluster(s); at least 2 are required"]);
+        assert.equal(m.blockers[0].urn, "urn:pulumi:dev::p::pulumi-kubefed:index:FederatedResource::web");
+        assert.deepEqual(m.warnings.map(b => b.message), ["policy kubefed-image-registries (kubefed, advisory): registry not pinned"]);
+    });
+});
