@@ -115,7 +115,10 @@ export function runPreview(o: PlanOptions): { json: unknown; exitCode: number; s
     const eventLog = path.join(dir, "events.jsonl");
     try {
         const args = [...previewArgs(o), "--event-log", eventLog];
-        const r = spawnSync(process.env.PULUMI_COMMAND || "pulumi", args, { cwd: o.cwd, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+        // --event-log is one of the CLI's debug flags (the Automation API turns them on the same way)
+        const r = spawnSync(process.env.PULUMI_COMMAND || "pulumi", args, {
+            cwd: o.cwd, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, env: { ...process.env, PULUMI_DEBUG_COMMANDS: "true" },
+        });
         if (r.error) throw new Error(`cannot run pulumi: ${r.error.message}`);
         let json: unknown;
         try { json = r.stdout.trim() ? JSON.parse(r.stdout) : undefined; } catch { json = undefined; }

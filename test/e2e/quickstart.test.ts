@@ -117,11 +117,13 @@ describe("e2e: quickstart on a real fleet", function () {
         assert.match(ok.out, /\nDeployment shop\/web\s+OK( \(not ready\))? \d\/3\s+OK( \(not ready\))? \d\/3\s+-\s+True/, ok.out);
         // --live reads the members now, through the read-back's own credentials, and prints none of them.
         // Once kwok has the new pods running, the live read shows every replica ready.
+        let last = "";
         const live = await eventually("web ready everywhere, read live", async () => {
             const r = kubefedStatus(["--live", "-o", "json"]);
-            return r.code === 0 && JSON.parse(r.out).objects.every((o: any) => o.ready) ? r : undefined;
-        });
-        const j = JSON.parse(live!.out);
+            last = r.out;
+            return r.code === 0 && JSON.parse(r.stdout).objects.every((o: any) => o.ready) ? r : undefined;
+        }, 120_000).catch((e) => { throw new Error(`${e.message}\nlast output: ${last.slice(0, 3000)}`); });
+        const j = JSON.parse(live!.stdout);
         assert.equal(j.source, "live");
         assert.deepEqual(j.objects.map((o: any) => [o.name, o.propagated]), [["settings", true], ["shop", true], ["web", true]]);
         assert.ok(!/BEGIN|client-key|token/.test(live!.out));

@@ -36,13 +36,13 @@ export function execKubeconfig(f: Fleet, opts: { apiVersion?: "v1" | "v1beta1"; 
 }
 
 /** `pulumi-kubefed status` through its real entry point, as a user runs it in a project directory. */
-export function kubefedStatus(workDir: string, stackName: string, backend: string, args: string[]): { code: number; out: string } {
+export function kubefedStatus(workDir: string, stackName: string, backend: string, args: string[]): { code: number; out: string; stdout: string } {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { spawnSync } = require("child_process");
     const r = spawnSync(process.execPath, [path.join(ROOT, "dist", "src", "cli.js"), "status", "--cwd", workDir, "--stack", stackName, ...args], {
         encoding: "utf8", env: { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase" },
     });
-    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
 }
 
 /** Start a fleet in a fresh temp dir; `spec` as accepted by testbed/fleet.js (a count or per-cluster specs). */
