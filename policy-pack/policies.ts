@@ -4,9 +4,11 @@
  *
  * What the policies read: the components record a plain, fully known decision summary as their inputs (and
  * register it as an output), so every check here runs at preview time on known values:
- * - `pulumi-kubefed:index:FederatedResource` / `FederatedNamespace`: `{ decision: DecisionSummary }`;
- * - `pulumi-kubefed:index:MemberCluster`: `{ clusterName, labels, region?, zones, unreachable, adoptExisting,
- *   credentialsWereSecret }`;
+ * - `pulumi-kubefed:index:FederatedResource` / `FederatedNamespace`: `{ decision: DecisionSummary }` (per-cluster
+ *   entries keyed by cluster; the shape recorded by older versions is read too, see `normalizeDecision`);
+ * - `pulumi-kubefed:index:MemberCluster`: inputs `{ clusterName, labels, region?, zones, unreachable, adoptExisting,
+ *   credentialsWereSecret }`, outputs `{ clusterName, labels, region?, zones, … }`: member facts live once per
+ *   member, so residency, which needs them next to each decision, is a stack policy;
  * - the emitted `kubernetes:*` children, each with an explicit `pulumi:providers:kubernetes` provider.
  *
  * Decisions that the policies recompute reuse the decision core (`src/core`): label selectors, replica
@@ -18,7 +20,8 @@ import {
 } from "@pulumi/policy";
 import {
     ClusterPreference, DecisionSummary, LabelSelector, MemberClusterSummary, ReplicaSchedulingSpec, compileSelector,
-    effectiveNamespace, identityOverrideProblem, pathsOverlap, planReplicas, validateReplicaScheduling,
+    effectiveNamespace, identityOverrideProblem, normalizeDecision, pathsOverlap, placedClusters, planReplicas, replicasOf,
+    validateReplicaScheduling,
 } from "../src/core";
 
 // ---- shapes the components record ------------------------------------------------------------------------
@@ -139,8 +142,7 @@ function isFederated(type: string): boolean {
 /** The decision of a FederatedResource/FederatedNamespace, or undefined for other resources. */
 export function decisionOf(type: string, props: Record<string, any>): DecisionSummary | undefined {
     if (!isFederated(type)) return undefined;
-    const d = props?.decision;
-    return d && typeof d === "object" ? d as DecisionSummary : undefined;
+    return normalizeDecision(props?.decision);
 }
 
 function shortType(type: string): string {
@@ -162,10 +164,11 @@ function matchesKind(d: DecisionSummary, kinds: string[]): boolean {
 
 // ---- 1. cluster count --------------------------------------------------------------------------------------
 
-/** Replicas actually sent per placed cluster (after overrides), else the scheduler's plan, else undefined. */
+/** Replicas actually sent per placed cluster (after overrides and scheduling), or undefined when the object has
+ *  no numeric `spec.replicas` anywhere. */
 export function replicasSent(d: DecisionSummary): Record<string, number> | undefined {
-    if (d.sentReplicas && Object.keys(d.sentReplicas).length > 0) return d.sentReplicas;
-    return d.replicas;
+    const r = replicasOf(d);
+    return Object.keys(r).length > 0 ? r : undefined;
 }
 
 export function checkClusterCount(type: string, name: string, d: DecisionSummary, cfg: ClusterCountConfig): string[] {
@@ -174,12 +177,12 @@ export function checkClusterCount(type: string, name: string, d: DecisionSummary
     // Judge what is sent: a cluster whose object has 0 replicas (planned by replica scheduling, or set by an
     // override) is placed but runs nothing, so only clusters that run some count.
     const replicas = replicasSent(d);
-    const running = replicas ? d.clusters.filter(c => replicas[c] === undefined || replicas[c] > 0) : d.clusters;
+    const running = replicas ? placedClusters(d).filter(c => replicas[c] === undefined || replicas[c] > 0) : placedClusters(d);
     const what = (n: number) => replicas ? `${n === 1 ? "cluster" : "clusters"} with replicas` : `member ${n === 1 ? "cluster" : "clusters"}`;
     const shown = replicas ? running.map(c => `${c}=${replicas[c] ?? "?"}`).join(", ") : running.join(", ");
     const out: string[] = [];
     if (running.length < cfg.minClusters) {
-        const others = Object.keys(d.members).filter(c => !running.includes(c));
+        const others = [...placedClusters(d), ...Object.keys(d.excluded ?? {})].filter(c => !running.includes(c)).sort();
         out.push(`${describe(type, name, d)} runs in ${running.length} ${what(running.length)} (${shown || "none"}), fewer than the ` +
             `minimum of ${cfg.minClusters}. Widen its placement (clusterSelector or clusters list)` +
             (d.replicaScheduling ? " or its replicaScheduling (weights/minReplicas)" : "") +
@@ -199,7 +202,31 @@ function ruleSelector(r: ResidencyRule): LabelSelector {
     return { matchLabels: r.matchLabels ?? {}, ...(r.matchExpressions ? { matchExpressions: r.matchExpressions } : {}) };
 }
 
-export function checkResidency(type: string, name: string, d: DecisionSummary, cfg: ResidencyConfig): string[] {
+/** A member's facts as residency needs them (a MemberCluster's outputs). */
+export type MemberFacts = Pick<MemberClusterSummary, "labels" | "region" | "zones">;
+
+/** Why a member breaks a rule (empty when it complies). */
+function residencyProblems(m: MemberFacts, rule: ResidencyRule): string[] {
+    const why: string[] = [];
+    if (rule.allowedRegions) {
+        if (m.region === undefined || m.region === null) why.push("has no region");
+        else if (!rule.allowedRegions.includes(m.region)) why.push(`region "${m.region}"`);
+    }
+    if (rule.allowedZones) {
+        const z = m.zones ?? [];
+        const outside = z.filter(x => !rule.allowedZones!.includes(x));
+        if (z.length === 0) why.push("has no zones");
+        else if (outside.length) why.push(`zones ${list(outside)}`);
+    }
+    for (const [k, v] of Object.entries(rule.requiredClusterLabels ?? {})) {
+        if (m.labels?.[k] !== v) why.push(`lacks label ${k}=${v}`);
+    }
+    return why;
+}
+
+/** Residency of one decision against the stack's members (cluster name → facts). */
+export function checkResidency(type: string, name: string, d: DecisionSummary, members: Record<string, MemberFacts>,
+                               cfg: ResidencyConfig): string[] {
     const out: string[] = [];
     (cfg.rules ?? []).forEach((rule, i) => {
         const ruleName = rule.name ? `"${rule.name}"` : `#${i}`;
@@ -211,31 +238,18 @@ export function checkResidency(type: string, name: string, d: DecisionSummary, c
             return;
         }
         // The rule applies per cluster to the labels of the object sent there: an override can add a residency label.
-        const labelsIn = (c: string) => d.objectLabels?.[c] ?? d.labels ?? {};
+        const labelsIn = (c: string) => d.placed?.[c]?.labels ?? d.labels ?? {};
         const bad: string[] = [];
         const matchedLabels = new Set<string>();
-        for (const c of d.clusters) {
+        for (const c of placedClusters(d)) {
             if (!matcher(labelsIn(c))) continue;
             matchedLabels.add(fmtLabels(labelsIn(c)));
-            const m = d.members?.[c];
+            const m = members[c];
             if (!m) {
                 bad.push(`"${c}" (unknown to the program, cannot prove its location)`);
                 continue;
             }
-            const why: string[] = [];
-            if (rule.allowedRegions) {
-                if (m.region === undefined) why.push("has no region");
-                else if (!rule.allowedRegions.includes(m.region)) why.push(`region "${m.region}"`);
-            }
-            if (rule.allowedZones) {
-                const z = m.zones ?? [];
-                const outside = z.filter(x => !rule.allowedZones!.includes(x));
-                if (z.length === 0) why.push("has no zones");
-                else if (outside.length) why.push(`zones ${list(outside)}`);
-            }
-            for (const [k, v] of Object.entries(rule.requiredClusterLabels ?? {})) {
-                if (m.labels?.[k] !== v) why.push(`lacks label ${k}=${v}`);
-            }
+            const why = residencyProblems(m, rule);
             if (why.length) bad.push(`"${c}" (${why.join(", ")}${matcher(d.labels ?? {}) ? "" : "; the label comes from an override"})`);
         }
         if (bad.length) {
@@ -243,12 +257,36 @@ export function checkResidency(type: string, name: string, d: DecisionSummary, c
             if (rule.allowedRegions) allowed.push(`regions ${list(rule.allowedRegions)}`);
             if (rule.allowedZones) allowed.push(`zones ${list(rule.allowedZones)}`);
             if (rule.requiredClusterLabels) allowed.push(`cluster labels ${fmtLabels(rule.requiredClusterLabels)}`);
-            const ok = d.clusters.length ? Object.keys(d.members ?? {}).filter(c => !bad.some(b => b.startsWith(`"${c}"`))) : [];
+            const ok = Object.keys(members).sort().filter(c => residencyProblems(members[c], rule).length === 0);
             out.push(`${describe(type, name, d)} has labels ${[...matchedLabels].join(" / ") || "(none)"} matched by residency rule ` +
                 `${ruleName}, which allows only ${allowed.join(" and ")}, but is placed in ${bad.join(", ")}. ` +
                 `Restrict its placement to compliant clusters${ok.length ? ` (e.g. ${list(ok)})` : ""}, or fix the clusters' region/zones/labels.`);
         }
     });
+    return out;
+}
+
+/** Residency over a whole stack: member facts from the MemberClusters' outputs, decisions from the federated
+ *  resources; each violation is reported against the federated resource's URN. */
+export function findResidencyViolations(resources: Pick<PolicyResource, "type" | "name" | "urn" | "props">[], cfg: ResidencyConfig): { message: string; urn: string }[] {
+    const members: Record<string, MemberFacts> = {};
+    for (const r of resources) {
+        if (r.type !== TYPES.memberCluster) continue;
+        const facts = safe(() => {
+            const p = r.props as Record<string, any>;
+            const cn = typeof p?.clusterName === "string" ? p.clusterName : r.name;
+            const zones = Array.isArray(p?.zones) ? [...p.zones] as string[] : [];
+            const labels = p?.labels && typeof p.labels === "object" ? { ...p.labels } as Record<string, string> : {};
+            return { cn, facts: { labels, zones, ...(typeof p?.region === "string" ? { region: p.region } : {}) } as MemberFacts };
+        });
+        if (facts) members[facts.cn] = facts.facts;
+    }
+    const out: { message: string; urn: string }[] = [];
+    for (const r of resources) {
+        const d = safe(() => decisionOf(r.type, r.props as Record<string, any>));
+        if (!d) continue;
+        for (const message of checkResidency(r.type, r.name, d, members, cfg)) out.push({ message, urn: r.urn });
+    }
     return out;
 }
 
@@ -298,19 +336,19 @@ export function imageAllowed(image: string, allowed: string[]): boolean {
 
 export function checkOverrides(type: string, name: string, d: DecisionSummary, cfg: OverridesConfig): string[] {
     const out: string[] = [];
-    const placed = new Set(d.clusters);
+    const placed = new Set(placedClusters(d));
     if (cfg.requirePlacedOverrideClusters) {
         const unplaced = (d.overrideClusters ?? []).filter(c => !placed.has(c));
         if (unplaced.length) {
             out.push(`${describe(type, name, d)} has overrides for ${list(unplaced)}, where it is not placed ` +
-                `(placed: ${list(d.clusters) || "none"}); the overrides have no effect. Remove them, or add the ` +
+                `(placed: ${list(placedClusters(d)) || "none"}); the overrides have no effect. Remove them, or add the ` +
                 `cluster(s) to the placement.`);
         }
     }
     const hits: string[] = [];
     const identity: string[] = [];
-    for (const c of Object.keys(d.overrides ?? {}).sort()) {
-        for (const p of d.overrides[c] ?? []) {
+    for (const c of placedClusters(d)) {
+        for (const p of d.placed[c].overrides ?? []) {
             const why = identityOverrideProblem(p);
             if (why) { identity.push(`"${c}": ${why}`); continue; }
             // "/spec/replicas" is written by replica scheduling itself, not by the user.
@@ -329,8 +367,8 @@ export function checkOverrides(type: string, name: string, d: DecisionSummary, c
     }
     if ((cfg.allowedRegistries ?? []).length > 0) {
         const bad: string[] = [];
-        for (const c of Object.keys(d.images ?? {}).sort()) {
-            const imgs = (d.images[c] ?? []).filter(i => !imageAllowed(i, cfg.allowedRegistries));
+        for (const c of placedClusters(d)) {
+            const imgs = (d.placed[c].images ?? []).filter(i => !imageAllowed(i, cfg.allowedRegistries));
             if (imgs.length) bad.push(`"${c}": ${imgs.join(", ")}`);
         }
         if (bad.length) {
@@ -356,7 +394,7 @@ export function checkReplicaFeasibility(type: string, name: string, d: DecisionS
     if (!spec) return [];
     const out: string[] = [];
     const subject = describe(type, name, d);
-    const placed = d.clusters ?? [];
+    const placed = placedClusters(d);
     // Invalid values (the component refuses them too; a policy still sees hand-written or old state).
     const errors = validateReplicaScheduling(spec, placed, "replicaScheduling").filter(i => i.severity === "error");
     if (errors.length) {
@@ -395,7 +433,7 @@ export function checkReplicaFeasibility(type: string, name: string, d: DecisionS
         unplaced = total - Object.values(plan).reduce((s, n) => s + n, 0);
     }
     if (unplaced > (cfg.maxUnplacedReplicas ?? 0) && !(bounded && total > sumMax)) {
-        const got = d.replicas ? Object.entries(d.replicas).map(([c, n]) => `${c}=${n}`).join(", ") : "";
+        const got = Object.entries(replicasOf(d)).map(([c, n]) => `${c}=${n}`).join(", ");
         out.push(`${subject}: the replica plan leaves ${unplaced} of ${total} replicas unplaced` +
             `${got ? ` (planned: ${got})` : ""}; KubeFed would drop them silently. Give a placed cluster a weight above 0 ` +
             `or a higher maxReplicas, add clusters, or lower totalReplicas.`);
@@ -485,7 +523,7 @@ export function findDuplicateObjects(resources: Pick<PolicyResource, "type" | "n
         if (!d) continue;
         federatedUrns.add(r.urn);
         const object = objectIdentity(d.apiVersion, d.kind, effectiveNamespace(d.apiVersion, d.kind, d.namespace), d.name);
-        for (const c of d.clusters ?? []) {
+        for (const c of placedClusters(d)) {
             add(`cluster:${c}|${object}`, { who: `${shortType(r.type)} "${r.name}"`, cluster: `"${c}"`, object });
         }
     }
@@ -554,7 +592,7 @@ export const clusterCountPolicy: ResourceValidationPolicy = {
     validateResource: forDecision((t, n, d, a) => checkClusterCount(t, n, d, config(a, DEFAULTS.clusterCount))),
 };
 
-export const residencyPolicy: ResourceValidationPolicy = {
+export const residencyPolicy: StackValidationPolicy = {
     name: NAMES.residency,
     description: "Objects whose template labels match a residency rule are placed only in clusters with an allowed region/zone/labels.",
     enforcementLevel: level(),
@@ -585,7 +623,10 @@ export const residencyPolicy: ResourceValidationPolicy = {
             },
         },
     },
-    validateResource: forDecision((t, n, d, a) => checkResidency(t, n, d, config(a, DEFAULTS.residency))),
+    // A stack policy: the member facts it checks are recorded once per MemberCluster, not in every decision.
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+        for (const v of findResidencyViolations(args.resources, config(args, DEFAULTS.residency))) report(v.message, v.urn);
+    },
 };
 
 export const overridesPolicy: ResourceValidationPolicy = {

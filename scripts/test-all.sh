@@ -19,6 +19,13 @@ bash testbed/setup.sh
 # shellcheck source=/dev/null
 source testbed/env.sh
 
+step "headless Chromium (status --html is checked in a real browser)"
+if ! command -v chromium >/dev/null 2>&1; then
+  # Debian's package; CI runs as root on a fresh machine
+  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+fi
+
 step "tests"
 # One mocha run over every layer, so the closing summary counts them all.
 npx mocha --config .mocharc.json

@@ -4,3 +4,4 @@
  */
 export * from "./components";
 export * as core from "./core";
+export { decisionChanges, decisionLine, normalizeDecision, placedClusters, replicasOf } from "./core";

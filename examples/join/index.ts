@@ -39,8 +39,8 @@ new kubefed.FederatedResource("web", {
     },
 });
 
-/** The identity each member was joined with (namespace/service account) and whether it answers health probes with it. */
+/** The identity each member was joined with (namespace/service account). Whether it answers with that identity:
+ *  `pulumi-kubefed status` (each member's read-back uses the joined kubeconfig). */
 export const joined = Object.fromEntries(clusters.map(c => [c.clusterName, {
     serviceAccount: `kube-federation-system/pulumi-kubefed-${c.clusterName}`,
-    ready: c.health?.ready,
 }]));

@@ -128,4 +128,4 @@ if (violations.has("duplicate")) {
     }
 }
 
-export const placed = { web: web.clusterNames, customers: customers.clusterNames, scaled: scaled.decision.replicas };
+export const placed = { web: web.clusterNames, customers: customers.clusterNames, scaled: kubefed.replicasOf(scaled.decision) };

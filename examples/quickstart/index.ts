@@ -66,9 +66,9 @@ const settings = new kubefed.FederatedResource("settings", {
 });
 
 export const placement = {
-    web: { clusters: web.clusterNames, replicas: web.decision.replicas },
-    settings: { clusters: settings.clusterNames, overrides: settings.decision.overrides },
+    web: { clusters: web.clusterNames, replicas: kubefed.replicasOf(web.decision) },
+    settings: { clusters: settings.clusterNames, overrides: Object.fromEntries(Object.entries(settings.decision.placed).map(([c, p]) => [c, p.overrides])) },
 };
 
-// Health and per-cluster propagation, read back from the members; `npx pulumi-kubefed status` prints it.
-export const status = kubefed.fleetStatus(clusters, { shop, web, settings });
+// Health, propagation, drift and replicas per member are read back by default: `npx pulumi-kubefed status` shows
+// them (as of the last `up` or `pulumi refresh`; `--live` reads the members now).

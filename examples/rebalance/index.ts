@@ -43,5 +43,5 @@ export = async () => {
             },
         },
     });
-    return { replicas: api.decision.replicas, capacity: observed.estimatedCapacity };
+    return { replicas: kubefed.replicasOf(api.decision), capacity: observed.estimatedCapacity };
 };

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationIssue, assertValid } from "../core";
 import {
-    DecisionSummary, FederationOptions, KubernetesObject, emit, planFor, summarize,
+    DecisionSummary, FederationOptions, KubernetesObject, decisionLogEnabled, emit, planFor, summarize,
 } from "./federatedResource";
-import { PropagationStatus } from "../dynamic";
+import { decisionLine } from "../core";
 import { sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, claimChildNames } from "./names";
 
@@ -30,8 +30,8 @@ export class FederatedNamespace extends pulumi.ComponentResource {
     /** The Namespace object per selected cluster. */
     readonly resources: Record<string, pulumi.CustomResource>;
     readonly decision: DecisionSummary;
-    /** Per-cluster propagation status of the namespace, read back from the members. */
-    readonly status?: PropagationStatus;
+    /** The key the namespace is reported under by the members' read-backs and `pulumi-kubefed status`. */
+    readonly statusKey?: string;
 
     constructor(name: string, args: FederatedNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         const subject = `FederatedNamespace ${name}`;
@@ -64,7 +64,8 @@ export class FederatedNamespace extends pulumi.ComponentResource {
             forceOwnership: args.forceOwnership !== false,
         });
         this.resources = emitted.resources;
-        this.status = emitted.status;
+        this.statusKey = emitted.statusKey;
+        if (decisionLogEnabled(args.logDecision)) pulumi.log.info(decisionLine(name, decision), this);
         if (plan.clusters.length === 0) pulumi.log.warn(`${subject}: placed in no cluster; set placement (clusterSelector: {} selects every cluster)`, this);
         // Also an output: stack policies (validateStack) see outputs only.
         this.registerOutputs({ clusterNames: this.clusterNames, decision });

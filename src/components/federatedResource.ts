@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
     ClusterInfo, ClusterOverride, DecisionSummary, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
-    assertValid, planFederatedObject, selectClusters,
+    assertValid, decisionLine, planFederatedObject, selectClusters,
 } from "../core";
-import { OrphanGuard, PropagationStatus } from "../dynamic";
+import { OrphanGuard } from "../dynamic/orphanGuard";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
@@ -37,8 +37,12 @@ export interface FederationOptions {
      *  true; false makes such an `up` fail with a field conflict instead. */
     forceOwnership?: boolean;
     /** Read back per-cluster propagation status and drift (on `up` when something changed, and on
-     *  `pulumi refresh`); the result is `status`. Default true. */
+     *  `pulumi refresh`) through each member's read-back; see it with `pulumi-kubefed status`. Default true. */
     status?: boolean;
+    /** Print the one-line decision of this object as an info diagnostic in preview and up output. Default: the
+     *  stack config `pulumi-kubefed:decisionLog` if set, else the environment variable `PULUMI_KUBEFED_DECISION_LOG`
+     *  (`false`/`0`/`off` turn it off), else on. */
+    logDecision?: boolean;
 }
 
 /** Arguments of {@link FederatedResource}. */
@@ -83,8 +87,8 @@ export class FederatedResource extends pulumi.ComponentResource {
     /** The desired object per cluster, exactly as sent (after overrides, with the managed label); an Output
      *  when the template or the overrides hold Outputs (secret when any of them is). */
     readonly objects: Record<string, pulumi.Input<Record<string, unknown>>>;
-    /** Per-cluster propagation status read back from the members (KubeFed's `status`). */
-    readonly status?: PropagationStatus;
+    /** The key this object is reported under in each member's read-back (and by `pulumi-kubefed status`). */
+    readonly statusKey?: string;
     readonly template: KubernetesObject;
     readonly members: MemberCluster[];
 
@@ -126,8 +130,9 @@ export class FederatedResource extends pulumi.ComponentResource {
         });
         this.resources = emitted.resources;
         this.objects = emitted.objects;
-        this.status = emitted.status;
+        this.statusKey = emitted.statusKey;
         for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
+        logDecision(this, name, decision, args.logDecision);
         if (plan.clusters.length === 0) {
             const why = Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ");
             pulumi.log.warn(`${subject}: placed in no cluster (${why})`, this);
@@ -282,20 +287,20 @@ export function exclusionReasons(members: MemberCluster[], plan: FederatedObject
 export function summarize(template: KubernetesObject, members: MemberCluster[], plan: FederatedObjectPlan,
                           args: FederationOptions & { retainReplicas?: boolean; namespace?: FederatedNamespaceLike },
                           rsp: ReplicaSchedulingSpec | undefined, outputPaths: string[] = []): DecisionSummary {
-    const images: Record<string, string[]> = {};
-    const objectLabels: Record<string, Record<string, string>> = {};
-    const sentReplicas: Record<string, number> = {};
-    for (const c of plan.clusters) {
+    const placed: DecisionSummary["placed"] = {};
+    const templateLabels = sortRecord(template.metadata.labels ?? {});
+    for (const c of [...plan.clusters].sort()) {
         const obj = plan.objects[c] as { metadata?: { labels?: Record<string, string> }; spec?: { replicas?: unknown } };
-        images[c] = containerImages(plan.objects[c]);
-        objectLabels[c] = sortRecord(obj.metadata?.labels ?? {});
-        if (typeof obj.spec?.replicas === "number") sentReplicas[c] = obj.spec.replicas;
-    }
-    const membersInfo: DecisionSummary["members"] = {};
-    // Only placed members: that is what placement policies check, and every FederatedResource carries this map.
-    const placed = new Set(plan.clusters);
-    for (const m of members.filter(x => placed.has(x.clusterName))) {
-        membersInfo[m.clusterName] = { labels: sortRecord(m.labels), ...(m.region !== undefined ? { region: m.region } : {}), zones: m.zones };
+        const replicas = rsp ? plan.replicas?.[c] : obj.spec && typeof obj.spec.replicas === "number" ? obj.spec.replicas : undefined;
+        // labels as sent, recorded only where overrides changed them: policies judge what each cluster gets
+        const { [MANAGED_LABEL]: _managed, ...sent } = obj.metadata?.labels ?? {};
+        const labels = sortRecord(sent);
+        placed[c] = {
+            ...(typeof replicas === "number" ? { replicas } : {}),
+            overrides: plan.overridesApplied[c] ?? [],
+            images: containerImages(plan.objects[c]),
+            ...(JSON.stringify(labels) !== JSON.stringify(templateLabels) ? { labels } : {}),
+        };
     }
     const s: DecisionSummary = {
         apiVersion: template.apiVersion,
@@ -303,15 +308,10 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
         name: template.metadata.name,
         ...(template.metadata.namespace !== undefined ? { namespace: template.metadata.namespace } : {}),
         labels: sortRecord(template.metadata.labels ?? {}),
-        clusters: plan.clusters,
+        placed,
         excluded: exclusionReasons(members, plan, args.placement,
             args.namespace ? (args.namespace.placement ?? null) : undefined, rsp),
-        members: membersInfo,
-        overrides: sortRecord(plan.overridesApplied),
         overrideClusters: [...new Set((args.overrides ?? []).map(o => o.clusterName))].sort(),
-        objectLabels,
-        ...(Object.keys(sentReplicas).length > 0 ? { sentReplicas } : {}),
-        images,
         orphanOnDelete: !!args.orphanOnDelete,
         retainReplicas: !!args.retainReplicas,
         waitForReady: args.waitForReady !== false,
@@ -321,10 +321,35 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
     if (args.namespace !== undefined) s.namespacePlacement = true;
     if (rsp) {
         s.replicaScheduling = JSON.parse(JSON.stringify(rsp));
-        s.replicas = sortRecord(plan.replicas ?? {});
         s.unplacedReplicas = plan.unplacedReplicas ?? 0;
     }
     return s;
+}
+
+/** Whether the one-line decision is printed: the component option, else stack config, else env, else on. */
+export function decisionLogEnabled(option: boolean | undefined): boolean {
+    if (option !== undefined) return option;
+    const fromConfig = new pulumi.Config("pulumi-kubefed").getBoolean("decisionLog");
+    if (fromConfig !== undefined) return fromConfig;
+    const env = (process.env.PULUMI_KUBEFED_DECISION_LOG ?? "").trim().toLowerCase();
+    return !["false", "0", "off", "no"].includes(env);
+}
+
+/**
+ * Prints the decision as one info diagnostic on the component (shown under it in preview and up output).
+ *
+ * It shows the decision this run will apply, not how it differs from the last one: the program never sees the
+ * previous state. The engine diffs the component's recorded inputs (the decision) against the old state only
+ * after the program has registered them, and hands nothing back. The alternatives are not robust: a
+ * StackReference to the stack itself adds a resource to every stack and sees only stack outputs of the last
+ * *completed* update (stale after a failed or partial one, and only what the user chose to export); reading the
+ * checkpoint needs backend credentials and can race the update's own writes. So the change ("c2 5 → 3", "+c4",
+ * "−c1 (selector)") is computed where both sides are known: `pulumi-kubefed plan` reads the old and new recorded
+ * decision of every component from `pulumi preview --json`.
+ */
+function logDecision(resource: pulumi.Resource, name: string, decision: DecisionSummary, option: boolean | undefined): void {
+    if (!decisionLogEnabled(option)) return;
+    pulumi.log.info(decisionLine(name, decision), resource);
 }
 
 /** What {@link emit} created. */
@@ -332,14 +357,14 @@ export interface Emitted {
     resources: Record<string, pulumi.CustomResource>;
     /** The object sent per cluster: plain, or an Output when Outputs were put back into it. */
     objects: Record<string, pulumi.Input<Record<string, unknown>>>;
-    status?: PropagationStatus;
+    /** The key the object is tracked under by the members' read-backs (absent when neither status nor orphan mode). */
+    statusKey?: string;
     orphanGuard?: OrphanGuard;
 }
 
 /**
- * Emit one object per placed cluster, each with its member's provider, plus the status read-back and, in orphan
- * mode, the guard that unlabels member objects instead of deleting them. Both depend on the objects, so they are
- * created after them and deleted before them.
+ * Emit one object per placed cluster, each with its member's provider, and register it with that member's
+ * read-back (status, drift and, in orphan mode, unlabelling instead of deletion), which runs after the objects.
  */
 export function emit(parent: pulumi.ComponentResource, name: string, members: MemberCluster[], plan: FederatedObjectPlan, o: {
     orphanOnDelete: boolean; waitForReady: boolean; retainReplicas: boolean; status: boolean; forceOwnership: boolean;
@@ -373,36 +398,28 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
     }
     const t = plan.clusters.length > 0 ? plan.objects[plan.clusters[0]] as unknown as KubernetesObject : undefined;
     const emitted: Emitted = { resources: out, objects };
-    if (!t) return emitted;
+    if (!t || (!o.status && !o.orphanOnDelete)) return emitted;
     const target = { apiVersion: t.apiVersion, kind: t.kind, name: t.metadata.name,
         ...(t.metadata.namespace !== undefined ? { namespace: t.metadata.namespace } : {}) };
-    const children = Object.values(out);
-    if (o.status) {
-        const clusters: Record<string, { kubeconfig: pulumi.Input<string>; context?: pulumi.Input<string>; desired: pulumi.Input<Record<string, unknown>> }> = {};
-        for (const c of plan.clusters) {
-            const m = byName.get(c)!;
-            // retainReplicas leaves replicas to the member (HPA), so they are not part of what must match.
-            const obj = objects[c];
-            const desired = !o.retainReplicas ? obj
-                : pulumi.Output.isInstance(obj) ? obj.apply(withoutReplicas) : withoutReplicas(obj as Record<string, unknown>);
-            clusters[c] = { kubeconfig: m.kubeconfig, ...(m.context ? { context: m.context } : {}), desired };
-        }
-        // Values from Outputs may be secrets: keep the stored desired objects secret then.
-        emitted.status = new PropagationStatus(`${name}-status`, { target, clusters, ...(withOutputs ? { secretDesired: true } : {}) }, { parent, dependsOn: children });
+    const keys = new Set<string>();
+    for (const c of plan.clusters) {
+        const tracked = {
+            target,
+            desired: objects[c],
+            ...(o.orphanOnDelete ? { orphan: true } : {}),
+            // retainReplicas leaves replicas to the member (HPA), so they are not part of what must match
+            ...(o.retainReplicas ? { ignore: ["/spec/replicas"] } : {}),
+            ...(o.status ? {} : { observe: false }),
+        };
+        // values from Outputs may be secrets: then the read-back keeps this desired object in its secret property
+        const desired = objects[c];
+        const secret = t.kind === "Secret" ? true
+            : pulumi.Output.isInstance(desired) ? pulumi.isSecret(desired as pulumi.Output<unknown>) : false;
+        keys.add(byName.get(c)!.__tracker.track({ name, tracked, secret, resource: out[c] }));
     }
+    emitted.statusKey = [...keys].sort()[0];
     if (o.orphanOnDelete) {
-        const clusters: Record<string, { kubeconfig: pulumi.Input<string>; context?: pulumi.Input<string> }> = {};
-        for (const c of plan.clusters) {
-            const m = byName.get(c)!;
-            clusters[c] = { kubeconfig: m.kubeconfig, ...(m.context ? { context: m.context } : {}) };
-        }
-        emitted.orphanGuard = new OrphanGuard(`${name}-orphan`, { target, clusters }, { parent, dependsOn: children });
+        emitted.orphanGuard = new OrphanGuard(`${name}-orphan`, { target, clusters: plan.clusters }, { parent, dependsOn: Object.values(out) });
     }
     return emitted;
-}
-
-function withoutReplicas(obj: Record<string, unknown>): Record<string, unknown> {
-    const copy = JSON.parse(JSON.stringify(obj));
-    if (copy.spec && typeof copy.spec === "object") delete copy.spec.replicas;
-    return copy;
 }

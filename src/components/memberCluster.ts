@@ -1,9 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterInfo, MemberClusterSummary, ValidationIssue, assertValid, validateClusters } from "../core";
-import { ClusterHealth } from "../dynamic";
+import { MemberReadBack } from "../dynamic/memberReadBack";
+import { observeMember } from "../dynamic/memberReadBackProvider";
+import type { ClusterCondition } from "../dynamic/status";
 import { JoinArgs, joinMember, planJoin } from "./join";
 import { TYPE_PREFIX } from "./names";
+import { MemberTracker } from "./readBack";
 
 /** What a member does when its API server cannot be reached (maps onto the Kubernetes provider's flags). */
 export type Reachability = "fail" | "skip" | "forget";
@@ -12,8 +15,14 @@ export type Reachability = "fail" | "skip" | "forget";
  *  decided from them while the program runs, so `pulumi preview` can show the decision. */
 export interface MemberClusterArgs {
     /** Kubeconfig contents (or a path to a kubeconfig file). Pass a secret, e.g. `config.requireSecret(...)`;
-     *  a plain value is wrapped as a secret anyway so it never lands in state in clear text. */
+     *  a plain value is wrapped as a secret anyway so it never lands in state in clear text. Any kubeconfig the
+     *  Kubernetes provider accepts works, including `exec` credential plugins (EKS, GKE, AKS). With `provider`, this
+     *  is only what the read-back (health, status, drift, orphaning) uses. */
     kubeconfig: pulumi.Input<string>;
+    /** Bring your own provider: an existing Kubernetes provider for this member (e.g. made by an EKS or GKE
+     *  component). Every federated object then uses it; `kubeconfig` is still needed for the read-back.
+     *  `providerArgs`, `unreachable`, `adoptExisting` and `join` then belong to that provider and are refused here. */
+    provider?: k8s.Provider;
     /** Context inside the kubeconfig; defaults to its current context. */
     context?: pulumi.Input<string>;
     /** Cluster name used by placement, overrides and replica preferences. Defaults to the resource name. */
@@ -44,6 +53,13 @@ export interface MemberClusterArgs {
 
 export type { MemberClusterSummary } from "../core";
 
+/** A member's health as probed while the program runs (see {@link MemberCluster.health}). */
+export interface MemberHealthProbe {
+    ready: pulumi.Output<boolean>;
+    conditions: pulumi.Output<ClusterCondition[]>;
+    kubernetesVersion: pulumi.Output<string>;
+}
+
 /**
  * A member cluster of the federation: its identity (name, labels, region, zones) and exactly one Kubernetes
  * provider built from a secret kubeconfig. The provider's `clusterIdentifier` is the cluster name, so rotating
@@ -67,14 +83,46 @@ export class MemberCluster extends pulumi.ComponentResource {
     readonly adminProvider?: k8s.Provider;
     /** Join mode only: the Namespace, ServiceAccount, token Secret, roles, bindings and ServiceAccountToken. */
     readonly joinResources?: pulumi.Resource[];
-    /** KubeFed-style health (Ready/Offline conditions, version), refreshed by `pulumi refresh`. */
-    readonly health?: ClusterHealth;
+    /** @internal The member's read-back (health, status, drift, orphaning). Kept off enumerable fields: the SDK
+     *  serializes exported objects field by field, and read-back outputs are only known after the program. */
+    declare readonly __tracker: MemberTracker;
+    /** @internal Whether `health` was asked for (default true). */
+    declare readonly __healthOn: boolean;
 
     static isInstance(obj: unknown): obj is MemberCluster {
         return !!obj && (obj as { __kubefedMember?: boolean }).__kubefedMember === true;
     }
     /** @internal marker that survives duplicate copies of this module. */
     readonly __kubefedMember = true;
+
+    /** KubeFed-style health and the status of every federated object in this member, refreshed by
+     *  `pulumi refresh` (read it with `pulumi-kubefed status`). Its outputs are known only after the program has
+     *  declared everything, so don't export them from the program. */
+    get readBack(): MemberReadBack | undefined {
+        return this.__healthOn ? this.__tracker.ensure() : this.__tracker.existing();
+    }
+
+    /**
+     * @deprecated since 0.2: `pulumi-kubefed status` shows health from the read-back. Kept for 0.1 programs that
+     * export `member.health.ready`: it probes the member while the program runs (time-boxed), because the read-back's
+     * own outputs are known only after the program and an export waiting on them could never finish.
+     */
+    get health(): MemberHealthProbe | undefined {
+        if (!this.__healthOn) return undefined;
+        if (!this.__probe) {
+            const probe = pulumi.all([this.kubeconfig, this.context]).apply(([kubeconfig, context]) => observeMember({
+                clusterName: this.clusterName, kubeconfig, ...(context ? { context } : {}), health: true, objects: {}, secretObjects: {},
+            }));
+            Object.defineProperty(this, "__probe", { enumerable: false, value: {
+                ready: probe.apply(p => p.ready),
+                conditions: probe.apply(p => p.conditions),
+                kubernetesVersion: probe.apply(p => p.kubernetesVersion),
+            } });
+        }
+        return this.__probe;
+    }
+    /** @internal */
+    declare readonly __probe?: MemberHealthProbe;
 
     constructor(name: string, args: MemberClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const clusterName = args?.clusterName ?? name;
@@ -116,29 +164,53 @@ export class MemberCluster extends pulumi.ComponentResource {
         };
         const kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig));
         const context = args.context === undefined ? undefined : pulumi.output(args.context);
-        if (joinArgs) {
-            // the given credentials only create the federation identity; everything else runs as that identity
-            this.adminProvider = new k8s.Provider(`${name}-admin`, {
-                ...(adoption as object), ...(args.providerArgs ?? {}), kubeconfig, context: args.context, ...flags,
-            }, { parent: this });
-            const joined = joinMember(this, name, clusterName, this.adminProvider, kubeconfig, context, joinArgs);
-            this.kubeconfig = joined.kubeconfig;
-            this.joinResources = joined.resources;
-        } else {
+        if (args.provider) {
+            // bring your own provider: its settings are its owner's; the kubeconfig serves the read-back only
             this.kubeconfig = kubeconfig;
             this.context = context;
+            this.provider = args.provider;
+        } else {
+            if (joinArgs) {
+                // the given credentials only create the federation identity; everything else runs as that identity
+                this.adminProvider = new k8s.Provider(`${name}-admin`, {
+                    ...(adoption as object), ...(args.providerArgs ?? {}), kubeconfig, context: args.context, ...flags,
+                }, { parent: this });
+                const joined = joinMember(this, name, clusterName, this.adminProvider, kubeconfig, context, joinArgs);
+                this.kubeconfig = joined.kubeconfig;
+                this.joinResources = joined.resources;
+            } else {
+                this.kubeconfig = kubeconfig;
+                this.context = context;
+            }
+            this.provider = new k8s.Provider(name, {
+                ...(adoption as object),
+                ...(args.providerArgs ?? {}),
+                kubeconfig: this.kubeconfig,
+                context: this.context,
+                ...flags,
+            }, { parent: this });
         }
-        this.provider = new k8s.Provider(name, {
-            ...(adoption as object),
-            ...(args.providerArgs ?? {}),
-            kubeconfig: this.kubeconfig,
-            context: this.context,
-            ...flags,
-        }, { parent: this });
-        if (args.health !== false) {
-            this.health = new ClusterHealth(`${name}-health`, { clusterName, kubeconfig: this.kubeconfig, context: this.context }, { parent: this });
-        }
-        this.registerOutputs({ clusterName, provider: this.provider, ready: this.health?.ready });
+        const healthOn = args.health !== false;
+        const kc = this.kubeconfig;
+        const ctx = this.context;
+        const self = this;
+        Object.defineProperty(this, "__healthOn", { value: healthOn, enumerable: false });
+        Object.defineProperty(this, "__tracker", {
+            enumerable: false,
+            value: new MemberTracker((objects, secretObjects, dependsOn) => new MemberReadBack(`${name}-readback`, {
+                clusterName, kubeconfig: kc, context: ctx, health: healthOn, objects, secretObjects,
+            }, {
+                parent: self,
+                dependsOn,
+                // 0.1 had a ClusterHealth per member; the read-back takes its place in state
+                aliases: [{ name: `${name}-health`, type: "pulumi-nodejs:dynamic/kubefed:ClusterHealth" }],
+            })),
+        });
+        if (healthOn) this.__tracker.ensure();
+        // The member's facts are outputs too: stack policies (residency) read them once per member, since the
+        // federated objects' decisions no longer repeat them.
+        this.registerOutputs({ clusterName, labels: summary.labels, ...(args.region !== undefined ? { region: args.region } : {}),
+            zones, provider: this.provider });
     }
 
     /** The plain identity used by the decision core. */
@@ -157,6 +229,16 @@ function validateMemberArgs(name: string, args: MemberClusterArgs | undefined, c
                 message: "is required; pass the member's kubeconfig as a secret, e.g. config.requireSecret(\"kubeconfig\")" });
         }
         issues.push(...validateClusters([{ name: clusterName, labels: args.labels ?? {} }], "clusterName"));
+        if (args.provider !== undefined) {
+            if (!pulumi.ProviderResource.isInstance(args.provider)) {
+                issues.push({ severity: "error", field: "provider", message: "must be a Kubernetes provider (new k8s.Provider(...)) or left out" });
+            }
+            for (const f of ["providerArgs", "unreachable", "adoptExisting", "join"] as const) {
+                if (args[f] !== undefined && args[f] !== false) {
+                    issues.push({ severity: "error", field: f, message: `cannot be combined with provider: set it on the provider you pass (or drop provider)` });
+                }
+            }
+        }
         if (args.unreachable !== undefined && !["fail", "skip", "forget"].includes(args.unreachable)) {
             issues.push({ severity: "error", field: "unreachable",
                 message: `"${args.unreachable}" is not one of fail, skip, forget` });

@@ -1,14 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterHealth, PropagationStatus, kubefedStatusOutput } from "../dynamic";
 import { MemberCluster } from "./memberCluster";
 
 /**
- * The stack output `pulumi-kubefed status` reads: every member's health and every federated object's
- * per-cluster propagation, e.g. `export const kubefed = fleetStatus(clusters, { web, shop })`.
+ * @deprecated since 0.2. `pulumi-kubefed status` reads every member's read-back from the stack's checkpoint, so
+ * there is nothing to export. Kept so 0.1 programs still run: it returns the member and object names only (a value
+ * that never waits for read-back outputs, which are known only after the program).
  */
-export function fleetStatus(clusters: MemberCluster[], federated: Record<string, { status?: PropagationStatus }>): pulumi.Output<unknown> {
-    const health = clusters.map(c => c.health).filter((h): h is ClusterHealth => !!h);
-    const propagation: Record<string, PropagationStatus> = {};
-    for (const [k, v] of Object.entries(federated)) if (v.status) propagation[k] = v.status;
-    return kubefedStatusOutput({ health, propagation });
+export function fleetStatus(clusters: MemberCluster[], federated: Record<string, { statusKey?: string }>): pulumi.Output<unknown> {
+    return pulumi.output({
+        version: 2,
+        members: clusters.map(c => c.clusterName).sort(),
+        objects: Object.keys(federated).sort(),
+        readBack: "run `pulumi-kubefed status` (after `pulumi refresh` for current values)",
+    });
 }

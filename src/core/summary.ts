@@ -1,9 +1,28 @@
 import { ReplicaSchedulingSpec } from "./validate";
 
+/** What a federated object gets in one placed cluster. */
+export interface PlacedCluster {
+    /** `spec.replicas` sent to this cluster (planned by replica scheduling, or the template's after overrides);
+     *  absent for objects without a numeric `spec.replicas`. */
+    replicas?: number;
+    /** JSON pointers overridden here (user overrides plus `/spec/replicas` written by replica scheduling). */
+    overrides: string[];
+    /** Container images sent here, after overrides, sorted. */
+    images: string[];
+    /** The object's labels sent here, when overrides made them differ from the template's (policies judge what is
+     *  sent, not the template). */
+    labels?: Record<string, string>;
+}
+
 /**
- * The plain, fully known decision a FederatedResource or FederatedNamespace records as its inputs: what
- * `pulumi preview --diff` shows and what policy packs check. Pure data, so the policy pack can share this
+ * The plain, fully known decision a FederatedResource or FederatedNamespace records as its inputs (and outputs):
+ * what `pulumi preview --diff` shows and what policy packs check. Pure data, so the policy pack can share this
  * contract without loading any component code.
+ *
+ * Shaped for short diffs: everything per cluster is one entry of `placed` or `excluded`, keyed by cluster name,
+ * so moving an object from c1 to c3 shows as "- placed.c1, + placed.c3, + excluded.c1, - excluded.c3" instead of
+ * shifted array elements across several parallel maps. Member facts (labels, region, zones) are not repeated here:
+ * they are recorded once per member, as each MemberCluster's inputs and outputs.
  */
 export interface DecisionSummary {
     apiVersion: string;
@@ -12,27 +31,15 @@ export interface DecisionSummary {
     namespace?: string;
     /** Template labels (e.g. data-class), as policies match on them. */
     labels: Record<string, string>;
-    /** Selected clusters, sorted. */
-    clusters: string[];
-    /** Why each member that is not selected was left out. */
+    /** Placed clusters, keyed (and sorted) by cluster name. */
+    placed: Record<string, PlacedCluster>;
+    /** Why each member that is not placed was left out, keyed by cluster name. */
     excluded: Record<string, string>;
-    /** The identity (labels, region, zones) of each selected member: policies check placement against it. */
-    members: Record<string, { labels: Record<string, string>; region?: string; zones: string[] }>;
-    /** Paths overridden per placed cluster (user overrides plus scheduled replicas). */
-    overrides: Record<string, string[]>;
     /** Clusters the user wrote overrides for (placed or not). */
     overrideClusters: string[];
-    /** Labels of the object sent to each placed cluster, after overrides (policies judge these, not the template's). */
-    objectLabels?: Record<string, Record<string, string>>;
-    /** `spec.replicas` of the object sent to each placed cluster, after overrides and scheduling, where it is a number. */
-    sentReplicas?: Record<string, number>;
     /** Template and override-value paths whose values are Outputs, resolved when applied (shown as `<output>` in images). */
     outputPaths?: string[];
-    /** Container images per placed cluster after overrides. */
-    images: Record<string, string[]>;
-    /** Replicas per placed cluster when a replica scheduling preference applies. */
-    replicas?: Record<string, number>;
-    /** Replicas the planner could not place anywhere. */
+    /** Replicas the planner could not place anywhere (replica scheduling only). */
     unplacedReplicas?: number;
     replicaScheduling?: ReplicaSchedulingSpec;
     namespacePlacement?: boolean;
@@ -54,4 +61,129 @@ export interface MemberClusterSummary {
     joined: boolean;
     /** Whether the kubeconfig handed in was already a secret. It is stored as a secret either way. */
     credentialsWereSecret: boolean;
+}
+
+/** Placed clusters of a decision, sorted. */
+export function placedClusters(d: Pick<DecisionSummary, "placed">): string[] {
+    return Object.keys(d.placed ?? {}).sort(cmp);
+}
+
+/** Replicas per placed cluster, for clusters that have a replica count (empty when none has). */
+export function replicasOf(d: Pick<DecisionSummary, "placed">): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const c of placedClusters(d)) {
+        const r = d.placed[c].replicas;
+        if (typeof r === "number") out[c] = r;
+    }
+    return out;
+}
+
+function cmp(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isRecord(v: unknown): v is Record<string, any> {
+    return !!v && typeof v === "object" && !Array.isArray(v);
+}
+
+/**
+ * Reads a recorded decision of either shape: the current one (`placed`) or the one recorded before it (parallel
+ * `clusters` / `overrides` / `images` / `replicas` / `members`), so tools comparing an old state with a new
+ * preview work across the upgrade. Returns undefined when `raw` is not a decision.
+ */
+export function normalizeDecision(raw: unknown): DecisionSummary | undefined {
+    if (!isRecord(raw) || typeof raw.kind !== "string" || typeof raw.name !== "string") return undefined;
+    if (isRecord(raw.placed)) return raw as DecisionSummary;
+    if (!Array.isArray(raw.clusters)) return undefined;
+    const placed: Record<string, PlacedCluster> = {};
+    for (const c of [...raw.clusters].map(String).sort(cmp)) {
+        const r = isRecord(raw.replicas) ? raw.replicas[c] : undefined;
+        placed[c] = {
+            ...(typeof r === "number" ? { replicas: r } : {}),
+            overrides: isRecord(raw.overrides) && Array.isArray(raw.overrides[c]) ? raw.overrides[c] : [],
+            images: isRecord(raw.images) && Array.isArray(raw.images[c]) ? raw.images[c] : [],
+        };
+    }
+    const { clusters: _c, overrides: _o, images: _i, replicas: _r, members: _m, ...rest } = raw;
+    return { ...rest, placed, excluded: isRecord(raw.excluded) ? raw.excluded : {}, overrideClusters: raw.overrideClusters ?? [] } as DecisionSummary;
+}
+
+/** `Deployment shop/web`. */
+export function objectOf(d: Pick<DecisionSummary, "kind" | "name" | "namespace">): string {
+    return `${d.kind} ${d.namespace ? `${d.namespace}/` : ""}${d.name}`;
+}
+
+/** The last segment of a JSON pointer: "/spec/template/spec/containers/0/image" → "image". */
+function shortPath(p: string): string {
+    const seg = p.split("/").filter(s => s !== "");
+    return (seg[seg.length - 1] ?? p).replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+/** A few words for an exclusion reason recorded by the components (the full text stays in the record). */
+export function shortReason(reason: string): string {
+    if (reason.startsWith("labels do not match")) return "selector";
+    if (reason.startsWith("not listed")) return "not listed";
+    if (reason.startsWith("placement has neither")) return "no placement";
+    if (reason.startsWith("not in the federated namespace")) return "namespace";
+    if (reason.startsWith("not chosen by replica scheduling")) return "replica scheduling";
+    return reason;
+}
+
+/**
+ * The one-line decision of a federated object, e.g.
+ * `web (Deployment shop/web): c1 3 · c2 3 · c3 0 [replica scheduling]; overrides: c1 env; excluded: c4 (selector)`.
+ * Overrides are shown by their last path segment (full paths are in the record and in `pulumi-kubefed plan`).
+ */
+export function decisionLine(resourceName: string, d: DecisionSummary): string {
+    const id = objectOf(d);
+    const head = resourceName === d.name ? id : `${resourceName} (${id})`;
+    const clusters = placedClusters(d);
+    const placed = clusters.length === 0 ? "no cluster"
+        : clusters.map(c => typeof d.placed[c].replicas === "number" ? `${c} ${d.placed[c].replicas}` : c).join(" · ");
+    const rsp = d.replicaScheduling ? " [replica scheduling]" : "";
+    const unplaced = d.unplacedReplicas ? ` (${d.unplacedReplicas} unplaced)` : "";
+    const ov = clusters
+        .map(c => [c, [...new Set((d.placed[c].overrides ?? [])
+            // replica scheduling's own /spec/replicas is shown as the replica count already
+            .filter(p => !(d.replicaScheduling && p === "/spec/replicas"))
+            .map(shortPath))]] as const)
+        .filter(([, ps]) => ps.length > 0)
+        .map(([c, ps]) => `${c} ${ps.join(", ")}`);
+    const ex = Object.keys(d.excluded ?? {}).sort(cmp).map(c => `${c} (${shortReason(d.excluded[c])})`);
+    return `${head}: ${placed}${rsp}${unplaced}; overrides: ${ov.length ? ov.join(" · ") : "—"}; excluded: ${ex.length ? ex.join(" · ") : "—"}`;
+}
+
+function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
+    return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+}
+
+/**
+ * What changed between two decisions of the same object, one short phrase per change, sorted by cluster:
+ * `+c4`, `+c4 3`, `−c1 (selector)`, `c2 5 → 3`, `c2 overrides +image −env`, `c2 images nginx:1.25 → nginx:1.27`.
+ * Empty when the placement, replicas, overrides and images are the same.
+ */
+export function decisionChanges(before: DecisionSummary, after: DecisionSummary): string[] {
+    const out: string[] = [];
+    const names = [...new Set([...placedClusters(before), ...placedClusters(after)])].sort(cmp);
+    for (const c of names) {
+        const o = before.placed?.[c], n = after.placed?.[c];
+        if (!o && n) {
+            out.push(`+${c}${typeof n.replicas === "number" ? ` ${n.replicas}` : ""}`);
+            continue;
+        }
+        if (o && !n) {
+            const why = after.excluded?.[c];
+            out.push(`−${c}${why ? ` (${shortReason(why)})` : ""}`);
+            continue;
+        }
+        if (!o || !n) continue;
+        if (o.replicas !== n.replicas) out.push(`${c} ${o.replicas ?? "-"} → ${n.replicas ?? "-"}`);
+        if (!sameList(o.overrides, n.overrides)) {
+            const added = (n.overrides ?? []).filter(p => !(o.overrides ?? []).includes(p)).map(p => `+${shortPath(p)}`);
+            const removed = (o.overrides ?? []).filter(p => !(n.overrides ?? []).includes(p)).map(p => `−${shortPath(p)}`);
+            out.push(`${c} overrides ${[...added, ...removed].join(" ") || "reordered"}`);
+        }
+        if (!sameList(o.images, n.images)) out.push(`${c} images ${(o.images ?? []).join(",") || "-"} → ${(n.images ?? []).join(",") || "-"}`);
+    }
+    return out;
 }

@@ -1,18 +1,18 @@
 /**
- * Dynamic resources and helpers that read state back from member clusters (KubeFed status semantics):
- * - {@link ClusterHealth}: KubeFedCluster health conditions (§6.2);
- * - {@link PropagationStatus}: per-cluster propagation status, drift and the `Propagation` condition (§4.4, §4.8);
- * - {@link OrphanGuard}: orphan-mode deletion (removes the managed label, leaves the objects) (§4.7);
+ * Read-back from the member clusters (KubeFed status semantics), outside the Kubernetes provider:
+ * - {@link MemberReadBack}: one resource per member: health (§6.2), and the propagation status, drift and readiness
+ *   of every federated object placed there (§4.4, §4.8); orphan-mode unlabelling (§4.7);
+ * - {@link OrphanGuard}: marker of an object in orphan mode (kept for upgrades from 0.1);
+ * - {@link ServiceAccountToken}: join mode's token read (§6.3);
  * - {@link observeReplicas}: program-time current replicas / capacity for RSP rebalancing (§5.4);
- * - {@link kubefedStatusOutput}: the `kubefed` stack output read by `pulumi-kubefed status`.
- * All talk to the API servers with a small built-in REST client (./kube) using the kubeconfig's certs/token.
+ * - `kube.ts`: the one Kubernetes client (kubeconfig handling, requests, discovery) everything here uses.
+ * The resources store only a loader in state (loader.ts); their code lives in the *Provider modules.
  */
-export { ClusterHealth, ClusterHealthArgs, clusterHealthProvider } from "./clusterHealth";
-export { PropagationStatus, PropagationStatusArgs, PropagationClusterArgs, PropagationStatusStatus, TargetRef, propagationStatusProvider } from "./propagationStatus";
-export { OrphanGuard, OrphanGuardArgs, OrphanGuardClusterArgs, orphanGuardProvider } from "./orphanGuard";
-export { ServiceAccountToken, ServiceAccountTokenArgs, serviceAccountTokenProvider } from "./serviceAccountToken";
+export { MemberReadBack, MemberReadBackArgs, TrackedObjectArgs } from "./memberReadBack";
+export { ObjectStatus, TrackedObject, observeMember } from "./memberReadBackProvider";
+export { OrphanGuard, OrphanGuardArgs } from "./orphanGuard";
+export { ServiceAccountToken, ServiceAccountTokenArgs } from "./serviceAccountToken";
 export { observeReplicas, resolveInput, ObservedReplicas, ReplicaObservationMember, ReplicaObservationTarget } from "./replicas";
-export { kubefedStatusOutput, KubefedStatusOutputArgs } from "./statusOutput";
 export { KubefedReport, ClusterHealthReport, PropagationReport, ClusterPropagationReport, collectReports, renderStatus } from "./report";
 export {
     ClusterCondition, ClusterPropagationStatus, PropagationCondition, PropagationReason, Readiness, ObjectCondition,

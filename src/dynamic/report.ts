@@ -111,11 +111,13 @@ export function healthWord(c: ClusterHealthReport): string {
     return "Unknown";
 }
 
-/** Cell text for one object in one cluster: `OK`, `OK (not ready)`, a reason, or `-` when not placed there. */
+/** Cell text for one object in one cluster: `OK`, `OK (not ready)`, a reason, or `-` when not placed there;
+ *  workloads add ready/desired replicas (`OK 3/3`). */
 export function cellText(e: ClusterPropagationReport | undefined): string {
     if (!e) return "-";
-    if (!e.status) return e.ready === false ? "OK (not ready)" : "OK";
-    return e.status;
+    const replicas = typeof e.replicas === "number" && e.exists !== false ? ` ${e.readyReplicas ?? 0}/${e.replicas}` : "";
+    if (!e.status) return `${e.ready === false ? "OK (not ready)" : "OK"}${replicas}`;
+    return `${e.status}${replicas}`;
 }
 
 function table(rows: string[][]): string {
@@ -133,7 +135,7 @@ export function allHealthy(r: { clusters: ClusterHealthReport[]; objects: Propag
 export function renderStatus(r: { clusters: ClusterHealthReport[]; objects: PropagationReport[] }): string {
     const out: string[] = [];
     if (r.clusters.length === 0 && r.objects.length === 0) {
-        return "No kubefed status found in the stack outputs (export `kubefed` built with kubefedStatusOutput(...)).";
+        return "No kubefed status found in this stack: run `pulumi up` first (member health and object status are read back by default).";
     }
     if (r.clusters.length > 0) {
         const rows = [["CLUSTER", "HEALTH", "VERSION", "MESSAGE"]];

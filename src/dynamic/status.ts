@@ -3,8 +3,7 @@
  * per-cluster propagation status and the aggregate `Propagation` condition (§4.4, §4.8), readiness, and the pod
  * analysis behind current replicas / estimated capacity (§5.4).
  *
- * Like `kube.ts` this file is captured by value into `__provider`: no imports of local modules at run time, only
- * `export function` declarations that call each other directly, no module-level mutable state.
+ * Pure functions over observations: no I/O, no module-level mutable state.
  */
 
 // Internal (non-exported) constants: references to `export const` compile to `exports.X`, which would make the
@@ -15,13 +14,6 @@ const SERVER_METADATA = [
     "resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink",
     "deletionTimestamp", "deletionGracePeriodSeconds",
 ];
-
-/**
- * Version of the provider code's behaviour, sent as the `providerVersion` input of every dynamic resource. The engine
- * runs the provider code stored in state for refresh/delete and does not update it when only the code changes
- * (pulumi/pulumi#6490); bumping this makes `diff` report a change, so the next `up` stores the new code.
- */
-export const PROVIDER_VERSION = "1";
 
 /** The value the engine sends for inputs that are not known yet (preview). Same as `pulumi.runtime.unknownValue`. */
 export const UNKNOWN = UNKNOWN_VALUE;

@@ -4,7 +4,7 @@ import * as YAML from "yaml";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
     Fleet, deleteObject, eventually, exampleStack, filesUnder, getObject, haveTestbed, managedObjects, patchObject,
-    plannedSteps, startFleet, startMember, stopFleet, stopMember,
+    kubefedStatus as kubefedStatusIn, plannedSteps, startFleet, startMember, stopFleet, stopMember,
 } from "./support";
 
 // End to end: examples/quickstart under the real Pulumi engine against three real kube-apiservers (with
@@ -28,6 +28,7 @@ describe("e2e: quickstart on a real fleet", function () {
     const f = () => fleet!;
     const deployment = (c: string) => getObject(f(), c, "apps/v1", "Deployment", "shop", "web");
     const settings = (c: string) => getObject(f(), c, "v1", "ConfigMap", "shop", "settings");
+    const kubefedStatus = (args: string[]) => kubefedStatusIn(stack.workspace.workDir, "e2e", backend, args);
 
     it("a. up places, overrides and splits exactly as declared, and nothing else", async () => {
         await stack.up();
@@ -77,33 +78,55 @@ describe("e2e: quickstart on a real fleet", function () {
         assert.equal((await deployment("c1")).spec.replicas, 3);
     });
 
-    it("d. refresh reports edits and deletes made behind Pulumi's back, and up repairs them", async () => {
+    it("d. refresh reports edits and deletes made behind Pulumi's back, status shows them without an up, and up repairs them", async () => {
         await patchObject(f(), "c2", "v1", "ConfigMap", "shop", "settings", { data: { mode: "hacked" } });
         await patchObject(f(), "c2", "apps/v1", "Deployment", "shop", "web",
             { spec: { template: { spec: { containers: [{ name: "web", image: "evil:1" }] } } } });
         await deleteObject(f(), "c1", "v1", "ConfigMap", "shop", "settings");
-        await stack.refresh();
+        // The refresh output itself names each drifted or missing object, per cluster, with the drifted fields:
+        // as messages in a plain `pulumi refresh`, and as the read-backs' `problems` in `pulumi refresh --diff`.
+        const refreshed = await stack.refresh();
+        assert.match(refreshed.stdout, /kubefed: member c1: settings \(ConfigMap shop\/settings\): NotFound/, refreshed.stdout);
+        assert.match(refreshed.stdout, /kubefed: member c2: settings \(ConfigMap shop\/settings\): Drifted \/data\/mode/);
+        assert.match(refreshed.stdout, /kubefed: member c2: web \(Deployment shop\/web\): Drifted [^\n]*\/spec\/template\/spec\/containers\/0\/image/);
+        assert.match(refreshed.stdout, /~ +pulumi-nodejs:dynamic\/kubefed:MemberReadBack c1-readback updated/, refreshed.stdout);
+        assert.ok(!/kubefed: member c3/.test(refreshed.stdout), "c3 has nothing new to report");
         const state = await stack.exportStack();
-        const status = (name: string) => state.deployment.resources.find((r: any) => r.urn.endsWith(`::${name}`)).outputs.status;
-        const byCluster = (name: string) => Object.fromEntries(status(name).clusters.map((c: any) => [c.name, c]));
-        const cm = byCluster("settings-status");
-        assert.equal(cm.c1.status, "NotFound");
-        assert.equal(cm.c2.status, "Drifted");
-        assert.ok(cm.c2.drifted.includes("/data/mode"), JSON.stringify(cm.c2));
-        assert.equal(cm.c3.status, "");
-        assert.equal(status("settings-status").conditions[0].status, "False");
-        assert.equal(status("settings-status").conditions[0].reason, "CheckClusters");
-        const web = byCluster("web-status");
-        assert.equal(web.c2.status, "Drifted");
-        assert.ok(web.c2.drifted.some((p: string) => p.includes("/image")), JSON.stringify(web.c2));
-        assert.equal(web.c1.status, "");
+        const readBack = (c: string) => state.deployment.resources.find((r: any) => r.urn.endsWith(`::${c}-readback`)).outputs;
+        assert.equal(readBack("c1").status.settings.status, "NotFound");
+        assert.equal(readBack("c2").status.settings.status, "Drifted");
+        assert.ok(readBack("c2").status.settings.drifted.includes("/data/mode"), JSON.stringify(readBack("c2").status.settings));
+        assert.equal(readBack("c3").status.settings.status, "");
+        assert.equal(readBack("c2").status.web.status, "Drifted");
+        assert.equal(readBack("c1").status.web.status, "");
         // The Kubernetes provider drops the deleted object from state on refresh.
         assert.ok(!state.deployment.resources.some((r: any) => r.urn.endsWith("::settings-c1")));
+        // pulumi-kubefed status shows the drift right away, from the checkpoint: no up in between.
+        const st = kubefedStatus(["--check"]);
+        assert.equal(st.code, 1, st.out);
+        assert.match(st.out, /\nConfigMap shop\/settings\s+NotFound\s+Drifted\s+OK\s+False \(CheckClusters\)/, st.out);
+        assert.match(st.out, /Deployment shop\/web @ c2: Drifted - fields differ from what was sent: [^\n]*\/image/);
 
+        // The preview before the repair shows the read-backs re-observing, and up repairs the members.
         await stack.up();
         assert.equal((await settings("c1")).data.mode, "normal");
         assert.equal((await settings("c2")).data.mode, "normal");
         assert.equal((await deployment("c2")).spec.template.spec.containers[0].image, "nginx:1.25");
+        const ok = kubefedStatus(["--check"]);
+        assert.equal(ok.code, 0, ok.out);
+        assert.match(ok.out, /\nDeployment shop\/web\s+OK( \(not ready\))? \d\/3\s+OK( \(not ready\))? \d\/3\s+-\s+True/, ok.out);
+        // --live reads the members now, through the read-back's own credentials, and prints none of them.
+        // Once kwok has the new pods running, the live read shows every replica ready.
+        let last = "";
+        const live = await eventually("web ready everywhere, read live", async () => {
+            const r = kubefedStatus(["--live", "-o", "json"]);
+            last = r.out;
+            return r.code === 0 && JSON.parse(r.stdout).objects.every((o: any) => o.ready) ? r : undefined;
+        }, 120_000).catch((e) => { throw new Error(`${e.message}\nlast output: ${last.slice(0, 3000)}`); });
+        const j = JSON.parse(live!.stdout);
+        assert.equal(j.source, "live");
+        assert.deepEqual(j.objects.map((o: any) => [o.name, o.propagated]), [["settings", true], ["shop", true], ["web", true]]);
+        assert.ok(!/BEGIN|client-key|token/.test(live!.out));
         await stack.preview({ expectNoChanges: true });
     });
 
@@ -121,10 +144,9 @@ describe("e2e: quickstart on a real fleet", function () {
             const state = await stack.exportStack();
             const res = (name: string) => state.deployment.resources.find((r: any) => r.urn.endsWith(`::${name}`));
             assert.ok(res("settings-c2") && res("web-c2") && res("shop-c2"), "c2's objects stay in state");
-            assert.equal(res("c2-health").outputs.ready, false);
-            assert.equal(res("c1-health").outputs.ready, true);
-            const c2 = res("settings-status").outputs.status.clusters.find((c: any) => c.name === "c2");
-            assert.equal(c2.status, "ClusterNotReady");
+            assert.equal(res("c2-readback").outputs.ready, false);
+            assert.equal(res("c1-readback").outputs.ready, true);
+            assert.equal(res("c2-readback").outputs.status.settings.status, "ClusterNotReady");
         } finally {
             await startMember(f(), "c2");
         }
@@ -133,7 +155,7 @@ describe("e2e: quickstart on a real fleet", function () {
         assert.equal((await deployment("c2")).spec.template.spec.containers[0].image, "nginx:1.26");
         await stack.refresh();
         const state = await stack.exportStack();
-        assert.equal(state.deployment.resources.find((r: any) => r.urn.endsWith("::c2-health")).outputs.ready, true);
+        assert.equal(state.deployment.resources.find((r: any) => r.urn.endsWith("::c2-readback")).outputs.ready, true);
         await stack.preview({ expectNoChanges: true });
     });
 

@@ -20,6 +20,31 @@ export function haveTestbed(): boolean {
 export interface FleetCluster { name: string; labels: Record<string, string>; region: string; zones: string[] }
 export interface Fleet { dir: string; kubeconfig: string; clusters: FleetCluster[] }
 
+/** A kubeconfig for the fleet whose users log in through the test bed's exec credential plugin
+ *  (testbed/exec-credential.js); `modes` sets a member's plugin to fail or hang. */
+export function execKubeconfig(f: Fleet, opts: { apiVersion?: "v1" | "v1beta1"; modes?: Record<string, "ok" | "fail" | "hang"> } = {}): string {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { execKubeconfigFor } = require("../../../testbed/exec-kubeconfig");
+    const state = JSON.parse(fs.readFileSync(path.join(f.dir, "fleet.json"), "utf8"));
+    const kc = execKubeconfigFor(state, { apiVersion: opts.apiVersion ?? "v1" });
+    for (const u of kc.users) {
+        const cluster = String(u.name).replace(/-exec$/, "");
+        const mode = opts.modes?.[cluster];
+        if (mode) u.user.exec.env = [...u.user.exec.env.filter((e: { name: string }) => e.name !== "EXEC_CREDENTIAL_MODE"), { name: "EXEC_CREDENTIAL_MODE", value: mode }];
+    }
+    return JSON.stringify(kc);
+}
+
+/** `pulumi-kubefed status` through its real entry point, as a user runs it in a project directory. */
+export function kubefedStatus(workDir: string, stackName: string, backend: string, args: string[]): { code: number; out: string; stdout: string } {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { spawnSync } = require("child_process");
+    const r = spawnSync(process.execPath, [path.join(ROOT, "dist", "src", "cli.js"), "status", "--cwd", workDir, "--stack", stackName, ...args], {
+        encoding: "utf8", env: { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase" },
+    });
+    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
+}
+
 /** Start a fleet in a fresh temp dir; `spec` as accepted by testbed/fleet.js (a count or per-cluster specs). */
 export async function startFleet(name: string, spec?: unknown): Promise<Fleet> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kubefed-e2e-${name}-`));
@@ -39,9 +64,10 @@ export const stopMember = (f: Fleet, name: string): Promise<void> => fleetLib.st
 export const startMember = (f: Fleet, name: string): Promise<void> => fleetLib.startMember(f.dir, name);
 
 /** A stack of an example project on a file backend of its own. */
-export async function exampleStack(example: string, stackName: string, fleet: Fleet, config: Record<string, string> = {}): Promise<{ stack: Stack; backend: string }> {
+export async function exampleStack(example: string, stackName: string, fleet: Fleet, config: Record<string, string> = {},
+                                   opts: { kubeconfig?: string; workDir?: string } = {}): Promise<{ stack: Stack; backend: string }> {
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), `kubefed-state-${stackName}-`));
-    const workDir = path.join(ROOT, "examples", example);
+    const workDir = opts.workDir ?? path.join(ROOT, "examples", example);
     // Stack config lives beside the project; start from none so an earlier run's settings cannot leak in.
     fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, {
@@ -52,7 +78,7 @@ export async function exampleStack(example: string, stackName: string, fleet: Fl
             PULUMI_SKIP_UPDATE_CHECK: "true",
         },
     });
-    await stack.setConfig("kubeconfig", { value: fleet.kubeconfig, secret: true });
+    await stack.setConfig("kubeconfig", { value: opts.kubeconfig ?? fleet.kubeconfig, secret: true });
     await stack.setConfig("clusters", { value: JSON.stringify(fleet.clusters.map(c => ({ ...c, context: c.name }))) });
     for (const [k, v] of Object.entries(config)) await stack.setConfig(k, { value: v });
     return { stack, backend };

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as pulumi from "@pulumi/pulumi";
 import { registered, reset, settle, byName, children, value } from "./harness";
 import * as kubefed from "../../../src";
+import { resetReadBackForTests } from "../../../src/components/readBack";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
 
@@ -33,7 +34,10 @@ function providerOf(r: { provider?: string }): string {
 }
 
 describe("components (mocked engine)", () => {
-    beforeEach(reset);
+    beforeEach(() => {
+        reset();
+        resetReadBackForTests();
+    });
 
     it("MemberCluster owns exactly one provider keyed by the cluster name, with a secret kubeconfig", async () => {
         const m = new kubefed.MemberCluster("east", { kubeconfig: kc("east"), labels: { tier: "prod" }, unreachable: "skip" });
@@ -87,12 +91,37 @@ describe("components (mocked engine)", () => {
         assert.equal(byName("web-west").inputs.spec.template.spec.containers[0].image, "nginx:1.27");
         assert.equal(byName("web-east").inputs.spec.template.spec.containers[0].image, "nginx:1.25");
         const decision = byName("web").inputs.decision;
-        assert.deepEqual(decision.clusters, ["east", "west"]);
-        assert.deepEqual(decision.overrides, { east: [], west: ["/spec/template/spec/containers/0/image"] });
-        assert.deepEqual(decision.images, { east: ["nginx:1.25"], west: ["nginx:1.27"] });
-        assert.deepEqual(decision.members.west, { labels: { tier: "prod" }, region: "us-west", zones: ["us-west-1b"] });
-        assert.deepEqual(Object.keys(decision.members), ["east", "west"], "only placed members are described");
+        // One entry per placed cluster, keyed by cluster; member facts are not repeated here (MemberCluster has them).
+        assert.deepEqual(decision.placed, {
+            east: { replicas: 1, overrides: [], images: ["nginx:1.25"] },
+            west: { replicas: 1, overrides: ["/spec/template/spec/containers/0/image"], images: ["nginx:1.27"] },
+        });
+        assert.equal(decision.members, undefined);
+        assert.equal(decision.clusters, undefined);
         assert.deepEqual(decision.excluded, { eu: "labels do not match placement.clusterSelector" });
+    });
+
+    it("prints the one-line decision as an info diagnostic on the component, unless switched off", async () => {
+        const seen: { msg: string; res?: pulumi.Resource }[] = [];
+        const orig = pulumi.log.info;
+        (pulumi.log as any).info = (msg: string, res?: pulumi.Resource) => { seen.push({ msg, res }); return Promise.resolve(); };
+        try {
+            const clusters = fleet();
+            const web = new kubefed.FederatedResource("web", { clusters, template: deployment(), placement: { clusterSelector: { matchLabels: { tier: "prod" } } } });
+            const quiet = new kubefed.FederatedResource("quiet", { clusters, template: deployment("quiet"), placement: { clusterSelector: {} }, logDecision: false });
+            process.env.PULUMI_KUBEFED_DECISION_LOG = "off";
+            const envOff = new kubefed.FederatedResource("env-off", { clusters, template: deployment("env-off"), placement: { clusterSelector: {} } });
+            delete process.env.PULUMI_KUBEFED_DECISION_LOG;
+            await settle(web, quiet, envOff);
+            const mine = seen.filter(s => s.res === web);
+            assert.equal(mine.length, 1);
+            assert.equal(mine[0].msg, kubefed.decisionLine("web", web.decision));
+            assert.match(mine[0].msg, /^Deployment shop\/web: east 1 · west 1; overrides: —; excluded: eu \(selector\)$/);
+            assert.ok(!seen.some(s => s.res === quiet || s.res === envOff), "switched off by option and by environment");
+        } finally {
+            (pulumi.log as any).info = orig;
+            delete process.env.PULUMI_KUBEFED_DECISION_LOG;
+        }
     });
 
     it("child names do not depend on the order clusters are listed in", async () => {
@@ -136,14 +165,14 @@ describe("components (mocked engine)", () => {
         const rsp = new kubefed.ReplicaSchedulingPreference("web", { totalReplicas: 9, clusters: { "*": { weight: 1 }, eu: { weight: 1, maxReplicas: 1 } } });
         const web = new kubefed.FederatedResource("web", { clusters, template: deployment(), placement: { clusterSelector: {} }, replicaScheduling: rsp });
         await settle(web, rsp, ...Object.values(web.resources));
-        const replicas = web.decision.replicas!;
+        const replicas = kubefed.replicasOf(web.decision);
         assert.equal(replicas.eu, 1, "eu is capped at maxReplicas 1");
         assert.equal(replicas.east + replicas.west + replicas.eu, 9);
         for (const c of web.clusterNames) assert.equal(byName(`web-${c}`).inputs.spec.replicas, replicas[c]);
         const recorded = byName("web", "pulumi-kubefed:index:FederatedResource").inputs.decision;
         assert.equal(recorded.unplacedReplicas, 0);
-        assert.deepEqual(recorded.replicas, replicas);
-        assert.ok(recorded.overrides.eu.includes("/spec/replicas"));
+        assert.deepEqual(kubefed.replicasOf(recorded), replicas);
+        assert.ok(recorded.placed.eu.overrides.includes("/spec/replicas"));
         assert.deepEqual(byName("web", "pulumi-kubefed:index:ReplicaSchedulingPreference").inputs.spec,
             { totalReplicas: 9, clusters: { "*": { weight: 1 }, eu: { weight: 1, maxReplicas: 1 } } });
     });
@@ -170,26 +199,96 @@ describe("components (mocked engine)", () => {
         assert.equal(byName("web").inputs.decision.retainReplicas, true);
     });
 
-    it("status read-back and orphan guard are created after the member objects, and health per member", async () => {
+    it("one MemberReadBack per member lists every federated object placed there, after the member objects", async () => {
         const clusters = fleet();
+        const [east, west, eu] = clusters;
         const web = new kubefed.FederatedResource("web", { clusters, template: deployment(), placement: { clusters: [{ name: "east" }, { name: "eu" }] },
             orphanOnDelete: true });
-        await settle(web, ...Object.values(web.resources), web.status!, ...clusters.map(c => c.health!));
-        for (let i = 0; i < 20; i++) await new Promise(r => setImmediate(r));
-        const childUrns = (await Promise.all(Object.values(web.resources).map(r => value(r.urn)))).sort();
-        const status = byName("web-status");
-        assert.equal(status.type, "pulumi-nodejs:dynamic/kubefed:PropagationStatus");
-        assert.deepEqual([...status.dependencies].sort(), childUrns);
-        assert.deepEqual(Object.keys(status.inputs.clusters), ["east", "eu"]);
-        assert.equal(status.inputs.clusters.eu.desired.metadata.labels["kubefed.io/managed"], "true");
+        const cfg = new kubefed.FederatedResource("cfg", { clusters, placement: { clusterSelector: {} },
+            template: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg", namespace: "shop" }, data: { a: "1" } } });
+        const sec = new kubefed.FederatedResource("sec", { clusters, placement: { clusters: [{ name: "east" }] },
+            template: { apiVersion: "v1", kind: "Secret", metadata: { name: "db", namespace: "shop" }, stringData: { password: "hunter2" } } });
+        const hpa = new kubefed.FederatedResource("hpa", { clusters, template: deployment("hpa"), placement: { clusters: [{ name: "east" }] }, retainReplicas: true });
+        const quiet = new kubefed.FederatedResource("quiet", { clusters, template: deployment("quiet"), placement: { clusters: [{ name: "east" }] }, status: false });
+        const kept = new kubefed.FederatedResource("kept", { clusters, template: deployment("kept"), placement: { clusters: [{ name: "east" }] },
+            status: false, orphanOnDelete: true });
+        const all = [web, cfg, sec, hpa, quiet, kept];
+        await settle(...all, ...all.flatMap(f => Object.values(f.resources)), ...clusters.map(c => c.readBack!));
+
+        const type = "pulumi-nodejs:dynamic/kubefed:MemberReadBack";
+        // the mock engine hands over secret inputs still wrapped
+        const secretSig = "4dabf18193072939515e22adb298388d";
+        const unwrap = (v: any) => (v && typeof v === "object" && secretSig in v ? v.value : v);
+        const readBacks = registered.filter(r => r.type === type);
+        assert.deepEqual(readBacks.map(r => r.name).sort(), ["east-readback", "eu-readback", "west-readback"]);
+        for (const m of clusters) {
+            const rb = byName(`${m.clusterName}-readback`, type);
+            assert.equal(rb.parent, await value(m.urn));
+            assert.deepEqual(rb.aliases.map((x: any) => [x.spec?.name, x.spec?.type]),
+                [[`${m.clusterName}-health`, "pulumi-nodejs:dynamic/kubefed:ClusterHealth"]], "0.1's ClusterHealth becomes the read-back");
+            assert.equal(rb.inputs.clusterName, m.clusterName);
+            assert.equal(rb.inputs.health, true);
+            assert.equal(unwrap(rb.inputs.kubeconfig), await value(m.kubeconfig));
+            assert.deepEqual([...rb.additionalSecretOutputs].sort(), ["kubeconfig", "secretObjects"]);
+            assert.ok(rb.raw.kubeconfig[secretSig], "kubeconfig sent as a secret");
+            assert.ok(rb.raw.secretObjects[secretSig], "secretObjects sent as a secret");
+            // created after every member object it tracks (not the untracked status: false one), and only those
+            const mine = (await Promise.all(all.filter(f => f !== quiet && f.resources[m.clusterName]).map(f => value(f.resources[m.clusterName].urn)))).sort();
+            assert.deepEqual([...rb.dependencies].sort(), mine);
+        }
+        const e = { ...byName("east-readback", type).inputs };
+        e.secretObjects = unwrap(e.secretObjects);
+        assert.deepEqual(Object.keys(e.objects).sort(), ["cfg", "hpa", "kept", "web"], "status: false without orphan mode is not tracked");
+        assert.deepEqual(Object.keys(e.secretObjects), ["sec"], "Secrets are tracked as secret objects");
+        assert.deepEqual(e.objects.web, {
+            target: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" },
+            desired: web.objects.east, orphan: true,
+        });
+        assert.equal(e.objects.web.desired.metadata.labels["kubefed.io/managed"], "true");
+        assert.deepEqual(e.objects.hpa.ignore, ["/spec/replicas"]);
+        assert.equal(e.objects.kept.observe, false);
+        assert.equal(e.objects.kept.orphan, true);
+        assert.deepEqual(e.objects.cfg.desired, cfg.objects.east);
+        assert.deepEqual(e.secretObjects.sec.desired, sec.objects.east);
+        assert.deepEqual(Object.keys(byName("eu-readback", type).inputs.objects).sort(), ["cfg", "web"]);
+        assert.deepEqual(byName("eu-readback", type).inputs.objects.web.desired, web.objects.eu);
+        assert.deepEqual(Object.keys(byName("west-readback", type).inputs.objects), ["cfg"]);
+        assert.deepEqual(unwrap(byName("west-readback", type).inputs.secretObjects), {});
+        assert.deepEqual([web.statusKey, cfg.statusKey, quiet.statusKey], ["web", "cfg", undefined]);
+        assert.match(await value(east.readBack!.urn), /MemberReadBack::east-readback$/);
+        assert.notEqual(west.readBack, eu.readBack);
+
+        // the orphan-mode marker holds no credentials and runs after the member objects
         const guard = byName("web-orphan");
         assert.equal(guard.type, "pulumi-nodejs:dynamic/kubefed:OrphanGuard");
-        assert.deepEqual([...guard.dependencies].sort(), childUrns);
-        assert.deepEqual(children("east-health").map(h => h.type), ["pulumi-nodejs:dynamic/kubefed:ClusterHealth"]);
-        const plain = new kubefed.FederatedResource("quiet", { clusters, template: deployment("quiet"), placement: { clusters: [{ name: "east" }] }, status: false });
-        await settle(plain, ...Object.values(plain.resources));
-        assert.equal(plain.status, undefined);
-        assert.equal(registered.filter(r => r.name === "quiet-status" || r.name === "quiet-orphan").length, 0);
+        assert.deepEqual(guard.inputs.clusters, ["east", "eu"]);
+        assert.deepEqual(guard.inputs.target, e.objects.web.target);
+        assert.deepEqual([...guard.dependencies].sort(), (await Promise.all(Object.values(web.resources).map(r => value(r.urn)))).sort());
+        assert.equal(registered.filter(r => r.name === "quiet-orphan" || r.name === "quiet-status").length, 0);
+
+        // credentials: only in the member providers and the member read-backs, never per federated object
+        for (const r of registered) {
+            if (r.type === "pulumi:providers:kubernetes" || r.type === type) continue;
+            assert.ok(!/kind: Config/.test(JSON.stringify(r.inputs ?? {})), `${r.type} ${r.name} holds a kubeconfig`);
+        }
+        assert.equal(registered.filter(r => r.type.startsWith("pulumi-nodejs:dynamic/kubefed:") && r.type !== type)
+            .map(r => r.type).filter(t => t !== "pulumi-nodejs:dynamic/kubefed:OrphanGuard").length, 0, "no per-object read-back resources");
+    });
+
+    it("health: false registers no read-back until an object is tracked; then one, without the probe", async () => {
+        const solo = new kubefed.MemberCluster("solo", { kubeconfig: kc("solo"), health: false });
+        await settle(solo, solo.provider);
+        assert.equal(solo.readBack, undefined);
+        assert.equal(registered.filter(r => r.type === "pulumi-nodejs:dynamic/kubefed:MemberReadBack").length, 0);
+        const duo = new kubefed.MemberCluster("duo", { kubeconfig: kc("duo"), health: false });
+        const x = new kubefed.FederatedResource("x", { clusters: [solo, duo], placement: { clusters: [{ name: "duo" }] },
+            template: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" }, data: {} } });
+        await settle(x, ...Object.values(x.resources), duo.readBack!);
+        const rbs = registered.filter(r => r.type === "pulumi-nodejs:dynamic/kubefed:MemberReadBack");
+        assert.deepEqual(rbs.map(r => r.name), ["duo-readback"]);
+        assert.equal(rbs[0].inputs.health, false);
+        assert.deepEqual(Object.keys(rbs[0].inputs.objects), ["x"]);
+        assert.equal(solo.readBack, undefined);
     });
 
     it("bad input fails at construction with the component, the field and the fix", () => {

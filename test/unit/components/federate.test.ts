@@ -25,8 +25,11 @@ describe("components: federate() as a component (issue 10)", () => {
         const set = kubefed.federate("fdo", { clusters: fleet(), yaml: cm("shop", "opts"), status: false, forceOwnership: false, orphanOnDelete: true, waitForReady: false });
         const r = set.resources["configmap-shop-opts"];
         await settle(set, r, ...Object.values(r.resources));
-        assert.equal(r.status, undefined, "status: false creates no read-back");
-        assert.ok(!registered.some(x => x.name === "fdo-configmap-shop-opts-status"));
+        // status: false reads nothing back; orphan mode still has each member's read-back unlabel on delete
+        assert.ok(r.statusKey);
+        const tracked = registered.filter(x => x.type === "pulumi-nodejs:dynamic/kubefed:MemberReadBack").map(x => x.inputs.objects?.[r.statusKey!]).filter(Boolean);
+        assert.ok(tracked.length > 0, "tracked by the members' read-backs");
+        for (const t of tracked) assert.deepEqual([t.observe, t.orphan], [false, true]);
         const obj = byName("fdo-configmap-shop-opts-fda");
         assert.equal(obj.inputs.metadata.annotations["pulumi.com/patchForce"], undefined, "forceOwnership: false is not force-overwrite");
         assert.equal(obj.inputs.metadata.annotations["pulumi.com/skipAwait"], "true");

@@ -14,6 +14,11 @@ export interface Registered {
     parent: string;
     /** The `providers` map of the request (package → provider reference), e.g. for components such as Helm charts. */
     providers: Record<string, string>;
+    /** Aliases as sent (structured alias specs: name, type, ...). */
+    aliases: any[];
+    additionalSecretOutputs: string[];
+    /** The inputs as serialized in the request (secrets still wrapped in their signature). */
+    raw: any;
 }
 
 /**
@@ -28,7 +33,9 @@ pulumi.runtime.setMocks({
         registered.push({ type: a.type, name: a.name, inputs: a.inputs, provider: a.provider, custom: a.custom ?? true,
             dependencies: req?.getDependenciesList() ?? [], retainOnDelete: !!req?.getRetainondelete(),
             ignoreChanges: req?.getIgnorechangesList() ?? [], parent: req?.getParent() ?? "",
-            providers: Object.fromEntries((req?.getProvidersMap()?.toObject() ?? []) as [string, string][]) });
+            providers: Object.fromEntries((req?.getProvidersMap()?.toObject() ?? []) as [string, string][]),
+            aliases: (req?.getAliasesList() ?? []).map((x: any) => x.toObject()),
+            additionalSecretOutputs: req?.getAdditionalsecretoutputsList() ?? [], raw: req?.getObject()?.toJavaScript() });
         return { id: `${a.name}-id`, state: a.inputs };
     },
     call(a: pulumi.runtime.MockCallArgs) { return a.inputs; },

@@ -51,7 +51,7 @@ describe("components: Outputs and secrets in templates and override values", () 
             assert.equal((await value(pulumi.output(r.objects[c]) as pulumi.Output<any>)).spec.template.spec.containers[0].image, "nginx:1.27");
         }
         const d = byName("ow", "pulumi-kubefed:index:FederatedResource").inputs.decision;
-        assert.deepEqual(d.images, { oa: ["<output>"], ob: ["<output>"] });
+        assert.deepEqual([d.placed.oa.images, d.placed.ob.images], [["<output>"], ["<output>"]]);
         assert.deepEqual(d.outputPaths, ["template.spec.template.spec.containers[0].image"]);
         assert.doesNotMatch(JSON.stringify(registered.map(x => x.inputs)), TOJSON);
     });
@@ -87,7 +87,7 @@ describe("components: Outputs and secrets in templates and override values", () 
         assert.equal(await pulumi.isSecret(pulumi.output(r.objects.ob)), true);
         assert.equal(pulumi.Output.isInstance(r.objects.oa), false, "a member without Outputs gets a plain object");
         const d = byName("oov", "pulumi-kubefed:index:FederatedResource").inputs.decision;
-        assert.deepEqual(d.overrides.ob, ["/spec/template/spec/containers/0/image", "/spec/template/spec/containers/0/env"]);
+        assert.deepEqual(d.placed.ob.overrides, ["/spec/template/spec/containers/0/image", "/spec/template/spec/containers/0/env"]);
         assert.ok(!JSON.stringify(d).includes("envpw"));
         assert.doesNotMatch(JSON.stringify(registered.map(x => x.inputs)), TOJSON);
     });

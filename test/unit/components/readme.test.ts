@@ -31,7 +31,7 @@ describe("README quickstart (mocked engine)", () => {
         assert.equal(byName("web-west").inputs.spec.template.spec.containers[0].image, "nginx:1.27");
         for (const c of ["web-east", "web-west"]) assert.equal(byName(c).inputs.metadata.labels["kubefed.io/managed"], "true");
         assert.equal(byName("web", "pulumi-kubefed:index:FederatedResource").inputs.decision.excluded.eu, "labels do not match placement.clusterSelector");
-        assert.deepEqual(web.decision.images, { east: ["nginx:1.25"], west: ["nginx:1.27"] });
+        assert.deepEqual(Object.fromEntries(Object.entries(web.decision.placed).map(([c, p]) => [c, p.images])), { east: ["nginx:1.25"], west: ["nginx:1.27"] });
     });
 
     it("the ReplicaSchedulingPreference example splits 9 as east 4, west 4, eu 1", async () => {
@@ -40,7 +40,7 @@ describe("README quickstart (mocked engine)", () => {
         const rsp = new kubefed.ReplicaSchedulingPreference("web", { totalReplicas: 9, clusters: { "*": { weight: 1 }, eu: { weight: 1, maxReplicas: 1 } } });
         const web = new kubefed.FederatedResource("web", { clusters, replicaScheduling: rsp, template: {
             apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" }, spec: { replicas: 1 } } });
-        assert.deepEqual(web.decision.replicas, { east: 4, eu: 1, west: 4 });
+        assert.deepEqual(kubefed.replicasOf(web.decision), { east: 4, eu: 1, west: 4 });
     });
 
     it("the FederatedResource and FederatedNamespace examples give the stated objects", async () => {

@@ -4,69 +4,86 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { clusterHealthProvider } from "../../../src/dynamic/clusterHealth";
-import { orphanGuardProvider } from "../../../src/dynamic/orphanGuard";
-import { propagationStatusProvider } from "../../../src/dynamic/propagationStatus";
+import { ProviderKind, providerLoader } from "../../../src/dynamic/loader";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const providers: [string, pulumi.dynamic.ResourceProvider][] = [
-    ["ClusterHealth", clusterHealthProvider],
-    ["PropagationStatus", propagationStatusProvider],
-    ["OrphanGuard", orphanGuardProvider],
-];
+// What a dynamic resource stores in state is the serialized provider. Since 0.2 it is a loader of the installed
+// package: these tests pin its size, that it captures nothing but strings, and that it runs once loaded the way the
+// dynamic-provider host loads it, from a project that has the package installed and from this repository.
 
-/** Loads serialized provider text the way the dynamic-provider host does (require-from-string). */
-function loadSerialized(text: string): any {
+/** Serializes a provider the way the SDK does for `pulumi.dynamic.Resource` (a closure returning the object). */
+function serialize(kind: ProviderKind): Promise<pulumi.runtime.SerializedFunction> {
+    const provider = providerLoader(kind);
+    return pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+}
+
+/** Loads serialized provider text the way the dynamic-provider host does (require-from-string, cwd = project). */
+function loadSerialized(text: string): Record<string, (...a: unknown[]) => Promise<Record<string, unknown>>> {
     const requireFromString = require(require.resolve("require-from-string", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] }));
     return requireFromString(text).handler();
 }
 
-describe("dynamic providers: closure serialization", function () {
+const kinds: ProviderKind[] = ["memberReadBack", "serviceAccountToken", "orphanMarker"];
+
+describe("dynamic providers: what is stored in state", function () {
     this.timeout(60_000);
-    for (const [name, provider] of providers) {
-        it(`${name}: serializes without capturing local modules or the SDK, and runs after loading`, async () => {
-            const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-            const requires = [...new Set(sf.text.match(/require\((?:"[^"]*"|[a-zA-Z_]+)\)/g) ?? [])].sort();
-            assert.deepStrictEqual(requires, ['require("fs")', 'require("http")', 'require("https")', 'require("path")', "require(c)"]);
-            assert.ok(!/@pulumi\/pulumi|\.\/kube|\.\/status/.test(sf.text.replace(/YAML_MODULE_PATH: "[^"]*"/, "")));
-            assert.ok(sf.text.length < 60_000, `serialized size ${sf.text.length}`);
+    for (const kind of kinds) {
+        it(`${kind}: the stored code is a loader of at most 2 KB that requires only the package`, async () => {
+            const sf = await serialize(kind);
+            assert.ok(sf.text.length <= 2048, `serialized size ${sf.text.length} bytes:\n${sf.text}`);
+            const requires = [...new Set(sf.text.match(/require\([^)]*\)/g) ?? [])].sort();
+            assert.deepStrictEqual(requires, ["require(f)", "require(s)"]);
+            assert.match(sf.text, /"pulumi-kubefed\/dynamic-providers"/);
             const p = loadSerialized(sf.text);
-            assert.deepStrictEqual(Object.keys(p).sort(), ["check", "create", "delete", "diff", "read", "update"]);
-            const inputs = name === "ClusterHealth"
-                ? { clusterName: "x", kubeconfig: "k" }
-                : { target: { apiVersion: "v1", kind: "ConfigMap", name: "c" }, clusters: {}, kubeconfigs: {} };
-            assert.strictEqual((await p.diff("id", inputs, inputs)).changes, false);
+            assert.deepStrictEqual(Object.keys(p).sort(), ["create", "delete", "diff", "read", "update"]);
         });
     }
 
-    it("serializes the same when the package is installed under node_modules (package.json exports)", function () {
-        // Local modules inside node_modules are captured as require("<pkg>/<path>"), which "exports" forbids: make
-        // sure nothing is captured as a module at all, by serializing from an installed copy.
+    it("one provider object per kind, so the SDK serializes each once per process", () => {
+        assert.strictEqual(providerLoader("memberReadBack"), providerLoader("memberReadBack"));
+        assert.notStrictEqual(providerLoader("memberReadBack"), providerLoader("orphanMarker"));
+    });
+
+    it("in this repository the loader falls back to this build and runs its code", async () => {
+        const sf = await serialize("orphanMarker");
+        const p = loadSerialized(sf.text);
+        const inputs = { target: { apiVersion: "v1", kind: "ConfigMap", name: "c" }, clusters: ["b", "a"] };
+        const created = await p.create(inputs);
+        assert.deepStrictEqual((created.outs as Record<string, unknown>).clusters, ["a", "b"]);
+        assert.strictEqual((await p.diff("id", created.outs, inputs)).changes, false);
+    });
+
+    it("from a project with the package installed, the loader requires it by name (not by this build's path)", async () => {
         const root = path.resolve(__dirname, "../../../..");
-        const dist = path.join(root, "dist", "src");
+        const sf = await serialize("orphanMarker");
+        // Simulate another machine: the fallback path of this build does not exist there.
+        const text = sf.text.replace(JSON.stringify(path.join(root, "dist", "src", "dynamic", "providers.js")), JSON.stringify("/nonexistent/providers.js"));
+        assert.notStrictEqual(text, sf.text, "the fallback path is in the stored code");
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-pkg-"));
         try {
             const pkg = path.join(tmp, "node_modules", "pulumi-kubefed");
             fs.mkdirSync(path.join(pkg, "dist"), { recursive: true });
-            fs.cpSync(path.join(dist, "dynamic"), path.join(pkg, "dist", "src", "dynamic"), { recursive: true });
+            fs.cpSync(path.join(root, "dist", "src"), path.join(pkg, "dist", "src"), { recursive: true });
             fs.copyFileSync(path.join(root, "package.json"), path.join(pkg, "package.json"));
-            for (const dep of ["@pulumi", "yaml", "require-from-string"]) {
+            for (const dep of fs.readdirSync(path.join(root, "node_modules"))) {
+                if (dep.startsWith(".")) continue;
                 fs.symlinkSync(path.join(root, "node_modules", dep), path.join(tmp, "node_modules", dep));
             }
+            fs.writeFileSync(path.join(tmp, "provider.js"), text);
             const script = `
-                const pulumi = require("@pulumi/pulumi");
-                const d = require(${JSON.stringify(path.join(pkg, "dist", "src", "dynamic", "index.js"))});
-                (async () => {
-                    for (const p of [d.clusterHealthProvider, d.propagationStatusProvider, d.orphanGuardProvider]) {
-                        const sf = await pulumi.runtime.serializeFunction(() => p, { allowSecrets: true });
-                        if (/require\\("pulumi-kubefed/.test(sf.text)) throw new Error("captured the package as a module");
-                        const h = require("require-from-string")(sf.text).handler();
-                        if (typeof h.create !== "function") throw new Error("no create");
-                    }
-                    console.log("ok");
-                })().catch((e) => { console.error(e.message); process.exit(1); });`;
+                const h = require("require-from-string")(require("fs").readFileSync("provider.js", "utf8")).handler();
+                h.create({ target: { apiVersion: "v1", kind: "ConfigMap", namespace: "n", name: "c" }, clusters: ["a"] })
+                  .then((r) => console.log(r.id), (e) => { console.error(e.message); process.exit(1); });`;
             const out = execFileSync(process.execPath, ["-e", script], { cwd: tmp, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-            assert.strictEqual(out.trim(), "ok");
+            assert.strictEqual(out.trim(), "v1:ConfigMap:n/c");
+            // and without the package, the error says what to do
+            fs.rmSync(pkg, { recursive: true, force: true });
+            let msg = "";
+            try {
+                execFileSync(process.execPath, ["-e", script], { cwd: tmp, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+            } catch (e) {
+                msg = String((e as { stderr?: string }).stderr);
+            }
+            assert.match(msg, /cannot load the orphanMarker provider: npm install pulumi-kubefed/);
         } finally {
             fs.rmSync(tmp, { recursive: true, force: true });
         }

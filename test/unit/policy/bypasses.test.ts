@@ -10,12 +10,15 @@ import * as kubefed from "../../../src";
 import {
     DEFAULTS, TYPES, clusterCountPolicy, overridesPolicy, residencyPolicy, uniqueObjectsPolicy,
 } from "../../../policy-pack/policies";
-import { decision, resourceArgs, stackResource, stackViolations, violations } from "./helpers";
+import { FLEET, decision, memberResources, resourceArgs, stackResource, stackViolations, violations } from "./helpers";
 
 const FR = TYPES.federatedResource;
 const fr = (name: string, d = decision(), config?: Record<string, unknown>) => resourceArgs(FR, name, { decision: d }, { config });
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
 const euOnly = { rules: [{ name: "gdpr", matchLabels: { "data-class": "gdpr" }, allowedRegions: ["eu-central"] }] };
+/** Residency is a stack policy: the members' facts plus one federated resource. */
+const residency = (name: string, d: kubefed.DecisionSummary) =>
+    stackViolations(residencyPolicy, [...memberResources(FLEET), stackResource(FR, name, { decision: d })], euOnly);
 
 function fleet() {
     return [
@@ -41,8 +44,9 @@ describe("policy bypasses (issue 10), now firing", () => {
     beforeEach(reset);
 
     it("a residency label added by an override (hand-written decision)", async () => {
-        const d = decision({ labels: { app: "web" }, objectLabels: { east: { app: "web", "data-class": "gdpr" }, west: { app: "web" } } });
-        const v = await violations(residencyPolicy, fr("web", d, euOnly));
+        const d = decision({ labels: { app: "web" } });
+        d.placed.east.labels = { app: "web", "data-class": "gdpr" };
+        const v = await residency("web", d);
         assert.equal(v.length, 1, v.join("\n"));
         assert.match(v[0], /"east" \(region "us-east"; the label comes from an override\)/);
         assert.match(v[0], /but is placed in "east" \([^)]*\)\. Restrict/, "only east, where the label is sent, is judged");
@@ -53,13 +57,14 @@ describe("policy bypasses (issue 10), now firing", () => {
             overrides: [{ clusterName: "east", clusterOverrides: [{ path: "/metadata/labels/data-class", value: "gdpr" }] }],
         });
         assert.deepEqual(d.labels, { app: "bp-res" }, "the template itself has no residency label");
-        const v = await violations(residencyPolicy, fr("bp-res", d, euOnly));
+        assert.deepEqual(d.placed.east.labels, { app: "bp-res", "data-class": "gdpr" }, "the labels sent to east are recorded");
+        const v = await residency("bp-res", d);
         assert.equal(v.length, 1, v.join("\n"));
         assert.match(v[0], /"east"/);
     });
     it("without the override the same program passes", async () => {
         const d = await recordedDecision("bp-res2", { template: deployment("bp-res2"), placement: { clusterSelector: {} } });
-        assert.deepEqual(await violations(residencyPolicy, fr("bp-res2", d, euOnly)), []);
+        assert.deepEqual(await residency("bp-res2", d), []);
     });
 
     it("a namespace-less object and one in `default` claim the same object", async () => {
@@ -90,7 +95,7 @@ describe("policy bypasses (issue 10), now firing", () => {
     });
 
     it("a placement count met while an override sets replicas 0 (hand-written decision)", async () => {
-        const d = decision({ sentReplicas: { east: 2, west: 0 }, overrides: { east: [], west: ["/spec/replicas"] }, overrideClusters: ["west"] });
+        const d = decision({ replicas: { east: 2, west: 0 }, overrides: { east: [], west: ["/spec/replicas"] }, overrideClusters: ["west"] });
         const v = await violations(clusterCountPolicy, fr("web", d));
         assert.equal(v.length, 1, v.join("\n"));
         assert.match(v[0], /runs in 1 cluster with replicas \(east=2\)/);
@@ -100,7 +105,7 @@ describe("policy bypasses (issue 10), now firing", () => {
             template: deployment("bp-zero"), placement: { clusterSelector: {} },
             overrides: [{ clusterName: "eu", clusterOverrides: [{ path: "/spec/replicas", value: 0 }] }],
         });
-        assert.deepEqual(d.sentReplicas, { east: 2, eu: 0 });
+        assert.deepEqual(kubefed.replicasOf(d), { east: 2, eu: 0 });
         const v = await violations(clusterCountPolicy, fr("bp-zero", d));
         assert.equal(v.length, 1, v.join("\n"));
         assert.match(v[0], /east=2/);
@@ -124,7 +129,7 @@ describe("policy bypasses (issue 10), now firing", () => {
             template: deployment("bp-idx"), placement: { clusterSelector: {} },
             overrides: [{ clusterName: "east", clusterOverrides: [{ path: "/spec/template/spec/containers/-1/image", value: "evil:1" }] }],
         });
-        assert.deepEqual(d.overrides.east, ["/spec/template/spec/containers/0/image"]);
+        assert.deepEqual(d.placed.east.overrides, ["/spec/template/spec/containers/0/image"]);
         const v = await violations(overridesPolicy, fr("bp-idx", d, protectedCfg));
         assert.equal(v.length, 1, v.join("\n"));
     });

@@ -60,10 +60,13 @@ describe("policy pack on real component inputs (mocked engine)", () => {
         });
         await settle(web, ...members, ...Object.values(web.resources));
         const inputs = recorded(TYPES.federatedResource, "web").inputs;
-        assert.deepEqual(inputs.decision.clusters, ["east", "eu", "west"]);
+        assert.deepEqual(Object.keys(inputs.decision.placed), ["east", "eu", "west"]);
         const args = (config?: Record<string, unknown>) => resourceArgs(TYPES.federatedResource, "web", inputs, { config });
 
-        const residency = await violations(residencyPolicy, args({ rules: [{ matchLabels: { "data-class": "pii" }, allowedRegions: ["eu-central"] }] }));
+        // Residency is a stack policy: member facts come from the MemberClusters, recorded once each.
+        const stackOf = [...["east", "west", "eu"].map(n => stackResource(TYPES.memberCluster, n, recorded(TYPES.memberCluster, n).inputs)),
+            stackResource(TYPES.federatedResource, "web", inputs)];
+        const residency = await stackViolations(residencyPolicy, stackOf, { rules: [{ matchLabels: { "data-class": "pii" }, allowedRegions: ["eu-central"] }] });
         assert.equal(residency.length, 1);
         assert.match(residency[0], /FederatedResource "web".*"east" \(region "us-east"\).*"west" \(region "us-west"\)/s);
 

@@ -72,21 +72,38 @@ export async function stackViolations(policy: StackValidationPolicyLike, resourc
     return out;
 }
 
-/** A realistic decision: a Deployment over east/west of a three-member fleet. */
-export function decision(over: Partial<DecisionSummary> = {}): DecisionSummary {
+/** Convenience input for {@link decision}: per-cluster facts as parallel maps, turned into `placed` entries. */
+export type DecisionInput = Partial<DecisionSummary> & {
+    clusters?: string[]; replicas?: Record<string, number>; overrides?: Record<string, string[]>; images?: Record<string, string[]>;
+};
+
+/** A realistic decision: a Deployment over east/west of a three-member fleet (`FLEET`). */
+export function decision(over: DecisionInput = {}): DecisionSummary {
+    const { clusters = ["east", "west"], replicas, overrides = {}, images, ...rest } = over;
+    const imgs = images ?? Object.fromEntries(clusters.map(c => [c, ["nginx:1.25"]]));
+    const placed: DecisionSummary["placed"] = {};
+    for (const c of [...clusters].sort()) {
+        placed[c] = { ...(replicas && c in replicas ? { replicas: replicas[c] } : {}), overrides: overrides[c] ?? [], images: imgs[c] ?? [] };
+    }
     return {
         apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop",
         labels: { app: "web" },
-        clusters: ["east", "west"],
+        placed,
         excluded: { eu: "labels do not match placement.clusterSelector" },
-        members: {
-            east: { labels: { tier: "prod" }, region: "us-east", zones: ["us-east-1a"] },
-            eu: { labels: { tier: "prod" }, region: "eu-central", zones: ["eu-central-1a"] },
-            west: { labels: { tier: "prod" }, region: "us-west", zones: ["us-west-1b"] },
-        },
-        overrides: {}, overrideClusters: [],
-        images: { east: ["nginx:1.25"], west: ["nginx:1.25"] },
+        overrideClusters: [],
         orphanOnDelete: false, retainReplicas: false, waitForReady: true, warnings: [],
-        ...over,
+        ...rest,
     };
+}
+
+/** The members of the fleet the decisions above are placed in, as MemberCluster outputs record them. */
+export const FLEET: Record<string, { labels: Record<string, string>; region?: string; zones: string[] }> = {
+    east: { labels: { tier: "prod" }, region: "us-east", zones: ["us-east-1a"] },
+    eu: { labels: { tier: "prod" }, region: "eu-central", zones: ["eu-central-1a"] },
+    west: { labels: { tier: "prod" }, region: "us-west", zones: ["us-west-1b"] },
+};
+
+/** MemberCluster stack resources for the given member facts. */
+export function memberResources(facts: Record<string, { labels: Record<string, string>; region?: string; zones: string[] }> = FLEET): PolicyResource[] {
+    return Object.entries(facts).map(([c, f]) => stackResource("pulumi-kubefed:index:MemberCluster", c, { clusterName: c, ...f }));
 }

@@ -1,0 +1,293 @@
+/**
+ * `pulumi-kubefed plan`: a preview of the stack, read as the federation decision.
+ *
+ * Runs `pulumi preview --json` and reads, for every FederatedResource / FederatedNamespace step, the decision the
+ * component records as its inputs — the new one (`newState.inputs.decision`) and, for an update, the one in the
+ * current state (`oldState.inputs.decision`). That pair is what makes "what changed" exact: the program itself
+ * never sees the old state (see `logDecision` in src/components/federatedResource.ts). No Pulumi SDK import here.
+ */
+import { spawnSync } from "child_process";
+import * as os from "os";
+import * as path from "path";
+import * as fs from "fs";
+import { DecisionSummary, decisionChanges, normalizeDecision, objectOf, placedClusters } from "../core/summary";
+
+/** Options of `pulumi-kubefed plan`. */
+export interface PlanOptions {
+    stack?: string;
+    cwd?: string;
+    policyPacks: string[];
+    policyPackConfigs: string[];
+    output: "table" | "json";
+    /** Read the preview JSON from this file instead of running pulumi (tests, CI artefacts). */
+    jsonFile?: string;
+}
+
+/** One federated object of the plan. */
+export interface PlanObject {
+    /** The component's name (the last URN segment). */
+    resource: string;
+    /** `FederatedResource` or `FederatedNamespace`. */
+    type: string;
+    /** `Deployment shop/web`. */
+    object: string;
+    /** The preview's step: create, update, same, delete, replace, … */
+    op: string;
+    /** The decision the update would apply (absent when the object is deleted). */
+    decision?: DecisionSummary;
+    /** The decision in the current state (absent for a new object). */
+    previous?: DecisionSummary;
+    /** What changed in the decision: `+c4 2`, `−c1 (selector)`, `c2 5 → 3`, …; `new` / `deleted` for whole objects. */
+    changes: string[];
+}
+
+/** Something that makes `pulumi up` fail: a mandatory policy violation, a validation error, a failed preview. */
+export interface PlanBlocker {
+    urn?: string;
+    message: string;
+}
+
+/** The plan: objects sorted by resource name, every cluster seen, and what blocks the update. */
+export interface PlanModel {
+    clusters: string[];
+    objects: PlanObject[];
+    blockers: PlanBlocker[];
+    /** Warnings (e.g. advisory policy violations), for information. */
+    warnings: PlanBlocker[];
+    /** Whether `pulumi preview` itself succeeded. */
+    previewSucceeded: boolean;
+}
+
+const USAGE = `usage: pulumi-kubefed plan [--stack S] [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config F]... [-o table|json] [--json-file F]
+
+  --stack S               stack to preview (default: the selected stack)
+  --cwd DIR               Pulumi project directory (default: current directory)
+  --policy-pack DIR       passed to pulumi preview (repeatable)
+  --policy-pack-config F  passed to pulumi preview (repeatable)
+  -o, --output FORMAT     table (default) or json
+  --json-file F           read the output of 'pulumi preview --json' from a file instead of running pulumi
+Exit codes: 0 the update would go through, 1 a policy violation or error would block it, 2 usage, 3 cannot run pulumi.
+`;
+
+/** Parses `plan` arguments; throws a usage message on errors. */
+export function parsePlanArgs(argv: string[]): PlanOptions {
+    const o: PlanOptions = { policyPacks: [], policyPackConfigs: [], output: "table" };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+        const value = (): string => {
+            const v = inline ?? argv[++i];
+            if (v === undefined || v === "") throw new Error(`${flag} needs a value`);
+            return v;
+        };
+        switch (flag) {
+            case "--stack": case "-s": o.stack = value(); break;
+            case "--cwd": case "-C": o.cwd = value(); break;
+            case "--policy-pack": o.policyPacks.push(value()); break;
+            case "--policy-pack-config": o.policyPackConfigs.push(value()); break;
+            case "--json-file": o.jsonFile = value(); break;
+            case "-o": case "--output": {
+                const v = value();
+                if (v !== "json" && v !== "table") throw new Error(`${flag}: unknown format "${v}"; use table or json`);
+                o.output = v;
+                break;
+            }
+            default: throw new Error(`unknown argument: ${a}`);
+        }
+    }
+    return o;
+}
+
+/** The arguments given to `pulumi` for a plan. */
+export function previewArgs(o: PlanOptions): string[] {
+    const args = ["preview", "--json", "--non-interactive"];
+    if (o.stack) args.push("--stack", o.stack);
+    for (const p of o.policyPacks) args.push("--policy-pack", p);
+    for (const c of o.policyPackConfigs) args.push("--policy-pack-config", c);
+    return args;
+}
+
+/** Runs the preview; returns its parsed JSON (or undefined when it printed none), exit code, stderr and the policy
+ *  violations from the engine's event log (`preview --json` does not carry their text). */
+export function runPreview(o: PlanOptions): { json: unknown; exitCode: number; stderr: string; policy: PolicyViolation[] } {
+    if (o.jsonFile) return { json: JSON.parse(fs.readFileSync(o.jsonFile, "utf8")), exitCode: 0, stderr: "", policy: [] };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-plan-"));
+    const eventLog = path.join(dir, "events.jsonl");
+    try {
+        const args = [...previewArgs(o), "--event-log", eventLog];
+        // --event-log is one of the CLI's debug flags (the Automation API turns them on the same way)
+        const r = spawnSync(process.env.PULUMI_COMMAND || "pulumi", args, {
+            cwd: o.cwd, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, env: { ...process.env, PULUMI_DEBUG_COMMANDS: "true" },
+        });
+        if (r.error) throw new Error(`cannot run pulumi: ${r.error.message}`);
+        let json: unknown;
+        try { json = r.stdout.trim() ? JSON.parse(r.stdout) : undefined; } catch { json = undefined; }
+        const policy = fs.existsSync(eventLog) ? policyViolations(fs.readFileSync(eventLog, "utf8")) : [];
+        return { json, exitCode: r.status ?? 1, stderr: [r.stderr, json === undefined ? r.stdout : ""].filter(Boolean).join("\n").trim(), policy };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** A policy pack's verdict on one resource, as the engine's event log records it. */
+export interface PolicyViolation {
+    urn?: string;
+    policy: string;
+    pack: string;
+    enforcementLevel: string;
+    message: string;
+}
+
+/** The `policyEvent`s of an engine event log (one JSON event per line). */
+export function policyViolations(eventLog: string): PolicyViolation[] {
+    const out: PolicyViolation[] = [];
+    for (const line of eventLog.split("\n")) {
+        if (!line.includes("policyEvent")) continue;
+        let e: { policyEvent?: Record<string, unknown> };
+        try { e = JSON.parse(line); } catch { continue; }
+        const p = e.policyEvent;
+        if (!p) continue;
+        out.push({
+            ...(typeof p.resourceUrn === "string" && p.resourceUrn ? { urn: p.resourceUrn } : {}),
+            policy: String(p.policyName ?? ""), pack: String(p.policyPackName ?? ""),
+            enforcementLevel: String(p.enforcementLevel ?? ""),
+            message: String(p.message ?? "").replace(/\u001b\[[0-9;]*m/g, "").replace(/\s+/g, " ").trim(),
+        });
+    }
+    return out;
+}
+
+const FEDERATED = new Set(["pulumi-kubefed:index:FederatedResource", "pulumi-kubefed:index:FederatedNamespace"]);
+
+function nameOfUrn(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+function cmp(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Builds the plan from the parsed output of `pulumi preview --json` and the preview's exit code. */
+export function buildPlan(preview: unknown, exitCode = 0, stderr = "", policy: PolicyViolation[] = []): PlanModel {
+    const p = (preview && typeof preview === "object" ? preview : {}) as { steps?: any[]; diagnostics?: any[] };
+    const objects: PlanObject[] = [];
+    for (const s of Array.isArray(p.steps) ? p.steps : []) {
+        const type = s?.newState?.type ?? s?.oldState?.type;
+        if (!FEDERATED.has(type) || typeof s.urn !== "string") continue;
+        const decision = normalizeDecision(s.newState?.inputs?.decision);
+        const previous = normalizeDecision(s.oldState?.inputs?.decision ?? s.oldState?.outputs?.decision);
+        const op = String(s.op ?? "");
+        const gone = op === "delete" || op === "delete-replaced" || op === "discard";
+        if (gone && objects.some(o => o.resource === nameOfUrn(s.urn))) continue;
+        const shown = gone ? undefined : decision;
+        const changes = gone ? ["deleted"] : !shown ? [] : previous ? decisionChanges(previous, shown) : ["new"];
+        const any = shown ?? previous;
+        objects.push({
+            resource: nameOfUrn(s.urn), type: type.slice(type.lastIndexOf(":") + 1),
+            object: any ? objectOf(any) : nameOfUrn(s.urn), op,
+            ...(shown ? { decision: shown } : {}), ...(previous ? { previous } : {}), changes,
+        });
+    }
+    objects.sort((a, b) => cmp(a.resource, b.resource) || cmp(a.op, b.op));
+    const clusters = new Set<string>();
+    for (const o of objects) {
+        for (const d of [o.decision, o.previous]) {
+            if (!d) continue;
+            placedClusters(d).forEach(c => clusters.add(c));
+            Object.keys(d.excluded ?? {}).forEach(c => clusters.add(c));
+        }
+    }
+    const blockers: PlanBlocker[] = [];
+    const warnings: PlanBlocker[] = [];
+    for (const d of Array.isArray(p.diagnostics) ? p.diagnostics : []) {
+        const message = String(d?.message ?? "").replace(/\u001b\[[0-9;]*m/g, "").trim();
+        if (!message) continue;
+        const entry = { ...(typeof d.urn === "string" && d.urn ? { urn: d.urn } : {}), message };
+        if (d.severity === "error") blockers.push(entry);
+        else if (d.severity === "warning") warnings.push(entry);
+    }
+    for (const v of policy) {
+        const entry = { ...(v.urn ? { urn: v.urn } : {}), message: `policy ${v.policy} (${v.pack}, ${v.enforcementLevel}): ${v.message}` };
+        if (v.enforcementLevel === "mandatory") blockers.push(entry);
+        else if (v.enforcementLevel === "advisory") warnings.push(entry);
+    }
+    if (exitCode !== 0 && blockers.length === 0) {
+        blockers.push({ message: `pulumi preview failed (exit ${exitCode})${stderr ? `: ${stderr.split("\n").slice(-20).join("\n")}` : ""}` });
+    }
+    return { clusters: [...clusters].sort(cmp), objects, blockers, warnings, previewSucceeded: exitCode === 0 };
+}
+
+function table(rows: string[][]): string {
+    const widths: number[] = [];
+    for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
+    return rows.map(r => r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i] - [...c].length))).join("  ").trimEnd()).join("\n");
+}
+
+/** Cell of one object in one cluster: replicas (or `yes`) where placed, `*` when overridden there, `-` elsewhere. */
+export function planCell(d: DecisionSummary | undefined, cluster: string): string {
+    const p = d?.placed?.[cluster];
+    if (!p) return "-";
+    const userOverrides = (p.overrides ?? []).filter(x => !(d!.replicaScheduling && x === "/spec/replicas"));
+    return `${typeof p.replicas === "number" ? String(p.replicas) : "yes"}${userOverrides.length ? "*" : ""}`;
+}
+
+function label(o: PlanObject): string {
+    return o.decision?.name === o.resource || o.previous?.name === o.resource ? o.object : `${o.resource} (${o.object})`;
+}
+
+/** Renders the plan as text: the table objects × clusters, then overrides, exclusions, changes and blockers. */
+export function renderPlan(m: PlanModel): string {
+    const out: string[] = [];
+    if (m.objects.length === 0) out.push("No FederatedResource or FederatedNamespace in the preview.");
+    else {
+        const rows = [["OBJECT", ...m.clusters, "CHANGE"]];
+        for (const o of m.objects) {
+            rows.push([label(o), ...m.clusters.map(c => planCell(o.decision, c)), o.changes.length ? o.changes.join(", ") : "-"]);
+        }
+        out.push(table(rows), "(number: replicas; yes: placed; *: overridden there; -: not placed)");
+        const overrides: string[] = [], excluded: string[] = [];
+        for (const o of m.objects) {
+            const d = o.decision;
+            if (!d) continue;
+            for (const c of placedClusters(d)) {
+                const ps = d.placed[c].overrides ?? [];
+                if (ps.length) overrides.push(`  ${label(o)} @ ${c}: ${ps.join(", ")}`);
+            }
+            for (const c of Object.keys(d.excluded ?? {}).sort(cmp)) excluded.push(`  ${label(o)} @ ${c}: ${d.excluded[c]}`);
+        }
+        if (overrides.length) out.push("", "Overridden paths:", ...overrides);
+        if (excluded.length) out.push("", "Left out:", ...excluded);
+    }
+    if (m.warnings.length) out.push("", "Warnings:", ...m.warnings.map(w => `  ${w.urn ? `${nameOfUrn(w.urn)}: ` : ""}${oneLine(w.message)}`));
+    if (m.blockers.length) {
+        out.push("", "Blocked — `pulumi up` would fail:", ...m.blockers.map(b => `  ${b.urn ? `${nameOfUrn(b.urn)}: ` : ""}${oneLine(b.message)}`));
+    }
+    return out.join("\n");
+}
+
+function oneLine(s: string): string {
+    return s.split("\n").map(l => l.trim()).filter(Boolean).join(" ");
+}
+
+/** `pulumi-kubefed plan` entry point; returns the exit code. */
+export function planMain(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+    let opts: PlanOptions;
+    try {
+        opts = parsePlanArgs(argv);
+    } catch (e) {
+        err(`${(e as Error).message}\n${USAGE}`);
+        return 2;
+    }
+    let res: ReturnType<typeof runPreview>;
+    try {
+        res = runPreview(opts);
+    } catch (e) {
+        err(`pulumi-kubefed: ${(e as Error).message}\n`);
+        return 3;
+    }
+    const model = buildPlan(res.json, res.exitCode, res.stderr, res.policy);
+    out(opts.output === "json" ? `${JSON.stringify(model, null, 2)}\n` : `${renderPlan(model)}\n`);
+    return model.blockers.length > 0 ? 1 : 0;
+}
+
+export { USAGE as PLAN_USAGE };

@@ -1,0 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MemberReadBack, TrackedObjectArgs } from "../dynamic/memberReadBack";
+
+/** One federated object in one member, as registered by a component. */
+export interface TrackedRecord {
+    /** Preferred key (the federated object's name); made unique per member on collision. */
+    name: string;
+    tracked: TrackedObjectArgs;
+    /** Held as a secret (Secrets, desired states with secret values); may resolve later. */
+    secret: boolean | Promise<boolean>;
+    /** The member object: the read-back runs after it. */
+    resource: pulumi.Resource;
+}
+
+/**
+ * Resolves once the program has declared everything: when the root stack's outputs are known, which the SDK
+ * computes after the program (and its exported values) finished. Read-back inputs wait for it, so one resource per
+ * member can list every federated object without the program saying when it is done. Nothing that the stack's
+ * outputs depend on may wait for it, or the program would never finish: read-back outputs are therefore not offered
+ * as component outputs (status is read from the checkpoint by `pulumi-kubefed status`).
+ * Without a stack resource (unit tests with mocks) it resolves on the next turn of the event loop.
+ */
+let programDone: Promise<void> | undefined;
+function whenProgramDone(): Promise<void> {
+    if (programDone) return programDone;
+    const stack = pulumi.runtime.getStackResource();
+    const outputs = stack?.outputs as unknown as { promise?: (withUnknowns?: boolean) => Promise<unknown> } | undefined;
+    programDone = outputs && typeof outputs.promise === "function"
+        ? outputs.promise(true).then(() => undefined, () => undefined)
+        : new Promise((resolve) => setImmediate(resolve));
+    return programDone;
+}
+
+/** Test hook: forget the program-end promise (mocks run several programs in one process). */
+export function resetReadBackForTests(): void {
+    programDone = undefined;
+}
+
+/** The read-back of one member: created once, filled with every object registered before the program ends. */
+export class MemberTracker {
+    private readonly records: TrackedRecord[] = [];
+    private readonly keys = new Set<string>();
+    private resource?: MemberReadBack;
+    private sealed = false;
+
+    constructor(private readonly make: (objects: pulumi.Input<Record<string, pulumi.Input<TrackedObjectArgs>>>,
+        secretObjects: pulumi.Input<Record<string, pulumi.Input<TrackedObjectArgs>>>,
+        dependsOn: pulumi.Input<pulumi.Resource[]>) => MemberReadBack) {}
+
+    /** The member's read-back resource, created on first use. */
+    ensure(): MemberReadBack {
+        if (!this.resource) {
+            const resolved = whenProgramDone().then(async () => {
+                this.sealed = true;
+                const recs = [...this.records].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+                const flags = await Promise.all(recs.map(r => r.secret));
+                return recs.map((r, i) => ({ r, secret: flags[i] }));
+            });
+            // Promises of plain maps whose values may hold Outputs: the SDK resolves them when it sends the inputs.
+            const pick = (secret: boolean) => resolved.then(list => {
+                const out: Record<string, pulumi.Input<TrackedObjectArgs>> = {};
+                for (const x of list) if (x.secret === secret) out[x.r.name] = x.r.tracked;
+                return out;
+            });
+            const dependsOn = resolved.then(list => list.map(x => x.r.resource));
+            this.resource = this.make(pick(false), pick(true), dependsOn);
+        }
+        return this.resource;
+    }
+
+    /** The read-back if it was created. */
+    existing(): MemberReadBack | undefined {
+        return this.resource;
+    }
+
+    /** Registers one object; returns the key it is reported under. */
+    track(record: TrackedRecord): string {
+        if (this.sealed) {
+            pulumi.log.warn(`${record.name}: declared after the program finished, so the member read-back does not track it; ` +
+                "declare federated resources before the program returns", record.resource);
+        }
+        let key = record.name;
+        for (let i = 2; this.keys.has(key); i++) key = `${record.name}#${i}`;
+        this.keys.add(key);
+        this.records.push({ ...record, name: key });
+        this.ensure();
+        return key;
+    }
+}

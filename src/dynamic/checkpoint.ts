@@ -1,0 +1,139 @@
+/**
+ * Builds the status report (`report.ts`) from a stack's checkpoint (`pulumi stack export`), or live from the members
+ * with the credentials the checkpoint holds. No Pulumi SDK imports: the CLI loads this on its own.
+ *
+ * Sources, newest release first:
+ * - `MemberReadBack` (0.2+): one per member: health plus `status[key]` per federated object;
+ * - `ClusterHealth` / `PropagationStatus` (0.1): one per member / one per federated object.
+ */
+import { ObjectStatus, ReadBackInputs, observeMember, readBackInputsOf } from "./memberReadBackProvider";
+import { ClusterHealthReport, ClusterPropagationReport, PropagationReport } from "./report";
+import { propagationCondition } from "./status";
+
+const TYPE_PREFIX = "pulumi-nodejs:dynamic/kubefed:";
+
+/** A resource of a checkpoint, as `pulumi stack export` prints it. */
+export interface CheckpointResource {
+    urn: string;
+    type: string;
+    id?: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+}
+
+/** What `pulumi-kubefed status` shows. */
+export interface StatusReport {
+    clusters: ClusterHealthReport[];
+    objects: PropagationReport[];
+    /** When each member was last observed (ISO time), by cluster name. */
+    observedAt: Record<string, string>;
+}
+
+/** The resources of a parsed `pulumi stack export` (its `deployment.resources`). */
+export function checkpointResources(exported: unknown): CheckpointResource[] {
+    const d = (exported as { deployment?: { resources?: unknown } } | undefined)?.deployment;
+    return Array.isArray(d?.resources) ? (d!.resources as CheckpointResource[]) : [];
+}
+
+function nameOf(urn: string): string {
+    return urn.split("::").pop() ?? urn;
+}
+
+function byName<T>(items: T[], key: (t: T) => string): T[] {
+    return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** One member's observed outputs (the shape MemberReadBack stores). */
+interface MemberObservation {
+    clusterName: string;
+    ready: boolean;
+    kubernetesVersion: string;
+    conditions: ClusterHealthReport["conditions"];
+    health: boolean;
+    status: Record<string, ObjectStatus>;
+    observedAt?: string;
+}
+
+/** Joins per-member observations into the report: clusters, and objects × clusters. */
+export function reportFromObservations(members: MemberObservation[]): StatusReport {
+    const clusters: ClusterHealthReport[] = [];
+    const observedAt: Record<string, string> = {};
+    const objects = new Map<string, { target: PropagationReport["target"]; entries: ClusterPropagationReport[] }>();
+    for (const m of byName(members, (x) => x.clusterName)) {
+        if (m.health !== false) {
+            clusters.push({ __kubefedStatus: "ClusterHealth", clusterName: m.clusterName, ready: !!m.ready,
+                kubernetesVersion: m.kubernetesVersion ?? "", conditions: Array.isArray(m.conditions) ? m.conditions : [] });
+        }
+        if (m.observedAt) observedAt[m.clusterName] = m.observedAt;
+        for (const key of Object.keys(m.status ?? {}).sort()) {
+            const s = m.status[key];
+            const o = objects.get(key) ?? { target: s.target, entries: [] };
+            const { target: _t, conditions: _c, ...rest } = s;
+            o.entries.push({ name: m.clusterName, ...rest });
+            objects.set(key, o);
+        }
+    }
+    const out: PropagationReport[] = [];
+    for (const key of [...objects.keys()].sort()) {
+        const o = objects.get(key)!;
+        const entries = byName(o.entries, (e) => e.name);
+        const cond = propagationCondition(entries.map((e) => ({ ...e, status: e.status as never, message: e.message ?? "",
+            exists: !!e.exists, managed: !!e.managed, drifted: e.drifted ?? [], ready: !!e.ready, conditions: [] })), "");
+        out.push({
+            __kubefedStatus: "PropagationStatus", name: key, target: o.target,
+            propagated: cond.status === "True",
+            ready: cond.status === "True" && entries.every((e) => e.ready),
+            status: { conditions: [{ type: "Propagation", status: cond.status, reason: cond.reason, message: cond.message }], clusters: entries },
+        });
+    }
+    return { clusters, objects: out, observedAt };
+}
+
+/** The report as of the checkpoint: what the last `up` or `pulumi refresh` observed. */
+export function reportFromCheckpoint(resources: CheckpointResource[]): StatusReport {
+    const members: MemberObservation[] = [];
+    const legacyHealth: ClusterHealthReport[] = [];
+    const legacyObjects: PropagationReport[] = [];
+    for (const r of resources) {
+        const o = r.outputs ?? {};
+        if (r.type === `${TYPE_PREFIX}MemberReadBack`) {
+            members.push({
+                clusterName: String(o.clusterName ?? r.id ?? nameOf(r.urn)), ready: o.ready === true,
+                kubernetesVersion: String(o.kubernetesVersion ?? ""), conditions: (o.conditions ?? []) as ClusterHealthReport["conditions"],
+                health: o.health !== false, status: (o.status ?? {}) as Record<string, ObjectStatus>,
+                observedAt: typeof o.observedAt === "string" ? o.observedAt : undefined,
+            });
+        } else if (r.type === `${TYPE_PREFIX}ClusterHealth`) {
+            legacyHealth.push({ __kubefedStatus: "ClusterHealth", clusterName: String(o.clusterName ?? r.id), ready: o.ready === true,
+                kubernetesVersion: String(o.kubernetesVersion ?? ""), conditions: (o.conditions ?? []) as ClusterHealthReport["conditions"] });
+        } else if (r.type === `${TYPE_PREFIX}PropagationStatus` && o.status && o.target) {
+            legacyObjects.push({ __kubefedStatus: "PropagationStatus", name: nameOf(r.urn).replace(/-status$/, ""),
+                target: o.target as PropagationReport["target"], propagated: o.propagated === true, ready: o.ready === true,
+                status: o.status as PropagationReport["status"] });
+        }
+    }
+    const report = reportFromObservations(members);
+    report.clusters = byName([...report.clusters, ...legacyHealth], (c) => c.clusterName);
+    report.objects = byName([...report.objects, ...legacyObjects], (o) => o.name ?? "");
+    return report;
+}
+
+/**
+ * The report read now from the members, with the credentials held by each MemberReadBack in a checkpoint exported
+ * with `--show-secrets`. Members are read in parallel; a member that cannot be read is reported, never thrown.
+ */
+export async function liveReport(resources: CheckpointResource[]): Promise<StatusReport> {
+    const readers = resources.filter((r) => r.type === `${TYPE_PREFIX}MemberReadBack` && r.outputs);
+    const members = await Promise.all(readers.map(async (r): Promise<MemberObservation> => {
+        const inputs: ReadBackInputs = readBackInputsOf(r.outputs!);
+        const o = await observeMember(inputs, r.outputs as never);
+        return { clusterName: o.clusterName, ready: o.ready, kubernetesVersion: o.kubernetesVersion, conditions: o.conditions,
+            health: o.health, status: o.status, observedAt: o.observedAt };
+    }));
+    return reportFromObservations(members);
+}
+
+/** Whether the checkpoint holds anything this command can read. */
+export function hasReadBack(resources: CheckpointResource[]): boolean {
+    return resources.some((r) => [`${TYPE_PREFIX}MemberReadBack`, `${TYPE_PREFIX}ClusterHealth`, `${TYPE_PREFIX}PropagationStatus`].includes(r.type));
+}

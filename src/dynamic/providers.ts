@@ -1,0 +1,13 @@
+/**
+ * Entry point of the read-back implementations, loaded by the provider loader stored in state (loader.ts) as
+ * `pulumi-kubefed/dynamic-providers`. Keyed by {@link ProviderKind}.
+ */
+import { memberReadBackProvider } from "./memberReadBackProvider";
+import { orphanMarkerProvider } from "./orphanMarkerProvider";
+import { serviceAccountTokenProvider } from "./serviceAccountTokenProvider";
+
+export const providers = {
+    memberReadBack: memberReadBackProvider,
+    serviceAccountToken: serviceAccountTokenProvider,
+    orphanMarker: orphanMarkerProvider,
+};

@@ -1,0 +1,114 @@
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { Fleet, ROOT, exampleStack, getObject, haveTestbed, kubefedStatus, managedObjects, startFleet, stopFleet } from "./support";
+
+// A stack made by release 0.1.0 (the npm package as it was released, kept as a fixture) upgrades to this build:
+// the first `up` replaces and deletes no member object, only the read-back resources change, the state shrinks, and
+// the 0.1 orphan guards (which unlabel objects when deleted) are updated in place rather than deleted.
+const FIXTURE = path.join(ROOT, "test", "fixtures", "release-0.1.0", "pulumi-kubefed-0.1.0.tgz");
+
+/** A project directory with the quickstart program and `pulumi-kubefed` installed from `source`. */
+function installProject(dir: string, source: "fixture" | "build"): void {
+    const pkg = path.join(dir, "node_modules", "pulumi-kubefed");
+    fs.rmSync(pkg, { recursive: true, force: true });
+    fs.mkdirSync(pkg, { recursive: true });
+    if (source === "fixture") {
+        execFileSync("tar", ["xzf", FIXTURE, "-C", pkg, "--strip-components=1"]);
+    } else {
+        // what `npm install` of this build's package would lay down (package.json "files")
+        fs.cpSync(path.join(ROOT, "dist", "src"), path.join(pkg, "dist", "src"), { recursive: true });
+        fs.copyFileSync(path.join(ROOT, "package.json"), path.join(pkg, "package.json"));
+    }
+}
+
+describe("e2e: upgrading a stack made by release 0.1.0", function () {
+    let fleet: Fleet | undefined;
+    let dir: string;
+    let stack: Stack;
+    let backend: string;
+
+    before(async function () {
+        if (!haveTestbed()) {
+            if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
+            this.skip();
+        }
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-upgrade-"));
+        for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(ROOT, "examples", "quickstart", f), path.join(dir, f));
+        fs.mkdirSync(path.join(dir, "node_modules"));
+        // every other dependency as this repository has it
+        for (const dep of fs.readdirSync(path.join(ROOT, "node_modules"))) {
+            if (dep.startsWith(".") || dep === "pulumi-kubefed") continue;
+            fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(dir, "node_modules", dep));
+        }
+        installProject(dir, "fixture");
+        fleet = await startFleet("upgrade");
+        ({ stack, backend } = await exampleStack("quickstart", "upgrade", fleet, { orphanOnDelete: "true" }, { workDir: dir }));
+    });
+    after(async () => {
+        await stopFleet(fleet);
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const uids = async (): Promise<Record<string, string>> => {
+        const out: Record<string, string> = {};
+        for (const c of ["c1", "c2", "c3"]) {
+            for (const [apiVersion, kind, ns, name] of [["v1", "Namespace", undefined, "shop"], ["v1", "ConfigMap", "shop", "settings"], ["apps/v1", "Deployment", "shop", "web"]] as const) {
+                const o = await getObject(fleet!, c, apiVersion, kind, ns, name);
+                if (o) out[`${c} ${kind}`] = o.metadata.uid;
+            }
+        }
+        return out;
+    };
+    const stateBytes = async (): Promise<number> => JSON.stringify(await stack.exportStack()).length;
+
+    it("the first up after upgrading replaces no member object, keeps the managed labels, and shrinks the state", async () => {
+        await stack.up();
+        const before = await uids();
+        assert.equal(Object.keys(before).length, 8, JSON.stringify(before));
+        const oldState = await stack.exportStack();
+        const oldTypes = new Set(oldState.deployment.resources.map((r: any) => r.type));
+        for (const t of ["ClusterHealth", "PropagationStatus", "OrphanGuard"]) assert.ok(oldTypes.has(`pulumi-nodejs:dynamic/kubefed:${t}`), `0.1 made a ${t}`);
+        const oldBytes = await stateBytes();
+
+        installProject(dir, "build");
+        const steps: string[] = [];
+        await stack.preview({
+            onEvent: (e: EngineEvent) => {
+                const m = e.resourcePreEvent?.metadata;
+                if (m && m.op !== "same" && m.op !== "read") steps.push(`${m.op} ${m.type} ${m.urn.split("::").pop()}`);
+            },
+        });
+        const memberSteps = steps.filter(s => / kubernetes:/.test(s));
+        assert.deepEqual(memberSteps, [], `member objects must not change: ${memberSteps.join(", ")}`);
+        for (const s of steps) {
+            assert.match(s, /^(update|delete|create) (pulumi-nodejs:dynamic\/kubefed:(MemberReadBack|PropagationStatus|ClusterHealth|OrphanGuard)|pulumi-kubefed:index:)/,
+                `only read-back resources (and component records) may change: ${s}`);
+        }
+        assert.ok(steps.some(s => /^update pulumi-nodejs:dynamic\/kubefed:MemberReadBack c1-readback$/.test(s)), `the health resource becomes the read-back in place: ${steps.join(", ")}`);
+        assert.ok(steps.some(s => /^update pulumi-nodejs:dynamic\/kubefed:OrphanGuard settings-orphan$/.test(s)), "orphan guards are updated, not deleted");
+        assert.ok(!steps.some(s => /^delete pulumi-nodejs:dynamic\/kubefed:OrphanGuard/.test(s)));
+
+        await stack.up();
+        assert.deepEqual(await uids(), before, "every member object is the same object (same UID)");
+        for (const c of ["c1", "c2", "c3"]) {
+            const expected = c === "c3" ? ["ConfigMap shop/settings", "Namespace shop"] : ["ConfigMap shop/settings", "Deployment shop/web", "Namespace shop"];
+            assert.deepEqual(await managedObjects(fleet!, c), expected, `${c} keeps its managed labels`);
+        }
+        const st = kubefedStatus(dir, "upgrade", backend, ["--check"]);
+        assert.equal(st.code, 0, st.out);
+        const newBytes = await stateBytes();
+        console.log(`      state: ${oldBytes} bytes with 0.1.0, ${newBytes} bytes after the upgrade`);
+        assert.ok(newBytes < oldBytes / 2, `state ${oldBytes} -> ${newBytes} bytes`);
+        await stack.preview({ expectNoChanges: true });
+    });
+
+    it("and orphan mode still works after the upgrade: destroy leaves the objects, unlabelled", async () => {
+        await stack.destroy();
+        for (const c of ["c1", "c2", "c3"]) assert.deepEqual(await managedObjects(fleet!, c), [], `${c} still has managed objects`);
+        assert.ok(await getObject(fleet!, "c1", "apps/v1", "Deployment", "shop", "web"), "the Deployment is left in place");
+    });
+});

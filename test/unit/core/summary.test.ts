@@ -1,0 +1,54 @@
+import { strict as assert } from "assert";
+import { DecisionSummary, decisionChanges, decisionLine, normalizeDecision, placedClusters, replicasOf } from "../../../src/core";
+
+// A decision as the components record it: c1/c2 placed with replicas, c3 left out by the selector.
+function d(placed: DecisionSummary["placed"], excluded: Record<string, string> = {}, extra: Partial<DecisionSummary> = {}): DecisionSummary {
+    return { apiVersion: "apps/v1", kind: "Deployment", name: "test-deployment", namespace: "sched", labels: {}, placed, excluded,
+        overrideClusters: [], orphanOnDelete: false, retainReplicas: false, waitForReady: true, warnings: [], ...extra };
+}
+const IMG = "/spec/template/spec/containers/0/image";
+
+describe("decision summary: one line and changes", () => {
+    it("the one-line decision lists clusters in order with replicas, the scheduling marker, short override names and exclusion reasons", () => {
+        const dec = d({
+            cluster2: { replicas: 5, overrides: [IMG, "/spec/replicas"], images: ["nginx:2"] },
+            cluster1: { replicas: 4, overrides: ["/spec/replicas"], images: ["nginx:1"] },
+        }, { cluster3: "labels do not match placement.clusterSelector (replica scheduling intersects with it)" },
+        { replicaScheduling: { totalReplicas: 9 }, unplacedReplicas: 0 });
+        const line = decisionLine("test-deployment", dec);
+        // Structure from the issue: "<object>: <cluster> <n> · …[replica scheduling]; overrides: …; excluded: …"
+        const [placed, overrides, excluded] = line.split("; ");
+        assert.equal(placed, "Deployment sched/test-deployment: cluster1 4 · cluster2 5 [replica scheduling]");
+        // /spec/replicas written by the scheduler is already the replica count, so only the image shows.
+        assert.equal(overrides, "overrides: cluster2 image");
+        assert.equal(excluded, "excluded: cluster3 (selector)");
+    });
+    it("names the component when it differs from the object, and shows dashes and 'no cluster' for empty parts", () => {
+        const line = decisionLine("web-frontend", d({}, {}, { kind: "ConfigMap", apiVersion: "v1", name: "cfg", namespace: undefined }));
+        assert.ok(line.startsWith("web-frontend (ConfigMap cfg): no cluster;"), line);
+        assert.ok(line.endsWith("overrides: —; excluded: —"), line);
+    });
+    it("a user override of /spec/replicas without replica scheduling is shown", () => {
+        const line = decisionLine("test-deployment", d({ c1: { replicas: 3, overrides: ["/spec/replicas"], images: [] } }));
+        assert.ok(line.includes("overrides: c1 replicas"), line);
+    });
+    it("changes: added and removed clusters (with the reason), replica moves, override and image changes; nothing for equal decisions", () => {
+        const before = d({ c1: { replicas: 3, overrides: [], images: ["a:1"] }, c2: { replicas: 5, overrides: ["/x/env"], images: ["a:1"] } }, { c4: "not listed in placement.clusters" });
+        const after = d({ c2: { replicas: 3, overrides: ["/x/image"], images: ["a:2"] }, c4: { replicas: 2, overrides: [], images: ["a:1"] } }, { c1: "labels do not match placement.clusterSelector" });
+        assert.deepEqual(decisionChanges(before, after), ["−c1 (selector)", "c2 5 → 3", "c2 overrides +image −env", "c2 images a:1 → a:2", "+c4 2"]);
+        assert.deepEqual(decisionChanges(before, before), []);
+        assert.deepEqual(decisionChanges(before, JSON.parse(JSON.stringify(before))), []);
+    });
+    it("reads the decision shape recorded by older versions", () => {
+        const legacy = { apiVersion: "apps/v1", kind: "Deployment", name: "web", clusters: ["c2", "c1"], excluded: { c3: "x" },
+            members: { c1: { labels: {}, zones: [] } }, overrides: { c1: [], c2: [IMG] }, images: { c1: ["a"], c2: ["b"] },
+            replicas: { c1: 1, c2: 2 }, overrideClusters: ["c2"], orphanOnDelete: false, retainReplicas: false, waitForReady: true, warnings: [] };
+        const n = normalizeDecision(legacy)!;
+        assert.deepEqual(placedClusters(n), ["c1", "c2"]);
+        assert.deepEqual(n.placed.c2, { replicas: 2, overrides: [IMG], images: ["b"] });
+        assert.deepEqual(replicasOf(n), { c1: 1, c2: 2 });
+        assert.equal((n as any).members, undefined);
+        assert.equal(normalizeDecision({ foo: 1 }), undefined);
+        assert.equal(normalizeDecision("[secret]"), undefined);
+    });
+});
