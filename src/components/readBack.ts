@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MemberReadBack, TrackedObjectArgs } from "../dynamic/memberReadBack";
+import { encodeObjects } from "../dynamic/objectsCodec";
 
 /** One federated object in one member, as registered by a component. */
 export interface TrackedRecord {
@@ -43,8 +44,7 @@ export class MemberTracker {
     private resource?: MemberReadBack;
     private sealed = false;
 
-    constructor(private readonly make: (objects: pulumi.Input<Record<string, pulumi.Input<TrackedObjectArgs>>>,
-        secretObjects: pulumi.Input<Record<string, pulumi.Input<TrackedObjectArgs>>>,
+    constructor(private readonly make: (objects: pulumi.Input<string>, secretObjects: pulumi.Input<string>,
         dependsOn: pulumi.Input<pulumi.Resource[]>) => MemberReadBack) {}
 
     /** The member's read-back resource, created on first use. */
@@ -56,12 +56,13 @@ export class MemberTracker {
                 const flags = await Promise.all(recs.map(r => r.secret));
                 return recs.map((r, i) => ({ r, secret: flags[i] }));
             });
-            // Promises of plain maps whose values may hold Outputs: the SDK resolves them when it sends the inputs.
-            const pick = (secret: boolean) => resolved.then(list => {
+            // One compressed string per member (objectsCodec.ts); Outputs inside are resolved first, and a secret
+            // or unknown value makes the whole string secret or unknown.
+            const pick = (secret: boolean): pulumi.Output<string> => pulumi.output(resolved.then(list => {
                 const out: Record<string, pulumi.Input<TrackedObjectArgs>> = {};
                 for (const x of list) if (x.secret === secret) out[x.r.name] = x.r.tracked;
                 return out;
-            });
+            })).apply(m => encodeObjects(m as Record<string, unknown>));
             const dependsOn = resolved.then(list => list.map(x => x.r.resource));
             this.resource = this.make(pick(false), pick(true), dependsOn);
         }

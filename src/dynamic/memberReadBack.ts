@@ -19,10 +19,11 @@ export interface MemberReadBackArgs {
     context?: pulumi.Input<string>;
     /** Probe `/healthz` and `/version` (KubeFed's cluster health). Default true. */
     health?: boolean;
-    /** Federated objects placed in this member, keyed by a stable name (the federated object's). */
-    objects?: pulumi.Input<Record<string, pulumi.Input<TrackedObjectArgs>>>;
+    /** Federated objects placed in this member, keyed by a stable name (the federated object's): a map, or the
+     *  compressed string `encodeObjects` makes of one (what the components send: it keeps state small). */
+    objects?: pulumi.Input<Record<string, pulumi.Input<TrackedObjectArgs>> | string>;
     /** Like `objects`, for objects whose desired state holds secrets; stored as a secret. */
-    secretObjects?: pulumi.Input<Record<string, pulumi.Input<TrackedObjectArgs>>>;
+    secretObjects?: pulumi.Input<Record<string, pulumi.Input<TrackedObjectArgs>> | string>;
 }
 
 /**

@@ -8,6 +8,7 @@
  * No `@pulumi/*` imports: the dynamic-provider host loads this without the SDK's program runtime.
  */
 import { KubeClient, ObjectRef, connectAsync, describeHttpError, removeManagedLabel } from "./kube";
+import { decodeObjects, encodeObjects, isEncodedObjects } from "./objectsCodec";
 import {
     ClusterCondition, ClusterObservation, ClusterPropagationStatus, ProbeResult, containsUnknown, clusterPropagationStatus,
     healthConditions, isReadyConditions, jsonEqual, plain, probeIsReady,
@@ -94,11 +95,20 @@ export function readBackInputsOf(v: Record<string, unknown>): ReadBackInputs {
         clusterName: v.clusterName as string,
         kubeconfig: v.kubeconfig as string,
         health: v.health !== false,
-        objects: containsUnknown(v.objects) ? v.objects as Record<string, TrackedObject> : objectMapOf(v.objects),
-        secretObjects: containsUnknown(v.secretObjects) ? v.secretObjects as Record<string, TrackedObject> : objectMapOf(v.secretObjects),
+        objects: containsUnknown(v.objects) ? v.objects as Record<string, TrackedObject> : objectMapOf(decodeObjects(v.objects)),
+        secretObjects: containsUnknown(v.secretObjects) ? v.secretObjects as Record<string, TrackedObject> : objectMapOf(decodeObjects(v.secretObjects)),
     };
     if (v.providerVersion !== undefined) out.providerVersion = v.providerVersion as string;
     if (str(v.context)) out.context = v.context as string;
+    return out;
+}
+
+/** The inputs as outputs store them: object maps stay encoded when the program sent them encoded. */
+function stored(inputs: ReadBackInputs, raw: Record<string, unknown> | undefined): ReadBackInputs {
+    const out = { ...inputs } as ReadBackInputs & Record<string, unknown>;
+    for (const k of ["objects", "secretObjects"] as const) {
+        if (raw && isEncodedObjects(raw[k])) (out as Record<string, unknown>)[k] = encodeObjects(inputs[k]);
+    }
     return out;
 }
 
@@ -151,6 +161,55 @@ async function readObject(client: KubeClient, name: string, ref: ObjectRef): Pro
     }
 }
 
+/**
+ * Reads the objects: one LIST per kind and namespace holding several of them (a member with hundreds of federated
+ * Deployments answers in a few requests), a GET for the rest. Results in the order of `refs`.
+ */
+async function readObjects(client: KubeClient, name: string, refs: ObjectRef[]): Promise<ClusterObservation[]> {
+    const groups = new Map<string, number[]>();
+    refs.forEach((r, i) => {
+        const g = `${r.apiVersion}\u0000${r.kind}\u0000${r.namespace ?? ""}`;
+        groups.set(g, [...(groups.get(g) ?? []), i]);
+    });
+    const out: ClusterObservation[] = new Array(refs.length);
+    const singles: number[] = [];
+    await mapLimited([...groups.values()], 8, async (idx) => {
+        if (idx.length < 2) {
+            singles.push(...idx);
+            return;
+        }
+        const first = refs[idx[0]];
+        let listed: Map<string, Record<string, unknown>> | undefined;
+        try {
+            const coll = await client.collectionPath(first.apiVersion, first.kind, first.namespace);
+            if (coll !== undefined) {
+                const res = await client.request("GET", coll, undefined, { timeoutMs: 30_000 });
+                if (res.status === 200 && Array.isArray(res.body?.items)) {
+                    listed = new Map();
+                    for (const item of res.body.items as Record<string, { name?: string }>[]) {
+                        // list items carry no apiVersion/kind of their own
+                        if (item?.metadata?.name) listed.set(item.metadata.name, { apiVersion: first.apiVersion, kind: first.kind, ...item });
+                    }
+                }
+            }
+        } catch {
+            listed = undefined;
+        }
+        if (!listed) {
+            singles.push(...idx); // no list (forbidden, not served, failed): read them one by one for precise reasons
+            return;
+        }
+        for (const i of idx) {
+            const live = listed.get(refs[i].name);
+            out[i] = live ? { name, outcome: "found", live } : { name, outcome: "notFound" };
+        }
+    });
+    await mapLimited(singles, 16, async (i) => {
+        out[i] = await readObject(client, name, refs[i]);
+    });
+    return out;
+}
+
 /** Removes the drift entries under the ignored pointers. */
 function withoutIgnored(s: ClusterPropagationStatus, ignore: string[] | undefined): ClusterPropagationStatus {
     if (!ignore || ignore.length === 0 || s.drifted.length === 0) return s;
@@ -186,7 +245,7 @@ function problemLines(clusterName: string, health: { ready: boolean; conditions:
  * Probes the member and reads every tracked object. Never throws for cluster problems: they are reported.
  * `previous` carries condition timestamps and the last known version forward.
  */
-export async function observeMember(inputs: ReadBackInputs, previous?: Partial<ReadBackOutputs>): Promise<Omit<ReadBackOutputs, "accepted">> {
+export async function observeMember(inputs: ReadBackInputs, previous?: Partial<ReadBackOutputs>, raw?: Record<string, unknown>): Promise<Omit<ReadBackOutputs, "accepted">> {
     const at = now();
     const objects = allObjects(inputs);
     const keys = Object.keys(objects).filter((k) => objects[k].observe !== false);
@@ -224,19 +283,22 @@ export async function observeMember(inputs: ReadBackInputs, previous?: Partial<R
     const conditions = healthConditions(probe, at, previous?.conditions);
     const ready = isReadyConditions(conditions);
     const status: Record<string, ObjectStatus> = {};
-    const observations = await mapLimited(keys, 16, async (k): Promise<ClusterObservation> => {
-        if (probe.kind === "malformed") return { name: inputs.clusterName, outcome: "configError", error: probe.error };
+    let observations: ClusterObservation[];
+    if (probe.kind === "malformed") {
+        observations = keys.map(() => ({ name: inputs.clusterName, outcome: "configError", error: (probe as { error: string }).error }));
+    } else if (!ready || !client) {
         // an offline member: every object is ClusterNotReady without another timeout per object
-        if (!ready || !client) return { name: inputs.clusterName, outcome: "unreachable", error: "the cluster is not ready" };
-        return readObject(client, inputs.clusterName, objects[k].target);
-    });
+        observations = keys.map(() => ({ name: inputs.clusterName, outcome: "unreachable", error: "the cluster is not ready" }));
+    } else {
+        observations = await readObjects(client, inputs.clusterName, keys.map((k) => objects[k].target));
+    }
     keys.forEach((k, i) => {
         const t = objects[k];
         const { name: _name, ...entry } = withoutIgnored(clusterPropagationStatus(observations[i], t.desired), t.ignore);
         status[k] = { target: t.target, ...entry };
     });
     return plain({
-        ...inputs,
+        ...stored(inputs, raw),
         conditions,
         ready,
         kubernetesVersion: version,
@@ -317,7 +379,7 @@ export const memberReadBackProvider = {
     },
     create: async (inputs: Record<string, unknown>) => {
         const i = readBackInputsOf(inputs);
-        const outs = await observeMember(i);
+        const outs = await observeMember(i, undefined, inputs);
         return { id: i.clusterName, outs: { ...outs, accepted: outs.problems } };
     },
     update: async (_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) => {
@@ -326,12 +388,12 @@ export const memberReadBackProvider = {
         const dropped = droppedOrphans(o, n);
         // with the new credentials: an `up` that rotates them may already have revoked the old ones
         await orphan({ ...o, kubeconfig: n.kubeconfig, ...(n.context ? { context: n.context } : { context: undefined }) }, dropped.keys, dropped.objects);
-        const outs = await observeMember(n, olds as Partial<ReadBackOutputs>);
+        const outs = await observeMember(n, olds as Partial<ReadBackOutputs>, news);
         return { outs: { ...outs, accepted: outs.problems } };
     },
     read: async (id: string, props: Record<string, unknown>) => {
         const i = readBackInputsOf(props);
-        const outs = await observeMember(i, props as Partial<ReadBackOutputs>);
+        const outs = await observeMember(i, props as Partial<ReadBackOutputs>, props);
         // what was accepted stays accepted while it lasts; a problem that went away and comes back shows again
         const before = new Set(Array.isArray(props.accepted) ? props.accepted.map(String) : []);
         const accepted = outs.problems.filter((p) => before.has(p));
@@ -341,7 +403,7 @@ export const memberReadBackProvider = {
         if (fresh.length > 0) {
             process.stdout.write(fresh.map((p) => `kubefed: member ${i.clusterName}: ${p}\n`).join(""));
         }
-        return { id, props: { ...outs, accepted }, inputs: plain(i) };
+        return { id, props: { ...outs, accepted }, inputs: plain(stored(i, props)) };
     },
     delete: async (_id: string, props: Record<string, unknown>) => {
         const o = readBackInputsOf(props);

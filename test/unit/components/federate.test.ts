@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { registered, reset, settle, byName } from "./harness";
 import * as kubefed from "../../../src";
+import { decodeObjects } from "../../../src/dynamic/objectsCodec";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
 const fleet = () => [new kubefed.MemberCluster("fd-a", { clusterName: "fda", kubeconfig: kc("a") }), new kubefed.MemberCluster("fd-b", { clusterName: "fdb", kubeconfig: kc("b") })];
@@ -27,7 +28,7 @@ describe("components: federate() as a component (issue 10)", () => {
         await settle(set, r, ...Object.values(r.resources));
         // status: false reads nothing back; orphan mode still has each member's read-back unlabel on delete
         assert.ok(r.statusKey);
-        const tracked = registered.filter(x => x.type === "pulumi-nodejs:dynamic/kubefed:MemberReadBack").map(x => x.inputs.objects?.[r.statusKey!]).filter(Boolean);
+        const tracked = registered.filter(x => x.type === "pulumi-nodejs:dynamic/kubefed:MemberReadBack").map(x => (decodeObjects(x.inputs.objects) as any)?.[r.statusKey!]).filter(Boolean);
         assert.ok(tracked.length > 0, "tracked by the members' read-backs");
         for (const t of tracked) assert.deepEqual([t.observe, t.orphan], [false, true]);
         const obj = byName("fdo-configmap-shop-opts-fda");

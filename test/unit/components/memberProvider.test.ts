@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { registered, reset, settle, byName } from "./harness";
 import * as kubefed from "../../../src";
+import { decodeObjects } from "../../../src/dynamic/objectsCodec";
 import { resetReadBackForTests } from "../../../src/components/readBack";
 
 // Bring your own provider (issue 9): a member whose Kubernetes provider was made elsewhere (an EKS or GKE component)
@@ -26,7 +27,7 @@ describe("MemberCluster with an existing provider (mocked engine)", () => {
         assert.deepEqual(providers, ["eks-made"], "no second provider for the member");
         assert.match(byName("web-east").provider ?? "", /pulumi:providers:kubernetes::eks-made::/);
         const rb = byName("east-readback", "pulumi-nodejs:dynamic/kubefed:MemberReadBack");
-        assert.deepEqual(Object.keys(rb.inputs.objects), ["web"]);
+        assert.deepEqual(Object.keys(decodeObjects(rb.inputs.objects) as object), ["web"]);
         assert.ok(rb.additionalSecretOutputs.includes("kubeconfig"));
     });
 
