@@ -125,12 +125,28 @@ export function reportFromCheckpoint(resources: CheckpointResource[]): StatusRep
 export async function liveReport(resources: CheckpointResource[]): Promise<StatusReport> {
     const readers = resources.filter((r) => r.type === `${TYPE_PREFIX}MemberReadBack` && r.outputs);
     const members = await Promise.all(readers.map(async (r): Promise<MemberObservation> => {
-        const inputs: ReadBackInputs = readBackInputsOf(r.outputs!);
-        const o = await observeMember(inputs, r.outputs as never);
+        const outputs = revealSecrets(r.outputs) as Record<string, unknown>;
+        const inputs: ReadBackInputs = readBackInputsOf(outputs);
+        const o = await observeMember(inputs, outputs as never);
         return { clusterName: o.clusterName, ready: o.ready, kubernetesVersion: o.kubernetesVersion, conditions: o.conditions,
             health: o.health, status: o.status, observedAt: o.observedAt };
     }));
     return reportFromObservations(members);
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** A checkpoint exported with `--show-secrets` keeps each secret as `{<sig>: …, plaintext: "<JSON>"}`: the values,
+ *  in memory only. */
+export function revealSecrets(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(revealSecrets);
+    if (!v || typeof v !== "object") return v;
+    const o = v as Record<string, unknown>;
+    if (SECRET_SIG in o) {
+        if (typeof o.plaintext === "string") return revealSecrets(JSON.parse(o.plaintext));
+        throw new Error("the checkpoint's secrets are encrypted: --live needs them (is PULUMI_CONFIG_PASSPHRASE set?)");
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, revealSecrets(x)]));
 }
 
 /** Whether the checkpoint holds anything this command can read. */

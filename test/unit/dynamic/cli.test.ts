@@ -151,3 +151,14 @@ describe("cli: pulumi-kubefed status", () => {
         }
     });
 });
+
+describe("cli: status --live reads the credentials a checkpoint exported with --show-secrets holds", () => {
+    it("reveals secret values in memory and refuses encrypted ones with the fix", async () => {
+        const { revealSecrets } = await import("../../../src/dynamic/checkpoint");
+        const sig = "4dabf18193072939515e22adb298388d";
+        const exported = { kubeconfig: { [sig]: "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify("apiVersion: v1\n") },
+            nested: [{ [sig]: "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify({ a: 1 }) }], plain: "x" };
+        assert.deepStrictEqual(revealSecrets(exported), { kubeconfig: "apiVersion: v1\n", nested: [{ a: 1 }], plain: "x" });
+        assert.throws(() => revealSecrets({ k: { [sig]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" } }), /PULUMI_CONFIG_PASSPHRASE/);
+    });
+});
