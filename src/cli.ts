@@ -16,6 +16,7 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import { eachFlag } from "./cli/args";
 import { CheckpointResource, StatusReport, checkpointResources, hasReadBack, liveReport, reportFromCheckpoint } from "./dynamic/checkpoint";
 import { allHealthy, collectReports, renderStatus } from "./dynamic/report";
 import { renderStatusHtml } from "./cli/html";
@@ -49,14 +50,7 @@ export interface StatusOptions {
 /** Parses `status` arguments; throws a usage message on errors. */
 export function parseStatusArgs(argv: string[]): StatusOptions {
     const o: StatusOptions = { check: false };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-        const value = (): string => {
-            const v = inline ?? argv[++i];
-            if (v === undefined || v === "") throw new Error(`${flag} needs a value`);
-            return v;
-        };
+    eachFlag(argv, (flag, value, a) => {
         switch (flag) {
             case "--stack": case "-s": o.stack = value(); break;
             case "--cwd": case "-C": o.cwd = value(); break;
@@ -73,7 +67,7 @@ export function parseStatusArgs(argv: string[]): StatusOptions {
             case "--html": o.html = value(); break;
             default: throw new Error(`unknown argument: ${a}`);
         }
-    }
+    });
     if (o.live && (o.jsonFile || o.stateFile)) throw new Error("--live reads the members; it cannot be combined with --json-file or --state-file");
     return o;
 }

@@ -10,6 +10,7 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
+import { eachFlag } from "./args";
 import { DecisionSummary, decisionChanges, normalizeDecision, objectOf, placedClusters } from "../core/summary";
 
 /** Options of `pulumi-kubefed plan`. */
@@ -72,14 +73,7 @@ Exit codes: 0 the update would go through, 1 a policy violation or error would b
 /** Parses `plan` arguments; throws a usage message on errors. */
 export function parsePlanArgs(argv: string[]): PlanOptions {
     const o: PlanOptions = { policyPacks: [], policyPackConfigs: [], output: "table" };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-        const value = (): string => {
-            const v = inline ?? argv[++i];
-            if (v === undefined || v === "") throw new Error(`${flag} needs a value`);
-            return v;
-        };
+    eachFlag(argv, (flag, value, a) => {
         switch (flag) {
             case "--stack": case "-s": o.stack = value(); break;
             case "--cwd": case "-C": o.cwd = value(); break;
@@ -94,7 +88,7 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
             }
             default: throw new Error(`unknown argument: ${a}`);
         }
-    }
+    });
     return o;
 }
 

@@ -705,6 +705,11 @@ export async function observeObject(name: string, kubeconfig: string, context: s
     } catch (e) {
         return { name, outcome: "configError", error: String((e as Error).message ?? e) };
     }
+    return readObjectWith(client, name, ref, timeoutMs);
+}
+
+/** {@link observeObject} with a client already connected (several reads share its discovery and credentials). */
+export async function readObjectWith(client: KubeClient, name: string, ref: ObjectRef, timeoutMs?: number): Promise<ObjectObservation> {
     try {
         const p = await client.objectPath(ref);
         if (p === undefined) return { name, outcome: "notFound", error: `${ref.kind} is not served by ${ref.apiVersion} in this cluster` };

@@ -7,7 +7,7 @@
  * from the installed package, so refresh and delete always run the installed code, never a stale copy.
  * No `@pulumi/*` imports: the dynamic-provider host loads this without the SDK's program runtime.
  */
-import { KubeClient, ObjectRef, connectAsync, describeHttpError, removeManagedLabel } from "./kube";
+import { KubeClient, ObjectRef, connectAsync, describeHttpError, readObjectWith, removeManagedLabel } from "./kube";
 import { decodeObjects, encodeObjects, isEncodedObjects } from "./objectsCodec";
 import {
     ClusterCondition, ClusterObservation, ClusterPropagationStatus, ProbeResult, containsUnknown, clusterPropagationStatus,
@@ -144,23 +144,6 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (t: T) => Promise
     return out;
 }
 
-async function readObject(client: KubeClient, name: string, ref: ObjectRef): Promise<ClusterObservation> {
-    try {
-        const path = await client.objectPath(ref);
-        if (path === undefined) return { name, outcome: "notFound", error: `${ref.kind} is not served by ${ref.apiVersion} in this cluster` };
-        const res = await client.request("GET", path, undefined, { timeoutMs: 10_000 });
-        if (res.status === 404) return { name, outcome: "notFound" };
-        if (res.status !== 200 || !res.body || typeof res.body !== "object") {
-            return { name, outcome: "retrievalFailed", error: `GET ${path}: ${describeHttpError(res)}` };
-        }
-        return { name, outcome: "found", live: res.body };
-    } catch (e) {
-        const msg = String((e as Error).message ?? e);
-        if (msg.startsWith("discovery of ")) return { name, outcome: "retrievalFailed", error: msg };
-        return { name, outcome: "unreachable", error: msg };
-    }
-}
-
 /**
  * Reads the objects: one LIST per kind and namespace holding several of them (a member with hundreds of federated
  * Deployments answers in a few requests), a GET for the rest. Results in the order of `refs`.
@@ -205,7 +188,7 @@ async function readObjects(client: KubeClient, name: string, refs: ObjectRef[]):
         }
     });
     await mapLimited(singles, 16, async (i) => {
-        out[i] = await readObject(client, name, refs[i]);
+        out[i] = await readObjectWith(client, name, refs[i]);
     });
     return out;
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, getObject, haveTestbed, plannedSteps, startFleet, stopFleet } from "./support";
+import { Fleet, exampleStack, getObject, plannedSteps, startFleet, stopFleet, requireTestbed } from "./support";
 
 // Issue 10, end to end: examples/chart federates the local chart examples/charts/hello to two members with
 // different values per cluster (message, image tag) and scheduled replicas, through the Kubernetes provider's
@@ -10,10 +10,7 @@ describe("e2e: FederatedChart (local Helm chart, values per cluster)", function 
     let stack: Stack;
 
     before(async function () {
-        if (!haveTestbed()) {
-            if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
-            this.skip();
-        }
+        requireTestbed(this);
         fleet = await startFleet("chart", 2);
         ({ stack } = await exampleStack("chart", "e2e", fleet));
     });

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { CELL_COLOURS } from "../../src/cli/html";
-import { Fleet, ROOT, exampleStack, getObject, haveTestbed, patchObject, startFleet, stopFleet } from "./support";
+import { Fleet, ROOT, exampleStack, getObject, patchObject, startFleet, stopFleet, requireTestbed } from "./support";
 import { cellBoxes, chromiumPath, decodePng, dumpDom, rgb, screenshot } from "./browser";
 
 // The decision at a glance, on the real engine: examples/quickstart (replica scheduling over the prod tier,
@@ -18,10 +18,7 @@ describe("e2e: one-line decisions, plan and the status page on a real fleet", fu
     const out = (name: string) => path.join(process.env.KUBEFED_E2E_ARTIFACTS ?? os.tmpdir(), name);
 
     before(async function () {
-        if (!haveTestbed()) {
-            if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
-            this.skip();
-        }
+        requireTestbed(this);
         fleet = await startFleet("decision");
         ({ stack, backend } = await exampleStack("quickstart", "decision", fleet));
     });

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, getObject, haveTestbed, startFleet, stopFleet } from "./support";
+import { Fleet, exampleStack, getObject, startFleet, stopFleet, requireTestbed } from "./support";
 
 // Issue 10: federate() became a component that parents its children. A stack created by the former function
 // (examples/federate with legacy=true builds exactly its resources) upgrades with no replacement of member objects:
@@ -10,10 +10,7 @@ describe("e2e: federate() upgrade from the function to the component", function 
     let stack: Stack;
 
     before(async function () {
-        if (!haveTestbed()) {
-            if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
-            this.skip();
-        }
+        requireTestbed(this);
         fleet = await startFleet("federate", 2);
         ({ stack } = await exampleStack("federate", "e2e", fleet, { legacy: "true" }));
     });

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, getObject, haveTestbed, startFleet, stopFleet } from "./support";
+import { Fleet, exampleStack, getObject, startFleet, stopFleet, requireTestbed } from "./support";
 
 // Issue 10: a Kustomize base federated to two members, c1 through its own overlay (a patch), c2 from the base.
 describe("e2e: FederatedKustomization (directory per member, per-cluster patches)", function () {
@@ -8,10 +8,7 @@ describe("e2e: FederatedKustomization (directory per member, per-cluster patches
     let stack: Stack;
 
     before(async function () {
-        if (!haveTestbed()) {
-            if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
-            this.skip();
-        }
+        requireTestbed(this);
         fleet = await startFleet("kustomize", 2);
         ({ stack } = await exampleStack("kustomize", "e2e", fleet));
     });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, filesUnder, getObject, haveTestbed, plannedSteps, startFleet, stopFleet } from "./support";
+import { Fleet, exampleStack, filesUnder, getObject, plannedSteps, startFleet, stopFleet, requireTestbed } from "./support";
 
 // Issue 10, end to end: examples/outputs passes an image tag read from another resource and a password from a
 // config secret into a federated Deployment and a federated Secret (and the password into one member's
@@ -13,10 +13,7 @@ describe("e2e: Outputs and secrets in federated templates", function () {
     const PASSWORD = "pw-e2e-7f3c9d1a-unguessable";
 
     before(async function () {
-        if (!haveTestbed()) {
-            if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
-            this.skip();
-        }
+        requireTestbed(this);
         fleet = await startFleet("outputs", 2);
         ({ stack, backend } = await exampleStack("outputs", "e2e", fleet, { imageTag: "1.27" }));
         await stack.setConfig("dbPassword", { value: PASSWORD, secret: true });

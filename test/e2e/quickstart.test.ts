@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as YAML from "yaml";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
-    Fleet, deleteObject, eventually, exampleStack, filesUnder, getObject, haveTestbed, managedObjects, patchObject,
-    kubefedStatus as kubefedStatusIn, plannedSteps, startFleet, startMember, stopFleet, stopMember,
+    Fleet, deleteObject, eventually, exampleStack, filesUnder, getObject, managedObjects, patchObject,
+    kubefedStatus as kubefedStatusIn, plannedSteps, startFleet, startMember, stopFleet, stopMember, requireTestbed,
 } from "./support";
 
 // End to end: examples/quickstart under the real Pulumi engine against three real kube-apiservers (with
@@ -16,10 +16,7 @@ describe("e2e: quickstart on a real fleet", function () {
     let backend: string;
 
     before(async function () {
-        if (!haveTestbed()) {
-            if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
-            this.skip();
-        }
+        requireTestbed(this);
         fleet = await startFleet("quickstart");
         ({ stack, backend } = await exampleStack("quickstart", "e2e", fleet));
     });

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as YAML from "yaml";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
-    Fleet, deleteObject, eventually, exampleStack, execKubeconfig, filesUnder, getObject, haveTestbed, kubefedStatus,
-    managedObjects, member, startFleet, stopFleet,
+    Fleet, deleteObject, eventually, exampleStack, execKubeconfig, filesUnder, getObject, kubefedStatus,
+    managedObjects, member, startFleet, stopFleet, requireTestbed,
 } from "./support";
 
 // Issue 9 end to end, as a user on a managed fleet would meet it: every member logs in through an `exec` credential
@@ -16,10 +16,7 @@ describe("e2e: read-back through exec credential plugins", function () {
     const f = () => fleet!;
 
     before(async function () {
-        if (!haveTestbed()) {
-            if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
-            this.skip();
-        }
+        requireTestbed(this);
         fleet = await startFleet("readback");
     });
     after(async () => { await stopFleet(fleet); });

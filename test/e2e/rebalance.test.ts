@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Fleet, eventually, exampleStack, getObject, haveTestbed, member, plannedSteps, startFleet, stopFleet } from "./support";
+import { Fleet, eventually, exampleStack, getObject, member, plannedSteps, startFleet, stopFleet, requireTestbed } from "./support";
 
 // Status-driven scheduling (KubeFed §5.4 feeding §5.3): c2 has one simulated node with 2 CPUs, so of the 3
 // replicas planned there (1 CPU each) one stays Pending/Unschedulable. Once that has lasted a minute,
@@ -10,10 +10,7 @@ describe("e2e: replica scheduling follows the members' capacity", function () {
     let stack: Stack;
 
     before(async function () {
-        if (!haveTestbed()) {
-            if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
-            this.skip();
-        }
+        requireTestbed(this);
         fleet = await startFleet("rebalance", [
             { name: "c1", region: "us-east", zones: ["us-east-1a"], labels: { tier: "prod" }, nodes: 2, nodeCpu: "4" },
             { name: "c2", region: "us-west", zones: ["us-west-2a"], labels: { tier: "prod" }, nodes: 1, nodeCpu: "2" },

@@ -11,6 +11,13 @@ const fleetLib = require("../../../testbed/fleet");
 
 export const ROOT = path.resolve(__dirname, "../../..");
 
+/** In a `before` hook: skip the suite without the test bed, except in CI, where its absence is a failure. */
+export function requireTestbed(ctx: Mocha.Context): void {
+    if (haveTestbed()) return;
+    if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
+    ctx.skip();
+}
+
 /** Whether the real toolchain is on PATH (CI always has it: scripts/test-all.sh builds it). */
 export function haveTestbed(): boolean {
     const pathDirs = (process.env.PATH ?? "").split(path.delimiter);

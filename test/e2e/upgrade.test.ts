@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { Fleet, ROOT, exampleStack, getObject, haveTestbed, kubefedStatus, managedObjects, startFleet, stopFleet } from "./support";
+import { Fleet, ROOT, exampleStack, getObject, kubefedStatus, managedObjects, startFleet, stopFleet, requireTestbed } from "./support";
 
 // A stack made by release 0.1.0 (the npm package as it was released, kept as a fixture) upgrades to this build:
 // the first `up` replaces and deletes no member object, only the read-back resources change, the state shrinks, and
@@ -32,10 +32,7 @@ describe("e2e: upgrading a stack made by release 0.1.0", function () {
     let backend: string;
 
     before(async function () {
-        if (!haveTestbed()) {
-            if (process.env.CI) throw new Error("the test bed is missing: run `bash testbed/setup.sh && source testbed/env.sh`");
-            this.skip();
-        }
+        requireTestbed(this);
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-upgrade-"));
         for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(ROOT, "examples", "quickstart", f), path.join(dir, f));
         fs.mkdirSync(path.join(dir, "node_modules"));
