@@ -19,6 +19,14 @@ const build = new k8s.core.v1.ConfigMap("build-info", {
 }, { provider: first.provider });
 const tag = build.data.apply(d => d.tag);
 
+// A value that exists only once a resource has been created (a dynamic resource's outputs are not previewed):
+// the first preview shows it as computed in the member objects' diff.
+const stamp = new pulumi.dynamic.Resource({
+    async create(inputs: { tag: string }) {
+        return { id: `build-${inputs.tag}`, outs: { tag: inputs.tag, stamp: `build-${inputs.tag}-stamped` } };
+    },
+}, "build-stamp", { tag, stamp: undefined }) as pulumi.dynamic.Resource & { stamp: pulumi.Output<string> };
+
 const shop = new kubefed.FederatedNamespace("shop", { clusters, placement: { clusterSelector: {} } });
 
 const db = new kubefed.FederatedResource("db-credentials", {
@@ -33,8 +41,8 @@ const web = new kubefed.FederatedResource("web", {
         spec: {
             replicas: 1, selector: { matchLabels: { app: "web" } },
             template: {
-                // Known only once the first member's health probe has run: computed in the first preview's diff.
-                metadata: { labels: { app: "web" }, annotations: { "example.com/probed-version": first.health!.kubernetesVersion } },
+                // Known only once the stamp exists: computed in the first preview's diff.
+                metadata: { labels: { app: "web" }, annotations: { "example.com/build-stamp": stamp.stamp } },
                 spec: { containers: [{ name: "web", image: pulumi.interpolate`nginx:${tag}`,
                     env: [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db-credentials", key: "password" } } }] }] },
             },

@@ -375,7 +375,6 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
     const byName = new Map(members.map(m => [m.clusterName, m]));
     const out: Record<string, pulumi.CustomResource> = {};
     const objects: Record<string, pulumi.Input<Record<string, unknown>>> = {};
-    let withOutputs = false;
     for (const cluster of plan.clusters) {
         const member = byName.get(cluster)!;
         const obj = JSON.parse(JSON.stringify(plan.objects[cluster])) as KubernetesObject;
@@ -384,7 +383,6 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
         if (o.forceOwnership) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/patchForce": "true" };
         // Outputs go back in as nested inputs, so each keeps its own secretness and shows as computed in preview.
         const restored = o.outputs ? restoreOutputs(obj, o.outputs) : { value: obj, hasOutputs: false };
-        withOutputs = withOutputs || restored.hasOutputs;
         objects[cluster] = restored.hasOutputs ? pulumi.output(restored.value) as unknown as pulumi.Output<Record<string, unknown>> : obj;
         const Ctor = resourceClassFor(obj.apiVersion, obj.kind);
         const dep = o.dependsOnPerCluster?.[cluster];

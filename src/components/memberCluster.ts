@@ -113,10 +113,11 @@ export class MemberCluster extends pulumi.ComponentResource {
             const probe = pulumi.all([this.kubeconfig, this.context]).apply(([kubeconfig, context]) => observeMember({
                 clusterName: this.clusterName, kubeconfig, ...(context ? { context } : {}), health: true, objects: {}, secretObjects: {},
             }));
+            // what a probe finds is not secret, though it was read with the (secret) kubeconfig
             Object.defineProperty(this, "__probe", { enumerable: false, value: {
-                ready: probe.apply(p => p.ready),
-                conditions: probe.apply(p => p.conditions),
-                kubernetesVersion: probe.apply(p => p.kubernetesVersion),
+                ready: pulumi.unsecret(probe.apply(p => p.ready)),
+                conditions: pulumi.unsecret(probe.apply(p => p.conditions)),
+                kubernetesVersion: pulumi.unsecret(probe.apply(p => p.kubernetesVersion)),
             } });
         }
         return this.__probe;

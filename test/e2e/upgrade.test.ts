@@ -34,7 +34,9 @@ describe("e2e: upgrading a stack made by release 0.1.0", function () {
     before(async function () {
         requireTestbed(this);
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-upgrade-"));
-        for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(ROOT, "examples", "quickstart", f), path.join(dir, f));
+        // The quickstart as 0.1.0 shipped it: an upgrading user's program does not change with the library.
+        const program = path.join(ROOT, "test", "fixtures", "release-0.1.0", "quickstart");
+        for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(program, f), path.join(dir, f));
         fs.mkdirSync(path.join(dir, "node_modules"));
         // every other dependency as this repository has it
         for (const dep of fs.readdirSync(path.join(ROOT, "node_modules"))) {
