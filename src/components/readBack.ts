@@ -26,8 +26,10 @@ function whenProgramDone(): Promise<void> {
     if (programDone) return programDone;
     const stack = pulumi.runtime.getStackResource();
     const outputs = stack?.outputs as unknown as { promise?: (withUnknowns?: boolean) => Promise<unknown> } | undefined;
+    // A program that fails rejects this: the read-backs then fail to register rather than register a partial list of
+    // objects (an update with objects missing would unlabel them in orphan mode). test/e2e/failure.test.ts.
     programDone = outputs && typeof outputs.promise === "function"
-        ? outputs.promise(true).then(() => undefined, () => undefined)
+        ? outputs.promise(true).then(() => undefined)
         : new Promise((resolve) => setImmediate(resolve));
     return programDone;
 }
