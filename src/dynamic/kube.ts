@@ -26,6 +26,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import type * as K8s from "@kubernetes/client-node";
+import type { ClusterObservation } from "./status";
 
 let k8sModule: typeof K8s | undefined;
 
@@ -686,12 +687,7 @@ export async function connectAsync(kubeconfig: string, context?: string, opts?: 
 }
 
 /** What one read of an object in one cluster found (the shape of `ClusterObservation` in `status.ts`). */
-export type ObjectObservation =
-    | { name: string; outcome: "configError"; error: string }
-    | { name: string; outcome: "unreachable"; error: string }
-    | { name: string; outcome: "retrievalFailed"; error: string }
-    | { name: string; outcome: "notFound"; error?: string }
-    | { name: string; outcome: "found"; live: Record<string, unknown> };
+export type ObjectObservation = ClusterObservation;
 
 /**
  * Reads one object from the cluster `name` (never throws): kubeconfig problems (including a failing exec plugin) →

@@ -208,10 +208,10 @@ function withoutIgnored(s: ClusterPropagationStatus, ignore: string[] | undefine
     return out;
 }
 
-function problemLines(clusterName: string, health: { ready: boolean; conditions: ClusterCondition[] }, probed: boolean,
+function problemLines(clusterName: string, health: { ready: boolean; conditions: ClusterCondition[] },
                       status: Record<string, ObjectStatus>): string[] {
     const lines: string[] = [];
-    if (probed && !health.ready) {
+    if (!health.ready) {
         const c = health.conditions.find((x) => x.status === "True") ?? health.conditions[0];
         lines.push(`(cluster ${clusterName}): ${c ? c.type : "NotReady"}`);
     }
@@ -286,7 +286,7 @@ export async function observeMember(inputs: ReadBackInputs, previous?: Partial<R
         ready,
         kubernetesVersion: version,
         status,
-        problems: problemLines(inputs.clusterName, { ready, conditions }, true, status),
+        problems: problemLines(inputs.clusterName, { ready, conditions }, status),
         observedAt: at,
     });
 }
@@ -322,8 +322,6 @@ function droppedOrphans(olds: ReadBackInputs, news: ReadBackInputs | undefined):
 // ---------------------------------------------------------------------------------------------------------------
 // The provider
 
-export interface CheckFailure { property: string; reason: string }
-
 function inputPart(v: ReadBackInputs): unknown {
     return { ...v };
 }
@@ -334,18 +332,10 @@ function newProblems(outs: Record<string, unknown>): string[] {
     return problems.filter((p) => !accepted.has(p));
 }
 
-/** `ResourceProvider` of `pulumi-nodejs:dynamic/kubefed:MemberReadBack` (plain object, no SDK types needed). */
+/** `ResourceProvider` of `pulumi-nodejs:dynamic/kubefed:MemberReadBack` (plain object, no SDK types needed). No
+ *  `check`: the loader stored in state has none (it must stay small), so the program's inputs are kept as sent and
+ *  every method normalises them with {@link readBackInputsOf}. */
 export const memberReadBackProvider = {
-    check: async (_olds: Record<string, unknown>, news: Record<string, unknown>) => {
-        const failures: CheckFailure[] = [];
-        if (!containsUnknown(news.clusterName) && (typeof news.clusterName !== "string" || news.clusterName === "")) {
-            failures.push({ property: "clusterName", reason: "must be a non-empty string" });
-        }
-        if (!containsUnknown(news.kubeconfig) && (typeof news.kubeconfig !== "string" || news.kubeconfig === "")) {
-            failures.push({ property: "kubeconfig", reason: "must be a non-empty string (the member's kubeconfig)" });
-        }
-        return { inputs: readBackInputsOf(news), failures };
-    },
     /**
      * Inputs decide, plus one rule for drift: problems observed since the last create/update (a refresh found drift,
      * a deleted object, a member gone offline) are a change. During `pulumi refresh` the engine calls this with the

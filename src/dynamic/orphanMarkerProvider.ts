@@ -16,7 +16,6 @@ function idOf(t: Record<string, unknown>): string {
 }
 
 export const orphanMarkerProvider = {
-    check: async (_olds: Record<string, unknown>, news: Record<string, unknown>) => ({ inputs: markerInputsOf(news), failures: [] }),
     diff: async (_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) => {
         const n = markerInputsOf(news);
         if (containsUnknown(n)) return { changes: true };

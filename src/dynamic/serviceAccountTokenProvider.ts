@@ -113,17 +113,6 @@ async function waitForToken(inputs: TokenInputs): Promise<TokenOutputs> {
  * The provider of `ServiceAccountToken` (loaded from the installed package by the loader stored in state).
  */
 export const serviceAccountTokenProvider = {
-    check: async (_olds: any, news: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-        const failures: { property: string; reason: string }[] = [];
-        for (const p of ["kubeconfig", "namespace", "secretName"]) {
-            if (typeof news[p] !== "string" || news[p] === "") failures.push({ property: p, reason: "must be a non-empty string" });
-        }
-        const t = news.timeoutSeconds;
-        if (t !== undefined && t !== null && !(typeof t === "number" && t > 0) && !containsUnknown(t)) {
-            failures.push({ property: "timeoutSeconds", reason: "must be a positive number" });
-        }
-        return { inputs: tokenInputsOf(news), failures };
-    },
     diff: async (_id: string, olds: any, news: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
         const n = tokenInputsOf(news);
         if (containsUnknown(n)) return { changes: true };

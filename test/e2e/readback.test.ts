@@ -40,7 +40,7 @@ describe("e2e: read-back through exec credential plugins", function () {
         assert.ok(!/BEGIN [A-Z ]*PRIVATE KEY/.test(text), `${what} contains a private key`);
     };
 
-    it("join mode through an exec member: the join objects are made with the plugin's credentials, and the read-back runs as the joined identity", async () => {
+    it("join mode through exec members: the join objects are made with the plugin's credentials, objects land, and status reports every member Ready and every object OK", async () => {
         const { stack, backend } = await exampleStack("join", "exec-join", f(), {}, { kubeconfig: execKubeconfig(f()) });
         try {
             await stack.up();

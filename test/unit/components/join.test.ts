@@ -220,14 +220,6 @@ describe("ServiceAccountToken provider (methods called directly, fake API server
     after(async () => { await api.close(); });
     beforeEach(() => { api.objects.clear(); });
 
-    it("check keeps only the inputs and refuses missing ones", async () => {
-        const ok = await P.check({}, { ...inputs(), __provider: "x", token: "stale" });
-        assert.deepEqual(Object.keys(ok.inputs!).sort(), ["kubeconfig", "namespace", "secretName", "timeoutSeconds"]);
-        assert.deepEqual(ok.failures, []);
-        const bad = await P.check({}, { kubeconfig: "", namespace: "n", secretName: "", timeoutSeconds: -1 });
-        assert.deepEqual(bad.failures!.map((f) => f.property).sort(), ["kubeconfig", "secretName", "timeoutSeconds"]);
-    });
-
     it("create waits until the token controller fills the Secret; outputs the decoded token, ca.crt and the server", async () => {
         api.put(tokenSecret());
         const seen = () => api.requests.slice(before).filter((q) => q.url === secretPath).length;

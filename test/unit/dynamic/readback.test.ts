@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { memberReadBackProvider } from "../../../src/dynamic/memberReadBackProvider";
+import { memberReadBackProvider, readBackInputsOf } from "../../../src/dynamic/memberReadBackProvider";
 import { orphanMarkerProvider } from "../../../src/dynamic/orphanMarkerProvider";
 import { serviceAccountTokenProvider } from "../../../src/dynamic/serviceAccountTokenProvider";
 import { observeReplicas, resolveInput } from "../../../src/dynamic/replicas";
@@ -55,24 +55,18 @@ describe("MemberReadBack provider (methods called directly, fake API server)", f
     const inputsA = (objects: Record<string, unknown> = {}, secretObjects: Record<string, unknown> = {}) =>
         ({ clusterName: "a", kubeconfig: a.kubeconfig(), health: true, objects, secretObjects });
 
-    describe("check", () => {
+    describe("inputs (no check: every method normalises what the program sent)", () => {
         it("keeps only the inputs, sorts keys and ignore pointers, and passes unknowns through", async () => {
-            const r = await P.check({}, {
+            const r = readBackInputsOf({
                 ...inputsA({ z: tracked(cm("z", {}), { ignore: ["/b", "/a"], orphan: false }), m: tracked(cm("m", {})) }),
                 __provider: "loader", status: { stale: true }, problems: ["old"], context: "",
             });
-            assert.deepStrictEqual(r.failures, []);
-            assert.deepStrictEqual(Object.keys(r.inputs).sort(), ["clusterName", "health", "kubeconfig", "objects", "secretObjects"]);
-            assert.deepStrictEqual(Object.keys(r.inputs.objects), ["m", "z"]);
-            assert.deepStrictEqual(r.inputs.objects.z.ignore, ["/a", "/b"]);
-            assert.strictEqual(r.inputs.objects.z.orphan, undefined, "orphan: false is the default and not stored");
-            const u = await P.check({}, { clusterName: "a", kubeconfig: UNKNOWN, objects: UNKNOWN });
-            assert.deepStrictEqual(u.failures, []);
-            assert.strictEqual(u.inputs.objects as unknown, UNKNOWN);
-        });
-        it("refuses a missing cluster name or kubeconfig, naming the property", async () => {
-            const r = await P.check({}, { clusterName: "", kubeconfig: 3 });
-            assert.deepStrictEqual(r.failures.map((f) => f.property).sort(), ["clusterName", "kubeconfig"]);
+            assert.deepStrictEqual(Object.keys(r).sort(), ["clusterName", "health", "kubeconfig", "objects", "secretObjects"]);
+            assert.deepStrictEqual(Object.keys(r.objects), ["m", "z"]);
+            assert.deepStrictEqual(r.objects.z.ignore, ["/a", "/b"]);
+            assert.strictEqual(r.objects.z.orphan, undefined, "orphan: false is the default and not stored");
+            const u = readBackInputsOf({ clusterName: "a", kubeconfig: UNKNOWN, objects: UNKNOWN });
+            assert.strictEqual(u.objects as unknown, UNKNOWN);
         });
     });
 
@@ -269,7 +263,7 @@ describe("MemberReadBack provider (methods called directly, fake API server)", f
             // nothing changed out of band: same problems, still accepted, no change
             const rd0 = await P.read("a", { ...r.outs, __provider: "p" });
             assert.deepStrictEqual([rd0.props.problems, rd0.props.accepted], [[zLine], [zLine]]);
-            assert.deepStrictEqual(rd0.inputs, (await P.check({}, i)).inputs, "read returns the inputs only");
+            assert.deepStrictEqual(rd0.inputs, readBackInputsOf(i), "read returns the inputs only");
             assert.deepStrictEqual(await P.diff("a", rd0.props, { ...rd0.inputs }), { changes: false });
 
             // behind Pulumi's back: x edited, y deleted, z created
