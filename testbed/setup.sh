@@ -21,8 +21,9 @@ PULUMI_VERSION=3.276.0
 K8S_PROVIDER_PSEUDO=v4.0.0-20260115033456-f47bc2d6f199
 K8S_PROVIDER_CODE_VERSION=4.25.0
 # Plugin versions registered in PULUMI_HOME for that binary (the npm SDK asks for its own version):
-# 4.25.0 for the lockfile's SDK, 4.34.2 for the current SDK of the Node 22 test lane.
-K8S_PROVIDER_SLOTS="4.25.0 4.34.2"
+# 4.25.0 for the lockfile's SDK, 4.34.2 for the current SDK of the Node 22 test lane (4.32.0 is left from
+# an earlier pin: harmless).
+K8S_PROVIDER_SLOTS="4.25.0 4.32.0 4.34.2"
 ETCD_VERSION=v3.6.14
 K8S_VERSION=v1.36.3
 KWOK_VERSION=v0.8.0
