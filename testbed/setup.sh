@@ -83,7 +83,8 @@ adopt_step() { # name: link a finished step with the same pins (and recipe, and 
     ((ok)) || continue
     for f in $(step_files "$s"); do
       mkdir -p "$(dirname "$TOOLS/$f")"; rm -f "$TOOLS/$f"
-      ln "$donor/$f" "$TOOLS/$f" 2>/dev/null || cp -p "$donor/$f" "$TOOLS/$f"
+      # binaries as hard links (go build replaces its output file, never rewrites it); other files copied
+      case $f in bin/* | build/*) ln "$donor/$f" "$TOOLS/$f" 2>/dev/null || cp -p "$donor/$f" "$TOOLS/$f" ;; *) cp -p "$donor/$f" "$TOOLS/$f" ;; esac
     done
     cp "$donor/stamps/$s" "$STAMPS/$s"; cp "$donor/stamps/$s.seconds" "$STAMPS/$s.seconds" 2>/dev/null || true
     log "$s: taken from $(basename "$donor") (same pins)"
