@@ -29,3 +29,11 @@ export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./label
 export { MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, planFederatedObject } from "./federate";
 export * from "./summary";
 export { ChartPlanInput, ChartPlan, mergeValues, planFederatedChart } from "./chart";
+export {
+    DependencyKind, DependencyMode, DependencyRef, NeededDependency, DependencyNeed, DependencyPlacement, DEPENDENCY_KINDS,
+    DEFAULT_NAMESPACE, dependencyKey, podSpecOf, podTemplateReferences, neededDependencies, clustersToPull, misplacement,
+} from "./dependencies";
+export {
+    RolloutWave, RolloutSpec, PlannedWave, RolloutPlan, IMPLICIT_WAVE, DEFAULT_ROLLOUT_TIMEOUT_SECONDS, validateRollout,
+    planRollout, waveOf, rolloutLine,
+} from "./rollout";
