@@ -5,7 +5,7 @@ export * from "./replicaSchedulingPreference";
 export * from "./dns";
 export * from "./federate";
 export { TYPE_PREFIX, MANAGED_LABEL, childName } from "./names";
-export { observeReplicas, MemberReadBack, OrphanGuard } from "../dynamic";
+export { observeReplicas, MemberReadBack, OrphanGuard, RolloutGate } from "../dynamic";
 export { fleetStatus } from "./status";
 export * from "./federatedChart";
 export * from "./federatedKustomization";
