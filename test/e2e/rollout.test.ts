@@ -20,7 +20,7 @@ describe("e2e: progressive rollout in waves", function () {
 
     it("shows the waves, stops at a wave that never becomes ready, then rolls a good version out everywhere", async () => {
         // The decision shows the waves (preview output).
-        const first = await stack.preview({ diff: true });
+        const first = await stack.preview();
         assert.match(first.stdout, /waves: staging \(c3\) → prod \(c1, c2\) \(timeout 40s each\)/);
 
         const up1 = await stack.up();
