@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { Fleet, exampleStack, getObject, plannedSteps, requireTestbed, startFleet, stopFleet } from "./support";
 
@@ -41,6 +44,8 @@ describe("e2e: progressive rollout in waves", function () {
         } catch (e) {
             failure = String((e as Error).message ?? e);
         }
+        // Kept for the README's sample.
+        fs.writeFileSync(path.join(process.env.KUBEFED_E2E_ARTIFACTS ?? os.tmpdir(), "kubefed-rollout-failure.txt"), failure);
         assert.match(failure, /rollout wave "staging" of FederatedResource web \(Deployment default\/web\) did not become ready within 40s in cluster\(s\) c3/);
         assert.match(failure, /Unschedulable/, "says why: the pods cannot be scheduled");
         assert.match(failure, /later wave\(s\) "prod" keep their previous version/);
