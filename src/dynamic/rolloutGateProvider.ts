@@ -186,7 +186,7 @@ export async function awaitWave(i: GateInputs): Promise<void> {
             const later = i.laterWaves.length > 0 ? ` The rollout stopped: later wave(s) ${i.laterWaves.map(w => `"${w}"`).join(", ")} keep their previous version.` : "";
             throw new Error(`rollout wave "${i.wave}" of ${i.resource} did not become ready within ${i.timeoutSeconds}s ` +
                 `in cluster(s) ${waiting.join(", ")} (wave: ${i.clusters.join(", ")}): ` +
-                waiting.map(c => `${c}: ${ref} ${seen[c]}`).join("; ") + `.${later} Fix the object (or raise rollout.timeoutSeconds) and run up again.`);
+                waiting.map(c => `${c}: ${ref} ${seen[c]}`).join("; ").replace(/\.+$/, "") + `.${later} Fix the object (or raise rollout.timeoutSeconds) and run up again.`);
         }
         await new Promise(r => setTimeout(r, Math.min(i.pollMs ?? 2000, Math.max(0, deadline - Date.now()))));
     }
