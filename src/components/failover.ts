@@ -9,6 +9,9 @@ export function failoverEnabled(): boolean {
     return new pulumi.Config("pulumi-kubefed").getBoolean("failover") ?? true;
 }
 
+/** Members already reported not ready in this program run (one warning each, however many calls). */
+const warned = new WeakSet<MemberCluster>();
+
 /**
  * Member readiness for replica-scheduling failover, read while the program runs (so `pulumi preview` shows the
  * move): cluster name -> whether the member's API server answered `/healthz` (time-boxed). Each member is probed
@@ -23,7 +26,13 @@ export async function observeReadiness(clusters: MemberCluster[]): Promise<Recor
     const out: Record<string, boolean> = {};
     members.forEach((m, i) => {
         const r = results[i];
-        if (r !== undefined) out[m.clusterName] = r.ready;
+        if (r === undefined) return;
+        out[m.clusterName] = r.ready;
+        if (!r.ready && !warned.has(m)) {
+            warned.add(m);
+            const why = r.conditions.map(c => c.message).filter(x => x).join("; ") || "the probe failed";
+            pulumi.log.warn(`MemberCluster ${m.clusterName}: not ready (${why}); replica scheduling plans its replicas on the ready members`, m);
+        }
     });
     return out;
 }

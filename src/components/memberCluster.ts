@@ -146,14 +146,22 @@ export class MemberCluster extends pulumi.ComponentResource {
                 const kubeconfig = await resolveInput(this.kubeconfig);
                 const context = this.context ? await resolveInput(this.context) : undefined;
                 if (kubeconfig === undefined || (this.context && context === undefined)) return undefined;
-                try {
-                    const p = await observeMember({
-                        clusterName: this.clusterName, kubeconfig, ...(context ? { context } : {}), health: true, objects: {}, secretObjects: {},
-                    });
-                    return { ready: p.ready, conditions: p.conditions, kubernetesVersion: p.kubernetesVersion };
-                } catch {
-                    return { ready: false, conditions: [], kubernetesVersion: "" };
+                // A member that does not answer is asked up to three times (1 s apart): one slow /healthz on a busy
+                // API server must not move replicas; a stopped one refuses at once, so this stays short.
+                let last: MemberProbeResult = { ready: false, conditions: [], kubernetesVersion: "" };
+                for (let attempt = 0; attempt < 3; attempt++) {
+                    if (attempt > 0) await new Promise(r => setTimeout(r, 1000));
+                    try {
+                        const p = await observeMember({
+                            clusterName: this.clusterName, kubeconfig, ...(context ? { context } : {}), health: true, objects: {}, secretObjects: {},
+                        });
+                        last = { ready: p.ready, conditions: p.conditions, kubernetesVersion: p.kubernetesVersion };
+                    } catch {
+                        last = { ready: false, conditions: [], kubernetesVersion: "" };
+                    }
+                    if (last.ready || last.conditions.some(c => c.type === "ConfigMalformed")) break;
                 }
+                return last;
             })();
             Object.defineProperty(this, "__probeResult", { enumerable: false, value: result });
         }

@@ -21,11 +21,14 @@ describe("e2e: failover moves replicas off a member that is down and back", func
     after(async () => { await stopFleet(fleet); });
 
     // The decision line each FederatedResource prints as an info diagnostic in preview (what `pulumi preview` shows).
+    let warnings: string[] = [];
     const decisionLines = async () => {
         const lines: string[] = [];
+        warnings = [];
         await stack.preview({ onEvent: (e: EngineEvent) => {
             const d = e.diagnosticEvent;
             if (d && d.severity === "info" && d.urn?.endsWith("::api")) lines.push(d.message.trim());
+            if (d && d.severity === "warning") warnings.push(d.message.trim());
         } });
         return lines;
     };
@@ -49,6 +52,8 @@ describe("e2e: failover moves replicas off a member that is down and back", func
             assert.deepEqual(await decisionLines(), [
                 "Deployment default/api: c1 30 · c2 0 · c3 20 [replica scheduling]; overrides: —; excluded: —; failover: not ready: c2 17 → 0 (moved: c1 +13, c3 +4)",
             ]);
+            // and the member says why it is not ready, once
+            assert.equal(warnings.filter(w => w.startsWith("MemberCluster c2: not ready (cluster is not reachable: ")).length, 1, warnings.join("\n"));
 
             // Up lands it; no step fails because c2 is down.
             const up = await stack.up();
