@@ -161,14 +161,31 @@ export function applySpreadConstraints(candidates: string[], clusters: ClusterIn
         for (const n of eligible) for (const g of groupsOf.get(n)![k]) m.set(g, (m.get(g) ?? 0) + 1);
         return m;
     });
-    const weight = new Map(eligible.map(n => [n, groupsOf.get(n)!.reduce((s, gs, k) => s + Math.max(...gs.map(g => sizes[k].get(g)!)), 0)]));
+    const weight = new Map<string, number>();
+    for (const n of eligible) {
+        let w = 0;
+        groupsOf.get(n)!.forEach((gs, k) => {
+            let most = 0;
+            for (const g of gs) most = Math.max(most, sizes[k].get(g)!);
+            w += most;
+        });
+        weight.set(n, w);
+    }
     const order = [...eligible].sort((a, b) => weight.get(b)! - weight.get(a)! || compareStrings(a, b));
     const min = constraints.map(c => c.minGroups ?? 1);
     const max = constraints.map(c => (c.maxGroups === undefined || c.maxGroups === null ? Infinity : c.maxGroups));
     const used = constraints.map(() => new Set<string>());
+    const widest = constraints.map((_, k) => eligible.reduce((m, n) => Math.max(m, groupsOf.get(n)![k].length), 0));
     const chosen = new Set<string>();
-    const fresh = (n: string, k: number) => groupsOf.get(n)![k].filter(g => !used[k].has(g)).length;
-    const fits = (n: string) => constraints.every((_, k) => used[k].size + fresh(n, k) <= max[k]);
+    const fresh = (n: string, k: number) => {
+        let count = 0;
+        for (const g of groupsOf.get(n)![k]) if (!used[k].has(g)) count++;
+        return count;
+    };
+    const fits = (n: string) => {
+        for (let k = 0; k < constraints.length; k++) if (used[k].size + fresh(n, k) > max[k]) return false;
+        return true;
+    };
     const take = (n: string) => {
         chosen.add(n);
         groupsOf.get(n)!.forEach((gs, k) => gs.forEach(g => used[k].add(g)));
@@ -177,11 +194,17 @@ export function applySpreadConstraints(candidates: string[], clusters: ClusterIn
     for (;;) {
         const short = constraints.map((_, k) => k).filter(k => used[k].size < min[k]);
         if (short.length === 0) break;
+        // The most one cluster can bring; the first candidate (in order) that brings it is the answer.
+        const ideal = short.reduce((s, k) => s + Math.min(widest[k], min[k] - used[k].size), 0);
         let best: string | undefined, bestGain = 0;
         for (const n of order) {
-            if (chosen.has(n) || !fits(n)) continue;
+            if (chosen.has(n)) continue;
             const gain = short.reduce((s, k) => s + Math.min(fresh(n, k), min[k] - used[k].size), 0);
-            if (gain > bestGain) { best = n; bestGain = gain; }
+            if (gain > bestGain && fits(n)) {
+                best = n;
+                bestGain = gain;
+                if (gain >= ideal) break;
+            }
         }
         if (best === undefined) {
             const k = short[0];
@@ -191,17 +214,14 @@ export function applySpreadConstraints(candidates: string[], clusters: ClusterIn
     }
     for (const n of order) if (!chosen.has(n) && fits(n)) take(n);
 
+    const groups = used.map(s => [...s].sort(compareStrings));
+    const why = constraints.map((c, k) => `${field}[${k}] allows at most ${max[k]} ${plural(c, max[k])} (chosen: ${groups[k].join(", ")})`);
     for (const n of eligible) {
         if (chosen.has(n)) continue;
         const k = constraints.findIndex((_, j) => used[j].size + fresh(n, j) > max[j]);
-        const c = constraints[k];
-        excluded[n] = `${spreadKind(c)} ${groupsOf.get(n)![k].filter(g => !used[k].has(g)).join(", ")} not chosen: ${field}[${k}] allows at most ${max[k]} ${plural(c, max[k])} (chosen: ${[...used[k]].sort(compareStrings).join(", ")})`;
+        excluded[n] = `${spreadKind(constraints[k])} ${groupsOf.get(n)![k].filter(g => !used[k].has(g)).join(", ")} not chosen: ${why[k]}`;
     }
-    return {
-        clusters: [...chosen].sort(compareStrings),
-        excluded: sortKeys(excluded),
-        groups: used.map(s => [...s].sort(compareStrings)),
-    };
+    return { clusters: [...chosen].sort(compareStrings), excluded: sortKeys(excluded), groups };
 }
 
 function unsatisfiable(field: string, k: number, constraints: SpreadConstraint[], eligible: string[], candidates: string[],
