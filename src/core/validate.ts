@@ -216,7 +216,7 @@ function isCount(v: unknown): v is number {
  */
 export function validateReplicaScheduling(spec: ReplicaSchedulingSpec | undefined, knownClusters: string[], field: string): ValidationIssue[] {
     if (spec === undefined || spec === null) return [];
-    if (typeof spec !== "object") return [err(field, "must be an object {totalReplicas, rebalance?, intersectWithClusterSelector?, clusters?}")];
+    if (typeof spec !== "object") return [err(field, "must be an object {totalReplicas, rebalance?, intersectWithClusterSelector?, clusters?, failover?}")];
     const issues: ValidationIssue[] = [];
     if (!isCount(spec.totalReplicas)) {
         issues.push(err(`${field}.totalReplicas`, `must be an integer between 0 and ${MAX_INT32}, got ${String(spec.totalReplicas)}`));
