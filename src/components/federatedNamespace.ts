@@ -55,7 +55,9 @@ export class FederatedNamespace extends pulumi.ComponentResource {
         claimChildNames(subject, name, plan.clusters);
         super(FederatedNamespace.__pulumiType, name, { decision }, opts);
         this.namespaceName = nsName;
-        this.placement = args.placement;
+        // With spread constraints, what resources inside intersect with is where the namespace actually went.
+        this.placement = args.placement?.spreadConstraints && args.placement.spreadConstraints.length > 0
+            ? { clusters: plan.clusters.map(c => ({ name: c })) } : args.placement;
         this.clusterNames = plan.clusters;
         this.decision = decision;
         const emitted = emit(this, name, members, plan, {

@@ -10,6 +10,7 @@ import { rolloutGates, rolloutPlanFor } from "./rollout";
 import { OrphanGuard } from "../dynamic/orphanGuard";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
+import { failoverEnabled } from "./failover";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 import { OutputSlots, fixedTemplatePath, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
 
@@ -72,6 +73,9 @@ export interface FederatedResourceArgs extends FederationOptions {
      *  only after the earlier waves' objects are ready; a wave not ready within `timeoutSeconds` fails `up`, and
      *  later waves keep their previous version. Placed clusters no wave lists form the last wave, `unlisted`. */
     rollout?: RolloutSpec;
+    /** Member readiness for failover when `replicaScheduling` is a plain spec (a ReplicaSchedulingPreference
+     *  brings its own `observed.ready`), e.g. `await observeReadiness(clusters)`. */
+    readiness?: Record<string, boolean>;
 }
 
 /** What a FederatedResource needs from a federated namespace. */
@@ -111,6 +115,8 @@ export class FederatedResource extends pulumi.ComponentResource {
         const rsp = args.replicaScheduling instanceof ReplicaSchedulingPreference
             ? args.replicaScheduling.spec : args.replicaScheduling;
         const observed = args.replicaScheduling instanceof ReplicaSchedulingPreference ? args.replicaScheduling.observed : undefined;
+        // Failover can be switched off for the whole stack; per preference, `failover: false` is in the spec.
+        const readiness = failoverEnabled() ? (args.readiness ?? observed?.ready) : undefined;
         // Outputs in values become placeholders for planning; what decides identity and placement must be plain.
         const slots = new OutputSlots();
         const inputIssues: ValidationIssue[] = [];
@@ -124,6 +130,7 @@ export class FederatedResource extends pulumi.ComponentResource {
             template, members, placement: args.placement, overrides,
             namespacePlacement: args.namespace ? (args.namespace.placement ?? null) : undefined,
             replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
+            readiness,
         });
         const rollout = rolloutPlanFor(subject, args.rollout, members, plan.clusters, args.waitForReady);
         if (rollout) plan.warnings.push(...rollout.warnings);
@@ -163,6 +170,7 @@ export class FederatedResource extends pulumi.ComponentResource {
             status: args.status !== false,
             forceOwnership: args.forceOwnership !== false,
             outputs: slots,
+            notReady: plan.failover?.notReady,
         };
         const emitted = emit(this, name, members, plan, { ...emitOptions, extraDependsOn: gates?.dependsOn });
         gates?.attach(emitted.resources, emitted.objects);
@@ -207,6 +215,7 @@ export function planFor(subject: string, p: {
     template: KubernetesObject; members: MemberCluster[]; placement?: Placement; overrides?: ClusterOverride[];
     namespacePlacement?: Placement | null; replicaScheduling?: ReplicaSchedulingSpec;
     currentReplicas?: Record<string, number>; estimatedCapacity?: Record<string, number>;
+    readiness?: Record<string, boolean>;
 }): FederatedObjectPlan {
     try {
         return planFederatedObject({
@@ -214,10 +223,11 @@ export function planFor(subject: string, p: {
             placement: p.placement,
             namespacePlacement: p.namespacePlacement,
             overrides: p.overrides,
-            clusters: p.members.map(m => ({ name: m.clusterName, labels: m.labels })),
+            clusters: p.members.map(m => ({ name: m.clusterName, labels: m.labels, region: m.region, zones: m.zones })),
             replicaScheduling: p.replicaScheduling,
             currentReplicas: p.currentReplicas,
             estimatedCapacity: p.estimatedCapacity,
+            readiness: p.readiness,
         });
     } catch (e) {
         // Name the component first: the core names only the Kubernetes object.
@@ -337,6 +347,8 @@ export function exclusionReasons(members: MemberCluster[], plan: FederatedObject
             else out[c] = "labels do not match placement.clusterSelector";
         } else if (ns && !ns.has(c)) {
             out[c] = "not in the federated namespace's placement";
+        } else if (plan.spreadExcluded?.[c]) {
+            out[c] = plan.spreadExcluded[c];
         } else {
             out[c] = "not chosen by replica scheduling";
         }
@@ -382,6 +394,11 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
     if (rsp) {
         s.replicaScheduling = JSON.parse(JSON.stringify(rsp));
         s.unplacedReplicas = plan.unplacedReplicas ?? 0;
+    }
+    if (plan.failover) s.failover = JSON.parse(JSON.stringify(plan.failover));
+    const spread = args.placement?.spreadConstraints;
+    if (spread && spread.length > 0 && plan.spreadGroups) {
+        s.spread = spread.map((constraint, i) => ({ constraint: JSON.parse(JSON.stringify(constraint)), groups: plan.spreadGroups![i] ?? [] }));
     }
     return s;
 }
@@ -435,10 +452,14 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
     orphanGuard?: boolean;
     /** Outputs taken out of the template/overrides, put back into each member's object. */
     outputs?: OutputSlots;
+    /** Members failover found not ready: their `spec.replicas` is left as it is (never sent, not judged as drift). */
+    notReady?: string[];
 }): Emitted {
     const byName = new Map(members.map(m => [m.clusterName, m]));
     const out: Record<string, pulumi.CustomResource> = {};
     const objects: Record<string, pulumi.Input<Record<string, unknown>>> = {};
+    const notReady = new Set(o.notReady ?? []);
+    const keepReplicas = (c: string) => o.retainReplicas || notReady.has(c);
     for (const cluster of plan.clusters) {
         const member = byName.get(cluster)!;
         const obj = JSON.parse(JSON.stringify(plan.objects[cluster])) as KubernetesObject;
@@ -456,7 +477,9 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
             provider: member.provider,
             ...(deps.length > 0 ? { dependsOn: deps } : {}),
             ...(o.orphanOnDelete ? { retainOnDelete: true } : {}),
-            ...(o.retainReplicas ? { ignoreChanges: ["spec.replicas"] } : {}),
+            // A not-ready member keeps what it runs: no step touches it because it is down, and when it is back
+            // the plan gives it replicas again.
+            ...(keepReplicas(cluster) ? { ignoreChanges: ["spec.replicas"] } : {}),
         });
     }
     const t = plan.clusters.length > 0 ? plan.objects[plan.clusters[0]] as unknown as KubernetesObject : undefined;
@@ -471,7 +494,7 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
             desired: objects[c],
             ...(o.orphanOnDelete ? { orphan: true } : {}),
             // retainReplicas leaves replicas to the member (HPA), so they are not part of what must match
-            ...(o.retainReplicas ? { ignore: ["/spec/replicas"] } : {}),
+            ...(keepReplicas(c) ? { ignore: ["/spec/replicas"] } : {}),
             ...(o.status ? {} : { observe: false }),
         };
         // values from Outputs may be secrets: then the read-back keeps this desired object in its secret property

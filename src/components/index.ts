@@ -2,6 +2,7 @@ export * from "./memberCluster";
 export * from "./federatedResource";
 export * from "./federatedNamespace";
 export * from "./replicaSchedulingPreference";
+export { observeReadiness, failoverEnabled } from "./failover";
 export * from "./dns";
 export * from "./federate";
 export { TYPE_PREFIX, MANAGED_LABEL, childName } from "./names";

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { ClusterInfo, MemberClusterSummary, ValidationIssue, assertValid, validateClusters } from "../core";
 import { MemberReadBack } from "../dynamic/memberReadBack";
 import { observeMember } from "../dynamic/memberReadBackProvider";
+import { resolveInput } from "../dynamic/replicas";
 import type { ClusterCondition } from "../dynamic/status";
 import { JoinArgs, joinMember, planJoin } from "./join";
 import { TYPE_PREFIX } from "./names";
@@ -52,6 +53,14 @@ export interface MemberClusterArgs {
 }
 
 export type { MemberClusterSummary } from "../core";
+
+/** What one program-time probe of a member found. */
+export interface MemberProbeResult {
+    ready: boolean;
+    conditions: ClusterCondition[];
+    kubernetesVersion: string;
+}
+
 
 /** A member's health as probed while the program runs (see {@link MemberCluster.health}). */
 export interface MemberHealthProbe {
@@ -110,9 +119,9 @@ export class MemberCluster extends pulumi.ComponentResource {
     get health(): MemberHealthProbe | undefined {
         if (!this.__healthOn) return undefined;
         if (!this.__probe) {
-            const probe = pulumi.all([this.kubeconfig, this.context]).apply(([kubeconfig, context]) => observeMember({
-                clusterName: this.clusterName, kubeconfig, ...(context ? { context } : {}), health: true, objects: {}, secretObjects: {},
-            }));
+            // runs only once the kubeconfig is known (unknown in a preview before a join, as before)
+            const probe = pulumi.all([this.kubeconfig, this.context]).apply(async () =>
+                (await this.__probeOnce()) ?? { ready: false, conditions: [], kubernetesVersion: "" });
             // what a probe finds is not secret, though it was read with the (secret) kubeconfig
             Object.defineProperty(this, "__probe", { enumerable: false, value: {
                 ready: pulumi.unsecret(probe.apply(p => p.ready)),
@@ -124,6 +133,40 @@ export class MemberCluster extends pulumi.ComponentResource {
     }
     /** @internal */
     declare readonly __probe?: MemberHealthProbe;
+    /** @internal The one program-time probe of this member (memoised: `health` and every failover share it). */
+    declare readonly __probeResult?: Promise<MemberProbeResult | undefined>;
+
+    /**
+     * @internal Probes the member once per program run (`/healthz`, `/version`, time-boxed in the Kubernetes
+     * client); undefined when its kubeconfig is not known yet (preview before a join). Never throws.
+     */
+    __probeOnce(): Promise<MemberProbeResult | undefined> {
+        if (!this.__probeResult) {
+            const result = (async () => {
+                const kubeconfig = await resolveInput(this.kubeconfig);
+                const context = this.context ? await resolveInput(this.context) : undefined;
+                if (kubeconfig === undefined || (this.context && context === undefined)) return undefined;
+                // A member that does not answer is asked up to three times (1 s apart): one slow /healthz on a busy
+                // API server must not move replicas; a stopped one refuses at once, so this stays short.
+                let last: MemberProbeResult = { ready: false, conditions: [], kubernetesVersion: "" };
+                for (let attempt = 0; attempt < 3; attempt++) {
+                    if (attempt > 0) await new Promise(r => setTimeout(r, 1000));
+                    try {
+                        const p = await observeMember({
+                            clusterName: this.clusterName, kubeconfig, ...(context ? { context } : {}), health: true, objects: {}, secretObjects: {},
+                        });
+                        last = { ready: p.ready, conditions: p.conditions, kubernetesVersion: p.kubernetesVersion };
+                    } catch {
+                        last = { ready: false, conditions: [], kubernetesVersion: "" };
+                    }
+                    if (last.ready || last.conditions.some(c => c.type === "ConfigMalformed")) break;
+                }
+                return last;
+            })();
+            Object.defineProperty(this, "__probeResult", { enumerable: false, value: result });
+        }
+        return this.__probeResult!;
+    }
 
     constructor(name: string, args: MemberClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const clusterName = args?.clusterName ?? name;

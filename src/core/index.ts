@@ -7,7 +7,13 @@ export { ValidationIssue, ValidationError, OverrideError, assertValid } from "./
 export { LabelSelectorRequirement, LabelSelector, LabelMatcher, compileSelector, matchesSelector } from "./selector";
 export { Placement, ClusterInfo, SelectOptions, selectClusters, selectNamespacedClusters, compareStrings } from "./placement";
 export { OverrideOperation, ClusterOverride, applyOverrides, jsonClone, deepFreeze } from "./overrides";
-export { ClusterPreference, ReplicaPlanInput, ReplicaPlan, planReplicas, fnv1_32 } from "./planner";
+export {
+    ClusterPreference, ReplicaPlanInput, ReplicaPlan, FailoverPlanInput, FailoverPlan, planReplicas, planFailover, fnv1_32,
+} from "./planner";
+export {
+    SPREAD_FIELDS, SpreadField, SpreadConstraint, SpreadResult, PROVIDER_LABEL, applySpreadConstraints, describeSpreadConstraint,
+    spreadGroupsOf, spreadKind, validateSpreadConstraints,
+} from "./spread";
 export {
     LoadBalancerIngress, LoadBalancerStatus, DnsEndpoint, Resolver, DEFAULT_DNS_TTL, systemResolver,
     loadBalancerTargets, mergeDnsEndpoints, ingressDnsEndpoints, serviceDnsEndpoints, dnsNameProblem, dnsLabelProblem,
