@@ -101,6 +101,15 @@ function membersFor(component: string, kind: string, built: Built<MemberCluster>
     });
 }
 
+/**
+ * The kubeconfig as text. Pulumi YAML reads a JSON-looking config value (a kubeconfig in JSON) as an object, and a
+ * YAML program may write one inline: either is turned back into its JSON text, keeping it secret.
+ */
+function kubeconfigText(v: unknown): pulumi.Input<string> {
+    const text = (x: unknown): string => (typeof x === "string" || x === undefined || x === null ? (x as string) : JSON.stringify(x));
+    return pulumi.Output.isInstance(v) ? (v as pulumi.Output<unknown>).apply(text) : text(v);
+}
+
 /** The federation options shared by FederatedNamespace and FederatedResource, in the components' shapes. */
 function federationOptions(a: Record<string, unknown>) {
     return {
@@ -127,7 +136,7 @@ export async function constructComponent(name: string, type: string, inputs: pul
     switch (kind) {
         case "MemberCluster": {
             const args: MemberClusterArgs = {
-                kubeconfig: a.kubeconfig as pulumi.Input<string>,
+                kubeconfig: kubeconfigText(a.kubeconfig),
                 ...(a.context !== undefined ? { context: a.context as pulumi.Input<string> } : {}),
                 ...(a.clusterName !== undefined ? { clusterName: a.clusterName as string } : {}),
                 ...(a.labels !== undefined ? { labels: a.labels as Record<string, string> } : {}),
