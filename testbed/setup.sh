@@ -12,14 +12,17 @@
 set -euo pipefail
 
 # ---- pins -------------------------------------------------------------------------------
-PULUMI_VERSION=3.248.0
+# The CLI is the newest pkg/v3 the Go module proxy serves (it serves no newer one); the Node SDK
+# lanes run their own @pulumi/pulumi against it (3.248.0 on Node 20, the current one on Node 22).
+PULUMI_VERSION=3.276.0
 # The upstream language host module is not served by the Go module proxy reachable here, so
 # testbed/golang/pulumi-language-nodejs is our own small host, built against sdk/v3 of this release.
 # The k8s provider: the proxy serves only one provider/v4 version (the v4.25.0 commit).
 K8S_PROVIDER_PSEUDO=v4.0.0-20260115033456-f47bc2d6f199
 K8S_PROVIDER_CODE_VERSION=4.25.0
-# Plugin versions registered in PULUMI_HOME for that binary (the npm SDK asks for its own version).
-K8S_PROVIDER_SLOTS="4.25.0 4.32.0"
+# Plugin versions registered in PULUMI_HOME for that binary (the npm SDK asks for its own version):
+# 4.25.0 for the lockfile's SDK, 4.34.2 for the current SDK of the Node 22 test lane.
+K8S_PROVIDER_SLOTS="4.25.0 4.34.2"
 ETCD_VERSION=v3.6.14
 K8S_VERSION=v1.36.3
 KWOK_VERSION=v0.8.0
@@ -64,6 +67,37 @@ fingerprint() {
 }
 done_step() { [[ -f $STAMPS/$1 && "$(cat "$STAMPS/$1")" == "$(fingerprint "$1")" ]]; }
 mark() { fingerprint "$1" >"$STAMPS/$1"; }
+
+# Per-step inputs: the pins a step's artifacts depend on. A new tools folder (some pin changed) takes
+# the artifacts of steps whose own pins did not change from an older folder (hard links) instead of
+# rebuilding them cold, so bumping Pulumi rebuilds only the Pulumi steps. A step with no entry here
+# is always built.
+declare -A STEP_PINS=([etcd]="etcd=$ETCD_VERSION" [kube-apiserver]="k8s=$K8S_VERSION" [kube-extras]="k8s=$K8S_VERSION"
+  [kwok]="kwok=$KWOK_VERSION" [pulumi]="pulumi=$PULUMI_VERSION" [language-nodejs]="pulumi=$PULUMI_VERSION"
+  [provider-kubernetes]="k8sprov=$K8S_PROVIDER_PSEUDO")
+declare -A STEP_FILES=([kube-extras]="bin/kube-controller-manager bin/kube-scheduler bin/kubectl"
+  [kwok]="bin/kwok share/kwok-stages.yaml" [provider-kubernetes]="build/pulumi-resource-kubernetes")
+step_files() { echo "${STEP_FILES[$1]:-bin/${ARTIFACT[$1]}}"; }
+adopt_step() { # name: link a finished step with the same pins (and recipe, and stamp) from another tools folder
+  local s=$1 pins=${STEP_PINS[$1]:-} donor tok f ok
+  [[ -n $pins ]] || return 1
+  for donor in "$CACHE_ROOT"/tools-*; do
+    [[ $donor != "$TOOLS" && -f $donor/key.txt && -f $donor/stamps/$s ]] || continue
+    [[ "$(cat "$donor/stamps/$s")" == "$(fingerprint "$s")" ]] || continue
+    ok=1
+    for tok in $pins recipe=$RECIPE; do [[ " $(cat "$donor/key.txt") " == *" $tok "* ]] || ok=0; done
+    for f in $(step_files "$s"); do [[ -f $donor/$f ]] || ok=0; done
+    ((ok)) || continue
+    for f in $(step_files "$s"); do
+      mkdir -p "$(dirname "$TOOLS/$f")"; rm -f "$TOOLS/$f"
+      ln "$donor/$f" "$TOOLS/$f" 2>/dev/null || cp -p "$donor/$f" "$TOOLS/$f"
+    done
+    cp "$donor/stamps/$s" "$STAMPS/$s"; cp "$donor/stamps/$s.seconds" "$STAMPS/$s.seconds" 2>/dev/null || true
+    log "$s: taken from $(basename "$donor") (same pins)"
+    return 0
+  done
+  return 1
+}
 
 # wrapper module dir: fresh go.mod each time (cheap); module cache makes re-resolution fast
 wrapper() { # name goversion
@@ -204,6 +238,7 @@ run_step() { # name: skip when stamped, else build with a log; record seconds
   local s=$1 t
   if done_step "$s" && [[ -x $BIN/${ARTIFACT[$s]} ]]; then log "$s: cached"; return 0; fi
   rm -f "$STAMPS/$s"
+  adopt_step "$s" && return 0
   log "$s: building (cold ~${EST[$s]} min) -> $LOGS/$s.log"
   t=$(date +%s)
   if ( set -x; "step_$s" ) >"$LOGS/$s.log" 2>&1; then
