@@ -65,8 +65,9 @@ function refError(subject: string, field: string, what: string): Error {
         `(e.g. \${east} in YAML, the resource object in Python, Go or .NET) declared in the same program`);
 }
 
-async function resolveRefs<T>(subject: string, field: string, refs: unknown, table: Map<string, Built<T>>, what: string): Promise<Built<T>[]> {
-    if (!Array.isArray(refs)) throw new Error(`${subject}: ${field}: must list the ${what} resources of the federation`);
+/** The components a list of references names; anything but a list is left to the component, which says what it needs. */
+async function resolveRefs<T>(subject: string, field: string, refs: unknown, table: Map<string, Built<T>>, what: string): Promise<Built<T>[] | undefined> {
+    if (!Array.isArray(refs)) return undefined;
     const out: Built<T>[] = [];
     for (const [i, r] of refs.entries()) {
         const hit = table.get((await urnOf(r)) ?? "");
@@ -89,8 +90,8 @@ async function resolveRef<T>(subject: string, field: string, ref: unknown, table
  * component reads back its own objects (health stays with the member's own read-back). `pulumi-kubefed status`
  * joins them by cluster.
  */
-function membersFor(component: string, kind: string, built: Built<MemberCluster>[]): MemberCluster[] {
-    return built.map(({ name: memberName, component: m }) => {
+function membersFor(component: string, kind: string, built: Built<MemberCluster>[] | undefined): MemberCluster[] {
+    return (built ?? []).map(({ name: memberName, component: m }) => {
         const view = Object.create(m) as MemberCluster;
         const tracker = new MemberTracker((objects, secretObjects, dependsOn) => new MemberReadBack(
             `${memberName}-readback-${kind}-${component}`,
