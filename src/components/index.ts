@@ -9,3 +9,4 @@ export { observeReplicas, MemberReadBack, OrphanGuard } from "../dynamic";
 export { fleetStatus } from "./status";
 export * from "./federatedChart";
 export * from "./federatedKustomization";
+export { ShardContext, shardDecision, shardContext, inShard } from "./shard";

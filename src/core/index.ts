@@ -29,3 +29,7 @@ export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./label
 export { MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, planFederatedObject } from "./federate";
 export * from "./summary";
 export { ChartPlanInput, ChartPlan, mergeValues, planFederatedChart } from "./chart";
+export {
+    ShardLayout, ShardMemberFacts, NormalizedDecision, ShardRecord, DecisionDifference, ShardDecisionReport, ShardMismatch,
+    canonical, decisionDigest, shardRecord, validateShardLayout, shardOf, firstDifference, compareShardDecisions,
+} from "./shard";
