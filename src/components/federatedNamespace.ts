@@ -54,7 +54,7 @@ export class FederatedNamespace extends pulumi.ComponentResource {
         const plan = planFor(subject, { template, members, placement: args.placement, overrides: args.overrides });
         const decision = summarize(template, members, plan, args, undefined);
         claimChildNames(subject, name, plan.clusters);
-        registerShardDecision(FederatedNamespace.__pulumiType, name, decision);
+        registerShardDecision(FederatedNamespace.__pulumiType, name, decision, { template, overrides: args.overrides });
         super(FederatedNamespace.__pulumiType, name, { decision }, opts);
         this.namespaceName = nsName;
         this.placement = args.placement;

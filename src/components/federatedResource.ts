@@ -115,7 +115,7 @@ export class FederatedResource extends pulumi.ComponentResource {
         });
         const decision = summarize(template, members, plan, { ...args, overrides }, rsp, slots.paths);
         claimChildNames(subject, name, plan.clusters);
-        registerShardDecision(FederatedResource.__pulumiType, name, decision);
+        registerShardDecision(FederatedResource.__pulumiType, name, decision, { template, overrides });
         super(FederatedResource.__pulumiType, name, { decision }, opts);
         this.template = template;
         this.members = members;

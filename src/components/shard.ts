@@ -1,8 +1,9 @@
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    NormalizedDecision, ShardLayout, ShardMemberFacts, ShardRecord, ValidationError, ValidationIssue, assertValid, shardRecord,
+    DECISION_FILE_ENV, NormalizedDecision, ShardLayout, ShardMemberFacts, ShardRecord, ValidationError, ValidationIssue, assertValid, shardRecord,
     validateShardLayout,
 } from "../core";
 import { whenProgramDone } from "./readBack";
@@ -15,8 +16,6 @@ import { whenProgramDone } from "./readBack";
  * can be compared before anything is applied (`pulumi-kubefed shards`).
  */
 
-/** Env var the driver sets: the program writes its shard record and full decision there at the end of the run. */
-export const DECISION_FILE_ENV = "PULUMI_KUBEFED_DECISION_FILE";
 
 /** This stack's shard, from stack config. */
 export interface ShardContext {
@@ -122,10 +121,36 @@ export function registerShardMember(subject: string, facts: ShardMemberFacts): b
     return inShard(facts.clusterName);
 }
 
-/** Called by the federated components: records one object's decision under `<type> <name>`. */
-export function registerShardDecision(type: string, name: string, decision: unknown): void {
+/**
+ * Called by the federated components: records one object's decision under `<type> <name>`, with the template and
+ * overrides it was planned from (what each member's object is built from; values from Outputs are placeholders,
+ * since they are not known at preview). A Secret's data values are recorded as hashes, never in clear.
+ */
+export function registerShardDecision(type: string, name: string, decision: unknown, from: { template?: unknown; overrides?: unknown } = {}): void {
     const s = current();
-    s.objects.set(`${type.replace(/^pulumi-kubefed:index:/, "")} ${name}`, JSON.parse(JSON.stringify(decision)));
+    const kind = (from.template as { kind?: unknown } | undefined)?.kind;
+    const mask = kind === "Secret" ? maskSecretValues : (v: unknown) => v;
+    const entry = JSON.parse(JSON.stringify({ decision, ...(from.template !== undefined ? { template: mask(from.template) } : {}),
+        ...(from.overrides !== undefined ? { overrides: kind === "Secret" ? maskOverrides(from.overrides) : from.overrides } : {}) })) as unknown;
+    s.objects.set(`${type.replace(/^pulumi-kubefed:index:/, "")} ${name}`, entry);
+}
+
+const hash = (v: unknown) => `sha256:${createHash("sha256").update(JSON.stringify(v) ?? "").digest("hex").slice(0, 16)}`;
+
+function maskSecretValues(t: unknown): unknown {
+    const o = { ...(t as Record<string, unknown>) };
+    for (const k of ["data", "stringData"]) {
+        const m = o[k];
+        if (m && typeof m === "object") o[k] = Object.fromEntries(Object.entries(m as Record<string, unknown>).map(([key, v]) => [key, hash(v)]));
+    }
+    return o;
+}
+
+function maskOverrides(overrides: unknown): unknown {
+    if (!Array.isArray(overrides)) return overrides;
+    return overrides.map((o: { clusterOverrides?: { value?: unknown }[] }) => ({
+        ...o, clusterOverrides: (o?.clusterOverrides ?? []).map(op => (op && op.value !== undefined ? { ...op, value: hash(op.value) } : op)),
+    }));
 }
 
 /** The full decision registered so far, normalized (the same in every shard of a program). */
@@ -165,7 +190,9 @@ function arm(s: ShardState): void {
         if (s.context) {
             const issues = validateShardLayout(s.context.layout, { shard: s.context.shard, members: [...s.members.keys()] });
             if (issues.some(i => i.severity === "error")) {
-                pulumi.log.error(issues.map(i => `stack config pulumi-kubefed:${i.field}: ${i.message}`).join("\n"));
+                const errors = issues.map(i => `stack config pulumi-kubefed:${i.field}: ${i.message}`);
+                pulumi.log.error(errors.join("\n"));
+                if (file) fs.writeFileSync(file, JSON.stringify({ errors }));
                 return;
             }
         }

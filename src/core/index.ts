@@ -31,5 +31,5 @@ export * from "./summary";
 export { ChartPlanInput, ChartPlan, mergeValues, planFederatedChart } from "./chart";
 export {
     ShardLayout, ShardMemberFacts, NormalizedDecision, ShardRecord, DecisionDifference, ShardDecisionReport, ShardMismatch,
-    canonical, decisionDigest, shardRecord, validateShardLayout, shardOf, firstDifference, compareShardDecisions,
+    DECISION_FILE_ENV, canonical, decisionDigest, shardRecord, validateShardLayout, shardOf, firstDifference, compareShardDecisions,
 } from "./shard";

@@ -9,6 +9,9 @@ import { createHash } from "crypto";
 import { ValidationIssue } from "./errors";
 import { dns1123LabelProblem } from "./labels";
 
+/** Env var the driver sets: the program writes its shard record and full decision there at the end of the run. */
+export const DECISION_FILE_ENV = "PULUMI_KUBEFED_DECISION_FILE";
+
 /** Shard name → the member clusters whose objects that shard's stack emits. */
 export type ShardLayout = Record<string, string[]>;
 
