@@ -29,6 +29,7 @@ import * as path from "path";
 import { ShardsSpec, runShards } from "../src/cli/shards";
 import { CliStack, REPO, RunningFleet, childrenCpuMs, listManaged, readFleet, toolchain } from "./e2e/pulumi";
 import { loadFleet } from "../test/integration/dynamic/testbed";
+import { connect } from "../src/dynamic/kube";
 
 const CLUSTERS = Math.max(1, Number(process.env.SCALE_CLUSTERS ?? 10));
 const COUNT = Math.max(1, Number(process.env.SCALE_COUNT ?? 1000));
@@ -60,6 +61,24 @@ async function checkMembers(fleet: RunningFleet, want: number): Promise<void> {
     for (const c of fleet.clusters) {
         const found = (await listManaged(fleet.kubeconfig, c.context, PART_OF, ["/apis/apps/v1/deployments"])).length;
         if (found !== want) throw new Error(`${c.name} holds ${found} bench Deployments, expected ${want}`);
+    }
+}
+
+/**
+ * Without controllers (SCALE_LIGHT_FLEET) no garbage collector runs, so a Deployment that Pulumi deleted with its
+ * default foreground propagation keeps its `foregroundDeletion` finalizer and stays, terminating, forever (the
+ * provider does not wait, the objects skip await). Remove that finalizer, as the garbage collector would once the
+ * (absent) dependents are gone.
+ */
+async function finishDeletions(fleet: RunningFleet): Promise<void> {
+    for (const c of fleet.clusters) {
+        const client = connect(fleet.kubeconfig, c.context);
+        const res = await client.request("GET", `/apis/apps/v1/deployments?labelSelector=${encodeURIComponent(PART_OF)}`);
+        for (const it of ((res.body as { items?: { metadata: { name: string; namespace: string; deletionTimestamp?: string } }[] })?.items ?? [])) {
+            if (!it.metadata.deletionTimestamp) continue;
+            await client.request("PATCH", `/apis/apps/v1/namespaces/${it.metadata.namespace}/deployments/${it.metadata.name}`,
+                { metadata: { finalizers: null } }, { contentType: "application/merge-patch+json" });
+        }
     }
 }
 
@@ -125,6 +144,7 @@ async function main(): Promise<number> {
                 const bytes = await stateBytes(st);
                 const rss = peakRss(memDir, [st.name]);
                 const destroy = await timed(() => st.must(["destroy", "--yes", "--skip-preview"]));
+                await finishDeletions({ ...fleet, clusters: members });
                 await checkMembers({ ...fleet, clusters: members }, 0);
                 await st.remove();
                 results.push({ program, stacks: 1, preview: preview.m, up: up.m, destroy: destroy.m, stateBytes: bytes, stateBytesMax: bytes,
@@ -164,6 +184,7 @@ async function main(): Promise<number> {
                 const rss = peakRss(memDir, Object.values(stacks).map(s => s.name));
                 const destroy = await timed(() => runShards("destroy", spec, { env: anyEnv, logDir: path.join(work, "shard-logs") }));
                 if (!destroy.value.ok) throw new Error("the driver's destroy failed");
+                await finishDeletions({ ...fleet, clusters: members });
                 await checkMembers({ ...fleet, clusters: members }, 0);
                 for (const st of Object.values(stacks)) await st.remove();
                 results.push({ program, stacks: SHARDS,

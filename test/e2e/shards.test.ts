@@ -132,9 +132,11 @@ describe("e2e: sharded stacks (pulumi-kubefed shards) and operator Stack manifes
             assert.equal(out.shard, s);
             assert.deepEqual(out.clusters, [cluster]);
             const state = jsonOf((await shards[s].must(["stack", "export"], false)).out);
-            const k8s = (state.deployment.resources as { type: string; urn: string }[]).filter(x => x.type.startsWith("kubernetes:"));
-            const names = k8s.map(x => x.urn.split("::").pop()).sort();
-            assert.deepEqual(names, [cluster, `settings-${cluster}`, `shop-${cluster}`, `web-${cluster}`], `stack of shard ${s}`);
+            const resources = state.deployment.resources as { type: string; urn: string }[];
+            const named = (f: (t: string) => boolean) => resources.filter(x => f(x.type)).map(x => x.urn.split("::").pop()).sort();
+            assert.deepEqual(named(t => t.startsWith("kubernetes:")), [`settings-${cluster}`, `shop-${cluster}`, `web-${cluster}`], `objects of shard ${s}`);
+            assert.deepEqual(named(t => t === "pulumi:providers:kubernetes"), [cluster], `providers of shard ${s}`);
+            assert.deepEqual(named(t => t.includes("MemberReadBack")), [`${cluster}-readback`], `read-backs of shard ${s}`);
         }
 
         const check = await kubefed(["shards", "check", "--file", fullSpec()], shards.a.env);
@@ -221,6 +223,6 @@ describe("e2e: sharded stacks (pulumi-kubefed shards) and operator Stack manifes
         assert.match(longName.text ?? "", /Stack name must be no more than 42 characters/);
         const unknownField = await dryRun({ ...docs[0], spec: { ...docs[0].spec, shardz: ["a"] } });
         assert.equal(unknownField.status, 400, unknownField.text);
-        assert.match(unknownField.text ?? "", /strict decoding error: unknown field "spec\.shardz"/);
+        assert.match((unknownField.body as { message?: string }).message ?? "", /strict decoding error: unknown field "spec\.shardz"/);
     });
 });
