@@ -121,6 +121,7 @@ describe("e2e: sharded stacks (pulumi-kubefed shards) and operator Stack manifes
 
         const r = await kubefed(["shards", "up", "--file", fullSpec(), "--log-dir", path.join(work, "logs-up")], shards.a.env);
         assert.equal(r.code, 0, r.out);
+        if (process.env.KUBEFED_E2E_VERBOSE) process.stdout.write(`\n${r.stdout}\n`);
         for (const s of Object.keys(layout)) assert.match(r.stdout, new RegExp(`^${s}\\s+shard-${s}\\s+${layout[s]}\\s+ok .*\\s+ok `, "m"), r.stdout);
         assert.match(r.stdout, /up: every shard succeeded/);
 
@@ -156,6 +157,7 @@ describe("e2e: sharded stacks (pulumi-kubefed shards) and operator Stack manifes
             const before = await snapshot(fleet!);
             const r = await kubefed(["shards", "up", "--file", fullSpec(), "--log-dir", path.join(work, "logs-mismatch")], shards.a.env);
             assert.equal(r.code, 1, r.out);
+            if (process.env.KUBEFED_E2E_VERBOSE) process.stdout.write(`\n${r.stdout}\n`);
             assert.match(r.stdout, /error: shards "a" and "b" computed different federation decisions/);
             assert.match(r.stdout, /first difference at objects\["FederatedResource web"\]\.decision\.placed\.c1\.replicas: 2 in "a" vs 3 in "b"/);
             assert.match(r.stdout, /nothing was applied/);
