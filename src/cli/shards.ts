@@ -415,8 +415,7 @@ export async function shardsMain(argv: string[], out: (s: string) => void, err: 
         return 2;
     }
     if (sub === "operator") {
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
-        const { operatorStacks, renderManifests } = require("./operator") as typeof import("./operator");
+        const { operatorStacks, renderManifests } = await import("./operator");
         try {
             out(renderManifests(operatorStacks(spec)));
             return 0;
