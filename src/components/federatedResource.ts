@@ -12,6 +12,7 @@ import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
 import { failoverEnabled } from "./failover";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
+import { inShard, registerShardDecision } from "./shard";
 import { OutputSlots, fixedTemplatePath, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
 
 /** A Kubernetes object used as a template: plain data with apiVersion, kind and metadata.name. */
@@ -151,6 +152,7 @@ export class FederatedResource extends pulumi.ComponentResource {
         const depKey = dependencyKeyOf(template);
         if (depKey) registry.checkDependency(depKey, who, plan.clusters);
         registry.addWorkload(who, depMode, plan.objects);
+        registerShardDecision(FederatedResource.__pulumiType, name, decision, { template, overrides });
         super(FederatedResource.__pulumiType, name, { decision }, opts);
         this.template = template;
         this.members = members;
@@ -460,7 +462,9 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
     const objects: Record<string, pulumi.Input<Record<string, unknown>>> = {};
     const notReady = new Set(o.notReady ?? []);
     const keepReplicas = (c: string) => o.retainReplicas || notReady.has(c);
-    for (const cluster of plan.clusters) {
+    // A sharded stack emits (and reads back) only its own clusters' objects; the decision above is the full one.
+    const clusters = plan.clusters.filter(c => inShard(c));
+    for (const cluster of clusters) {
         const member = byName.get(cluster)!;
         const obj = JSON.parse(JSON.stringify(plan.objects[cluster])) as KubernetesObject;
         obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_LABEL]: "true" };
@@ -482,13 +486,13 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
             ...(keepReplicas(cluster) ? { ignoreChanges: ["spec.replicas"] } : {}),
         });
     }
-    const t = plan.clusters.length > 0 ? plan.objects[plan.clusters[0]] as unknown as KubernetesObject : undefined;
+    const t = clusters.length > 0 ? plan.objects[clusters[0]] as unknown as KubernetesObject : undefined;
     const emitted: Emitted = { resources: out, objects };
     if (!t || (!o.status && !o.orphanOnDelete)) return emitted;
     const target = { apiVersion: t.apiVersion, kind: t.kind, name: t.metadata.name,
         ...(t.metadata.namespace !== undefined ? { namespace: t.metadata.namespace } : {}) };
     const keys = new Set<string>();
-    for (const c of plan.clusters) {
+    for (const c of clusters) {
         const tracked = {
             target,
             desired: objects[c],
@@ -505,7 +509,7 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
     }
     emitted.statusKey = [...keys].sort()[0];
     if (o.orphanOnDelete && o.orphanGuard !== false) {
-        emitted.orphanGuard = new OrphanGuard(`${name}-orphan`, { target, clusters: plan.clusters }, { parent, dependsOn: Object.values(out) });
+        emitted.orphanGuard = new OrphanGuard(`${name}-orphan`, { target, clusters }, { parent, dependsOn: Object.values(out) });
     }
     return emitted;
 }

@@ -10,3 +10,4 @@ export { observeReplicas, MemberReadBack, OrphanGuard, RolloutGate } from "../dy
 export { fleetStatus } from "./status";
 export * from "./federatedChart";
 export * from "./federatedKustomization";
+export { ShardContext, shardDecision, shardContext, inShard } from "./shard";

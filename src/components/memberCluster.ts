@@ -8,6 +8,7 @@ import type { ClusterCondition } from "../dynamic/status";
 import { JoinArgs, joinMember, planJoin } from "./join";
 import { TYPE_PREFIX } from "./names";
 import { MemberTracker } from "./readBack";
+import { registerShardMember, shardContext } from "./shard";
 
 /** What a member does when its API server cannot be reached (maps onto the Kubernetes provider's flags). */
 export type Reachability = "fail" | "skip" | "forget";
@@ -188,6 +189,9 @@ export class MemberCluster extends pulumi.ComponentResource {
                 ? pulumi.isSecret(args.kubeconfig as pulumi.Output<string>)
                 : Promise.resolve(false),
         };
+        // Sharded stacks (shard.ts): a member outside this stack's shard is part of every decision but gets no
+        // provider, join objects or read-back here; the shard that owns it creates them.
+        const local = registerShardMember(`MemberCluster ${name}`, { clusterName, labels, region: args.region, zones });
         super(MemberCluster.__pulumiType, name, summary, opts);
         if (!pulumi.Output.isInstance(args.kubeconfig)) {
             pulumi.log.warn(`MemberCluster ${name}: kubeconfig is a plain value; it is stored as a secret, ` +
@@ -208,7 +212,17 @@ export class MemberCluster extends pulumi.ComponentResource {
         };
         const kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig));
         const context = args.context === undefined ? undefined : pulumi.output(args.context);
-        if (args.provider) {
+        if (!local) {
+            this.kubeconfig = kubeconfig;
+            this.context = context;
+            const ctx = shardContext()!;
+            this.provider = undefined as unknown as k8s.Provider; // replaced by the getter below, which explains
+            Object.defineProperty(this, "provider", { enumerable: false, get(): never {
+                throw new Error(`MemberCluster ${name}: cluster "${clusterName}" belongs to another shard than this stack's ` +
+                    `("${ctx.shard}": ${[...ctx.clusters].sort().join(", ")}), so its provider is not created here; ` +
+                    `guard resources of your own with kubefed.inShard(member)`);
+            } });
+        } else if (args.provider) {
             // bring your own provider: its settings are its owner's; the kubeconfig serves the read-back only
             this.kubeconfig = kubeconfig;
             this.context = context;
@@ -234,7 +248,7 @@ export class MemberCluster extends pulumi.ComponentResource {
                 ...flags,
             }, { parent: this });
         }
-        const healthOn = args.health !== false;
+        const healthOn = args.health !== false && local;
         const kc = this.kubeconfig;
         const ctx = this.context;
         const self = this;
@@ -254,7 +268,7 @@ export class MemberCluster extends pulumi.ComponentResource {
         // The member's facts are outputs too: stack policies (residency) read them once per member, since the
         // federated objects' decisions no longer repeat them.
         this.registerOutputs({ clusterName, labels: summary.labels, ...(args.region !== undefined ? { region: args.region } : {}),
-            zones, provider: this.provider });
+            zones, ...(local ? { provider: this.provider } : {}) });
     }
 
     /** The plain identity used by the decision core. */

@@ -4,6 +4,7 @@ import { ClusterInfo, RolloutPlan, RolloutSpec, assertValid, planRollout, valida
 import { RolloutGate } from "../dynamic/rolloutGate";
 import { stableStringify } from "../dynamic/status";
 import type { MemberCluster } from "./memberCluster";
+import { inShard } from "./shard";
 
 /** Validates `rollout` against the members (throwing an error naming the component) and plans the waves. */
 export function rolloutPlanFor(subject: string, spec: RolloutSpec | undefined, members: MemberCluster[], placed: string[],
@@ -39,7 +40,9 @@ export function rolloutGates(parent: pulumi.Resource, name: string, subject: str
     const emitted = new Promise<{ resources: Record<string, pulumi.CustomResource>; objects: Record<string, pulumi.Input<Record<string, unknown>>> }>(r => { give = r; });
     const gates: Record<string, RolloutGate> = {};
     const dependsOn: Record<string, pulumi.Resource[]> = {};
-    plan.waves.forEach((w, k) => {
+    // A sharded stack gates only its own clusters: waves are ordered within a shard, not across shards.
+    const waves = plan.waves.map(w => ({ ...w, clusters: w.clusters.filter(c => inShard(c)) })).filter(w => w.clusters.length > 0);
+    waves.forEach((w, k) => {
         const sent = pulumi.output(emitted.then(e => {
             const pick: Record<string, pulumi.Input<Record<string, unknown>>> = {};
             for (const c of w.clusters) pick[c] = e.objects[c];
@@ -53,11 +56,11 @@ export function rolloutGates(parent: pulumi.Resource, name: string, subject: str
             creds[c] = { kubeconfig: m.kubeconfig, ...(m.context ? { context: m.context } : {}) };
         }
         const gate = new RolloutGate(`${name}-rollout-${w.name}`, {
-            resource: subject, wave: w.name, laterWaves: plan.waves.slice(k + 1).map(x => x.name), target,
+            resource: subject, wave: w.name, laterWaves: waves.slice(k + 1).map(x => x.name), target,
             clusters: w.clusters, members: creds, revision, timeoutSeconds: plan.timeoutSeconds,
         }, { parent, dependsOn: emitted.then(e => w.clusters.map(c => e.resources[c] as pulumi.Resource)) as Promise<pulumi.Resource[]> });
         gates[w.name] = gate;
-        const next = plan.waves[k + 1];
+        const next = waves[k + 1];
         if (next) for (const c of next.clusters) dependsOn[c] = [gate];
     });
     return { gates, dependsOn, attach: (resources, objects) => give({ resources, objects }) };
