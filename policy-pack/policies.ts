@@ -20,7 +20,7 @@ import {
 } from "@pulumi/policy";
 import {
     ClusterPreference, DecisionSummary, LabelSelector, MemberClusterSummary, ReplicaSchedulingSpec, compileSelector,
-    effectiveNamespace, identityOverrideProblem, normalizeDecision, pathsOverlap, placedClusters, planReplicas, replicasOf,
+    effectiveNamespace, failoverMoves, identityOverrideProblem, normalizeDecision, pathsOverlap, placedClusters, planFailover, replicasOf,
     validateReplicaScheduling,
 } from "../src/core";
 
@@ -423,12 +423,14 @@ export function checkReplicaFeasibility(type: string, name: string, d: DecisionS
             `(${sumMax}: ${maxes.join(", ") || "no cluster has a preference"}); ${total - sumMax} replicas can never run. ` +
             `Raise maxReplicas, place the workload in more clusters, or lower totalReplicas to ${sumMax}.`);
     }
-    // What the program's plan dropped; when it was not recorded, recompute with the core planner (nothing running).
+    // What the program's plan dropped; when it was not recorded, recompute with the core planner (nothing running,
+    // the members failover found not ready still not ready).
     let unplaced = d.unplacedReplicas;
     if (unplaced === undefined) {
-        const { plan } = planReplicas({
+        const { plan } = planFailover({
             totalReplicas: total, clusters: spec.clusters, availableClusters: placed, rebalance: true,
             key: d.namespace ? `${d.namespace}/${d.name}` : d.name,
+            readiness: spec.failover === false ? undefined : Object.fromEntries((d.failover?.notReady ?? []).map(c => [c, false])),
         });
         unplaced = total - Object.values(plan).reduce((s, n) => s + n, 0);
     }
@@ -436,7 +438,8 @@ export function checkReplicaFeasibility(type: string, name: string, d: DecisionS
         const got = Object.entries(replicasOf(d)).map(([c, n]) => `${c}=${n}`).join(", ");
         out.push(`${subject}: the replica plan leaves ${unplaced} of ${total} replicas unplaced` +
             `${got ? ` (planned: ${got})` : ""}; KubeFed would drop them silently. Give a placed cluster a weight above 0 ` +
-            `or a higher maxReplicas, add clusters, or lower totalReplicas.`);
+            `or a higher maxReplicas, add clusters, or lower totalReplicas.` +
+            failoverMoves(d).map(m => ` Failover: ${m}; the replicas move back when the member is ready again.`).join(""));
     }
     return out;
 }

@@ -4,6 +4,7 @@
  *
  *   pulumi-kubefed status [--stack S] [--cwd DIR] [--live] [-o table|json] [--check] [--state-file F] [--json-file F] [--html FILE]
  *   pulumi-kubefed plan [--stack S] [--cwd DIR] [--policy-pack DIR] [--policy-pack-config F] [-o json]  (src/cli/plan.ts)
+ *   pulumi-kubefed shards preview|up|destroy|check|operator --file SHARDS.yaml  (src/cli/shards.ts)
  *
  * Shows member health and a table federated objects × clusters (propagation, drift, ready/desired replicas):
  * - by default from the stack's checkpoint (`pulumi stack export`), i.e. as of the last `pulumi up` or
@@ -21,6 +22,7 @@ import { CheckpointResource, StatusReport, checkpointResources, hasReadBack, liv
 import { allHealthy, collectReports, renderStatus } from "./dynamic/report";
 import { renderStatusHtml } from "./cli/html";
 import { PLAN_USAGE, planMain } from "./cli/plan";
+import { SHARDS_USAGE, shardsMain } from "./cli/shards";
 
 const USAGE = `usage: pulumi-kubefed status [--stack S] [--cwd DIR] [--live] [-o table|json] [--check] [--state-file F]
 
@@ -33,7 +35,9 @@ const USAGE = `usage: pulumi-kubefed status [--stack S] [--cwd DIR] [--live] [-o
   --json-file F   read 0.1-style stack outputs ('pulumi stack output --json') instead of running pulumi
   --html FILE     also write the report as a self-contained HTML page to FILE
 
-${PLAN_USAGE}`;
+${PLAN_USAGE}
+
+${SHARDS_USAGE}`;
 
 /** Parsed `status` arguments. */
 export interface StatusOptions {
@@ -143,6 +147,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         return cmd === undefined ? 2 : 0;
     }
     if (cmd === "plan") return planMain(rest, out, err);
+    if (cmd === "shards") return shardsMain(rest, out, err);
     if (cmd !== "status") {
         err(`unknown command: ${cmd}\n${USAGE}`);
         return 2;

@@ -5,3 +5,4 @@
 export * from "./components";
 export * as core from "./core";
 export { decisionChanges, decisionLine, normalizeDecision, placedClusters, replicasOf } from "./core";
+export type { RolloutSpec, RolloutWave, DependencyMode } from "./core";

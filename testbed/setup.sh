@@ -5,7 +5,7 @@
 #
 #   bash testbed/setup.sh            # build everything that is missing (two build lanes)
 #   bash testbed/setup.sh STEP...    # only some steps: etcd kube-apiserver kube-extras kwok
-#                                    #   pulumi language-nodejs provider-kubernetes finish
+#                                    #   pulumi language-nodejs provider-kubernetes language-yaml finish
 #   SETUP_JOBS=1 bash testbed/setup.sh   # one lane (less RAM, slower)
 #
 # Then: source testbed/env.sh
@@ -21,12 +21,14 @@ PULUMI_VERSION=3.276.0
 K8S_PROVIDER_PSEUDO=v4.0.0-20260115033456-f47bc2d6f199
 K8S_PROVIDER_CODE_VERSION=4.25.0
 # Plugin versions registered in PULUMI_HOME for that binary (the npm SDK asks for its own version):
-# 4.25.0 for the lockfile's SDK, 4.34.2 for the current SDK of the Node 22 test lane (4.32.0 is left from
-# an earlier pin: harmless).
-K8S_PROVIDER_SLOTS="4.25.0 4.32.0 4.34.2"
+# 4.25.0 for the lockfile's SDK, 4.34.2 for the current SDK of the Node 22 test lane.
+K8S_PROVIDER_SLOTS="4.25.0 4.34.2"
 ETCD_VERSION=v3.6.14
 K8S_VERSION=v1.36.3
 KWOK_VERSION=v0.8.0
+# The YAML language host (Pulumi YAML programs, e.g. examples/yaml-quickstart). Not part of the folder key: its
+# stamp holds the version, so a bump rebuilds this step only.
+PULUMI_YAML_VERSION=v1.25.0
 RECIPE=3   # bump when the build recipe changes
 
 TESTBED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -57,7 +59,12 @@ command -v go >/dev/null || die "go not found (need Go >= 1.26)"
 command -v node >/dev/null || die "node not found"
 
 # a stamp holds a fingerprint of step inputs not covered by the folder key (our own sources)
-fingerprint() { [[ $1 == language-nodejs ]] && cat "$TESTBED_DIR"/golang/pulumi-language-nodejs/*.go | sha256sum | cut -c1-16 || true; }
+fingerprint() {
+  case $1 in
+    language-nodejs) cat "$TESTBED_DIR"/golang/pulumi-language-nodejs/*.go | sha256sum | cut -c1-16 ;;
+    language-yaml) echo "$PULUMI_YAML_VERSION" ;;
+  esac
+}
 done_step() { [[ -f $STAMPS/$1 && "$(cat "$STAMPS/$1")" == "$(fingerprint "$1")" ]]; }
 mark() { fingerprint "$1" >"$STAMPS/$1"; }
 
@@ -67,7 +74,7 @@ mark() { fingerprint "$1" >"$STAMPS/$1"; }
 # is always built.
 declare -A STEP_PINS=([etcd]="etcd=$ETCD_VERSION" [kube-apiserver]="k8s=$K8S_VERSION" [kube-extras]="k8s=$K8S_VERSION"
   [kwok]="kwok=$KWOK_VERSION" [pulumi]="pulumi=$PULUMI_VERSION" [language-nodejs]="pulumi=$PULUMI_VERSION"
-  [provider-kubernetes]="k8sprov=$K8S_PROVIDER_PSEUDO")
+  [provider-kubernetes]="k8sprov=$K8S_PROVIDER_PSEUDO" [language-yaml]="recipe=$RECIPE")  # language-yaml: its pin is its stamp
 declare -A STEP_FILES=([kube-extras]="bin/kube-controller-manager bin/kube-scheduler bin/kubectl"
   [kwok]="bin/kwok share/kwok-stages.yaml" [provider-kubernetes]="build/pulumi-resource-kubernetes")
 step_files() { echo "${STEP_FILES[$1]:-bin/${ARTIFACT[$1]}}"; }
@@ -187,6 +194,14 @@ step_language-nodejs() {
   go mod tidy
   "${GOBUILD[@]}" -tags osusergo,grpcnotrace -ldflags "$PULUMI_LDFLAGS" -o "$BIN/pulumi-language-nodejs" ./lh
 }
+step_language-yaml() {
+  # built with its own go.mod's pins (pkg/sdk v3.206.0), as released; the CLI finds it on PATH next to `pulumi`
+  local d; d=$(wrapper language-yaml 1.24.7)
+  cd "$d"
+  go get github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$PULUMI_YAML_VERSION
+  "${GOBUILD[@]}" -tags osusergo,grpcnotrace -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$PULUMI_YAML_VERSION" \
+    -o "$BIN/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+}
 step_provider-kubernetes() {
   local d src
   d=$(wrapper provider-kubernetes 1.25.11)
@@ -215,9 +230,10 @@ EOF
 
 # ---- runner ---------------------------------------------------------------------------------
 declare -A ARTIFACT=([etcd]=etcd [kube-apiserver]=kube-apiserver [kube-extras]=kube-scheduler [kwok]=kwok
-  [pulumi]=pulumi [language-nodejs]=pulumi-language-nodejs [provider-kubernetes]=../build/pulumi-resource-kubernetes)
+  [pulumi]=pulumi [language-nodejs]=pulumi-language-nodejs [provider-kubernetes]=../build/pulumi-resource-kubernetes
+  [language-yaml]=pulumi-language-yaml)
 # minutes measured on 2 cores with both lanes busy (README has the numbers)
-declare -A EST=([etcd]=1 [kube-apiserver]=8 [kube-extras]=5 [kwok]=4 [pulumi]=9 [language-nodejs]=1 [provider-kubernetes]=19)
+declare -A EST=([etcd]=1 [kube-apiserver]=8 [kube-extras]=5 [kwok]=4 [pulumi]=9 [language-nodejs]=1 [provider-kubernetes]=19 [language-yaml]=5)
 
 run_step() { # name: skip when stamped, else build with a log; record seconds
   local s=$1 t
@@ -278,17 +294,17 @@ ENV
 STEPS=("$@")
 if ((${#STEPS[@]} == 0)); then
   log "toolchain cache: $TOOLS (key $KEY)"
-  for s in etcd kube-apiserver kube-extras kwok pulumi language-nodejs provider-kubernetes; do
+  for s in etcd kube-apiserver kube-extras kwok pulumi language-nodejs provider-kubernetes language-yaml; do
     done_step "$s" || { log "some tools missing: cold build ~30 min on 2 cores, longer if the machine is busy (warm runs take about a second)"; break; }
   done
   if ((${SETUP_JOBS:-2} >= 2)); then
     # two lanes: Kubernetes side and Pulumi side; go build itself uses both cores
-    run_lane etcd kube-apiserver kube-extras kwok & A=$!
+    run_lane etcd kube-apiserver kube-extras kwok language-yaml & A=$!
     run_lane pulumi language-nodejs provider-kubernetes & B=$!
     ok=1; wait $A || ok=0; wait $B || ok=0
     ((ok)) || die "build failed (see logs above, in $LOGS)"
   else
-    run_lane etcd kube-apiserver pulumi language-nodejs provider-kubernetes kube-extras kwok || die "build failed (logs in $LOGS)"
+    run_lane etcd kube-apiserver pulumi language-nodejs provider-kubernetes kube-extras kwok language-yaml || die "build failed (logs in $LOGS)"
   fi
   step_finish
   "$BIN/pulumi" version >/dev/null || die "pulumi binary does not run"

@@ -32,3 +32,13 @@ for (let i = 0; i < count; i++) {
 }
 
 export const deployments = count * clusters.length;
+
+// bench:scale (bench/scale.ts) reads the program's own peak memory: one JSON line per run in BENCH_MEMORY_DIR.
+const memoryDir = process.env.BENCH_MEMORY_DIR;
+if (memoryDir) {
+    process.on("exit", () => {
+        require("fs").appendFileSync(`${memoryDir}/${pulumi.getStack()}.jsonl`, JSON.stringify({
+            stack: pulumi.getStack(), dryRun: pulumi.runtime.isDryRun(), maxRssKb: process.resourceUsage().maxRSS,
+        }) + "\n");
+    });
+}

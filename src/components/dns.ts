@@ -7,6 +7,7 @@ import {
 import { FederatedResource } from "./federatedResource";
 import { MemberCluster } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX } from "./names";
+import { needsClustersInShard } from "./shard";
 
 /** Arguments shared by the DNS record components. */
 interface DnsRecordBase {
@@ -89,6 +90,8 @@ function checkBase(subject: string, args: DnsRecordBase, fr: FederatedResource |
         issues.push({ severity: "error", field, message: "must be a FederatedResource" });
     } else if (!kinds.includes(fr.template.kind)) {
         issues.push({ severity: "error", field, message: `is a ${fr.template.kind}; expected ${kinds.join(" or ")}` });
+    } else if (args?.dnsCluster && MemberCluster.isInstance(args.dnsCluster)) {
+        issues.push(...needsClustersInShard(field, [...fr.clusterNames, args.dnsCluster.clusterName]));
     }
     if (args?.recordTTL !== undefined && (!Number.isInteger(args.recordTTL) || args.recordTTL < 0)) {
         issues.push({ severity: "error", field: "recordTTL", message: "must be a non-negative integer (seconds)" });

@@ -6,6 +6,7 @@ import { refuseOutputs } from "./inputs";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, childName, claimChildNames } from "./names";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
+import { inShard, registerShardDecision } from "./shard";
 
 /** Arguments of {@link FederatedChart}. */
 export interface FederatedChartArgs {
@@ -97,12 +98,13 @@ export class FederatedChart extends pulumi.ComponentResource {
             ...(plan.replicas ? { replicas: sortRecord(plan.replicas), unplacedReplicas: plan.unplacedReplicas ?? 0 } : {}),
         };
         claimChildNames(subject, name, plan.clusters);
+        registerShardDecision(FederatedChart.__pulumiType, name, decision);
         super(FederatedChart.__pulumiType, name, { decision }, opts);
         this.decision = decision;
         this.clusterNames = plan.clusters;
         this.charts = {};
         const byName = new Map(members.map(m => [m.clusterName, m]));
-        for (const c of plan.clusters) {
+        for (const c of plan.clusters.filter(x => inShard(x))) { // a sharded stack emits only its own clusters
             const dep = nsComponent?.resources[c];
             this.charts[c] = new k8s.helm.v4.Chart(childName(name, c), {
                 chart: args.chart, name: releaseName, values: plan.values[c],

@@ -7,6 +7,7 @@ import { FederatedNamespaceLike } from "./federatedResource";
 import { refuseOutputs } from "./inputs";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, childName, claimChildNames } from "./names";
+import { inShard, registerShardDecision } from "./shard";
 
 /** Arguments of {@link FederatedKustomization}. */
 export interface FederatedKustomizationArgs {
@@ -64,12 +65,13 @@ export class FederatedKustomization extends pulumi.ComponentResource {
         for (const c of placed) directories[c] = cd[c] ?? args.directory;
         const decision = { clusters: placed, directories: sortRecord(directories), ...(ns ? { namespace: ns } : {}), warnings };
         claimChildNames(subject, name, placed);
+        registerShardDecision(FederatedKustomization.__pulumiType, name, decision);
         super(FederatedKustomization.__pulumiType, name, { decision }, opts);
         this.decision = decision;
         this.clusterNames = placed;
         this.directories = {};
         const byName = new Map(members.map(m => [m.clusterName, m]));
-        for (const c of placed) {
+        for (const c of placed.filter(x => inShard(x))) { // a sharded stack emits only its own clusters
             const dep = nsComponent?.resources[c];
             this.directories[c] = new k8s.kustomize.v2.Directory(childName(name, c), { directory: directories[c], ...(ns ? { namespace: ns } : {}) },
                 { parent: this, providers: [byName.get(c)!.provider], ...(dep ? { dependsOn: [dep] } : {}) });

@@ -6,6 +6,7 @@ import {
 import { decisionLine } from "../core";
 import { sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, claimChildNames } from "./names";
+import { registerShardDecision } from "./shard";
 
 /** Arguments of {@link FederatedNamespace}. */
 export interface FederatedNamespaceArgs extends FederationOptions {
@@ -53,9 +54,12 @@ export class FederatedNamespace extends pulumi.ComponentResource {
         const plan = planFor(subject, { template, members, placement: args.placement, overrides: args.overrides });
         const decision = summarize(template, members, plan, args, undefined);
         claimChildNames(subject, name, plan.clusters);
+        registerShardDecision(FederatedNamespace.__pulumiType, name, decision, { template, overrides: args.overrides });
         super(FederatedNamespace.__pulumiType, name, { decision }, opts);
         this.namespaceName = nsName;
-        this.placement = args.placement;
+        // With spread constraints, what resources inside intersect with is where the namespace actually went.
+        this.placement = args.placement?.spreadConstraints && args.placement.spreadConstraints.length > 0
+            ? { clusters: plan.clusters.map(c => ({ name: c })) } : args.placement;
         this.clusterNames = plan.clusters;
         this.decision = decision;
         const emitted = emit(this, name, members, plan, {

@@ -1,12 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    ClusterInfo, ClusterOverride, DecisionSummary, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
-    assertValid, decisionLine, planFederatedObject, selectClusters,
+    ClusterInfo, ClusterOverride, DecisionSummary, DependencyMode, FederatedObjectPlan, Placement, ReplicaSchedulingSpec,
+    RolloutSpec, ValidationIssue, assertValid, decisionLine, objectOf, planFederatedObject, podTemplateReferences,
+    selectClusters, dependencyKey,
 } from "../core";
+import { dependencyKeyOf, dependencyRegistry } from "./dependencies";
+import { whenProgramDone } from "./readBack";
+import { rolloutGates, rolloutPlanFor } from "./rollout";
 import { OrphanGuard } from "../dynamic/orphanGuard";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
+import { failoverEnabled } from "./failover";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
+import { inShard, registerShardDecision } from "./shard";
 import { OutputSlots, fixedTemplatePath, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
 
 /** A Kubernetes object used as a template: plain data with apiVersion, kind and metadata.name. */
@@ -59,6 +65,18 @@ export interface FederatedResourceArgs extends FederationOptions {
     replicaScheduling?: ReplicaSchedulingPreference | ReplicaSchedulingSpec;
     /** Keep the member's own `spec.replicas` on updates (KubeFed `retainReplicas`, for HPA-managed workloads). */
     retainReplicas?: boolean;
+    /** Workloads: what happens with the ConfigMaps, Secrets, ServiceAccounts and PersistentVolumeClaims the pod
+     *  template references (volumes, env, envFrom, serviceAccountName, imagePullSecrets) when they are federated in
+     *  the same program. `"check"` (default): referencing one in a cluster where it is not placed is an error at
+     *  preview. `"follow"`: they are also placed in every cluster this workload is placed in. `"ignore"`: neither. */
+    dependencies?: DependencyMode;
+    /** Progressive rollout: waves of clusters (by name or selector). A wave's member objects are created or updated
+     *  only after the earlier waves' objects are ready; a wave not ready within `timeoutSeconds` fails `up`, and
+     *  later waves keep their previous version. Placed clusters no wave lists form the last wave, `unlisted`. */
+    rollout?: RolloutSpec;
+    /** Member readiness for failover when `replicaScheduling` is a plain spec (a ReplicaSchedulingPreference
+     *  brings its own `observed.ready`), e.g. `await observeReadiness(clusters)`. */
+    readiness?: Record<string, boolean>;
 }
 
 /** What a FederatedResource needs from a federated namespace. */
@@ -98,6 +116,8 @@ export class FederatedResource extends pulumi.ComponentResource {
         const rsp = args.replicaScheduling instanceof ReplicaSchedulingPreference
             ? args.replicaScheduling.spec : args.replicaScheduling;
         const observed = args.replicaScheduling instanceof ReplicaSchedulingPreference ? args.replicaScheduling.observed : undefined;
+        // Failover can be switched off for the whole stack; per preference, `failover: false` is in the spec.
+        const readiness = failoverEnabled() ? (args.readiness ?? observed?.ready) : undefined;
         // Outputs in values become placeholders for planning; what decides identity and placement must be plain.
         const slots = new OutputSlots();
         const inputIssues: ValidationIssue[] = [];
@@ -111,34 +131,84 @@ export class FederatedResource extends pulumi.ComponentResource {
             template, members, placement: args.placement, overrides,
             namespacePlacement: args.namespace ? (args.namespace.placement ?? null) : undefined,
             replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
+            readiness,
         });
+        const rollout = rolloutPlanFor(subject, args.rollout, members, plan.clusters, args.waitForReady);
+        if (rollout) plan.warnings.push(...rollout.warnings);
         const decision = summarize(template, members, plan, { ...args, overrides }, rsp, slots.paths);
+        if (rollout) {
+            decision.rollout = { waves: rollout.waves.map(w => ({ name: w.name, clusters: w.clusters, ...(w.implicit ? { implicit: true } : {}) })),
+                timeoutSeconds: rollout.timeoutSeconds };
+        }
+        const depMode = args.dependencies ?? "check";
+        if (depMode !== "check") {
+            const refs = podTemplateReferences(template as unknown as Record<string, unknown>);
+            decision.dependencies = { mode: depMode, references: [...new Set(refs.map(r => dependencyKey(r.kind, r.namespace, r.name)))] };
+        }
         claimChildNames(subject, name, plan.clusters);
+        // Federated dependencies: misplacement is refused before anything is registered; `follow` grows them.
+        const who = `${subject} (${objectOf(decision)})`;
+        const registry = dependencyRegistry();
+        const depKey = dependencyKeyOf(template);
+        if (depKey) registry.checkDependency(depKey, who, plan.clusters);
+        registry.addWorkload(who, depMode, plan.objects);
+        registerShardDecision(FederatedResource.__pulumiType, name, decision, { template, overrides });
         super(FederatedResource.__pulumiType, name, { decision }, opts);
         this.template = template;
         this.members = members;
         this.decision = decision;
         this.clusterNames = plan.clusters;
-        const emitted = emit(this, name, members, plan, {
+        const t = plan.clusters.length > 0 ? plan.objects[plan.clusters[0]] as unknown as KubernetesObject : template;
+        const gates = rollout ? rolloutGates(this, name, who, members, rollout, {
+            apiVersion: t.apiVersion, kind: t.kind, name: t.metadata.name,
+            ...(t.metadata.namespace !== undefined ? { namespace: t.metadata.namespace } : {}),
+        }) : undefined;
+        const emitOptions = {
             orphanOnDelete: !!args.orphanOnDelete,
-            waitForReady: args.waitForReady !== false,
+            // with a rollout the wave gates wait for readiness, so the Kubernetes provider must not block on it
+            waitForReady: args.waitForReady !== false && !rollout,
             retainReplicas: !!args.retainReplicas,
             dependsOnPerCluster: args.namespace?.resources,
             status: args.status !== false,
             forceOwnership: args.forceOwnership !== false,
             outputs: slots,
-        });
+            notReady: plan.failover?.notReady,
+        };
+        const emitted = emit(this, name, members, plan, { ...emitOptions, extraDependsOn: gates?.dependsOn });
+        gates?.attach(emitted.resources, emitted.objects);
         this.resources = emitted.resources;
         this.objects = emitted.objects;
         this.statusKey = emitted.statusKey;
+        if (depKey) {
+            registry.addDependency({
+                key: depKey, subject: who, clusters: [...plan.clusters],
+                grow: (extra, by) => {
+                    const more = growDependency(this, name, subject, members, { template, overrides, namespace: args.namespace },
+                        [...this.clusterNames], extra, by, emitOptions);
+                    Object.assign(this.resources, more.resources);
+                    Object.assign(this.objects, more.objects);
+                    this.clusterNames.push(...Object.keys(more.resources));
+                    this.clusterNames.sort();
+                },
+            });
+        }
         for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
         logDecision(this, name, decision, args.logDecision);
         if (plan.clusters.length === 0) {
             const why = Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ");
             pulumi.log.warn(`${subject}: placed in no cluster (${why})`, this);
         }
-        // Also an output: stack policies (validateStack) see outputs only.
-        this.registerOutputs({ clusterNames: this.clusterNames, decision });
+        // Also an output: stack policies (validateStack) see outputs only. A dependency's placement can still grow
+        // while the program runs (a later workload pulls it), so its outputs are the final ones.
+        if (depKey) {
+            const final = whenProgramDone().then(() => {
+                const pulledBy = registry.pulledBy(depKey);
+                return { clusterNames: [...this.clusterNames], decision: Object.keys(pulledBy).length > 0 ? { ...decision, pulledBy } : decision };
+            }, () => ({ clusterNames: [...this.clusterNames], decision }));
+            this.registerOutputs(final);
+        } else {
+            this.registerOutputs({ clusterNames: this.clusterNames, decision });
+        }
     }
 }
 
@@ -147,6 +217,7 @@ export function planFor(subject: string, p: {
     template: KubernetesObject; members: MemberCluster[]; placement?: Placement; overrides?: ClusterOverride[];
     namespacePlacement?: Placement | null; replicaScheduling?: ReplicaSchedulingSpec;
     currentReplicas?: Record<string, number>; estimatedCapacity?: Record<string, number>;
+    readiness?: Record<string, boolean>;
 }): FederatedObjectPlan {
     try {
         return planFederatedObject({
@@ -154,10 +225,11 @@ export function planFor(subject: string, p: {
             placement: p.placement,
             namespacePlacement: p.namespacePlacement,
             overrides: p.overrides,
-            clusters: p.members.map(m => ({ name: m.clusterName, labels: m.labels })),
+            clusters: p.members.map(m => ({ name: m.clusterName, labels: m.labels, region: m.region, zones: m.zones })),
             replicaScheduling: p.replicaScheduling,
             currentReplicas: p.currentReplicas,
             estimatedCapacity: p.estimatedCapacity,
+            readiness: p.readiness,
         });
     } catch (e) {
         // Name the component first: the core names only the Kubernetes object.
@@ -277,6 +349,8 @@ export function exclusionReasons(members: MemberCluster[], plan: FederatedObject
             else out[c] = "labels do not match placement.clusterSelector";
         } else if (ns && !ns.has(c)) {
             out[c] = "not in the federated namespace's placement";
+        } else if (plan.spreadExcluded?.[c]) {
+            out[c] = plan.spreadExcluded[c];
         } else {
             out[c] = "not chosen by replica scheduling";
         }
@@ -322,6 +396,11 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
     if (rsp) {
         s.replicaScheduling = JSON.parse(JSON.stringify(rsp));
         s.unplacedReplicas = plan.unplacedReplicas ?? 0;
+    }
+    if (plan.failover) s.failover = JSON.parse(JSON.stringify(plan.failover));
+    const spread = args.placement?.spreadConstraints;
+    if (spread && spread.length > 0 && plan.spreadGroups) {
+        s.spread = spread.map((constraint, i) => ({ constraint: JSON.parse(JSON.stringify(constraint)), groups: plan.spreadGroups![i] ?? [] }));
     }
     return s;
 }
@@ -369,13 +448,23 @@ export interface Emitted {
 export function emit(parent: pulumi.ComponentResource, name: string, members: MemberCluster[], plan: FederatedObjectPlan, o: {
     orphanOnDelete: boolean; waitForReady: boolean; retainReplicas: boolean; status: boolean; forceOwnership: boolean;
     dependsOnPerCluster?: Record<string, pulumi.CustomResource>;
+    /** More resources each cluster's object waits for (a rollout's previous wave gate). */
+    extraDependsOn?: Record<string, pulumi.Resource[]>;
+    /** Create the orphan-mode marker (default true; false when adding clusters to an emitted object). */
+    orphanGuard?: boolean;
     /** Outputs taken out of the template/overrides, put back into each member's object. */
     outputs?: OutputSlots;
+    /** Members failover found not ready: their `spec.replicas` is left as it is (never sent, not judged as drift). */
+    notReady?: string[];
 }): Emitted {
     const byName = new Map(members.map(m => [m.clusterName, m]));
     const out: Record<string, pulumi.CustomResource> = {};
     const objects: Record<string, pulumi.Input<Record<string, unknown>>> = {};
-    for (const cluster of plan.clusters) {
+    const notReady = new Set(o.notReady ?? []);
+    const keepReplicas = (c: string) => o.retainReplicas || notReady.has(c);
+    // A sharded stack emits (and reads back) only its own clusters' objects; the decision above is the full one.
+    const clusters = plan.clusters.filter(c => inShard(c));
+    for (const cluster of clusters) {
         const member = byName.get(cluster)!;
         const obj = JSON.parse(JSON.stringify(plan.objects[cluster])) as KubernetesObject;
         obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_LABEL]: "true" };
@@ -386,27 +475,30 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
         objects[cluster] = restored.hasOutputs ? pulumi.output(restored.value) as unknown as pulumi.Output<Record<string, unknown>> : obj;
         const Ctor = resourceClassFor(obj.apiVersion, obj.kind);
         const dep = o.dependsOnPerCluster?.[cluster];
+        const deps: pulumi.Resource[] = [...(dep ? [dep] : []), ...(o.extraDependsOn?.[cluster] ?? [])];
         out[cluster] = new Ctor(childName(name, cluster), restored.value, {
             parent,
             provider: member.provider,
-            ...(dep ? { dependsOn: [dep] } : {}),
+            ...(deps.length > 0 ? { dependsOn: deps } : {}),
             ...(o.orphanOnDelete ? { retainOnDelete: true } : {}),
-            ...(o.retainReplicas ? { ignoreChanges: ["spec.replicas"] } : {}),
+            // A not-ready member keeps what it runs: no step touches it because it is down, and when it is back
+            // the plan gives it replicas again.
+            ...(keepReplicas(cluster) ? { ignoreChanges: ["spec.replicas"] } : {}),
         });
     }
-    const t = plan.clusters.length > 0 ? plan.objects[plan.clusters[0]] as unknown as KubernetesObject : undefined;
+    const t = clusters.length > 0 ? plan.objects[clusters[0]] as unknown as KubernetesObject : undefined;
     const emitted: Emitted = { resources: out, objects };
     if (!t || (!o.status && !o.orphanOnDelete)) return emitted;
     const target = { apiVersion: t.apiVersion, kind: t.kind, name: t.metadata.name,
         ...(t.metadata.namespace !== undefined ? { namespace: t.metadata.namespace } : {}) };
     const keys = new Set<string>();
-    for (const c of plan.clusters) {
+    for (const c of clusters) {
         const tracked = {
             target,
             desired: objects[c],
             ...(o.orphanOnDelete ? { orphan: true } : {}),
             // retainReplicas leaves replicas to the member (HPA), so they are not part of what must match
-            ...(o.retainReplicas ? { ignore: ["/spec/replicas"] } : {}),
+            ...(keepReplicas(c) ? { ignore: ["/spec/replicas"] } : {}),
             ...(o.status ? {} : { observe: false }),
         };
         // values from Outputs may be secrets: then the read-back keeps this desired object in its secret property
@@ -416,8 +508,39 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
         keys.add(byName.get(c)!.__tracker.track({ name, tracked, secret, resource: out[c] }));
     }
     emitted.statusKey = [...keys].sort()[0];
-    if (o.orphanOnDelete) {
-        emitted.orphanGuard = new OrphanGuard(`${name}-orphan`, { target, clusters: plan.clusters }, { parent, dependsOn: Object.values(out) });
+    if (o.orphanOnDelete && o.orphanGuard !== false) {
+        emitted.orphanGuard = new OrphanGuard(`${name}-orphan`, { target, clusters }, { parent, dependsOn: Object.values(out) });
     }
     return emitted;
+}
+
+/**
+ * Places a federated dependency in more clusters because a `follow` workload runs there: the object is planned
+ * again over its clusters plus `extra` (same template, overrides and namespace) and only the new clusters' member
+ * objects are emitted, as children of the dependency with the usual `<name>-<cluster>` names.
+ */
+function growDependency(parent: pulumi.ComponentResource, name: string, subject: string, members: MemberCluster[],
+                        p: { template: KubernetesObject; overrides?: ClusterOverride[]; namespace?: FederatedNamespaceLike },
+                        current: string[], extra: string[], by: string,
+                        o: Parameters<typeof emit>[4]): Emitted {
+    const wanted = [...new Set([...current, ...extra])].sort();
+    const plan = planFor(subject, {
+        template: p.template, members, placement: { clusters: wanted.map(c => ({ name: c })) }, overrides: p.overrides,
+        namespacePlacement: p.namespace ? (p.namespace.placement ?? null) : undefined,
+    });
+    const placed = new Set(plan.clusters);
+    const blocked = extra.filter(c => !placed.has(c));
+    if (blocked.length > 0) {
+        throw new Error(`${subject}: ${by} needs it in cluster(s) ${blocked.join(", ")}, where its federated namespace ` +
+            `"${p.namespace?.namespaceName}" is not placed; place the namespace there or change the workload's placement`);
+    }
+    const add = extra.filter(c => !current.includes(c)).sort();
+    claimChildNames(subject, name, add);
+    const sub: FederatedObjectPlan = {
+        ...plan, clusters: add,
+        objects: Object.fromEntries(add.map(c => [c, plan.objects[c]])),
+        overridesApplied: Object.fromEntries(add.map(c => [c, plan.overridesApplied[c] ?? []])),
+    };
+    pulumi.log.info(`${subject}: also placed in ${add.join(", ")}, where ${by} runs (dependencies: "follow")`, parent);
+    return emit(parent, name, members, sub, { ...o, orphanGuard: false });
 }

@@ -3,10 +3,12 @@ import * as k8s from "@pulumi/kubernetes";
 import { ClusterInfo, MemberClusterSummary, ValidationIssue, assertValid, validateClusters } from "../core";
 import { MemberReadBack } from "../dynamic/memberReadBack";
 import { observeMember } from "../dynamic/memberReadBackProvider";
+import { resolveInput } from "../dynamic/replicas";
 import type { ClusterCondition } from "../dynamic/status";
 import { JoinArgs, joinMember, planJoin } from "./join";
 import { TYPE_PREFIX } from "./names";
 import { MemberTracker } from "./readBack";
+import { registerShardMember, shardContext } from "./shard";
 
 /** What a member does when its API server cannot be reached (maps onto the Kubernetes provider's flags). */
 export type Reachability = "fail" | "skip" | "forget";
@@ -52,6 +54,14 @@ export interface MemberClusterArgs {
 }
 
 export type { MemberClusterSummary } from "../core";
+
+/** What one program-time probe of a member found. */
+export interface MemberProbeResult {
+    ready: boolean;
+    conditions: ClusterCondition[];
+    kubernetesVersion: string;
+}
+
 
 /** A member's health as probed while the program runs (see {@link MemberCluster.health}). */
 export interface MemberHealthProbe {
@@ -110,9 +120,9 @@ export class MemberCluster extends pulumi.ComponentResource {
     get health(): MemberHealthProbe | undefined {
         if (!this.__healthOn) return undefined;
         if (!this.__probe) {
-            const probe = pulumi.all([this.kubeconfig, this.context]).apply(([kubeconfig, context]) => observeMember({
-                clusterName: this.clusterName, kubeconfig, ...(context ? { context } : {}), health: true, objects: {}, secretObjects: {},
-            }));
+            // runs only once the kubeconfig is known (unknown in a preview before a join, as before)
+            const probe = pulumi.all([this.kubeconfig, this.context]).apply(async () =>
+                (await this.__probeOnce()) ?? { ready: false, conditions: [], kubernetesVersion: "" });
             // what a probe finds is not secret, though it was read with the (secret) kubeconfig
             Object.defineProperty(this, "__probe", { enumerable: false, value: {
                 ready: pulumi.unsecret(probe.apply(p => p.ready)),
@@ -124,6 +134,40 @@ export class MemberCluster extends pulumi.ComponentResource {
     }
     /** @internal */
     declare readonly __probe?: MemberHealthProbe;
+    /** @internal The one program-time probe of this member (memoised: `health` and every failover share it). */
+    declare readonly __probeResult?: Promise<MemberProbeResult | undefined>;
+
+    /**
+     * @internal Probes the member once per program run (`/healthz`, `/version`, time-boxed in the Kubernetes
+     * client); undefined when its kubeconfig is not known yet (preview before a join). Never throws.
+     */
+    __probeOnce(): Promise<MemberProbeResult | undefined> {
+        if (!this.__probeResult) {
+            const result = (async () => {
+                const kubeconfig = await resolveInput(this.kubeconfig);
+                const context = this.context ? await resolveInput(this.context) : undefined;
+                if (kubeconfig === undefined || (this.context && context === undefined)) return undefined;
+                // A member that does not answer is asked up to three times (1 s apart): one slow /healthz on a busy
+                // API server must not move replicas; a stopped one refuses at once, so this stays short.
+                let last: MemberProbeResult = { ready: false, conditions: [], kubernetesVersion: "" };
+                for (let attempt = 0; attempt < 3; attempt++) {
+                    if (attempt > 0) await new Promise(r => setTimeout(r, 1000));
+                    try {
+                        const p = await observeMember({
+                            clusterName: this.clusterName, kubeconfig, ...(context ? { context } : {}), health: true, objects: {}, secretObjects: {},
+                        });
+                        last = { ready: p.ready, conditions: p.conditions, kubernetesVersion: p.kubernetesVersion };
+                    } catch {
+                        last = { ready: false, conditions: [], kubernetesVersion: "" };
+                    }
+                    if (last.ready || last.conditions.some(c => c.type === "ConfigMalformed")) break;
+                }
+                return last;
+            })();
+            Object.defineProperty(this, "__probeResult", { enumerable: false, value: result });
+        }
+        return this.__probeResult!;
+    }
 
     constructor(name: string, args: MemberClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const clusterName = args?.clusterName ?? name;
@@ -145,6 +189,9 @@ export class MemberCluster extends pulumi.ComponentResource {
                 ? pulumi.isSecret(args.kubeconfig as pulumi.Output<string>)
                 : Promise.resolve(false),
         };
+        // Sharded stacks (shard.ts): a member outside this stack's shard is part of every decision but gets no
+        // provider, join objects or read-back here; the shard that owns it creates them.
+        const local = registerShardMember(`MemberCluster ${name}`, { clusterName, labels, region: args.region, zones });
         super(MemberCluster.__pulumiType, name, summary, opts);
         if (!pulumi.Output.isInstance(args.kubeconfig)) {
             pulumi.log.warn(`MemberCluster ${name}: kubeconfig is a plain value; it is stored as a secret, ` +
@@ -165,7 +212,17 @@ export class MemberCluster extends pulumi.ComponentResource {
         };
         const kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig));
         const context = args.context === undefined ? undefined : pulumi.output(args.context);
-        if (args.provider) {
+        if (!local) {
+            this.kubeconfig = kubeconfig;
+            this.context = context;
+            const ctx = shardContext()!;
+            this.provider = undefined as unknown as k8s.Provider; // replaced by the getter below, which explains
+            Object.defineProperty(this, "provider", { enumerable: false, get(): never {
+                throw new Error(`MemberCluster ${name}: cluster "${clusterName}" belongs to another shard than this stack's ` +
+                    `("${ctx.shard}": ${[...ctx.clusters].sort().join(", ")}), so its provider is not created here; ` +
+                    `guard resources of your own with kubefed.inShard(member)`);
+            } });
+        } else if (args.provider) {
             // bring your own provider: its settings are its owner's; the kubeconfig serves the read-back only
             this.kubeconfig = kubeconfig;
             this.context = context;
@@ -191,7 +248,7 @@ export class MemberCluster extends pulumi.ComponentResource {
                 ...flags,
             }, { parent: this });
         }
-        const healthOn = args.health !== false;
+        const healthOn = args.health !== false && local;
         const kc = this.kubeconfig;
         const ctx = this.context;
         const self = this;
@@ -211,7 +268,7 @@ export class MemberCluster extends pulumi.ComponentResource {
         // The member's facts are outputs too: stack policies (residency) read them once per member, since the
         // federated objects' decisions no longer repeat them.
         this.registerOutputs({ clusterName, labels: summary.labels, ...(args.region !== undefined ? { region: args.region } : {}),
-            zones, provider: this.provider });
+            zones, ...(local ? { provider: this.provider } : {}) });
     }
 
     /** The plain identity used by the decision core. */

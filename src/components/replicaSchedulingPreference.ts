@@ -8,6 +8,10 @@ export interface ObservedReplicas {
     currentReplicas?: Record<string, number>;
     /** Replicas a cluster can actually schedule, where some pods are unschedulable. */
     estimatedCapacity?: Record<string, number>;
+    /** Member readiness (cluster -> ready), e.g. `await observeReadiness(clusters)`: replicas are planned over the
+     *  ready members only (failover; switch off with `failover: false` or the stack config
+     *  `pulumi-kubefed:failover: false`). A cluster without an entry counts as ready. */
+    ready?: Record<string, boolean>;
 }
 
 /** Arguments of {@link ReplicaSchedulingPreference}: KubeFed's RSP spec plus optional observations. */

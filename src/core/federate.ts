@@ -8,6 +8,8 @@
  * - a core-group apiVersion is emitted as `v1` (KubeFed's computed default is the string `/v1`);
  * - unknown cluster names in `placement.clusters` and in `overrides` are errors (KubeFed drops them silently);
  * - without readiness information every given cluster counts as ready (KubeFed plans over ready clusters only);
+ *   a not-ready cluster stays placed with 0 replicas instead of leaving the placement, so its object is kept;
+ * - `placement.spreadConstraints` (Karmada's, see spread.ts) narrow the placement, or the RSP's available clusters;
  * - RSP with `intersectWithClusterSelector`: available clusters = selector-only placement ∩ namespace placement
  *   (§5.6); otherwise every cluster is available and the RSP result decides placement (§5.5), then intersected
  *   with the namespace placement (§2.2) when namespaced.
@@ -18,7 +20,8 @@ import { ValidationError, ValidationIssue, OverrideError, assertValid } from "./
 import { labelKeyProblem, labelValueProblem } from "./labels";
 import { ClusterOverride, OverrideOperation, applyPatch, deepFreeze, jsonClone } from "./overrides";
 import { ClusterInfo, Placement, compareStrings, selectClusters, selectNamespacedClusters } from "./placement";
-import { planReplicas } from "./planner";
+import { planFailover } from "./planner";
+import { SpreadConstraint, applySpreadConstraints } from "./spread";
 import { metadataMapIssues, objectIdentityIssues, stripServerSetFields } from "./objects";
 import { canonicalPointer } from "./paths";
 import {
@@ -46,6 +49,9 @@ export interface FederatedObjectInput {
     currentReplicas?: Record<string, number>;
     /** §5.4 inputs, when known. */
     estimatedCapacity?: Record<string, number>;
+    /** Member readiness observed while the program ran (cluster -> ready); replica scheduling plans over the ready
+     *  ones unless `replicaScheduling.failover` is false. Absent entries count as ready. */
+    readiness?: Record<string, boolean>;
     /** Extra labels put on every emitted object after overrides (the managed label is always added last and cannot be overridden, §3.3). */
     labels?: Record<string, string>;
 }
@@ -69,6 +75,13 @@ export interface FederatedObjectPlan {
     overridesApplied: Record<string, string[]>;
     /** Human-readable warnings, `"<field>: <message>"`. */
     warnings: string[];
+    /** Failover (replica scheduling over observed readiness): the not-ready clusters (placed, 0 replicas, sorted)
+     *  and the replicas every placed cluster would have had with all of them ready. Absent when all are ready. */
+    failover?: { notReady: string[]; replicasIfReady: Record<string, number> };
+    /** Spread constraints: clusters the placement picked but the constraints left out, with why. */
+    spreadExcluded?: Record<string, string>;
+    /** Spread constraints: the groups the placement spans, per constraint (same order as given). */
+    spreadGroups?: string[][];
 }
 
 /** A fresh top-level metadata object with fresh labels/annotations maps (callers commonly add to those). */
@@ -164,6 +177,10 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     issues.push(...validateReplicaScheduling(rs, known, "replicaScheduling"));
     issues.push(...countIssues(input.currentReplicas, "currentReplicas"));
     issues.push(...countIssues(input.estimatedCapacity, "estimatedCapacity"));
+    if (input.readiness !== undefined && input.readiness !== null
+        && (!isPlainObject(input.readiness) || Object.values(input.readiness).some(v => typeof v !== "boolean"))) {
+        error("readiness", "must be a map of cluster name to true/false");
+    }
     if (input.labels !== undefined && input.labels !== null) {
         if (!isPlainObject(input.labels)) error("labels", "must be a map of label key to string value");
         else for (const [k, v] of Object.entries(input.labels)) {
@@ -174,25 +191,50 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
             if (k === MANAGED_LABEL) warning(`labels["${k}"]`, `is always set to "true" on member objects; remove it`);
         }
     }
-    if (rs && !rs.intersectWithClusterSelector && input.placement !== undefined && input.placement !== null) {
+    if (rs && !rs.intersectWithClusterSelector && input.placement !== undefined && input.placement !== null
+        && ((input.placement.clusters !== undefined && input.placement.clusters !== null)
+            || (input.placement.clusterSelector !== undefined && input.placement.clusterSelector !== null))) {
         warning("placement", "is ignored because replicaScheduling decides placement; set replicaScheduling.intersectWithClusterSelector to schedule only over the selector's clusters");
     }
     const warnings = assertValid(subject, issues).map(i => `${i.field}: ${i.message}`);
+
+    // Spread constraints narrow a candidate set; an unsatisfiable one fails the plan (at preview).
+    const spread = input.placement?.spreadConstraints ?? undefined;
+    let spreadExcluded: Record<string, string> | undefined;
+    let spreadGroups: string[][] | undefined;
+    const spreadOver = (candidates: string[]): string[] => {
+        if (!spread || spread.length === 0) return candidates;
+        const r = applySpreadConstraints(candidates, clusters, spread as SpreadConstraint[], "placement.spreadConstraints");
+        if (r.error) assertValid(subject, [{ severity: "error", field: r.error.field, message: r.error.message }]);
+        spreadExcluded = r.excluded;
+        spreadGroups = r.groups;
+        return r.clusters;
+    };
 
     // Placement and replicas.
     const normalPlacement = () => namespaced
         ? selectNamespacedClusters(input.placement, input.namespacePlacement, clusters)
         : selectClusters(input.placement, clusters);
     let final: string[];
+    let failover: FederatedObjectPlan["failover"];
     let replicas: Record<string, number> | undefined;
     let unplaced: number | undefined;
     let scheduled = false; // true when the RSP result drives /spec/replicas overrides
     if (rs) {
-        const available = rs.intersectWithClusterSelector
+        let available = rs.intersectWithClusterSelector
             ? (namespaced
                 ? selectNamespacedClusters(input.placement, input.namespacePlacement, clusters, { selectorOnly: true })
                 : selectClusters(input.placement, clusters, { selectorOnly: true }))
             : known;
+        if (spread && spread.length > 0) {
+            // Spread over the clusters the object can actually land in: without intersectWithClusterSelector the
+            // namespace placement still filters the result below, so it is applied first here.
+            if (namespaced && !rs.intersectWithClusterSelector) {
+                const nsSet = new Set(selectClusters(input.namespacePlacement, clusters));
+                available = available.filter(c => nsSet.has(c));
+            }
+            available = spreadOver(available);
+        }
         if (rs.intersectWithClusterSelector && available.length === 0) {
             // KubeFed's scheduler leaves the object alone when the intersection is empty.
             final = normalPlacement();
@@ -200,9 +242,10 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
             unplaced = rs.totalReplicas;
             warnings.push("replicaScheduling: the placement's clusterSelector (∩ the namespace placement) selects no cluster, so replicas are not scheduled and the template's own spec.replicas applies; fix the selector or turn intersectWithClusterSelector off");
         } else {
-            const { plan, overflow } = planReplicas({
+            const { plan, overflow, notReady, planIfReady } = planFailover({
                 totalReplicas: rs.totalReplicas, rebalance: rs.rebalance, clusters: rs.clusters, availableClusters: available,
                 currentReplicas: input.currentReplicas, estimatedCapacity: input.estimatedCapacity, key: ns ? `${ns}/${name}` : name,
+                readiness: rs.failover === false ? undefined : input.readiness ?? undefined,
             });
             // Every available cluster is in the plan, including those without a preference (plan 0): KubeFed's
             // scheduler writes them all into placement with a 0 override (replicascheduler.go `schedule`). The spec's
@@ -223,12 +266,19 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
                 sum += n;
             }
             unplaced = Math.max(0, rs.totalReplicas - sum);
+            if (planIfReady) {
+                const placedSet = new Set(final);
+                const ifReady: Record<string, number> = {};
+                for (const c of final) ifReady[c] = planIfReady[c];
+                failover = { notReady: notReady.filter(c => placedSet.has(c)), replicasIfReady: ifReady };
+                if (failover.notReady.length === 0) failover = undefined;
+            }
             if (unplaced > 0 && !warnings.some(w => w.startsWith("replicaScheduling: only "))) {
                 warnings.push(`replicaScheduling: ${unplaced} of ${rs.totalReplicas} replicas are not placed on the ${final.length} available cluster(s); add clusters, weights or raise maxReplicas`);
             }
         }
     } else {
-        final = normalPlacement();
+        final = spreadOver(normalPlacement());
     }
     if (final.length === 0) {
         warnings.push("placement: selects no cluster, so the object is deployed nowhere; list clusters or use a clusterSelector ({} selects all)");
@@ -302,6 +352,9 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     }
 
     const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, warnings };
+    if (failover) out.failover = failover;
+    if (spreadExcluded) out.spreadExcluded = spreadExcluded;
+    if (spreadGroups) out.spreadGroups = spreadGroups;
     if (rs) {
         out.replicas = replicas;
         out.unplacedReplicas = unplaced;

@@ -7,7 +7,13 @@ export { ValidationIssue, ValidationError, OverrideError, assertValid } from "./
 export { LabelSelectorRequirement, LabelSelector, LabelMatcher, compileSelector, matchesSelector } from "./selector";
 export { Placement, ClusterInfo, SelectOptions, selectClusters, selectNamespacedClusters, compareStrings } from "./placement";
 export { OverrideOperation, ClusterOverride, applyOverrides, jsonClone, deepFreeze } from "./overrides";
-export { ClusterPreference, ReplicaPlanInput, ReplicaPlan, planReplicas, fnv1_32 } from "./planner";
+export {
+    ClusterPreference, ReplicaPlanInput, ReplicaPlan, FailoverPlanInput, FailoverPlan, planReplicas, planFailover, fnv1_32,
+} from "./planner";
+export {
+    SPREAD_FIELDS, SpreadField, SpreadConstraint, SpreadResult, PROVIDER_LABEL, applySpreadConstraints, describeSpreadConstraint,
+    spreadGroupsOf, spreadKind, validateSpreadConstraints,
+} from "./spread";
 export {
     LoadBalancerIngress, LoadBalancerStatus, DnsEndpoint, Resolver, DEFAULT_DNS_TTL, systemResolver,
     loadBalancerTargets, mergeDnsEndpoints, ingressDnsEndpoints, serviceDnsEndpoints, dnsNameProblem, dnsLabelProblem,
@@ -29,3 +35,15 @@ export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./label
 export { MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, planFederatedObject } from "./federate";
 export * from "./summary";
 export { ChartPlanInput, ChartPlan, mergeValues, planFederatedChart } from "./chart";
+export {
+    DependencyKind, DependencyMode, DependencyRef, NeededDependency, DependencyNeed, DependencyPlacement, DEPENDENCY_KINDS,
+    DEFAULT_NAMESPACE, dependencyKey, podSpecOf, podTemplateReferences, neededDependencies, clustersToPull, misplacement,
+} from "./dependencies";
+export {
+    RolloutWave, RolloutSpec, PlannedWave, RolloutPlan, IMPLICIT_WAVE, DEFAULT_ROLLOUT_TIMEOUT_SECONDS, validateRollout,
+    planRollout, waveOf, rolloutLine,
+} from "./rollout";
+export {
+    ShardLayout, ShardMemberFacts, NormalizedDecision, ShardRecord, DecisionDifference, ShardDecisionReport, ShardMismatch,
+    DECISION_FILE_ENV, canonical, decisionDigest, shardRecord, validateShardLayout, shardOf, firstDifference, compareShardDecisions,
+} from "./shard";

@@ -2,6 +2,7 @@
  * Placement (spec §2): which member clusters a federated object goes to.
  */
 import { LabelSelector, compileSelector } from "./selector";
+import type { SpreadConstraint } from "./spread";
 
 /** KubeFed's `spec.placement`. */
 export interface Placement {
@@ -9,12 +10,19 @@ export interface Placement {
     clusters?: { name: string }[] | null;
     /** Label selector over the clusters' labels; null/absent selects nothing, `{}` selects all. */
     clusterSelector?: LabelSelector | null;
+    /** Karmada-style spread constraints applied to the clusters picked above (region, zone, provider, cluster
+     *  label or cluster; minGroups/maxGroups). Absent: KubeFed placement unchanged. See `applySpreadConstraints`. */
+    spreadConstraints?: SpreadConstraint[] | null;
 }
 
 /** A member cluster as the core sees it: its name and the labels selectors match. */
 export interface ClusterInfo {
     name: string;
     labels?: Record<string, string> | null;
+    /** Region, for spread constraints by region. */
+    region?: string | null;
+    /** Zones, for spread constraints by zone (a cluster counts in each of them). */
+    zones?: string[] | null;
 }
 
 /** Options for {@link selectClusters}. */

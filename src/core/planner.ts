@@ -220,3 +220,40 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
     }
     return { plan: planOut, overflow: overflowOut };
 }
+
+/** Input of {@link planFailover}: a plan input plus what was observed about each member's readiness. */
+export interface FailoverPlanInput extends ReplicaPlanInput {
+    /** Readiness per cluster as observed while the program ran; a cluster without an entry counts as ready
+     *  (unknown, e.g. its kubeconfig is not known yet in preview). */
+    readiness?: Record<string, boolean>;
+}
+
+/** Output of {@link planFailover}. */
+export interface FailoverPlan extends ReplicaPlan {
+    /** Available clusters observed not ready, sorted: they are in `plan` with 0 and never in `overflow`. */
+    notReady: string[];
+    /** The plan had every available cluster been ready (only when some is not): the difference is what moved. */
+    planIfReady?: Record<string, number>;
+}
+
+/**
+ * KubeFed's failover (its scheduler plans over ready clusters only): the planner runs over the ready available
+ * clusters; not-ready ones get 0 and their current replicas are not kept (§5.3 step 4 keeps only what runs on
+ * ready clusters). Deterministic for the same observations. With nobody not ready it is exactly {@link planReplicas}.
+ */
+export function planFailover(input: FailoverPlanInput): FailoverPlan {
+    const readiness = input.readiness ?? {};
+    const available = Array.from(new Set(input.availableClusters)).sort(compareStrings);
+    const notReady = available.filter(c => readiness[c] === false);
+    if (notReady.length === 0) return { ...planReplicas(input), notReady };
+    const down = new Set(notReady);
+    const drop = (m: Record<string, number> | undefined) =>
+        m === undefined ? undefined : Object.fromEntries(Object.entries(m).filter(([k]) => !down.has(k)));
+    const ready = planReplicas({
+        ...input, availableClusters: available.filter(c => !down.has(c)),
+        currentReplicas: drop(input.currentReplicas), estimatedCapacity: drop(input.estimatedCapacity),
+    });
+    const plan: Record<string, number> = {};
+    for (const c of available) plan[c] = down.has(c) ? 0 : ready.plan[c];
+    return { plan, overflow: ready.overflow, notReady, planIfReady: planReplicas(input).plan };
+}

@@ -1,3 +1,4 @@
+import type { SpreadConstraint } from "./spread";
 import { ReplicaSchedulingSpec } from "./validate";
 
 /** What a federated object gets in one placed cluster. */
@@ -42,11 +43,56 @@ export interface DecisionSummary {
     /** Replicas the planner could not place anywhere (replica scheduling only). */
     unplacedReplicas?: number;
     replicaScheduling?: ReplicaSchedulingSpec;
+    /** Failover: members observed not ready while the program ran get 0 replicas (their objects are left as they
+     *  are) and their replicas are planned on the ready ones. Absent when every member was ready (or failover is off). */
+    failover?: FailoverDecision;
+    /** Spread constraints of the placement and the groups the placed clusters span (one entry per constraint). */
+    spread?: SpreadDecision[];
     namespacePlacement?: boolean;
     orphanOnDelete: boolean;
     retainReplicas: boolean;
     waitForReady: boolean;
     warnings: string[];
+    /** Progressive rollout: the waves in order with their placed clusters (the implicit last wave flagged), and how
+     *  long each may take to become ready. */
+    rollout?: { waves: { name: string; clusters: string[]; implicit?: boolean }[]; timeoutSeconds: number };
+    /** How the federated ConfigMaps, Secrets, ServiceAccounts and PVCs the pod template references are treated,
+     *  recorded when not the default (`check`), with the references found (`ConfigMap shop/settings`). */
+    dependencies?: { mode: "follow" | "ignore"; references: string[] };
+    /** Clusters a workload with `dependencies: "follow"` placed this object in beyond its own placement, with the
+     *  workloads that needed it there. Known once the program has declared everything: in outputs only. */
+    pulledBy?: Record<string, string[]>;
+}
+
+/** Why replicas moved (see {@link DecisionSummary.failover}). */
+export interface FailoverDecision {
+    /** Placed members observed not ready, sorted. */
+    notReady: string[];
+    /** Replicas each placed member would get were every member ready; compare with `placed` to see the move. */
+    replicasIfReady: Record<string, number>;
+}
+
+/** One spread constraint and the groups the placement spans under it. */
+export interface SpreadDecision {
+    constraint: SpreadConstraint;
+    /** Groups (regions, zones, label values, clusters) the placed clusters span, sorted. */
+    groups: string[];
+}
+
+/**
+ * The replica moves failover made, e.g. `c2 not ready: 17 → 0 (c1 +13, c3 +4)`; empty without failover. Shared by
+ * the decision line, `pulumi-kubefed plan` and the policy pack, so all say the same thing.
+ */
+export function failoverMoves(d: Pick<DecisionSummary, "failover" | "placed">): string[] {
+    const f = d.failover;
+    if (!f || !Array.isArray(f.notReady) || f.notReady.length === 0) return [];
+    const gains = Object.keys(f.replicasIfReady ?? {}).sort(cmp)
+        .filter(c => !f.notReady.includes(c))
+        .map(c => [c, (d.placed?.[c]?.replicas ?? 0) - (f.replicasIfReady[c] ?? 0)] as const)
+        .filter(([, n]) => n !== 0)
+        .map(([c, n]) => `${c} ${n > 0 ? "+" : ""}${n}`);
+    const lost = f.notReady.map(c => `${c} ${f.replicasIfReady?.[c] ?? 0} → ${d.placed?.[c]?.replicas ?? 0}`);
+    return [`not ready: ${lost.join(", ")}${gains.length ? ` (moved: ${gains.join(", ")})` : ""}`];
 }
 
 /** Plain, credential-free facts about a member, recorded as the MemberCluster's inputs (visible to policies). */
@@ -126,6 +172,7 @@ export function shortReason(reason: string): string {
     if (reason.startsWith("placement has neither")) return "no placement";
     if (reason.startsWith("not in the federated namespace")) return "namespace";
     if (reason.startsWith("not chosen by replica scheduling")) return "replica scheduling";
+    if (reason.includes("spreadConstraints[")) return "spread";
     return reason;
 }
 
@@ -150,7 +197,13 @@ export function decisionLine(resourceName: string, d: DecisionSummary): string {
         .filter(([, ps]) => ps.length > 0)
         .map(([c, ps]) => `${c} ${ps.join(", ")}`);
     const ex = Object.keys(d.excluded ?? {}).sort(cmp).map(c => `${c} (${shortReason(d.excluded[c])})`);
-    return `${head}: ${placed}${rsp}${unplaced}; overrides: ${ov.length ? ov.join(" · ") : "—"}; excluded: ${ex.length ? ex.join(" · ") : "—"}`;
+    const waves = d.rollout ? `; waves: ${d.rollout.waves.map(w => `${w.name} (${w.clusters.join(", ")})`).join(" → ") || "—"} (timeout ${d.rollout.timeoutSeconds}s each)` : "";
+    const deps = d.dependencies ? `; dependencies: ${d.dependencies.mode}${d.dependencies.references.length ? ` ${d.dependencies.references.join(", ")}` : ""}` : "";
+    const extra = [
+        ...failoverMoves(d).map(m => `; failover: ${m}`),
+        ...(d.spread && d.spread.length > 0 ? [`; spread: ${d.spread.map(s => `${s.constraint.spreadByLabel !== undefined ? `label ${s.constraint.spreadByLabel}` : s.constraint.spreadByField} ${s.groups.join(", ") || "—"}`).join(" · ")}`] : []),
+    ].join("");
+    return `${head}: ${placed}${rsp}${unplaced}; overrides: ${ov.length ? ov.join(" · ") : "—"}; excluded: ${ex.length ? ex.join(" · ") : "—"}${extra}${waves}${deps}`;
 }
 
 function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
@@ -177,7 +230,10 @@ export function decisionChanges(before: DecisionSummary, after: DecisionSummary)
             continue;
         }
         if (!o || !n) continue;
-        if (o.replicas !== n.replicas) out.push(`${c} ${o.replicas ?? "-"} → ${n.replicas ?? "-"}`);
+        if (o.replicas !== n.replicas) {
+            const why = after.failover?.notReady?.includes(c) ? " (not ready)" : before.failover?.notReady?.includes(c) ? " (ready again)" : "";
+            out.push(`${c} ${o.replicas ?? "-"} → ${n.replicas ?? "-"}${why}`);
+        }
         if (!sameList(o.overrides, n.overrides)) {
             const added = (n.overrides ?? []).filter(p => !(o.overrides ?? []).includes(p)).map(p => `+${shortPath(p)}`);
             const removed = (o.overrides ?? []).filter(p => !(n.overrides ?? []).includes(p)).map(p => `−${shortPath(p)}`);

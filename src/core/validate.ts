@@ -9,6 +9,7 @@ import { ClusterOverride } from "./overrides";
 import { ClusterInfo, Placement } from "./placement";
 import { ClusterPreference } from "./planner";
 import { validateSelector } from "./selector";
+import { validateSpreadConstraints } from "./spread";
 import { IDENTITY_PATHS, canonicalPointer, decodePointer, identityOverrideProblem } from "./paths";
 
 export { validateSelector };
@@ -101,6 +102,7 @@ export function validatePlacement(placement: Placement | null | undefined, known
         }
     }
     issues.push(...validateSelector(placement.clusterSelector, `${field}.clusterSelector`));
+    issues.push(...validateSpreadConstraints(placement.spreadConstraints, `${field}.spreadConstraints`));
     return issues;
 }
 
@@ -197,6 +199,9 @@ export interface ReplicaSchedulingSpec {
     intersectWithClusterSelector?: boolean;
     /** Preferences by cluster name or "*"; absent or empty means `{"*": {weight: 1}}`. */
     clusters?: Record<string, ClusterPreference>;
+    /** Plan only over the members observed ready (KubeFed's behaviour; default true). false keeps the plan as if
+     *  every member were ready. Readiness comes from `observeReadiness` / `observeReplicas`. */
+    failover?: boolean;
 }
 
 function isCount(v: unknown): v is number {
@@ -211,10 +216,13 @@ function isCount(v: unknown): v is number {
  */
 export function validateReplicaScheduling(spec: ReplicaSchedulingSpec | undefined, knownClusters: string[], field: string): ValidationIssue[] {
     if (spec === undefined || spec === null) return [];
-    if (typeof spec !== "object") return [err(field, "must be an object {totalReplicas, rebalance?, intersectWithClusterSelector?, clusters?}")];
+    if (typeof spec !== "object") return [err(field, "must be an object {totalReplicas, rebalance?, intersectWithClusterSelector?, clusters?, failover?}")];
     const issues: ValidationIssue[] = [];
     if (!isCount(spec.totalReplicas)) {
         issues.push(err(`${field}.totalReplicas`, `must be an integer between 0 and ${MAX_INT32}, got ${String(spec.totalReplicas)}`));
+    }
+    if (spec.failover !== undefined && spec.failover !== null && typeof spec.failover !== "boolean") {
+        issues.push(err(`${field}.failover`, `must be true or false, got ${String(spec.failover)}`));
     }
     const prefs = spec.clusters;
     const known = knownSet(knownClusters);

@@ -75,6 +75,9 @@ describe("README support table lists what the test lanes run", () => {
         has(row("Pulumi CLI").node20, cli, "Pulumi CLI node20");
         has(row("Pulumi CLI").node22, cli, "Pulumi CLI node22");
         has(row("Kubernetes provider plugin").node20, shellVar("testbed/setup.sh", "K8S_PROVIDER_CODE_VERSION"), "provider code");
+        const yaml = shellVar("testbed/setup.sh", "PULUMI_YAML_VERSION").replace(/^v/, "");
+        has(row("Pulumi YAML language host").node20, yaml, "YAML host node20");
+        has(row("Pulumi YAML language host").node22, yaml, "YAML host node22");
         const k8s = shellVar("testbed/setup.sh", "K8S_VERSION").replace(/^v/, "");
         has(row("Kubernetes members").node20, k8s, "Kubernetes node20");
         has(row("Kubernetes members").node22, k8s, "Kubernetes node22");

@@ -196,6 +196,16 @@ describe(NAMES.replicaFeasibility, () => {
         assert.equal(v.length, 1);
         mentions(v[0], "leaves 6 of 6 replicas unplaced");
     });
+    it("explains unplaced replicas caused by failover, with the same words as the decision line", async () => {
+        const d = rsp({ totalReplicas: 50, clusters: { "*": { weight: 1, maxReplicas: 30 } } }, { east: 30, west: 0 }, 20);
+        d.failover = { notReady: ["west"], replicasIfReady: { east: 25, west: 25 } };
+        const v = await violations(replicaFeasibilityPolicy, fr("web", d));
+        assert.equal(v.length, 1, v.join("\n"));
+        mentions(v[0], "leaves 20 of 50 replicas unplaced", "Failover: not ready: west 25 → 0 (moved: east +5);");
+        // recomputed through the core failover planner when unplaced replicas were not recorded
+        delete (d as any).unplacedReplicas;
+        mentions((await violations(replicaFeasibilityPolicy, fr("web", d)))[0], "leaves 20 of 50 replicas unplaced");
+    });
     it("accepts a feasible split and ignores resources without replica scheduling", async () => {
         assert.deepEqual(await violations(replicaFeasibilityPolicy, fr("web", rsp({ totalReplicas: 10, clusters: { east: { minReplicas: 2, maxReplicas: 6, weight: 1 }, west: { maxReplicas: 6, weight: 1 } } }, { east: 5, west: 5 }))), []);
         assert.deepEqual(await violations(replicaFeasibilityPolicy, fr("web")), []);

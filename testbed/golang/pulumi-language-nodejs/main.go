@@ -43,6 +43,11 @@ func main() {
 	flag.StringVar(&tracing, "tracing", "", "Zipkin-compatible tracing endpoint")
 	flag.String("root", "", "ignored (compatibility)")
 	flag.String("runtime", "nodejs", "ignored (only nodejs is supported)")
+	// The engine also passes a plugin's runtime options (PulumiPlugin.yaml `runtime.options`) as flags when it
+	// starts the host for that plugin; the same options arrive in each request's ProgramInfo, which is what we use.
+	for _, o := range []string{"typescript", "tsconfig", "nodeargs", "packagemanager", "forceTsc"} {
+		flag.String(o, "", "ignored here (read from the request's ProgramInfo options)")
+	}
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 	if *showVersion {

@@ -1,0 +1,437 @@
+/**
+ * `pulumi-kubefed shards preview|up|destroy|check|init|operator`: runs the shards of a sharded program (README
+ * "Sharded stacks") as separate stacks, in parallel with bounded concurrency, with the Pulumi CLI.
+ *
+ * `up` previews every shard first; each program writes its shard record and full decision to the file named by
+ * `PULUMI_KUBEFED_DECISION_FILE` (src/components/shard.ts). When two shards computed different decisions the driver
+ * refuses to update any shard and names both shards and the first difference. Only then are the shards updated
+ * (`pulumi up --skip-preview`), each in its own stack: a failing shard leaves the others' state alone.
+ * `--fail-fast` stops starting shards after the first failure; by default the others carry on.
+ * No Pulumi SDK import here: this also runs where only the CLI is installed.
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { eachFlag } from "./args";
+import {
+    DECISION_FILE_ENV, NormalizedDecision, ShardLayout, ShardMismatch, ShardRecord, compareShardDecisions, validateShardLayout,
+} from "../core/shard";
+
+/** One shard of a spec. */
+export interface ShardSpec {
+    /** The shard's name (`pulumi-kubefed:shard`). */
+    name: string;
+    /** The member clusters whose objects this shard's stack emits. */
+    clusters: string[];
+    /** The stack (default: `<stackPrefix><name>`). */
+    stack: string;
+    /** Extra arguments for every pulumi command of this shard (e.g. `--config-file F`). */
+    pulumiArgs: string[];
+}
+
+/** What the driver runs: a project directory and its shards. */
+export interface ShardsSpec {
+    /** The Pulumi project directory. */
+    project: string;
+    shards: ShardSpec[];
+    /** Shards run at once (default: every shard). */
+    concurrency: number;
+    /** Operator settings for `shards operator` (see src/cli/operator.ts). */
+    operator?: Record<string, unknown>;
+}
+
+/** The layout every shard's stack config carries as `pulumi-kubefed:shards`. */
+export function layoutOf(spec: Pick<ShardsSpec, "shards">): ShardLayout {
+    const out: ShardLayout = {};
+    for (const s of [...spec.shards].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) out[s.name] = [...s.clusters].sort();
+    return out;
+}
+
+/**
+ * Reads a spec (YAML or JSON):
+ *
+ * ```yaml
+ * project: .                 # Pulumi project directory, relative to this file (default: the file's directory)
+ * stackPrefix: dev-          # stack of shard s: <stackPrefix><s>, unless the shard names its stack
+ * concurrency: 4             # default: every shard at once
+ * shards:
+ *   east: [c1]
+ *   rest: { clusters: [c2, c3], stack: org/project/dev-rest, pulumiArgs: ["--config-file", "rest.yaml"] }
+ * ```
+ * Throws one error listing every problem of the layout (a cluster in two shards, an empty shard, bad names).
+ */
+export function parseShardsSpec(text: string, file: string): ShardsSpec {
+    let raw: unknown;
+    try {
+        raw = YAML.parse(text);
+    } catch (e) {
+        throw new Error(`${file}: not YAML or JSON: ${(e as Error).message}`);
+    }
+    const r = (raw ?? {}) as Record<string, unknown>;
+    const problems: string[] = [];
+    const shardsRaw = r.shards;
+    const layout: Record<string, unknown> = {};
+    const shards: ShardSpec[] = [];
+    const prefix = typeof r.stackPrefix === "string" ? r.stackPrefix : "";
+    if (r.stackPrefix !== undefined && typeof r.stackPrefix !== "string") problems.push("stackPrefix: must be a string");
+    if (shardsRaw && typeof shardsRaw === "object" && !Array.isArray(shardsRaw)) {
+        for (const [name, v] of Object.entries(shardsRaw as Record<string, unknown>)) {
+            const entry = Array.isArray(v) ? { clusters: v } : (v ?? {}) as Record<string, unknown>;
+            layout[name] = entry.clusters;
+            if (entry.stack !== undefined && (typeof entry.stack !== "string" || !entry.stack)) problems.push(`shards.${name}.stack: must be a stack name`);
+            const pa = entry.pulumiArgs ?? [];
+            if (!Array.isArray(pa) || pa.some(x => typeof x !== "string")) problems.push(`shards.${name}.pulumiArgs: must be a list of strings`);
+            shards.push({ name, clusters: Array.isArray(entry.clusters) ? (entry.clusters as string[]) : [],
+                stack: typeof entry.stack === "string" ? entry.stack : `${prefix}${name}`, pulumiArgs: Array.isArray(pa) ? pa as string[] : [] });
+        }
+    }
+    for (const i of validateShardLayout(shardsRaw === undefined ? undefined : layout)) problems.push(`${i.field}: ${i.message}`);
+    const stacks = new Map<string, string>();
+    for (const s of shards) {
+        const prev = stacks.get(s.stack);
+        if (prev) problems.push(`shards.${s.name}.stack: "${s.stack}" is also the stack of shard "${prev}"; every shard needs its own stack`);
+        stacks.set(s.stack, s.name);
+    }
+    const concurrency = r.concurrency === undefined ? shards.length : Number(r.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1) problems.push("concurrency: must be a positive integer");
+    if (problems.length) throw new Error(`${file}:\n  ${problems.join("\n  ")}`);
+    const dir = path.dirname(path.resolve(file));
+    return {
+        project: path.resolve(dir, typeof r.project === "string" ? r.project : "."),
+        shards: shards.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+        concurrency,
+        ...(r.operator && typeof r.operator === "object" ? { operator: r.operator as Record<string, unknown> } : {}),
+    };
+}
+
+/** How one pulumi command of one shard went. */
+export interface StepResult {
+    ok: boolean;
+    code: number;
+    ms: number;
+    /** The `Resources:` summary of the command's output (e.g. `+ 12 to create`). */
+    summary: string;
+    /** The last lines of the output when it failed. */
+    tail?: string;
+    log: string;
+}
+
+/** One shard's report. */
+export interface ShardReport {
+    shard: string;
+    stack: string;
+    clusters: string[];
+    preview?: StepResult;
+    up?: StepResult;
+    destroy?: StepResult;
+    record?: ShardRecord;
+    /** Not run: why (fail-fast, a decision mismatch, a failed preview). */
+    skipped?: string;
+    /** Set when the digest recorded by `up` differs from the preview's (inputs changed in between). */
+    warning?: string;
+}
+
+/** The driver's result. */
+export interface ShardsResult {
+    command: "preview" | "up" | "destroy";
+    shards: ShardReport[];
+    mismatch?: ShardMismatch;
+    /** Problems that are not one shard's (e.g. a shard that wrote no decision). */
+    errors: string[];
+    ok: boolean;
+}
+
+/** Options of {@link runShards}. */
+export interface RunShardsOptions {
+    failFast?: boolean;
+    /** Overrides the spec's concurrency. */
+    concurrency?: number;
+    /** Environment of every pulumi command (default: this process's). */
+    env?: NodeJS.ProcessEnv;
+    /** Where each shard's output is logged (default: a new temp dir). */
+    logDir?: string;
+    /** The pulumi executable (default: `PULUMI_COMMAND` or `pulumi`). */
+    pulumi?: string;
+    /** Called when a shard's step starts or ends (progress). */
+    onEvent?: (e: { shard: string; step: string; state: "start" | "done"; result?: StepResult }) => void;
+}
+
+function runPulumi(bin: string, args: string[], o: { cwd: string; env: NodeJS.ProcessEnv; log: string; input?: string }): Promise<StepResult> {
+    return new Promise((resolve) => {
+        const t0 = Date.now();
+        const child = spawn(bin, args, { cwd: o.cwd, env: o.env, stdio: ["pipe", "pipe", "pipe"] });
+        const chunks: Buffer[] = [];
+        child.stdout.on("data", (d: Buffer) => chunks.push(d));
+        child.stderr.on("data", (d: Buffer) => chunks.push(d));
+        const done = (code: number, extra = "") => {
+            const out = Buffer.concat(chunks).toString("utf8") + extra;
+            fs.appendFileSync(o.log, `\n$ pulumi ${args.join(" ")}   (exit ${code})\n${out}`);
+            const ok = code === 0;
+            resolve({ ok, code, ms: Date.now() - t0, summary: resourceSummary(out), log: o.log,
+                ...(ok ? {} : { tail: out.trimEnd().split("\n").slice(-25).join("\n") }) });
+        };
+        child.on("error", (e) => done(-1, `cannot run ${bin}: ${e.message}`));
+        child.on("close", (code) => done(code ?? -1));
+        child.stdin.end(o.input ?? "");
+    });
+}
+
+/** `+ 3 to create, ~ 1 to update` from the `Resources:` block of pulumi's output. */
+export function resourceSummary(out: string): string {
+    const lines = out.split("\n");
+    const i = lines.findIndex(l => l.trim() === "Resources:");
+    if (i < 0) return "";
+    const parts: string[] = [];
+    for (const l of lines.slice(i + 1)) {
+        const t = l.trim();
+        if (!t || t.startsWith("Duration")) break;
+        parts.push(t);
+    }
+    return parts.join(", ");
+}
+
+/** Runs `work` over `items` with at most `limit` at once; `stop()` makes the remaining items skip. */
+async function pool<T>(items: T[], limit: number, work: (item: T, stopped: () => boolean) => Promise<boolean>): Promise<void> {
+    let next = 0;
+    let stopped = false;
+    const worker = async () => {
+        while (next < items.length) {
+            const item = items[next++];
+            const ok = await work(item, () => stopped);
+            if (!ok) stopped = true;
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+/**
+ * Previews, updates or destroys every shard of `spec` (the Automation-style entry point of `pulumi-kubefed shards`).
+ * Never throws for a failing shard: see `ok` and each shard's report.
+ */
+export async function runShards(command: "preview" | "up" | "destroy", spec: ShardsSpec, o: RunShardsOptions = {}): Promise<ShardsResult> {
+    const bin = o.pulumi ?? process.env.PULUMI_COMMAND ?? "pulumi";
+    const logDir = o.logDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-shards-"));
+    fs.mkdirSync(logDir, { recursive: true });
+    const limit = o.concurrency ?? spec.concurrency;
+    const layout = JSON.stringify(layoutOf(spec));
+    const reports = new Map<string, ShardReport>(spec.shards.map(s => [s.name, { shard: s.name, stack: s.stack, clusters: [...s.clusters].sort() }]));
+    const decisions = new Map<string, NormalizedDecision>();
+    const result: ShardsResult = { command, shards: [...reports.values()], errors: [], ok: false };
+    const baseEnv = o.env ?? process.env;
+    const step = async (s: ShardSpec, name: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<StepResult> => {
+        o.onEvent?.({ shard: s.name, step: name, state: "start" });
+        const r = await runPulumi(bin, [...args, "--stack", s.stack, "--non-interactive", ...s.pulumiArgs], {
+            cwd: spec.project, env, log: path.join(logDir, `${s.name}.log`), input,
+        });
+        o.onEvent?.({ shard: s.name, step: name, state: "done", result: r });
+        return r;
+    };
+    const decisionFile = (s: ShardSpec, phase: string) => path.join(logDir, `${s.name}.${phase}.decision.json`);
+
+    if (command === "destroy") {
+        await pool(spec.shards, limit, async (s, stopped) => {
+            const rep = reports.get(s.name)!;
+            if (stopped() && o.failFast) { rep.skipped = "not started: an earlier shard failed (--fail-fast)"; return true; }
+            rep.destroy = await step(s, "destroy", ["destroy", "--yes", "--skip-preview"], baseEnv);
+            return rep.destroy.ok;
+        });
+        result.ok = result.shards.every(r => r.destroy?.ok);
+        return result;
+    }
+
+    // 1. Every shard's config carries its shard name and the shared layout; then preview, collecting decisions.
+    await pool(spec.shards, limit, async (s, stopped) => {
+        const rep = reports.get(s.name)!;
+        if (stopped() && o.failFast) { rep.skipped = "not started: an earlier shard failed (--fail-fast)"; return true; }
+        for (const [k, v] of [["pulumi-kubefed:shard", s.name], ["pulumi-kubefed:shards", layout]]) {
+            const set = await step(s, "config", ["config", "set", "--plaintext", k], baseEnv, v);
+            if (!set.ok) { rep.preview = set; return false; }
+        }
+        const file = decisionFile(s, "preview");
+        fs.rmSync(file, { force: true });
+        rep.preview = await step(s, "preview", ["preview"], { ...baseEnv, [DECISION_FILE_ENV]: file });
+        if (rep.preview.ok) {
+            if (fs.existsSync(file)) {
+                const d = JSON.parse(fs.readFileSync(file, "utf8")) as { record?: ShardRecord; decision?: NormalizedDecision; errors?: string[] };
+                if (d.errors?.length || !d.record || !d.decision) {
+                    // the program logged these as errors; pulumi preview still exits 0 for errors logged at the end
+                    for (const e of d.errors ?? ["the program wrote no decision"]) result.errors.push(`shard "${s.name}": ${e}`);
+                    rep.preview = { ...rep.preview, ok: false };
+                    return false;
+                }
+                rep.record = d.record;
+                decisions.set(s.name, d.decision);
+            } else {
+                result.errors.push(`shard "${s.name}": the program recorded no federation decision (does it declare MemberClusters with pulumi-kubefed?)`);
+                return false;
+            }
+        }
+        return rep.preview.ok;
+    });
+    // 2. All decisions must agree before anything is applied.
+    const recorded = result.shards.filter(r => r.record);
+    result.mismatch = compareShardDecisions(recorded.map(r => ({ shard: r.shard, record: r.record!, decision: decisions.get(r.shard) })));
+    if (result.mismatch) result.errors.push(result.mismatch.message);
+    const previewsOk = result.shards.every(r => r.preview?.ok) && result.errors.length === 0;
+    if (command === "preview") {
+        result.ok = previewsOk;
+        return result;
+    }
+    if (result.mismatch || (o.failFast && !previewsOk) || recorded.length === 0) {
+        for (const r of result.shards) if (!r.up && !r.skipped) r.skipped = result.mismatch ? "not updated: the shards' decisions differ" : "not updated: a preview failed (--fail-fast)";
+        return result;
+    }
+    // 3. Update the shards whose preview succeeded (the others are reported, not retried).
+    const digest = recorded[0].record!.digest;
+    await pool(spec.shards, limit, async (s, stopped) => {
+        const rep = reports.get(s.name)!;
+        if (!rep.preview?.ok || !rep.record) { rep.skipped ??= "not updated: its preview failed"; return true; }
+        if (stopped() && o.failFast) { rep.skipped = "not started: an earlier shard failed (--fail-fast)"; return true; }
+        const file = decisionFile(s, "up");
+        fs.rmSync(file, { force: true });
+        rep.up = await step(s, "up", ["up", "--yes", "--skip-preview"], { ...baseEnv, [DECISION_FILE_ENV]: file });
+        if (fs.existsSync(file)) {
+            const d = JSON.parse(fs.readFileSync(file, "utf8")) as { record: ShardRecord };
+            if (d.record.digest !== digest) rep.warning = `the decision applied (${d.record.digest.slice(0, 19)}) differs from the one previewed (${digest.slice(0, 19)}): inputs changed between preview and up; run 'shards up' again`;
+        }
+        return rep.up.ok;
+    });
+    result.ok = previewsOk && result.shards.every(r => r.up?.ok && !r.warning);
+    return result;
+}
+
+/** Compares the `kubefedShard` stack outputs (from `kubefed.shardDecision()`) of every shard, without running the
+ *  programs: for stacks updated elsewhere (the operator, Pulumi Deployments). */
+export async function checkShards(spec: ShardsSpec, o: RunShardsOptions = {}): Promise<ShardsResult> {
+    const bin = o.pulumi ?? process.env.PULUMI_COMMAND ?? "pulumi";
+    const result: ShardsResult = { command: "preview", shards: [], errors: [], ok: false };
+    await pool(spec.shards, o.concurrency ?? spec.concurrency, async (s) => {
+        const rep: ShardReport = { shard: s.name, stack: s.stack, clusters: [...s.clusters].sort() };
+        result.shards.push(rep);
+        const out: Buffer[] = [];
+        const r = await new Promise<number>((resolve) => {
+            const c = spawn(bin, ["stack", "output", "kubefedShard", "--json", "--stack", s.stack, "--non-interactive"],
+                { cwd: spec.project, env: o.env ?? process.env });
+            c.stdout.on("data", (d: Buffer) => out.push(d));
+            c.on("error", () => resolve(-1));
+            c.on("close", (code) => resolve(code ?? -1));
+        });
+        const text = Buffer.concat(out).toString("utf8").trim();
+        if (r !== 0 || !text) {
+            result.errors.push(`shard "${s.name}" (stack ${s.stack}): no kubefedShard stack output; export kubefed.shardDecision() from the program and run up`);
+            return true;
+        }
+        rep.record = JSON.parse(text) as ShardRecord;
+        return true;
+    });
+    result.shards.sort((a, b) => (a.shard < b.shard ? -1 : 1));
+    for (const r of result.shards) {
+        if (r.record && r.record.shard !== r.shard) result.errors.push(`shard "${r.shard}" (stack ${r.stack}) recorded shard "${r.record.shard}"; its config does not match the spec`);
+    }
+    result.mismatch = compareShardDecisions(result.shards.filter(r => r.record).map(r => ({ shard: r.shard, record: r.record! })));
+    if (result.mismatch) result.errors.push(result.mismatch.message);
+    result.ok = result.errors.length === 0;
+    return result;
+}
+
+const secs = (ms?: number) => (ms === undefined ? "" : `${(ms / 1000).toFixed(1)}s`);
+
+/** The per-shard report as a table, then errors and failing shards' output tails. */
+export function renderShardsResult(r: ShardsResult): string {
+    const step = r.command === "destroy" ? "destroy" : r.command === "up" ? "up" : "preview";
+    const rows = [["SHARD", "STACK", "CLUSTERS", "PREVIEW", "UP/DESTROY", "DIGEST", "CHANGES"]];
+    for (const s of r.shards) {
+        const p = s.preview ? `${s.preview.ok ? "ok" : `failed (${s.preview.code})`} ${secs(s.preview.ms)}` : "-";
+        const last = s.up ?? s.destroy;
+        const u = last ? `${last.ok ? "ok" : `failed (${last.code})`} ${secs(last.ms)}` : s.skipped ? "skipped" : "-";
+        rows.push([s.shard, s.stack, s.clusters.join(","), p, step === "preview" ? "-" : u,
+            s.record ? s.record.digest.slice(7, 19) : "-", (last ?? s.preview)?.summary || "-"]);
+    }
+    const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
+    const lines = rows.map(row => row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd());
+    const notes: string[] = [];
+    for (const s of r.shards) {
+        if (s.skipped) notes.push(`${s.shard}: ${s.skipped}`);
+        if (s.warning) notes.push(`${s.shard}: ${s.warning}`);
+        for (const st of [s.preview, s.up, s.destroy]) {
+            if (st && !st.ok) notes.push(`${s.shard}: failed; last lines (full log: ${st.log}):\n${(st.tail ?? "").split("\n").map(l => `    ${l}`).join("\n")}`);
+        }
+    }
+    const errs = r.errors.map(e => `error: ${e}`);
+    return `${lines.join("\n")}\n${[...errs, ...notes].map(n => `${n}\n`).join("")}${r.ok ? `${step}: every shard succeeded\n` : ""}`;
+}
+
+export const SHARDS_USAGE = `usage: pulumi-kubefed shards preview|up|destroy|check|operator --file SHARDS.yaml [--concurrency N] [--fail-fast] [-o json] [--log-dir DIR]
+
+  preview   set each shard's pulumi-kubefed:shard/shards config, preview every shard, compare their decisions
+  up        preview, refuse if any two shards' decisions differ, then 'pulumi up' every shard
+  destroy   'pulumi destroy' every shard
+  check     compare the kubefedShard stack outputs of the shards (stacks updated elsewhere, e.g. by the operator)
+  operator  print Pulumi Kubernetes Operator Stack resources for the shards (the file's operator: section)
+  --fail-fast  start no further shard once one failed (default: the others carry on)
+  exit codes: 0 ok, 1 a shard failed or the decisions differ, 2 usage`;
+
+/** `pulumi-kubefed shards ...`; returns the exit code. */
+export async function shardsMain(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+    const [sub, ...rest] = argv;
+    let file: string | undefined;
+    let concurrency: number | undefined;
+    let failFast = false;
+    let json = false;
+    let logDir: string | undefined;
+    try {
+        if (!["preview", "up", "destroy", "check", "operator"].includes(sub ?? "")) throw new Error(`unknown shards command: ${sub ?? "(none)"}`);
+        eachFlag(rest, (flag, value, a) => {
+            switch (flag) {
+                case "--file": case "-f": file = value(); break;
+                case "--concurrency": case "-j": {
+                    concurrency = Number(value());
+                    if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`${flag} must be a positive integer`);
+                    break;
+                }
+                case "--fail-fast": failFast = true; break;
+                case "--output": case "-o": {
+                    const v = value();
+                    if (v !== "json" && v !== "table") throw new Error(`${flag} must be table or json`);
+                    json = v === "json";
+                    break;
+                }
+                case "--log-dir": logDir = value(); break;
+                default: throw new Error(`unknown argument: ${a}`);
+            }
+        });
+        if (!file) throw new Error("--file is required: the shards spec (YAML or JSON)");
+    } catch (e) {
+        err(`${(e as Error).message}\n${SHARDS_USAGE}\n`);
+        return 2;
+    }
+    let spec: ShardsSpec;
+    try {
+        spec = parseShardsSpec(fs.readFileSync(file!, "utf8"), file!);
+    } catch (e) {
+        err(`pulumi-kubefed shards: ${(e as Error).message}\n`);
+        return 2;
+    }
+    if (sub === "operator") {
+        const { operatorStacks, renderManifests } = await import("./operator");
+        try {
+            out(renderManifests(operatorStacks(spec)));
+            return 0;
+        } catch (e) {
+            err(`pulumi-kubefed shards operator: ${(e as Error).message}\n`);
+            return 2;
+        }
+    }
+    const opts: RunShardsOptions = {
+        failFast, concurrency, logDir,
+        onEvent: json ? undefined : (e) => {
+            if (e.step === "config") return;
+            err(`[${e.shard}] ${e.step} ${e.state === "start" ? "started" : e.result?.ok ? `ok (${secs(e.result.ms)})` : `failed (exit ${e.result?.code})`}\n`);
+        },
+    };
+    const r = sub === "check" ? await checkShards(spec, opts) : await runShards(sub as "preview" | "up" | "destroy", spec, opts);
+    out(json ? `${JSON.stringify(r, null, 2)}\n` : renderShardsResult(r));
+    return r.ok ? 0 : 1;
+}

@@ -1,0 +1,230 @@
+/**
+ * Sharded stacks: one program run as several stacks, each emitting the member objects of a subset of the clusters.
+ *
+ * Pure logic only (no `@pulumi/*`): the layout's rules, the normalized full decision every shard computes, its
+ * digest, and the first difference between two shards' decisions. Components (src/components/shard.ts), the driver
+ * (src/cli/shards.ts) and the operator manifests all use these functions, so they agree on what a shard is.
+ */
+import { createHash } from "crypto";
+import { ValidationIssue } from "./errors";
+import { dns1123LabelProblem } from "./labels";
+
+/** Env var the driver sets: the program writes its shard record and full decision there at the end of the run. */
+export const DECISION_FILE_ENV = "PULUMI_KUBEFED_DECISION_FILE";
+
+/** Shard name → the member clusters whose objects that shard's stack emits. */
+export type ShardLayout = Record<string, string[]>;
+
+/** The facts of one member that decisions depend on. */
+export interface ShardMemberFacts {
+    clusterName: string;
+    labels: Record<string, string>;
+    region?: string;
+    zones: string[];
+}
+
+/** The full decision of a program, as every shard computes it (independent of which shard runs it). */
+export interface NormalizedDecision {
+    /** The library's version: shards on different versions may decide differently. */
+    version: string;
+    /** Member facts keyed by cluster name. */
+    members: Record<string, ShardMemberFacts>;
+    /** Each federated object's decision keyed by `<component type> <component name>`. */
+    objects: Record<string, unknown>;
+}
+
+/** What each shard records (stack output `kubefedShard`, and the file the driver reads after preview). */
+export interface ShardRecord {
+    /** The shard's name (absent for an unsharded stack). */
+    shard?: string;
+    /** The clusters this stack emits objects for, sorted. */
+    clusters: string[];
+    /** `sha256:<hex>` of the normalized full decision (see {@link decisionDigest}). */
+    digest: string;
+    version: string;
+    /** Number of federated objects in the decision. */
+    objects: number;
+    /** One short digest per federated object, so a check from stack outputs alone can name the first object that
+     *  differs. */
+    objectDigests: Record<string, string>;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A deep copy with object keys sorted at every level (arrays keep their order): the canonical form hashed. */
+export function canonical(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === "object") {
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(value as Record<string, unknown>).sort(cmp)) {
+            const v = (value as Record<string, unknown>)[k];
+            if (v !== undefined) out[k] = canonical(v);
+        }
+        return out;
+    }
+    return value;
+}
+
+function sha256(text: string): string {
+    return createHash("sha256").update(text).digest("hex");
+}
+
+/** `sha256:<hex>` of the canonical JSON of the decision (version included). */
+export function decisionDigest(d: NormalizedDecision): string {
+    return `sha256:${sha256(JSON.stringify(canonical(d)))}`;
+}
+
+/** The record of one shard: the full decision's digest plus a short digest per object. */
+export function shardRecord(d: NormalizedDecision, shard: string | undefined, clusters: string[]): ShardRecord {
+    const objectDigests: Record<string, string> = {};
+    for (const k of Object.keys(d.objects).sort(cmp)) objectDigests[k] = sha256(JSON.stringify(canonical(d.objects[k]))).slice(0, 16);
+    return {
+        ...(shard !== undefined ? { shard } : {}),
+        clusters: [...clusters].sort(cmp),
+        digest: decisionDigest(d),
+        version: d.version,
+        objects: Object.keys(d.objects).length,
+        objectDigests,
+    };
+}
+
+/**
+ * Checks a layout: at least one shard, shard names are DNS labels (they become stack names), every cluster in at
+ * most one shard, no empty shard, and (when given) `shard` is one of them and every cluster of `members` is covered
+ * by exactly one shard while every cluster of the layout is a member.
+ */
+export function validateShardLayout(layout: unknown, o: { shard?: string; members?: string[]; field?: string } = {}): ValidationIssue[] {
+    const field = o.field ?? "shards";
+    const issues: ValidationIssue[] = [];
+    const err = (f: string, message: string) => issues.push({ severity: "error", field: f, message });
+    if (!layout || typeof layout !== "object" || Array.isArray(layout)) {
+        err(field, "must map each shard name to the list of its member clusters, e.g. {\"east\": [\"c1\"], \"rest\": [\"c2\", \"c3\"]}");
+        return issues;
+    }
+    const entries = Object.entries(layout as Record<string, unknown>);
+    if (entries.length === 0) err(field, "lists no shard; add at least one shard with its clusters");
+    const owner = new Map<string, string>();
+    for (const [name, clusters] of entries.sort(([a], [b]) => cmp(a, b))) {
+        const p = dns1123LabelProblem(name);
+        if (p) err(`${field}.${name}`, `shard name ${p}; use a lowercase DNS label such as "east"`);
+        if (!Array.isArray(clusters) || clusters.some(c => typeof c !== "string" || !c)) {
+            err(`${field}.${name}`, "must be a list of member cluster names");
+            continue;
+        }
+        if (clusters.length === 0) err(`${field}.${name}`, "has no cluster; give it at least one or remove it");
+        for (const c of clusters as string[]) {
+            const prev = owner.get(c);
+            if (prev !== undefined && prev !== name) {
+                err(`${field}.${name}`, `cluster "${c}" is also in shard "${prev}"; a cluster belongs to exactly one shard (both stacks would manage its objects)`);
+            } else if (prev === name) {
+                err(`${field}.${name}`, `lists cluster "${c}" twice`);
+            } else {
+                owner.set(c, name);
+            }
+        }
+    }
+    if (o.shard !== undefined && !Object.prototype.hasOwnProperty.call(layout, o.shard)) {
+        err("shard", `"${o.shard}" is not a shard of the layout (shards: ${entries.map(([n]) => n).sort(cmp).join(", ") || "none"}); fix pulumi-kubefed:shard or the layout`);
+    }
+    if (o.members) {
+        const members = new Set(o.members);
+        for (const c of [...o.members].sort(cmp)) {
+            if (!owner.has(c)) err(field, `member cluster "${c}" is in no shard, so no stack would manage its objects; add it to one shard`);
+        }
+        for (const [c, s] of [...owner.entries()].sort(([a], [b]) => cmp(a, b))) {
+            if (!members.has(c)) err(`${field}.${s}`, `cluster "${c}" is not a member cluster of the program (members: ${[...members].sort(cmp).join(", ")}); fix the name or add the MemberCluster`);
+        }
+    }
+    return issues;
+}
+
+/** The shard that owns `cluster`, if any. */
+export function shardOf(layout: ShardLayout, cluster: string): string | undefined {
+    for (const [s, cs] of Object.entries(layout)) if (cs.includes(cluster)) return s;
+    return undefined;
+}
+
+/** Where two decisions first differ (keys in sorted order, depth first), with both values. */
+export interface DecisionDifference {
+    /** Readable path, e.g. `objects["FederatedResource web"].placed.c1.replicas`. */
+    path: string;
+    left: unknown;
+    right: unknown;
+}
+
+function seg(at: string, key: string): string {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return `${at}[${JSON.stringify(key)}]`;
+    return at ? `${at}.${key}` : key;
+}
+
+/** The first path (in canonical order) where `a` and `b` differ; undefined when they are equal. Absent values are
+ *  reported as `undefined`. */
+export function firstDifference(a: unknown, b: unknown, at = ""): DecisionDifference | undefined {
+    if (a === b) return undefined;
+    const isObj = (v: unknown) => !!v && typeof v === "object" && !Array.isArray(v);
+    if (Array.isArray(a) && Array.isArray(b)) {
+        for (let i = 0; i < Math.max(a.length, b.length); i++) {
+            const d = firstDifference(a[i], b[i], `${at}[${i}]`);
+            if (d) return d;
+        }
+        return undefined;
+    }
+    if (isObj(a) && isObj(b)) {
+        const ra = a as Record<string, unknown>;
+        const rb = b as Record<string, unknown>;
+        const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort(cmp);
+        for (const k of keys) {
+            const d = firstDifference(ra[k], rb[k], seg(at, k));
+            if (d) return d;
+        }
+        return undefined;
+    }
+    if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
+    return { path: at || "(root)", left: a, right: b };
+}
+
+/** One shard's result as the driver compares them. */
+export interface ShardDecisionReport {
+    shard: string;
+    record: ShardRecord;
+    /** The full normalized decision, when available (the driver has it from the preview; stack outputs don't). */
+    decision?: NormalizedDecision;
+}
+
+/** A disagreement between two shards. */
+export interface ShardMismatch {
+    left: string;
+    right: string;
+    difference: DecisionDifference;
+    message: string;
+}
+
+function show(v: unknown): string {
+    if (v === undefined) return "(absent)";
+    const s = JSON.stringify(v);
+    return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+/**
+ * Compares every shard against the first one (by name): undefined when all digests agree, else the first
+ * mismatch, naming both shards and the first differing path of the decision (or of the per-object digests when
+ * only records are available).
+ */
+export function compareShardDecisions(reports: ShardDecisionReport[]): ShardMismatch | undefined {
+    const sorted = [...reports].sort((a, b) => cmp(a.shard, b.shard));
+    const base = sorted[0];
+    if (!base) return undefined;
+    for (const r of sorted.slice(1)) {
+        if (r.record.digest === base.record.digest) continue;
+        const difference = (base.decision && r.decision ? firstDifference(base.decision, r.decision) : undefined)
+            ?? (base.record.version !== r.record.version ? { path: "version", left: base.record.version, right: r.record.version } : undefined)
+            ?? firstDifference(base.record.objectDigests, r.record.objectDigests, "objects")
+            ?? { path: "(digest)", left: base.record.digest, right: r.record.digest };
+        const message = `shards "${base.shard}" and "${r.shard}" computed different federation decisions ` +
+            `(${base.record.digest.slice(0, 19)} vs ${r.record.digest.slice(0, 19)}); first difference at ${difference.path}: ` +
+            `${show(difference.left)} in "${base.shard}" vs ${show(difference.right)} in "${r.shard}". ` +
+            "Every shard must run the same program with the same config (except pulumi-kubefed:shard) and the same library version; nothing was applied.";
+        return { left: base.shard, right: r.shard, difference, message };
+    }
+    return undefined;
+}

@@ -1,0 +1,218 @@
+/**
+ * The cross-language package's provider: the schema comes from @pulumi/pulumi's analyzer over `./schema.ts`
+ * (`ComponentProvider.getSchema`), and `construct` builds the same components a TypeScript program builds, from
+ * the schema-shaped arguments another language sends. No decision is taken here: arguments are only resolved and
+ * reshaped (resource references to the components they name, one field per alternative to the TypeScript union).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ConstructResult } from "@pulumi/pulumi/provider";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
+import type { ClusterOverride, DecisionSummary as CoreDecision, Placement as CorePlacement, ReplicaSchedulingSpec as CoreRsp } from "../core";
+import { FederatedNamespace, FederatedNamespaceArgs } from "../components/federatedNamespace";
+import { FederatedResource, FederatedResourceArgs, KubernetesObject } from "../components/federatedResource";
+import { MemberCluster, MemberClusterArgs } from "../components/memberCluster";
+import { MemberTracker } from "../components/readBack";
+import { ReplicaSchedulingPreference, ReplicaSchedulingPreferenceArgs } from "../components/replicaSchedulingPreference";
+import { MemberReadBack } from "../dynamic/memberReadBack";
+import * as schema from "./schema";
+
+// The schema's shapes must stay assignable to what the components take and give (checked by tsc, so they cannot
+// drift apart): the decision the components record is what the schema promises, and schema arguments are valid
+// component arguments.
+export const schemaDecision = (d: CoreDecision): schema.DecisionSummary => d;
+export const corePlacement = (p: schema.Placement): CorePlacement => p;
+export const coreOverrides = (o: schema.ClusterOverride[]): ClusterOverride[] => o;
+export const coreRsp = (s: schema.ReplicaSchedulingSpec): CoreRsp => s;
+
+/** Components built by this process, by URN: another component's arguments reference them. */
+interface Built<T> { name: string; component: T }
+const members = new Map<string, Built<MemberCluster>>();
+const namespaces = new Map<string, Built<FederatedNamespace>>();
+const preferences = new Map<string, Built<ReplicaSchedulingPreference>>();
+
+/** The SDK's view of an Output (its promise fields are internal in the typings, stable in the runtime). */
+interface OutputState { isKnown: Promise<boolean>; isSecret: Promise<boolean>; promise(): Promise<unknown> }
+const state = (o: unknown): OutputState => o as OutputState;
+
+/** An Output's value once known; `undefined` stays for unknown values, which the components then refuse by field. */
+async function settle(v: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(v)) {
+        const o = state(v);
+        // Secrets and values unknown at preview stay Outputs: the components take them where values may be Outputs
+        // and name the field where they may not.
+        const [known, secret] = await Promise.all([o.isKnown, o.isSecret]);
+        if (!known || secret) return v;
+        return settle(await o.promise());
+    }
+    if (Array.isArray(v)) return Promise.all(v.map(settle));
+    if (v !== null && typeof v === "object" && !pulumi.Resource.isInstance(v)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, e] of Object.entries(v)) out[k] = await settle(e);
+        return out;
+    }
+    return v;
+}
+
+/** The URN of a resource reference as the SDK hands it over (a URN string, or a rehydrated resource). */
+async function urnOf(ref: unknown): Promise<string | undefined> {
+    if (typeof ref === "string") return ref;
+    if (pulumi.Resource.isInstance(ref)) return state((ref as pulumi.Resource).urn).promise() as Promise<string>;
+    return undefined;
+}
+
+function refError(subject: string, field: string, what: string): Error {
+    return new Error(`${subject}: ${field}: is not a ${what} of this package; pass the ${what} resource itself ` +
+        `(e.g. \${east} in YAML, the resource object in Python, Go or .NET) declared in the same program`);
+}
+
+/** The components a list of references names; anything but a list is left to the component, which says what it needs. */
+async function resolveRefs<T>(subject: string, field: string, refs: unknown, table: Map<string, Built<T>>, what: string): Promise<Built<T>[] | undefined> {
+    if (!Array.isArray(refs)) return undefined;
+    const out: Built<T>[] = [];
+    for (const [i, r] of refs.entries()) {
+        const hit = table.get((await urnOf(r)) ?? "");
+        if (!hit) throw refError(subject, `${field}[${i}]`, what);
+        out.push(hit);
+    }
+    return out;
+}
+
+async function resolveRef<T>(subject: string, field: string, ref: unknown, table: Map<string, Built<T>>, what: string): Promise<Built<T>> {
+    const hit = table.get((await urnOf(ref)) ?? "");
+    if (!hit) throw refError(subject, field, what);
+    return hit;
+}
+
+/**
+ * The members as one federated component sees them: the same member (name, labels, provider, credentials), with a
+ * read-back of its own for this component's objects. A TypeScript program lists every object in one read-back per
+ * member once the program is done; a package's provider never learns when the calling program is done, so each
+ * component reads back its own objects (health stays with the member's own read-back). `pulumi-kubefed status`
+ * joins them by cluster.
+ */
+function membersFor(component: string, kind: string, built: Built<MemberCluster>[] | undefined): MemberCluster[] {
+    return (built ?? []).map(({ name: memberName, component: m }) => {
+        const view = Object.create(m) as MemberCluster;
+        const tracker = new MemberTracker((objects, secretObjects, dependsOn) => new MemberReadBack(
+            `${memberName}-readback-${kind}-${component}`,
+            { clusterName: m.clusterName, kubeconfig: m.kubeconfig, context: m.context, health: false, objects, secretObjects },
+            { parent: m, dependsOn }));
+        Object.defineProperty(view, "__tracker", { value: tracker, enumerable: false });
+        return view;
+    });
+}
+
+/**
+ * The kubeconfig as text. Pulumi YAML reads a JSON-looking config value (a kubeconfig in JSON) as an object, and a
+ * YAML program may write one inline: either is turned back into its JSON text, keeping it secret.
+ */
+function kubeconfigText(v: unknown): pulumi.Input<string> {
+    const text = (x: unknown): string => (typeof x === "string" || x === undefined || x === null ? (x as string) : JSON.stringify(x));
+    return pulumi.Output.isInstance(v) ? (v as pulumi.Output<unknown>).apply(text) : text(v);
+}
+
+/** The federation options shared by FederatedNamespace and FederatedResource, in the components' shapes. */
+function federationOptions(a: Record<string, unknown>) {
+    return {
+        placement: a.placement as CorePlacement | undefined,
+        overrides: a.overrides as ClusterOverride[] | undefined,
+        orphanOnDelete: a.orphanOnDelete as boolean | undefined,
+        waitForReady: a.waitForReady as boolean | undefined,
+        forceOwnership: a.forceOwnership as boolean | undefined,
+        status: a.status as boolean | undefined,
+        logDecision: a.logDecision as boolean | undefined,
+    };
+}
+
+async function remember<T extends pulumi.Resource>(table: Map<string, Built<T>>, name: string, component: T): Promise<T> {
+    table.set((await state(component.urn).promise()) as string, { name, component });
+    return component;
+}
+
+/** Builds one component from schema-shaped inputs; returns it and its schema outputs. */
+export async function constructComponent(name: string, type: string, inputs: pulumi.Inputs,
+                                         opts: pulumi.ComponentResourceOptions): Promise<ConstructResult> {
+    const kind = type.split(":")[2];
+    const a = (await settle(inputs ?? {})) as Record<string, unknown>;
+    switch (kind) {
+        case "MemberCluster": {
+            const args: MemberClusterArgs = {
+                kubeconfig: kubeconfigText(a.kubeconfig),
+                ...(a.context !== undefined ? { context: a.context as pulumi.Input<string> } : {}),
+                ...(a.clusterName !== undefined ? { clusterName: a.clusterName as string } : {}),
+                ...(a.labels !== undefined ? { labels: a.labels as Record<string, string> } : {}),
+                ...(a.region !== undefined ? { region: a.region as string } : {}),
+                ...(a.zones !== undefined ? { zones: a.zones as string[] } : {}),
+                ...(a.unreachable !== undefined ? { unreachable: a.unreachable as schema.Reachability } : {}),
+                ...(a.adoptExisting !== undefined ? { adoptExisting: a.adoptExisting as boolean } : {}),
+                ...(a.health !== undefined ? { health: a.health as boolean } : {}),
+                ...(a.join !== undefined ? { join: a.join as boolean } : {}),
+            };
+            const m = await remember(members, name, new MemberCluster(name, args, opts));
+            return { urn: m.urn, state: { clusterName: m.clusterName, labels: m.labels, region: m.region, zones: m.zones } };
+        }
+        case "FederatedNamespace": {
+            const subject = `FederatedNamespace ${name}`;
+            const clusters = membersFor(name, "namespace", await resolveRefs(subject, "clusters", a.clusters, members, "MemberCluster"));
+            const args: FederatedNamespaceArgs = {
+                clusters, ...federationOptions(a),
+                ...(a.namespaceName !== undefined ? { namespaceName: a.namespaceName as string } : {}),
+                ...(a.metadata !== undefined ? { metadata: a.metadata as schema.NamespaceMetadata } : {}),
+            };
+            const ns = await remember(namespaces, name, new FederatedNamespace(name, args, opts));
+            return { urn: ns.urn, state: { namespaceName: ns.namespaceName, clusterNames: ns.clusterNames, decision: ns.decision, statusKey: ns.statusKey } };
+        }
+        case "FederatedResource": {
+            const subject = `FederatedResource ${name}`;
+            const clusters = membersFor(name, "resource", await resolveRefs(subject, "clusters", a.clusters, members, "MemberCluster"));
+            if (a.replicaScheduling !== undefined && a.replicaSchedulingSpec !== undefined) {
+                throw new Error(`${subject}: replicaSchedulingSpec: cannot be combined with replicaScheduling; pass the preference resource or an inline spec, not both`);
+            }
+            const args: FederatedResourceArgs = {
+                clusters, ...federationOptions(a),
+                template: a.template as KubernetesObject,
+                ...(a.namespace !== undefined
+                    ? { namespace: (await resolveRef(subject, "namespace", a.namespace, namespaces, "FederatedNamespace")).component } : {}),
+                ...(a.replicaScheduling !== undefined
+                    ? { replicaScheduling: (await resolveRef(subject, "replicaScheduling", a.replicaScheduling, preferences, "ReplicaSchedulingPreference")).component } : {}),
+                ...(a.replicaSchedulingSpec !== undefined ? { replicaScheduling: a.replicaSchedulingSpec as CoreRsp } : {}),
+                ...(a.retainReplicas !== undefined ? { retainReplicas: a.retainReplicas as boolean } : {}),
+            };
+            const r = new FederatedResource(name, args, opts);
+            return { urn: r.urn, state: { clusterNames: r.clusterNames, decision: r.decision, statusKey: r.statusKey } };
+        }
+        case "ReplicaSchedulingPreference": {
+            const p = await remember(preferences, name, new ReplicaSchedulingPreference(name, a as unknown as ReplicaSchedulingPreferenceArgs, opts));
+            return { urn: p.urn, state: { spec: p.spec } };
+        }
+        default:
+            throw new Error(`unknown component type ${type}; this package serves ${Object.keys(schema.packageComponents).join(", ")}`);
+    }
+}
+
+/** Rewrites the analyzer's placeholder object types for references into resource references of this package. */
+export function withResourceReferences(schemaJson: string): string {
+    const s = JSON.parse(schemaJson) as { types?: Record<string, unknown> };
+    const refFor = new Map(Object.entries(schema.REFERENCE_TYPES).map(([t, r]) => [`#/types/pulumi-kubefed:index:${t}`, `#/resources/${r}`]));
+    const walk = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.map(walk);
+        if (v === null || typeof v !== "object") return v;
+        const o: Record<string, unknown> = {};
+        for (const [k, e] of Object.entries(v)) o[k] = k === "$ref" && typeof e === "string" && refFor.has(e) ? refFor.get(e) : walk(e);
+        return o;
+    };
+    const out = walk(s) as { types?: Record<string, unknown> };
+    for (const t of Object.keys(schema.REFERENCE_TYPES)) delete out.types?.[`pulumi-kubefed:index:${t}`];
+    return JSON.stringify(out);
+}
+
+/** The package's provider: the analyzer's schema (with resource references), and `construct` above. */
+export class KubefedComponentProvider extends ComponentProvider {
+    async getSchema(): Promise<string> {
+        return withResourceReferences(await super.getSchema());
+    }
+    async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<ConstructResult> {
+        ComponentProvider.validateResourceType("pulumi-kubefed", type);
+        return constructComponent(name, type, inputs, options);
+    }
+}

@@ -1,0 +1,261 @@
+/**
+ * The cross-language package's schema, written as TypeScript for @pulumi/pulumi's schema analyzer
+ * (`provider/experimental`): `pulumi package get-schema package/` infers the package schema from these classes and
+ * interfaces. Every shape here is schema-friendly: no unions (one explicit field per alternative), no callbacks, other
+ * components passed as resource references, and string enums as `as const` objects.
+ *
+ * The classes are declarations only (abstract): the package's provider (`./provider.ts`) builds the very same
+ * components TypeScript programs use (`MemberCluster`, `FederatedResource`, … from `pulumi-kubefed`), with the same
+ * type tokens, children, recorded decisions and errors. TypeScript users keep using those classes directly.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+const TOKEN = "pulumi-kubefed:index:";
+
+/**
+ * Any JSON value (the schema's `Any`). The analyzer infers `Any` only from TypeScript's `any`, which this alias
+ * resolves to; it is used for Kubernetes objects and JSON-patch values, which have no fixed shape.
+ */
+export type JsonValue = ReturnType<typeof JSON.parse>;
+
+/** A reference to a `MemberCluster` of this package (a resource reference in the schema). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface MemberClusterReference {}
+/** A reference to a `FederatedNamespace` of this package (a resource reference in the schema). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface FederatedNamespaceReference {}
+/** A reference to a `ReplicaSchedulingPreference` of this package (a resource reference in the schema). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ReplicaSchedulingPreferenceReference {}
+
+/** What a member does when its API server cannot be reached (maps onto the Kubernetes provider's flags). */
+export const Reachability = {
+    /** Changes to this member fail (default). */
+    Fail: "fail",
+    /** Its state is kept and its changes skipped with a warning (`skipUpdateUnreachable`). */
+    Skip: "skip",
+    /** Like skip, and `refresh` drops its objects from state (`deleteUnreachable`). */
+    Forget: "forget",
+} as const;
+/** What a member does when its API server cannot be reached. */
+export type Reachability = (typeof Reachability)[keyof typeof Reachability];
+
+/** A label-selector operator. */
+export const SelectorOperator = { In: "In", NotIn: "NotIn", Exists: "Exists", DoesNotExist: "DoesNotExist" } as const;
+/** A label-selector operator. */
+export type SelectorOperator = (typeof SelectorOperator)[keyof typeof SelectorOperator];
+
+/** A JSON-patch operation; absent means replace. */
+export const OverrideOp = { Add: "add", Remove: "remove", Replace: "replace" } as const;
+/** A JSON-patch operation; absent means replace. */
+export type OverrideOp = (typeof OverrideOp)[keyof typeof OverrideOp];
+
+/** One `matchExpressions` entry of a label selector. */
+export interface LabelSelectorRequirement {
+    key: string;
+    operator: SelectorOperator;
+    values?: string[];
+}
+
+/** A Kubernetes label selector over the members' labels; `{}` selects every member. */
+export interface LabelSelector {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: LabelSelectorRequirement[];
+}
+
+/** A member named in `placement.clusters`. */
+export interface ClusterName {
+    name: string;
+}
+
+/** KubeFed placement: `clusters`, when present, wins even when empty; otherwise `clusterSelector` (absent selects none). */
+export interface Placement {
+    clusters?: ClusterName[];
+    clusterSelector?: LabelSelector;
+}
+
+/** One JSON-patch operation of a cluster's overrides. */
+export interface OverrideOperation {
+    /** add, remove or replace (default). */
+    op?: OverrideOp;
+    /** JSON pointer, e.g. `/spec/replicas`. */
+    path: string;
+    /** The value for add/replace. */
+    value?: JsonValue;
+}
+
+/** The overrides of one member cluster. */
+export interface ClusterOverride {
+    clusterName: string;
+    clusterOverrides: OverrideOperation[];
+}
+
+/** A ReplicaSchedulingPreference entry for one cluster (or `*`). */
+export interface ClusterPreference {
+    minReplicas?: number;
+    maxReplicas?: number;
+    weight?: number;
+}
+
+/** KubeFed's ReplicaSchedulingPreference spec. */
+export interface ReplicaSchedulingSpec {
+    /** Replicas to spread over the clusters. */
+    totalReplicas: number;
+    /** Move running replicas to follow the preferences (default false). */
+    rebalance?: boolean;
+    /** Schedule only over the clusters the placement's selector picks. */
+    intersectWithClusterSelector?: boolean;
+    /** Preferences by cluster name or `*`; absent means `{"*": {weight: 1}}`. */
+    clusters?: Record<string, ClusterPreference>;
+}
+
+/** Replica counts observed in the members (KubeFed §5.4). */
+export interface ObservedReplicas {
+    currentReplicas?: Record<string, number>;
+    estimatedCapacity?: Record<string, number>;
+}
+
+/** Labels and annotations of the namespace objects. */
+export interface NamespaceMetadata {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+}
+
+/** What a federated object gets in one placed cluster. */
+export interface PlacedCluster {
+    replicas?: number;
+    overrides: string[];
+    images: string[];
+    labels?: Record<string, string>;
+}
+
+/** The decision a FederatedResource or FederatedNamespace records: what `preview --diff` and policies see. */
+export interface DecisionSummary {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+    labels: Record<string, string>;
+    placed: Record<string, PlacedCluster>;
+    excluded: Record<string, string>;
+    overrideClusters: string[];
+    outputPaths?: string[];
+    unplacedReplicas?: number;
+    replicaScheduling?: ReplicaSchedulingSpec;
+    namespacePlacement?: boolean;
+    orphanOnDelete: boolean;
+    retainReplicas: boolean;
+    waitForReady: boolean;
+    warnings: string[];
+}
+
+/** Arguments of {@link MemberCluster}. */
+export interface MemberClusterArgs {
+    /** Kubeconfig contents or path; pass a secret. */
+    kubeconfig: pulumi.Input<string>;
+    /** Context inside the kubeconfig; defaults to its current context. */
+    context?: pulumi.Input<string>;
+    /** Name used by placement and overrides; defaults to the resource name. */
+    clusterName?: string;
+    /** Labels matched by placement cluster selectors. */
+    labels?: Record<string, string>;
+    region?: string;
+    zones?: string[];
+    /** fail (default), skip or forget. */
+    unreachable?: Reachability;
+    /** Adopt objects that already exist in the member (default false). */
+    adoptExisting?: boolean;
+    /** Read back the member's health (default true). */
+    health?: boolean;
+    /** Join mode with KubeFed's default RBAC (all verbs on all resources). */
+    join?: boolean;
+}
+
+/** Options shared by every federated kind. */
+export interface FederationOptions {
+    /** Every member cluster of the federation. */
+    clusters: MemberClusterReference[];
+    placement?: Placement;
+    overrides?: ClusterOverride[];
+    orphanOnDelete?: boolean;
+    waitForReady?: boolean;
+    forceOwnership?: boolean;
+    status?: boolean;
+    logDecision?: boolean;
+}
+
+/** Arguments of {@link FederatedNamespace}. */
+export interface FederatedNamespaceArgs extends FederationOptions {
+    /** Name of the namespace in the members; defaults to the resource name. */
+    namespaceName?: string;
+    metadata?: NamespaceMetadata;
+}
+
+/** Arguments of {@link FederatedResource}. */
+export interface FederatedResourceArgs extends FederationOptions {
+    /** The Kubernetes object to federate (apiVersion, kind, metadata.name, …). */
+    template: JsonValue;
+    /** The federated namespace the object lives in. */
+    namespace?: FederatedNamespaceReference;
+    /** Replica scheduling by a ReplicaSchedulingPreference resource. */
+    replicaScheduling?: ReplicaSchedulingPreferenceReference;
+    /** Replica scheduling by an inline spec (instead of `replicaScheduling`). */
+    replicaSchedulingSpec?: ReplicaSchedulingSpec;
+    /** Keep the member's own `spec.replicas` on updates. */
+    retainReplicas?: boolean;
+}
+
+/** Arguments of {@link ReplicaSchedulingPreference}. */
+export interface ReplicaSchedulingPreferenceArgs extends ReplicaSchedulingSpec {
+    observed?: ObservedReplicas;
+}
+
+/** A member cluster of the federation: its identity and one Kubernetes provider built from a secret kubeconfig. */
+export abstract class MemberCluster extends pulumi.ComponentResource {
+    declare readonly clusterName: pulumi.Output<string>;
+    declare readonly labels: pulumi.Output<Record<string, string>>;
+    declare readonly region: pulumi.Output<string | undefined>;
+    declare readonly zones: pulumi.Output<string[]>;
+    constructor(name: string, args: MemberClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TOKEN}MemberCluster`, name, args, opts);
+    }
+}
+
+/** A namespace in its selected member clusters. */
+export abstract class FederatedNamespace extends pulumi.ComponentResource {
+    declare readonly namespaceName: pulumi.Output<string>;
+    declare readonly clusterNames: pulumi.Output<string[]>;
+    declare readonly decision: pulumi.Output<DecisionSummary>;
+    declare readonly statusKey: pulumi.Output<string | undefined>;
+    constructor(name: string, args: FederatedNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TOKEN}FederatedNamespace`, name, args, opts);
+    }
+}
+
+/** A Kubernetes object of any kind federated over member clusters. */
+export abstract class FederatedResource extends pulumi.ComponentResource {
+    declare readonly clusterNames: pulumi.Output<string[]>;
+    declare readonly decision: pulumi.Output<DecisionSummary>;
+    declare readonly statusKey: pulumi.Output<string | undefined>;
+    constructor(name: string, args: FederatedResourceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TOKEN}FederatedResource`, name, args, opts);
+    }
+}
+
+/** KubeFed's ReplicaSchedulingPreference, passed as `replicaScheduling` of a FederatedResource. */
+export abstract class ReplicaSchedulingPreference extends pulumi.ComponentResource {
+    declare readonly spec: pulumi.Output<ReplicaSchedulingSpec>;
+    constructor(name: string, args: ReplicaSchedulingPreferenceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TOKEN}ReplicaSchedulingPreference`, name, args, opts);
+    }
+}
+
+/** The component classes served by the package, by schema name. */
+export const packageComponents = { MemberCluster, FederatedNamespace, FederatedResource, ReplicaSchedulingPreference };
+
+/** Schema types standing for resource references, and the resource each stands for. */
+export const REFERENCE_TYPES: Record<string, string> = {
+    MemberClusterReference: `${TOKEN}MemberCluster`,
+    FederatedNamespaceReference: `${TOKEN}FederatedNamespace`,
+    ReplicaSchedulingPreferenceReference: `${TOKEN}ReplicaSchedulingPreference`,
+};
