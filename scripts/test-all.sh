@@ -14,6 +14,9 @@ fi
 step "build"
 npm run --silent build
 
+step "lint (typescript-eslint)"
+npm run --silent lint
+
 step "test-bed toolchain (cold build takes a while; warm runs take seconds)"
 bash testbed/setup.sh
 # shellcheck source=/dev/null

@@ -128,9 +128,10 @@ function readDocuments(subject: string, args: FederateArgs): Doc[] {
         (list ? v.items as unknown[] : [v]).forEach((o, j) => {
             const where = list ? `document ${n}, item ${j + 1}` : `document ${n}`;
             if (!o || typeof o !== "object" || Array.isArray(o)) throw new Error(`${subject}: ${where} is not a Kubernetes object; fix or remove it`);
-            const obj = o as Record<string, any>;
+            const obj = o as Record<string, unknown>;
+            const md = obj.metadata !== null && typeof obj.metadata === "object" ? obj.metadata as Record<string, unknown> : undefined;
             const missing = [typeof obj.apiVersion === "string" && obj.apiVersion ? "" : "apiVersion", typeof obj.kind === "string" && obj.kind ? "" : "kind",
-                obj.metadata && typeof obj.metadata === "object" && typeof obj.metadata.name === "string" && obj.metadata.name ? "" : "metadata.name"].filter(Boolean);
+                typeof md?.name === "string" && md.name ? "" : "metadata.name"].filter(Boolean);
             if (missing.length) throw new Error(`${subject}: ${where}${typeof obj.kind === "string" ? ` (${obj.kind})` : ""} has no ${missing.join(", ")}; every object needs apiVersion, kind and metadata.name`);
             const template = manifestToTemplate(obj) as unknown as KubernetesObject;
             const identity = objectIdentityKey(template);

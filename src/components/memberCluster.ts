@@ -194,14 +194,13 @@ export class MemberCluster extends pulumi.ComponentResource {
         const healthOn = args.health !== false;
         const kc = this.kubeconfig;
         const ctx = this.context;
-        const self = this;
         Object.defineProperty(this, "__healthOn", { value: healthOn, enumerable: false });
         Object.defineProperty(this, "__tracker", {
             enumerable: false,
             value: new MemberTracker((objects, secretObjects, dependsOn) => new MemberReadBack(`${name}-readback`, {
                 clusterName, kubeconfig: kc, context: ctx, health: healthOn, objects, secretObjects,
             }, {
-                parent: self,
+                parent: this,
                 dependsOn,
                 // 0.1 had a ClusterHealth per member; the read-back takes its place in state
                 aliases: [{ name: `${name}-health`, type: "pulumi-nodejs:dynamic/kubefed:ClusterHealth" }],

@@ -29,7 +29,7 @@ describe("e2e: replica scheduling follows the members' capacity", function () {
         await eventually("3 ready in c1 and 2 in c2", async () => (await readyIn("c1")) === 3 && (await readyIn("c2")) === 2, 120000);
         // One pod in c2 cannot be scheduled: 2 CPUs, 1 CPU per pod.
         const pods = await member(fleet!, "c2").request("GET", "/api/v1/namespaces/default/pods?labelSelector=app%3Dapi");
-        const unschedulable = pods.body.items.filter((p: any) =>
+        const unschedulable = (pods.body as any).items.filter((p: any) =>
             (p.status.conditions ?? []).some((c: any) => c.type === "PodScheduled" && c.status === "False" && c.reason === "Unschedulable"));
         assert.equal(unschedulable.length, 1);
 

@@ -7,7 +7,6 @@ import { observeReplicas, resolveInput } from "../../../src/dynamic/replicas";
 import { UNKNOWN } from "../../../src/dynamic/status";
 import { FakeApiServer, deadUrl, fakeKubeconfig, objectPathOf, startFakeApiServer } from "./fakeApiServer";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 // The read-back implementations are called directly (as the dynamic-provider host calls them through the loader),
 // against in-memory API servers. Each test sets up the objects it reads.
