@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { brand, isBranded, prepare, unwrap } from "./errors";
 import * as YAML from "yaml";
 import { fnv1_32 } from "../core";
 import { manifestToTemplate, objectIdentityKey, objectKey } from "../core/manifests";
@@ -42,15 +43,23 @@ interface Doc { index: number; template: KubernetesObject; identity: string; lab
  */
 export class FederatedManifests extends pulumi.ComponentResource implements FederatedSet {
     static readonly __pulumiType = `${TYPE_PREFIX}FederatedManifests`;
+    /** Whether `obj` is a {@link FederatedManifests}, also one created by another copy of this package (where `instanceof` fails). */
+    static isInstance(obj: unknown): obj is FederatedManifests {
+        return isBranded(obj, FederatedManifests.__pulumiType);
+    }
     readonly namespaces: Record<string, FederatedNamespace> = {};
     readonly resources: Record<string, FederatedResource> = {};
     readonly byObject: Record<string, FederatedResource | FederatedNamespace> = {};
 
     constructor(prefix: string, args: FederateArgs, opts?: pulumi.ComponentResourceOptions) {
-        const subject = `federate ${prefix}`;
-        const docs = readDocuments(subject, args);
-        const keys = childKeys(docs);
-        super(FederatedManifests.__pulumiType, prefix, { objects: docs.map(d => d.identity) }, opts);
+        const pre = prepare(() => {
+            const subject = `federate ${prefix}`;
+            const docs = readDocuments(subject, args);
+            return { subject, docs, keys: childKeys(docs) };
+        });
+        super(FederatedManifests.__pulumiType, prefix, pre.ok ? { objects: pre.value.docs.map(d => d.identity) } : {}, opts);
+        const { subject, docs, keys } = unwrap(this, pre);
+        brand(this, FederatedManifests.__pulumiType);
         const placement = args.placement ?? { clusterSelector: {} };
         const base: FederationOptions = {
             clusters: args.clusters, placement, orphanOnDelete: args.orphanOnDelete, waitForReady: args.waitForReady,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { brand, isBranded, prepare, unwrap } from "./errors";
 import {
     ClusterInfo, ClusterOverride, DecisionSummary, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
     assertValid, decisionLine, planFederatedObject, selectClusters,
@@ -77,6 +78,10 @@ export type { DecisionSummary } from "../core";
  */
 export class FederatedResource extends pulumi.ComponentResource {
     static readonly __pulumiType = `${TYPE_PREFIX}FederatedResource`;
+    /** Whether `obj` is a {@link FederatedResource}, also one created by another copy of this package (where `instanceof` fails). */
+    static isInstance(obj: unknown): obj is FederatedResource {
+        return isBranded(obj, FederatedResource.__pulumiType);
+    }
 
     /** Selected clusters, sorted. */
     readonly clusterNames: string[];
@@ -93,28 +98,33 @@ export class FederatedResource extends pulumi.ComponentResource {
     readonly members: MemberCluster[];
 
     constructor(name: string, args: FederatedResourceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const subject = `FederatedResource ${name}`;
-        const members = sortedMembers(subject, args?.clusters);
-        const rsp = args.replicaScheduling instanceof ReplicaSchedulingPreference
-            ? args.replicaScheduling.spec : args.replicaScheduling;
-        const observed = args.replicaScheduling instanceof ReplicaSchedulingPreference ? args.replicaScheduling.observed : undefined;
-        // Outputs in values become placeholders for planning; what decides identity and placement must be plain.
-        const slots = new OutputSlots();
-        const inputIssues: ValidationIssue[] = [];
-        const plainTemplate = takeOutputs(args?.template, "template", slots, inputIssues, fixedTemplatePath) as KubernetesObject;
-        const overrides = takeOverrideOutputs(args?.overrides, slots, inputIssues);
-        refuseOutputs(args?.placement, "placement", "placement decides which members get the object", inputIssues);
-        refuseOutputs(rsp, "replicaScheduling", "replica scheduling decides placement and replicas per member", inputIssues);
-        assertValid(subject, inputIssues);
-        const template = checkTemplate(subject, plainTemplate, args.namespace, rsp);
-        const plan = planFor(subject, {
-            template, members, placement: args.placement, overrides,
-            namespacePlacement: args.namespace ? (args.namespace.placement ?? null) : undefined,
-            replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
+        const pre = prepare(() => {
+            const subject = `FederatedResource ${name}`;
+            const members = sortedMembers(subject, args?.clusters);
+            const rsp = ReplicaSchedulingPreference.isInstance(args.replicaScheduling)
+                ? args.replicaScheduling.spec : args.replicaScheduling;
+            const observed = ReplicaSchedulingPreference.isInstance(args.replicaScheduling) ? args.replicaScheduling.observed : undefined;
+            // Outputs in values become placeholders for planning; what decides identity and placement must be plain.
+            const slots = new OutputSlots();
+            const inputIssues: ValidationIssue[] = [];
+            const plainTemplate = takeOutputs(args?.template, "template", slots, inputIssues, fixedTemplatePath) as KubernetesObject;
+            const overrides = takeOverrideOutputs(args?.overrides, slots, inputIssues);
+            refuseOutputs(args?.placement, "placement", "placement decides which members get the object", inputIssues);
+            refuseOutputs(rsp, "replicaScheduling", "replica scheduling decides placement and replicas per member", inputIssues);
+            assertValid(subject, inputIssues);
+            const template = checkTemplate(subject, plainTemplate, args.namespace, rsp);
+            const plan = planFor(subject, {
+                template, members, placement: args.placement, overrides,
+                namespacePlacement: args.namespace ? (args.namespace.placement ?? null) : undefined,
+                replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
+            });
+            const decision = summarize(template, members, plan, { ...args, overrides }, rsp, slots.paths);
+            claimChildNames(subject, name, plan.clusters);
+            return { subject, members, slots, template, plan, decision };
         });
-        const decision = summarize(template, members, plan, { ...args, overrides }, rsp, slots.paths);
-        claimChildNames(subject, name, plan.clusters);
-        super(FederatedResource.__pulumiType, name, { decision }, opts);
+        super(FederatedResource.__pulumiType, name, pre.ok ? { decision: pre.value.decision } : {}, opts);
+        const { subject, members, slots, template, plan, decision } = unwrap(this, pre);
+        brand(this, FederatedResource.__pulumiType);
         this.template = template;
         this.members = members;
         this.decision = decision;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { brand, isBranded, prepare, unwrap } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterInfo, MemberClusterSummary, ValidationIssue, assertValid, validateClusters } from "../core";
 import { MemberReadBack } from "../dynamic/memberReadBack";
@@ -89,11 +90,10 @@ export class MemberCluster extends pulumi.ComponentResource {
     /** @internal Whether `health` was asked for (default true). */
     declare readonly __healthOn: boolean;
 
+    /** Whether `obj` is a {@link MemberCluster}, also one created by another copy of this package (where `instanceof` fails). */
     static isInstance(obj: unknown): obj is MemberCluster {
-        return !!obj && (obj as { __kubefedMember?: boolean }).__kubefedMember === true;
+        return isBranded(obj, MemberCluster.__pulumiType);
     }
-    /** @internal marker that survives duplicate copies of this module. */
-    readonly __kubefedMember = true;
 
     /** KubeFed-style health and the status of every federated object in this member, refreshed by
      *  `pulumi refresh` (read it with `pulumi-kubefed status`). Its outputs are known only after the program has
@@ -126,26 +126,31 @@ export class MemberCluster extends pulumi.ComponentResource {
     declare readonly __probe?: MemberHealthProbe;
 
     constructor(name: string, args: MemberClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const clusterName = args?.clusterName ?? name;
-        const labels = { ...(args?.labels ?? {}) };
-        const zones = [...(args?.zones ?? [])].sort();
-        validateMemberArgs(name, args, clusterName);
-        const joinArgs = args.join === true ? {} : args.join ? args.join : undefined;
-        if (joinArgs) planJoin(`MemberCluster ${name}`, clusterName, joinArgs); // bad join arguments fail before anything is registered
-        // credentialsWereSecret resolves before the engine records the inputs.
-        const summary: Omit<MemberClusterSummary, "credentialsWereSecret"> & { credentialsWereSecret: Promise<boolean> } = {
-            clusterName,
-            labels: sortRecord(labels),
-            ...(args.region !== undefined ? { region: args.region } : {}),
-            zones,
-            unreachable: args.unreachable ?? "fail",
-            adoptExisting: !!args.adoptExisting,
-            joined: !!joinArgs,
-            credentialsWereSecret: pulumi.Output.isInstance(args.kubeconfig)
-                ? pulumi.isSecret(args.kubeconfig as pulumi.Output<string>)
-                : Promise.resolve(false),
-        };
-        super(MemberCluster.__pulumiType, name, summary, opts);
+        const pre = prepare(() => {
+            const clusterName = args?.clusterName ?? name;
+            const labels = { ...(args?.labels ?? {}) };
+            const zones = [...(args?.zones ?? [])].sort();
+            validateMemberArgs(name, args, clusterName);
+            const joinArgs = args.join === true ? {} : args.join ? args.join : undefined;
+            if (joinArgs) planJoin(`MemberCluster ${name}`, clusterName, joinArgs); // bad join arguments fail before anything is registered
+            // credentialsWereSecret resolves before the engine records the inputs.
+            const summary: Omit<MemberClusterSummary, "credentialsWereSecret"> & { credentialsWereSecret: Promise<boolean> } = {
+                clusterName,
+                labels: sortRecord(labels),
+                ...(args.region !== undefined ? { region: args.region } : {}),
+                zones,
+                unreachable: args.unreachable ?? "fail",
+                adoptExisting: !!args.adoptExisting,
+                joined: !!joinArgs,
+                credentialsWereSecret: pulumi.Output.isInstance(args.kubeconfig)
+                    ? pulumi.isSecret(args.kubeconfig as pulumi.Output<string>)
+                    : Promise.resolve(false),
+            };
+            return { clusterName, labels, zones, joinArgs, summary };
+        });
+        super(MemberCluster.__pulumiType, name, pre.ok ? pre.value.summary : {}, opts);
+        const { clusterName, labels, zones, joinArgs, summary } = unwrap(this, pre);
+        brand(this, MemberCluster.__pulumiType);
         if (!pulumi.Output.isInstance(args.kubeconfig)) {
             pulumi.log.warn(`MemberCluster ${name}: kubeconfig is a plain value; it is stored as a secret, ` +
                 `but pass it as one (e.g. config.requireSecret) so it is never printed by your own program.`, this);

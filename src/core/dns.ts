@@ -5,7 +5,7 @@
 import { promises as dnsPromises } from "dns";
 import { isIP } from "net";
 import { compareStrings } from "./placement";
-import type { ValidationIssue } from "./errors";
+import { ValidationError, ValidationIssue } from "./errors";
 
 /** One `status.loadBalancer.ingress` entry of a Service or Ingress. */
 export interface LoadBalancerIngress { ip?: string; hostname?: string }
@@ -53,10 +53,12 @@ function makeTargetResolver(resolve: Resolver) {
             let p = memo.get(t);
             if (!p) {
                 p = resolve(t).then(a => {
-                    if (!Array.isArray(a)) throw new TypeError(`resolver returned ${typeof a} for ${t}; it must return an array of addresses`);
+                    if (!Array.isArray(a)) throw new ValidationError(`load-balancer hostname ${t}`, [{ severity: "error", field: "resolver", message: `returned ${typeof a}; it must return an array of addresses` }]);
                     return a;
                 }, e => {
-                    throw new Error(`failed to resolve load-balancer hostname ${t}: ${(e as Error)?.message ?? String(e)}`);
+                    const err = new ValidationError(`load-balancer hostname ${t}`, [{ severity: "error", field: "status.loadBalancer.ingress[].hostname", message: `cannot be resolved (${(e as Error)?.message ?? String(e)}); check DNS or the resolver passed in` }]);
+                    err.message = `failed to resolve load-balancer hostname ${t}: ${(e as Error)?.message ?? String(e)}`;
+                    throw err;
                 });
                 memo.set(t, p);
             }

@@ -18,7 +18,7 @@
  * Deliberate difference: a path that is not a JSON pointer (non-empty and not starting with "/") is refused. The
  * library would silently apply it to the root using only its last segment; KubeFed's schema does not catch it.
  */
-import { OverrideError } from "./errors";
+import { OverrideError, ValidationError } from "./errors";
 
 /** One JSON-patch operation of a cluster's overrides. */
 export interface OverrideOperation {
@@ -65,7 +65,7 @@ function cloneValue(v: unknown): unknown {
         case "number":
             return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
         case "bigint":
-            throw new TypeError("a bigint cannot be represented in JSON; use a number or a string");
+            throw new ValidationError("value", [{ severity: "error", field: "(bigint)", message: "a bigint cannot be represented in JSON; use a number or a string" }]);
         case "object": {
             const toJSON = (v as { toJSON?: unknown }).toJSON;
             if (typeof toJSON === "function") return cloneValue(toJSON.call(v));
@@ -223,7 +223,7 @@ export function applyPatch(root: Record<string, unknown>, ops: readonly Override
 export function applyOverrides<T extends object>(object: T, overrides: OverrideOperation[]): T {
     const copy = jsonClone(object) as unknown as Record<string, unknown>;
     if (copy === null || typeof copy !== "object" || Array.isArray(copy)) {
-        throw new TypeError("applyOverrides expects a JSON object");
+        throw new ValidationError("applyOverrides", [{ severity: "error", field: "object", message: "must be a JSON object; pass the Kubernetes object to override" }]);
     }
     return applyPatch(copy, overrides ?? [], false) as unknown as T;
 }

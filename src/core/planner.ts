@@ -1,6 +1,7 @@
 /**
  * KubeFed's replica planner (spec §5.3, `pkg/controller/util/planner/planner.go`), re-stated in TypeScript.
  */
+import { ValidationError } from "./errors";
 import { compareStrings } from "./placement";
 
 /** A ReplicaSchedulingPreference entry for one cluster (or for "*"). */
@@ -80,7 +81,7 @@ function ceilMulDiv(a: number, b: number, c: number): number {
 
 function checkCount(v: unknown, what: string): void {
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
-        throw new RangeError(`${what} must be a non-negative integer, got ${String(v)}`);
+        throw new ValidationError("replica plan", [{ severity: "error", field: what, message: `must be a non-negative integer, got ${String(v)}; pass a whole number of replicas` }]);
     }
 }
 

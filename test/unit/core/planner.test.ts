@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { ClusterPreference, ReplicaPlanInput, fnv1_32, planReplicas } from "../../../src/core";
+import { ClusterPreference, ReplicaPlanInput, ValidationError, fnv1_32, planReplicas } from "../../../src/core";
 
 type Prefs = Record<string, ClusterPreference>;
 
@@ -161,9 +161,9 @@ describe("planner: spec rules (§5.2, §5.3)", () => {
         assert.deepEqual(r.plan, { A: 1e9, B: 0 });
     });
     it("rejects negative and fractional counts", () => {
-        assert.throws(() => planReplicas({ totalReplicas: -1, availableClusters: ["A"] }), RangeError);
-        assert.throws(() => planReplicas({ totalReplicas: 1.5, availableClusters: ["A"] }), RangeError);
-        assert.throws(() => planReplicas({ totalReplicas: 1, clusters: { A: { weight: -1 } }, availableClusters: ["A"] }), RangeError);
+        assert.throws(() => planReplicas({ totalReplicas: -1, availableClusters: ["A"] }), ValidationError);
+        assert.throws(() => planReplicas({ totalReplicas: 1.5, availableClusters: ["A"] }), ValidationError);
+        assert.throws(() => planReplicas({ totalReplicas: 1, clusters: { A: { weight: -1 } }, availableClusters: ["A"] }), ValidationError);
     });
 });
 
