@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { brand, isBranded, prepare, unwrap } from "./errors";
 import {
-    ClusterInfo, ClusterOverride, DecisionSummary, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
-    assertValid, decisionLine, planFederatedObject, selectClusters,
+    ClusterOverride, DecisionSummary, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
+    assertValid, decisionLine, planFederatedObject,
 } from "../core";
 import { OrphanGuard } from "../dynamic/orphanGuard";
-import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
+import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 import { OutputSlots, fixedTemplatePath, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
@@ -164,7 +164,7 @@ export function planFor(subject: string, p: {
             placement: p.placement,
             namespacePlacement: p.namespacePlacement,
             overrides: p.overrides,
-            clusters: p.members.map(m => ({ name: m.clusterName, labels: m.labels })),
+            clusters: clusterInfos(p.members),
             replicaScheduling: p.replicaScheduling,
             currentReplicas: p.currentReplicas,
             estimatedCapacity: p.estimatedCapacity,
@@ -269,31 +269,6 @@ function containerImages(obj: Record<string, unknown>): string[] {
     return [...new Set(images)].sort();
 }
 
-/** The reason a member is not in the plan, for the "why" part of the decision. */
-export function exclusionReasons(members: MemberCluster[], plan: FederatedObjectPlan, placement: Placement | undefined,
-                                 namespacePlacement: Placement | null | undefined, rsp: ReplicaSchedulingSpec | undefined): Record<string, string> {
-    const infos: ClusterInfo[] = members.map(m => ({ name: m.clusterName, labels: m.labels }));
-    const placed = new Set(plan.clusters);
-    const own = new Set(rsp && !rsp.intersectWithClusterSelector ? infos.map(c => c.name)
-        : selectClusters(placement, infos, { selectorOnly: !!rsp }));
-    const ns = namespacePlacement === undefined ? undefined : new Set(selectClusters(namespacePlacement, infos));
-    const out: Record<string, string> = {};
-    for (const c of infos.map(i => i.name)) {
-        if (placed.has(c)) continue;
-        if (!own.has(c)) {
-            if (rsp) out[c] = "labels do not match placement.clusterSelector (replica scheduling intersects with it)";
-            else if (placement?.clusters) out[c] = "not listed in placement.clusters";
-            else if (!placement?.clusterSelector) out[c] = "placement has neither clusters nor clusterSelector, which selects no cluster";
-            else out[c] = "labels do not match placement.clusterSelector";
-        } else if (ns && !ns.has(c)) {
-            out[c] = "not in the federated namespace's placement";
-        } else {
-            out[c] = "not chosen by replica scheduling";
-        }
-    }
-    return out;
-}
-
 export function summarize(template: KubernetesObject, members: MemberCluster[], plan: FederatedObjectPlan,
                           args: FederationOptions & { retainReplicas?: boolean; namespace?: FederatedNamespaceLike },
                           rsp: ReplicaSchedulingSpec | undefined, outputPaths: string[] = []): DecisionSummary {
@@ -319,8 +294,7 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
         ...(template.metadata.namespace !== undefined ? { namespace: template.metadata.namespace } : {}),
         labels: sortRecord(template.metadata.labels ?? {}),
         placed,
-        excluded: exclusionReasons(members, plan, args.placement,
-            args.namespace ? (args.namespace.placement ?? null) : undefined, rsp),
+        excluded: plan.excluded,
         overrideClusters: [...new Set((args.overrides ?? []).map(o => o.clusterName))].sort(),
         orphanOnDelete: !!args.orphanOnDelete,
         retainReplicas: !!args.retainReplicas,
@@ -388,7 +362,6 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
     for (const cluster of plan.clusters) {
         const member = byName.get(cluster)!;
         const obj = JSON.parse(JSON.stringify(plan.objects[cluster])) as KubernetesObject;
-        obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_LABEL]: "true" };
         if (!o.waitForReady) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/skipAwait": "true" };
         if (o.forceOwnership) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/patchForce": "true" };
         // Outputs go back in as nested inputs, so each keeps its own secretness and shows as computed in preview.

@@ -265,8 +265,28 @@ export function sortRecord<V>(r: Record<string, V>): Record<string, V> {
     return out;
 }
 
+/** Member lists already checked, by the array the program passed: a program hands the same list to every component,
+ *  so the list is validated once, and the core's per-list memo (keyed by {@link clusterInfos}' array) hits. */
+const checkedLists = new WeakMap<MemberCluster[], MemberCluster[]>();
+const infosOfSorted = new WeakMap<MemberCluster[], ClusterInfo[]>();
+
+/** The core's view of members returned by {@link sortedMembers}: the same array for the same list. */
+export function clusterInfos(members: MemberCluster[]): ClusterInfo[] {
+    let infos = infosOfSorted.get(members);
+    if (!infos) {
+        infos = members.map(m => ({ name: m.clusterName, labels: m.labels }));
+        infosOfSorted.set(members, infos);
+    }
+    return infos;
+}
+
 /** Check a list of members for duplicate cluster names; returns the members sorted by cluster name. */
 export function sortedMembers(subject: string, clusters: MemberCluster[] | undefined, field = "clusters"): MemberCluster[] {
+    const hit = Array.isArray(clusters) ? checkedLists.get(clusters) : undefined;
+    if (hit && hit.length === clusters!.length) {
+        const same = new Set(hit);
+        if (clusters!.every(c => same.has(c))) return hit;
+    }
     const issues: ValidationIssue[] = [];
     if (!Array.isArray(clusters) || clusters.length === 0) {
         issues.push({ severity: "error", field, message: "must list the MemberCluster objects of the federation" });
@@ -279,5 +299,7 @@ export function sortedMembers(subject: string, clusters: MemberCluster[] | undef
         if (issues.length === 0) issues.push(...validateClusters(clusters.map(c => ({ name: c.clusterName, labels: c.labels })), field));
     }
     assertValid(subject, issues);
-    return [...clusters!].sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
+    const members = [...clusters!].sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
+    checkedLists.set(clusters!, members);
+    return members;
 }

@@ -67,6 +67,8 @@ export interface FederatedObjectPlan {
     unplacedReplicas?: number;
     /** cluster -> paths overridden there (user overrides + RSP /spec/replicas), in application order. */
     overridesApplied: Record<string, string[]>;
+    /** Why each known cluster that is not placed was left out (sorted by cluster name). */
+    excluded: Record<string, string>;
     /** Human-readable warnings, `"<field>: <message>"`. */
     warnings: string[];
 }
@@ -116,6 +118,31 @@ function countIssues(m: Record<string, number> | undefined, field: string): Vali
     for (const [k, v] of Object.entries(m)) {
         if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
             out.push({ severity: "error", field: `${field}["${k}"]`, message: `must be a non-negative integer, got ${String(v)}` });
+        }
+    }
+    return out;
+}
+
+/** The reason each known cluster is not in `placed`: the first filter (§2) that dropped it. */
+function exclusionReasons(input: FederatedObjectInput, known: string[], placed: string[]): Record<string, string> {
+    const rs = input.replicaScheduling;
+    const placement = input.placement;
+    const on = new Set(placed);
+    const own = new Set(rs && !rs.intersectWithClusterSelector ? known
+        : selectClusters(placement, input.clusters, { selectorOnly: !!rs }));
+    const ns = input.namespacePlacement === undefined ? undefined : new Set(selectClusters(input.namespacePlacement, input.clusters));
+    const out: Record<string, string> = {};
+    for (const c of known) {
+        if (on.has(c)) continue;
+        if (!own.has(c)) {
+            if (rs) out[c] = "labels do not match placement.clusterSelector (replica scheduling intersects with it)";
+            else if (placement?.clusters) out[c] = "not listed in placement.clusters";
+            else if (!placement?.clusterSelector) out[c] = "placement has neither clusters nor clusterSelector, which selects no cluster";
+            else out[c] = "labels do not match placement.clusterSelector";
+        } else if (ns && !ns.has(c)) {
+            out[c] = "not in the federated namespace's placement";
+        } else {
+            out[c] = "not chosen by replica scheduling";
         }
     }
     return out;
@@ -301,7 +328,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         overridesApplied[c] = userCount > 0 ? ops.map(o => canonicalPointer(o.path, base)) : ops.map(o => o.path);
     }
 
-    const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, warnings };
+    const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, excluded: exclusionReasons(input, known, final), warnings };
     if (rs) {
         out.replicas = replicas;
         out.unplacedReplicas = unplaced;

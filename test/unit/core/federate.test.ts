@@ -16,6 +16,21 @@ const deployment = () => ({
 const plan = (over: Partial<FederatedObjectInput>) => planFederatedObject({ template: deployment(), clusters, ...over });
 
 describe("federate: placement and desired objects", () => {
+    it("says why every known cluster that is not placed was left out (the one place this is decided)", () => {
+        const names = clusters.map(c => c.name);
+        const bySelector = plan({ placement: { clusterSelector: { matchLabels: { env: "prod" } } } });
+        for (const c of names) assert.equal(bySelector.clusters.includes(c), bySelector.excluded[c] === undefined, c);
+        for (const r of Object.values(bySelector.excluded)) assert.equal(r, "labels do not match placement.clusterSelector");
+        const listed = plan({ placement: { clusters: [{ name: names[0] }] } });
+        assert.deepEqual(Object.keys(listed.excluded), names.slice(1).sort());
+        for (const r of Object.values(listed.excluded)) assert.equal(r, "not listed in placement.clusters");
+        const nsOnly = plan({ placement: { clusterSelector: {} }, namespacePlacement: { clusters: [{ name: names[1] }] },
+            template: { ...deployment(), metadata: { ...deployment().metadata, namespace: "shop" } } });
+        assert.deepEqual(nsOnly.clusters, [names[1]]);
+        for (const c of names.filter(n => n !== names[1])) assert.equal(nsOnly.excluded[c], "not in the federated namespace's placement");
+        assert.deepEqual(plan({}).excluded, Object.fromEntries([...names].sort().map(c => [c, "placement has neither clusters nor clusterSelector, which selects no cluster"])));
+    });
+
     it("selects by label, copies the template, keeps annotations (deliberate) and adds the managed label last", () => {
         const p = plan({ placement: { clusterSelector: { matchLabels: { env: "prod" } } } });
         assert.deepEqual(p.clusters, ["a", "b"]);
