@@ -382,7 +382,7 @@ export function checkOverrides(type: string, name: string, d: DecisionSummary, c
 
 // ---- 4. replica scheduling feasibility -----------------------------------------------------------------------
 
-/** The preference a cluster gets (own entry, else "*", else none), KubeFed §5.3 step 1. */
+/** The preference a cluster gets (own entry, else "*", else none), docs/semantics.md#replica-algorithm step 1. */
 export function preferenceFor(spec: ReplicaSchedulingSpec, cluster: string): ClusterPreference | undefined {
     const prefs = spec.clusters && Object.keys(spec.clusters).length > 0 ? spec.clusters : { "*": { weight: 1 } };
     const has = (k: string) => Object.prototype.hasOwnProperty.call(prefs, k);

@@ -3,7 +3,7 @@ import { brand, isBranded, prepare, unwrap } from "./errors";
 import { ReplicaSchedulingSpec, assertValid, validateReplicaScheduling } from "../core";
 import { TYPE_PREFIX } from "./names";
 
-/** Replica counts observed in the members (KubeFed §5.4), fed to the planner on the next `up`. */
+/** Replica counts observed in the members (docs/semantics.md#current-replicas-and-capacity), fed to the planner on the next `up`. */
 export interface ObservedReplicas {
     /** Ready replicas per cluster where the workload exists. */
     currentReplicas?: Record<string, number>;

@@ -1,5 +1,5 @@
 /**
- * Multi-cluster DNS endpoints (spec §8.3; KubeFed v0.6.1 `pkg/controller/dnsendpoint/{common,ingress,service}.go`):
+ * Multi-cluster DNS endpoints (docs/semantics.md#dns-endpoints; KubeFed v0.6.1 `pkg/controller/dnsendpoint/{common,ingress,service}.go`):
  * turns per-cluster load-balancer status into external-dns `DNSEndpoint` records.
  */
 import { promises as dnsPromises } from "dns";
@@ -108,7 +108,7 @@ function ttlOf(recordTTL: number | undefined): number {
 }
 
 /**
- * §8.3, ingress: one A record per host over every cluster's load-balancer targets (hosts with no target anywhere
+ * docs/semantics.md#dns-endpoints, ingress: one A record per host over every cluster's load-balancer targets (hosts with no target anywhere
  * get no record). Load-balancer hostnames are resolved to IPs with `resolve`, by default Node's DNS
  * (`dns.promises.lookup`, all addresses, like Go's `net.LookupHost` in KubeFed); any lookup failure rejects.
  * To stay offline pass a resolver: `async () => []` drops hostname targets, `async h => [h]` keeps them as-is.
@@ -131,7 +131,7 @@ export async function ingressDnsEndpoints(input: { hosts: string[]; recordTTL?: 
 }
 
 /**
- * §8.3, service: per cluster, one record per zone (`<prefix>.<zone>.<region>.<domain>`), one for its region
+ * docs/semantics.md#dns-endpoints, service: per cluster, one record per zone (`<prefix>.<zone>.<region>.<domain>`), one for its region
  * (`<prefix>.<region>.<domain>`) and the global one (`<prefix>.<domain>`), where prefix is
  * `<name>.<namespace>.<domainRef>.svc` (with `externalName`, `<externalName>.<namespace>.<domainRef>.svc` and a
  * `serviceName: <name>` label on those records). Each is an A record of the cluster's resolved targets or, when the

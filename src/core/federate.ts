@@ -1,6 +1,6 @@
 /**
- * The composite decision for one federated object: placement (§2), replica scheduling (§5.5/§5.6), overrides
- * (§3) and the desired object per member cluster (§4.1).
+ * The composite decision for one federated object: placement (docs/semantics.md#placement), replica scheduling (docs/semantics.md#writing-the-result/docs/semantics.md#intersect-with-the-cluster-selector), overrides
+ * (docs/semantics.md#overrides) and the desired object per member cluster (docs/semantics.md#desired-object).
  *
  * Deliberate differences from KubeFed (each also noted where it happens):
  * - template `metadata.annotations` are KEPT (KubeFed drops them with an `AnnotationsNotSupported` event): Pulumi
@@ -9,8 +9,8 @@
  * - unknown cluster names in `placement.clusters` and in `overrides` are errors (KubeFed drops them silently);
  * - without readiness information every given cluster counts as ready (KubeFed plans over ready clusters only);
  * - RSP with `intersectWithClusterSelector`: available clusters = selector-only placement ∩ namespace placement
- *   (§5.6); otherwise every cluster is available and the RSP result decides placement (§5.5), then intersected
- *   with the namespace placement (§2.2) when namespaced.
+ *   (docs/semantics.md#intersect-with-the-cluster-selector); otherwise every cluster is available and the RSP result decides placement (docs/semantics.md#writing-the-result), then intersected
+ *   with the namespace placement (docs/semantics.md#namespaces) when namespaced.
  * KubeFed behaviour kept: template `metadata.finalizers` are dropped (with a warning); the managed label
  * `kubefed.io/managed: "true"` is put last and cannot be overridden; clusters the RSP gives 0 replicas stay placed.
  */
@@ -25,28 +25,28 @@ import {
     ReplicaSchedulingSpec, validateClusters, validateOverrides, validatePlacement, validateReplicaScheduling,
 } from "./validate";
 
-/** The label KubeFed puts on every propagated object (§1.2). */
+/** The label KubeFed puts on every propagated object (docs/semantics.md#names). */
 export const MANAGED_LABEL = "kubefed.io/managed";
 
 /** Input of {@link planFederatedObject}. */
 export interface FederatedObjectInput {
     /** A full Kubernetes object: apiVersion, kind, metadata.name (+namespace when namespaced), spec... */
     template: Record<string, unknown>;
-    /** Where the object goes (§2.1); null/absent selects nothing. */
+    /** Where the object goes (docs/semantics.md#selected-clusters); null/absent selects nothing. */
     placement?: Placement | null;
-    /** Present when the object lives in a federated namespace: the namespace's placement (§2.2). undefined = not federated-namespaced. */
+    /** Present when the object lives in a federated namespace: the namespace's placement (docs/semantics.md#namespaces). undefined = not federated-namespaced. */
     namespacePlacement?: Placement | null;
-    /** Per-cluster JSON-patch overrides (§3). */
+    /** Per-cluster JSON-patch overrides (docs/semantics.md#overrides). */
     overrides?: ClusterOverride[];
     /** Every member cluster known to the program. */
     clusters: ClusterInfo[];
-    /** RSP (§5): decides placement and per-cluster /spec/replicas per §5.5/§5.6. */
+    /** RSP (docs/semantics.md#replica-scheduling): decides placement and per-cluster /spec/replicas per docs/semantics.md#writing-the-result/docs/semantics.md#intersect-with-the-cluster-selector. */
     replicaScheduling?: ReplicaSchedulingSpec;
-    /** §5.4 inputs, when known (fed later by status read-back). */
+    /** docs/semantics.md#current-replicas-and-capacity inputs, when known (fed later by status read-back). */
     currentReplicas?: Record<string, number>;
-    /** §5.4 inputs, when known. */
+    /** docs/semantics.md#current-replicas-and-capacity inputs, when known. */
     estimatedCapacity?: Record<string, number>;
-    /** Extra labels put on every emitted object after overrides (the managed label is always added last and cannot be overridden, §3.3). */
+    /** Extra labels put on every emitted object after overrides (the managed label is always added last and cannot be overridden, docs/semantics.md#override-order). */
     labels?: Record<string, string>;
 }
 
@@ -55,13 +55,13 @@ export interface FederatedObjectPlan {
     /** Sorted final placement. */
     clusters: string[];
     /**
-     * cluster -> desired object (§4.1 order: template copy → overrides (incl. RSP replicas overrides) → managed
+     * cluster -> desired object (docs/semantics.md#desired-object order: template copy → overrides (incl. RSP replicas overrides) → managed
      * label). Each object's root, `metadata` and its `labels`/`annotations` maps are its own; other subtrees that no
      * override touched are shared between the clusters of one plan and deep-frozen, which keeps 10,000s of objects
      * cheap. Copy before mutating deeper.
      */
     objects: Record<string, Record<string, unknown>>;
-    /** When replicaScheduling is set: cluster -> replicas (plan + overflow per §5.5; 0-replica clusters stay placed). */
+    /** When replicaScheduling is set: cluster -> replicas (plan + overflow per docs/semantics.md#writing-the-result; 0-replica clusters stay placed). */
     replicas?: Record<string, number>;
     /** totalReplicas - sum(replicas) when replicaScheduling is set (never below 0: overflow can ask for extra replicas). */
     unplacedReplicas?: number;
@@ -123,7 +123,7 @@ function countIssues(m: Record<string, number> | undefined, field: string): Vali
     return out;
 }
 
-/** The reason each known cluster is not in `placed`: the first filter (§2) that dropped it. */
+/** The reason each known cluster is not in `placed`: the first filter (docs/semantics.md#placement) that dropped it. */
 function exclusionReasons(input: FederatedObjectInput, known: string[], placed: string[]): Record<string, string> {
     const rs = input.replicaScheduling;
     const placement = input.placement;
@@ -268,7 +268,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         }
     });
 
-    // Desired objects (§4.1).
+    // Desired objects (docs/semantics.md#desired-object).
     const base = jsonClone(t);
     // Fields the API server sets (a template copied from a live object) are never sent, as kubefedctl federate does.
     for (const f of stripServerSetFields(base)) {
@@ -287,7 +287,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     const overridesApplied: Record<string, string[]> = {};
     for (const c of final) {
         let ops = userOps.get(c) ?? [];
-        // §5.5: the scheduler's /spec/replicas override (op absent = replace) comes last. A user override of
+        // docs/semantics.md#writing-the-result: the scheduler's /spec/replicas override (op absent = replace) comes last. A user override of
         // /spec/replicas was refused above: the scheduler owns that field.
         if (scheduled && replicas) ops = [...ops, { path: "/spec/replicas", value: replicas[c] }];
         // Own root, metadata, labels and annotations; everything else is shared with the other clusters (frozen)

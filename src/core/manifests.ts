@@ -1,5 +1,5 @@
 /**
- * `kubefedctl federate` conversion (KubeFed §7.2): an object read from a cluster or a file becomes a template by
+ * `kubefedctl federate` conversion (docs/semantics.md#federate-existing-manifests): an object read from a cluster or a file becomes a template by
  * dropping what the server sets. Deliberate differences: apiVersion, kind, name, namespace and annotations are
  * kept (our templates are whole objects, and Pulumi users rely on annotations); kubectl's last-applied
  * annotation is dropped since it describes another tool's apply.

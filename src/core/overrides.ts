@@ -1,5 +1,5 @@
 /**
- * Per-cluster overrides (spec §3): a small RFC 6902 applier that reproduces the behaviour of the json-patch library
+ * Per-cluster overrides (docs/semantics.md#overrides): a small RFC 6902 applier that reproduces the behaviour of the json-patch library
  * KubeFed uses (evanphx/json-patch v4), quirks included, rather than a strict RFC implementation:
  *
  * - a missing or empty `op` means `replace`;
@@ -217,7 +217,7 @@ export function applyPatch(root: Record<string, unknown>, ops: readonly Override
 
 /**
  * One cluster's overrides applied to a deep copy of `object` (the input is never mutated), with KubeFed's
- * json-patch semantics (§3.2, quirks listed at the top of this module). The list is applied in order and
+ * json-patch semantics (docs/semantics.md#override-application, quirks listed at the top of this module). The list is applied in order and
  * all-or-nothing. Throws an {@link OverrideError} whose message names the failing path.
  */
 export function applyOverrides<T extends object>(object: T, overrides: OverrideOperation[]): T {

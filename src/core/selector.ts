@@ -1,6 +1,6 @@
 /**
  * Kubernetes label selectors (`metav1.LabelSelector`) as KubeFed uses them to select member clusters by their
- * labels (spec §2.1).
+ * labels (docs/semantics.md#selected-clusters).
  */
 import { ValidationError, ValidationIssue } from "./errors";
 import { labelKeyProblem, labelValueProblem } from "./labels";

@@ -1,7 +1,7 @@
 /**
  * The implementation behind {@link MemberReadBack} (one resource per member cluster): KubeFed's cluster health probe
- * (§6.2) plus the propagation status and drift of every federated object placed in that member (§4.4, §4.8), and
- * orphan-mode unlabelling (§4.7).
+ * (docs/semantics.md#health) plus the propagation status and drift of every federated object placed in that member (docs/semantics.md#propagation-status, docs/semantics.md#propagation-condition), and
+ * orphan-mode unlabelling (docs/semantics.md#deletion-and-orphaning).
  *
  * This is an ordinary module: the state of each resource stores only a small loader (`loader.ts`) that requires it
  * from the installed package, so refresh and delete always run the installed code, never a stale copy.

@@ -38,7 +38,7 @@ export async function resolveInput<T>(v: pulumi.Input<T> | undefined): Promise<T
 
 /**
  * Program-time observation of current replicas and capacity for ReplicaSchedulingPreference rebalancing (KubeFed
- * §5.4), per member where the target exists:
+ * docs/semantics.md#current-replicas-and-capacity), per member where the target exists:
  * - `replicas = spec.replicas` (missing → 0), `ready = status.readyReplicas` (missing → 0); if equal, current = ready;
  * - otherwise the pods matching `spec.selector.matchLabels` in the target's namespace are analysed: current = pods in
  *   phase Running with a `Ready` condition (any status); unschedulable = non-running pods with

@@ -1,7 +1,7 @@
 /**
- * Pure status logic of the dynamic providers: cluster health conditions (KubeFed §6.2), drift comparison,
- * per-cluster propagation status and the aggregate `Propagation` condition (§4.4, §4.8), readiness, and the pod
- * analysis behind current replicas / estimated capacity (§5.4).
+ * Pure status logic of the dynamic providers: cluster health conditions (docs/semantics.md#health), drift comparison,
+ * per-cluster propagation status and the aggregate `Propagation` condition (docs/semantics.md#propagation-status, docs/semantics.md#propagation-condition), readiness, and the pod
+ * analysis behind current replicas / estimated capacity (docs/semantics.md#current-replicas-and-capacity).
  *
  * Pure functions over observations: no I/O, no module-level mutable state.
  */
@@ -53,7 +53,7 @@ export function plain<T>(v: T): T {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Cluster health (§6.2)
+// Cluster health (docs/semantics.md#health)
 
 export type ConditionStatus = "True" | "False" | "Unknown";
 
@@ -301,7 +301,7 @@ export function readinessOf(live: Record<string, unknown>): Readiness {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Propagation status (§4.4, §4.8)
+// Propagation status (docs/semantics.md#propagation-status, docs/semantics.md#propagation-condition)
 
 /**
  * Per-cluster propagation status reasons (`status.clusters[].status`). KubeFed's own values where they apply, plus
@@ -386,7 +386,7 @@ export function clusterPropagationStatus(obs: ClusterObservation, desired: Recor
 export interface PropagationCondition {
     type: "Propagation";
     status: "True" | "False";
-    /** `""` when every cluster is OK, else `CheckClusters` (§4.8). */
+    /** `""` when every cluster is OK, else `CheckClusters` (docs/semantics.md#propagation-condition). */
     reason: "" | "CheckClusters";
     /** Non-OK clusters as `name: status`, `""` when OK (ours; KubeFed has no message). */
     message: string;
@@ -395,7 +395,7 @@ export interface PropagationCondition {
 }
 
 /**
- * §4.8: `status: "True"` iff every cluster entry is OK, otherwise `False` with reason `CheckClusters`.
+ * docs/semantics.md#propagation-condition: `status: "True"` iff every cluster entry is OK, otherwise `False` with reason `CheckClusters`.
  * `lastTransitionTime` changes when status or reason changes; `lastUpdateTime` also when the per-cluster
  * list (name → status) changed. Both are kept from `previous` otherwise.
  */
@@ -420,7 +420,7 @@ export function propagationCondition(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Current replicas and capacity (§5.4)
+// Current replicas and capacity (docs/semantics.md#current-replicas-and-capacity)
 
 /** Pod counts of KubeFed's pod analyzer. */
 export interface PodAnalysis {
@@ -461,13 +461,13 @@ export function matchLabelsSelector(obj: Record<string, unknown>): string | unde
     return Object.keys(ml).sort().map((k) => `${k}=${String(ml[k])}`).join(",");
 }
 
-/** Whether §5.4 needs the pods: `spec.replicas` (missing → 0) differs from `status.readyReplicas` (missing → 0). */
+/** Whether docs/semantics.md#current-replicas-and-capacity needs the pods: `spec.replicas` (missing → 0) differs from `status.readyReplicas` (missing → 0). */
 export function needsPodAnalysis(obj: Record<string, unknown>): boolean {
     return (num(mapping(obj?.spec).replicas) ?? 0) !== (num(mapping(obj?.status).readyReplicas) ?? 0);
 }
 
 /**
- * §5.4 for one cluster: `current` = readyReplicas when it equals spec.replicas, else the running-and-ready pods;
+ * docs/semantics.md#current-replicas-and-capacity for one cluster: `current` = readyReplicas when it equals spec.replicas, else the running-and-ready pods;
  * `capacity` = replicas − unschedulable, only when some pods have been unschedulable for more than 60 s.
  * `pods` is required when {@link needsPodAnalysis} is true.
  */

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
 import { Fleet, eventually, exampleStack, getObject, member, plannedSteps, startFleet, stopFleet, requireTestbed } from "./support";
 
-// Status-driven scheduling (KubeFed §5.4 feeding §5.3): c2 has one simulated node with 2 CPUs, so of the 3
+// Status-driven scheduling (docs/semantics.md#current-replicas-and-capacity feeding docs/semantics.md#replica-algorithm): c2 has one simulated node with 2 CPUs, so of the 3
 // replicas planned there (1 CPU each) one stays Pending/Unschedulable. Once that has lasted a minute,
 // the next preview shows the planner giving c1 one more replica, and up applies it.
 describe("e2e: replica scheduling follows the members' capacity", function () {

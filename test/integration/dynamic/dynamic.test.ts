@@ -345,7 +345,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
     });
 });
 
-describe("observeReplicas against a real kube-apiserver (§5.4)", function () {
+describe("observeReplicas against a real kube-apiserver (docs/semantics.md#current-replicas-and-capacity)", function () {
     this.timeout(5 * 60_000);
     if ("missing" in found) {
         it(`SKIPPED: testbed toolchain absent (${found.missing})`, function () {
