@@ -14,7 +14,7 @@ export {
     FederatedChart, FederatedChartArgs, ChartDecision,
     FederatedKustomization, FederatedKustomizationArgs,
     TYPE_PREFIX, MANAGED_LABEL, childName,
-    observeReplicas, MemberReadBack, OrphanGuard,
+    observeReplicas, MemberReadBack, OrphanGuard, RolloutGate,
     fleetStatus,
 } from "./components";
 import * as core from "./core";
@@ -25,4 +25,5 @@ export {
     Placement, ClusterOverride, OverrideOperation, ReplicaSchedulingSpec, ClusterPreference, LabelSelector,
     LabelSelectorRequirement, PlacedCluster, MemberClusterSummary, ValidationError, ValidationIssue,
     decisionChanges, decisionLine, normalizeDecision, placedClusters, replicasOf,
+    RolloutSpec, RolloutWave, DependencyMode,
 } from "./core";

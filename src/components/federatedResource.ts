@@ -1,9 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { brand, isBranded, prepare, unwrap } from "./errors";
 import {
-    ClusterOverride, DecisionSummary, FederatedObjectPlan, Placement, ReplicaSchedulingSpec, ValidationIssue,
-    assertValid, decisionLine, planFederatedObject,
+    ClusterOverride, DecisionSummary, DependencyMode, FederatedObjectPlan, Placement, ReplicaSchedulingSpec,
+    RolloutSpec, ValidationIssue, assertValid, decisionLine, objectOf, planFederatedObject, podTemplateReferences,
+    dependencyKey,
 } from "../core";
+import { dependencyKeyOf, dependencyRegistry } from "./dependencies";
+import { whenProgramDone } from "./readBack";
+import { rolloutGates, rolloutPlanFor } from "./rollout";
 import { OrphanGuard } from "../dynamic/orphanGuard";
 import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
@@ -60,6 +64,15 @@ export interface FederatedResourceArgs extends FederationOptions {
     replicaScheduling?: ReplicaSchedulingPreference | ReplicaSchedulingSpec;
     /** Keep the member's own `spec.replicas` on updates (KubeFed `retainReplicas`, for HPA-managed workloads). */
     retainReplicas?: boolean;
+    /** Workloads: what happens with the ConfigMaps, Secrets, ServiceAccounts and PersistentVolumeClaims the pod
+     *  template references (volumes, env, envFrom, serviceAccountName, imagePullSecrets) when they are federated in
+     *  the same program. `"check"` (default): referencing one in a cluster where it is not placed is an error at
+     *  preview. `"follow"`: they are also placed in every cluster this workload is placed in. `"ignore"`: neither. */
+    dependencies?: DependencyMode;
+    /** Progressive rollout: waves of clusters (by name or selector). A wave's member objects are created or updated
+     *  only after the earlier waves' objects are ready; a wave not ready within `timeoutSeconds` fails `up`, and
+     *  later waves keep their previous version. Placed clusters no wave lists form the last wave, `unlisted`. */
+    rollout?: RolloutSpec;
 }
 
 /** What a FederatedResource needs from a federated namespace. */
@@ -118,37 +131,84 @@ export class FederatedResource extends pulumi.ComponentResource {
                 namespacePlacement: args.namespace ? (args.namespace.placement ?? null) : undefined,
                 replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
             });
+            const rollout = rolloutPlanFor(subject, args.rollout, members, plan.clusters, args.waitForReady);
+            if (rollout) plan.warnings.push(...rollout.warnings);
             const decision = summarize(template, members, plan, { ...args, overrides }, rsp, slots.paths);
+            if (rollout) {
+                decision.rollout = { waves: rollout.waves.map(w => ({ name: w.name, clusters: w.clusters, ...(w.implicit ? { implicit: true } : {}) })),
+                    timeoutSeconds: rollout.timeoutSeconds };
+            }
+            const depMode = args.dependencies ?? "check";
+            if (depMode !== "check") {
+                const refs = podTemplateReferences(template as unknown as Record<string, unknown>);
+                decision.dependencies = { mode: depMode, references: [...new Set(refs.map(r => dependencyKey(r.kind, r.namespace, r.name)))] };
+            }
             claimChildNames(subject, name, plan.clusters);
-            return { subject, members, slots, template, plan, decision };
+            // Federated dependencies: misplacement is refused before anything is registered; `follow` grows them.
+            const who = `${subject} (${objectOf(decision)})`;
+            const registry = dependencyRegistry();
+            const depKey = dependencyKeyOf(template);
+            if (depKey) registry.checkDependency(depKey, who, plan.clusters);
+            registry.addWorkload(who, depMode, plan.objects);
+            return { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey };
         });
         super(FederatedResource.__pulumiType, name, pre.ok ? { decision: pre.value.decision } : {}, opts);
-        const { subject, members, slots, template, plan, decision } = unwrap(this, pre);
+        const { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey } = unwrap(this, pre);
         brand(this, FederatedResource.__pulumiType);
         this.template = template;
         this.members = members;
         this.decision = decision;
         this.clusterNames = plan.clusters;
-        const emitted = emit(this, name, members, plan, {
+        const t = plan.clusters.length > 0 ? plan.objects[plan.clusters[0]] as unknown as KubernetesObject : template;
+        const gates = rollout ? rolloutGates(this, name, who, members, rollout, {
+            apiVersion: t.apiVersion, kind: t.kind, name: t.metadata.name,
+            ...(t.metadata.namespace !== undefined ? { namespace: t.metadata.namespace } : {}),
+        }) : undefined;
+        const emitOptions = {
             orphanOnDelete: !!args.orphanOnDelete,
-            waitForReady: args.waitForReady !== false,
+            // with a rollout the wave gates wait for readiness, so the Kubernetes provider must not block on it
+            waitForReady: args.waitForReady !== false && !rollout,
             retainReplicas: !!args.retainReplicas,
             dependsOnPerCluster: args.namespace?.resources,
             status: args.status !== false,
             forceOwnership: args.forceOwnership !== false,
             outputs: slots,
-        });
+        };
+        const emitted = emit(this, name, members, plan, { ...emitOptions, extraDependsOn: gates?.dependsOn });
+        gates?.attach(emitted.resources, emitted.objects);
         this.resources = emitted.resources;
         this.objects = emitted.objects;
         this.statusKey = emitted.statusKey;
+        if (depKey) {
+            registry.addDependency({
+                key: depKey, subject: who, clusters: [...plan.clusters],
+                grow: (extra, by) => {
+                    const more = growDependency(this, name, subject, members, { template, overrides, namespace: args.namespace },
+                        [...this.clusterNames], extra, by, emitOptions);
+                    Object.assign(this.resources, more.resources);
+                    Object.assign(this.objects, more.objects);
+                    this.clusterNames.push(...Object.keys(more.resources));
+                    this.clusterNames.sort();
+                },
+            });
+        }
         for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
         logDecision(this, name, decision, args.logDecision);
         if (plan.clusters.length === 0) {
             const why = Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ");
             pulumi.log.warn(`${subject}: placed in no cluster (${why})`, this);
         }
-        // Also an output: stack policies (validateStack) see outputs only.
-        this.registerOutputs({ clusterNames: this.clusterNames, decision });
+        // Also an output: stack policies (validateStack) see outputs only. A dependency's placement can still grow
+        // while the program runs (a later workload pulls it), so its outputs are the final ones.
+        if (depKey) {
+            const final = whenProgramDone().then(() => {
+                const pulledBy = registry.pulledBy(depKey);
+                return { clusterNames: [...this.clusterNames], decision: Object.keys(pulledBy).length > 0 ? { ...decision, pulledBy } : decision };
+            }, () => ({ clusterNames: [...this.clusterNames], decision }));
+            this.registerOutputs(final);
+        } else {
+            this.registerOutputs({ clusterNames: this.clusterNames, decision });
+        }
     }
 }
 
@@ -353,6 +413,10 @@ export interface Emitted {
 export function emit(parent: pulumi.ComponentResource, name: string, members: MemberCluster[], plan: FederatedObjectPlan, o: {
     orphanOnDelete: boolean; waitForReady: boolean; retainReplicas: boolean; status: boolean; forceOwnership: boolean;
     dependsOnPerCluster?: Record<string, pulumi.CustomResource>;
+    /** More resources each cluster's object waits for (a rollout's previous wave gate). */
+    extraDependsOn?: Record<string, pulumi.Resource[]>;
+    /** Create the orphan-mode marker (default true; false when adding clusters to an emitted object). */
+    orphanGuard?: boolean;
     /** Outputs taken out of the template/overrides, put back into each member's object. */
     outputs?: OutputSlots;
 }): Emitted {
@@ -369,10 +433,11 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
         objects[cluster] = restored.hasOutputs ? pulumi.output(restored.value) as unknown as pulumi.Output<Record<string, unknown>> : obj;
         const Ctor = resourceClassFor(obj.apiVersion, obj.kind);
         const dep = o.dependsOnPerCluster?.[cluster];
+        const deps: pulumi.Resource[] = [...(dep ? [dep] : []), ...(o.extraDependsOn?.[cluster] ?? [])];
         out[cluster] = new Ctor(childName(name, cluster), restored.value, {
             parent,
             provider: member.provider,
-            ...(dep ? { dependsOn: [dep] } : {}),
+            ...(deps.length > 0 ? { dependsOn: deps } : {}),
             ...(o.orphanOnDelete ? { retainOnDelete: true } : {}),
             ...(o.retainReplicas ? { ignoreChanges: ["spec.replicas"] } : {}),
         });
@@ -399,8 +464,39 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
         keys.add(byName.get(c)!.__tracker.track({ name, tracked, secret, resource: out[c] }));
     }
     emitted.statusKey = [...keys].sort()[0];
-    if (o.orphanOnDelete) {
+    if (o.orphanOnDelete && o.orphanGuard !== false) {
         emitted.orphanGuard = new OrphanGuard(`${name}-orphan`, { target, clusters: plan.clusters }, { parent, dependsOn: Object.values(out) });
     }
     return emitted;
+}
+
+/**
+ * Places a federated dependency in more clusters because a `follow` workload runs there: the object is planned
+ * again over its clusters plus `extra` (same template, overrides and namespace) and only the new clusters' member
+ * objects are emitted, as children of the dependency with the usual `<name>-<cluster>` names.
+ */
+function growDependency(parent: pulumi.ComponentResource, name: string, subject: string, members: MemberCluster[],
+                        p: { template: KubernetesObject; overrides?: ClusterOverride[]; namespace?: FederatedNamespaceLike },
+                        current: string[], extra: string[], by: string,
+                        o: Parameters<typeof emit>[4]): Emitted {
+    const wanted = [...new Set([...current, ...extra])].sort();
+    const plan = planFor(subject, {
+        template: p.template, members, placement: { clusters: wanted.map(c => ({ name: c })) }, overrides: p.overrides,
+        namespacePlacement: p.namespace ? (p.namespace.placement ?? null) : undefined,
+    });
+    const placed = new Set(plan.clusters);
+    const blocked = extra.filter(c => !placed.has(c));
+    if (blocked.length > 0) {
+        throw new Error(`${subject}: ${by} needs it in cluster(s) ${blocked.join(", ")}, where its federated namespace ` +
+            `"${p.namespace?.namespaceName}" is not placed; place the namespace there or change the workload's placement`);
+    }
+    const add = extra.filter(c => !current.includes(c)).sort();
+    claimChildNames(subject, name, add);
+    const sub: FederatedObjectPlan = {
+        ...plan, clusters: add,
+        objects: Object.fromEntries(add.map(c => [c, plan.objects[c]])),
+        overridesApplied: Object.fromEntries(add.map(c => [c, plan.overridesApplied[c] ?? []])),
+    };
+    pulumi.log.info(`${subject}: also placed in ${add.join(", ")}, where ${by} runs (dependencies: "follow")`, parent);
+    return emit(parent, name, members, sub, { ...o, orphanGuard: false });
 }

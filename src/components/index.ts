@@ -16,5 +16,5 @@ export { federate, FederateArgs, FederatedManifests, FederatedSet } from "./fede
 export { FederatedChart, FederatedChartArgs, ChartDecision } from "./federatedChart";
 export { FederatedKustomization, FederatedKustomizationArgs } from "./federatedKustomization";
 export { TYPE_PREFIX, MANAGED_LABEL, childName } from "./names";
-export { observeReplicas, MemberReadBack, OrphanGuard } from "../dynamic";
+export { observeReplicas, MemberReadBack, OrphanGuard, RolloutGate } from "../dynamic";
 export { fleetStatus } from "./status";

@@ -22,7 +22,7 @@ export interface TrackedRecord {
  * Without a stack resource (unit tests with mocks) it resolves on the next turn of the event loop.
  */
 let programDone: Promise<void> | undefined;
-function whenProgramDone(): Promise<void> {
+export function whenProgramDone(): Promise<void> {
     if (programDone) return programDone;
     const stack = pulumi.runtime.getStackResource();
     const outputs = stack?.outputs as unknown as { promise?: (withUnknowns?: boolean) => Promise<unknown> } | undefined;

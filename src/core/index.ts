@@ -33,3 +33,11 @@ export {
     decisionLine, decisionChanges,
 } from "./summary";
 export { ChartPlanInput, ChartPlan, mergeValues, planFederatedChart } from "./chart";
+export {
+    DependencyKind, DependencyMode, DependencyRef, NeededDependency, DependencyNeed, DependencyPlacement, DEPENDENCY_KINDS,
+    DEFAULT_NAMESPACE, dependencyKey, podSpecOf, podTemplateReferences, neededDependencies, clustersToPull, misplacement,
+} from "./dependencies";
+export {
+    RolloutWave, RolloutSpec, PlannedWave, RolloutPlan, IMPLICIT_WAVE, DEFAULT_ROLLOUT_TIMEOUT_SECONDS, validateRollout,
+    planRollout, waveOf, rolloutLine,
+} from "./rollout";

@@ -47,6 +47,15 @@ export interface DecisionSummary {
     retainReplicas: boolean;
     waitForReady: boolean;
     warnings: string[];
+    /** Progressive rollout: the waves in order with their placed clusters (the implicit last wave flagged), and how
+     *  long each may take to become ready. */
+    rollout?: { waves: { name: string; clusters: string[]; implicit?: boolean }[]; timeoutSeconds: number };
+    /** How the federated ConfigMaps, Secrets, ServiceAccounts and PVCs the pod template references are treated,
+     *  recorded when not the default (`check`), with the references found (`ConfigMap shop/settings`). */
+    dependencies?: { mode: "follow" | "ignore"; references: string[] };
+    /** Clusters a workload with `dependencies: "follow"` placed this object in beyond its own placement, with the
+     *  workloads that needed it there. Known once the program has declared everything: in outputs only. */
+    pulledBy?: Record<string, string[]>;
 }
 
 /** Plain, credential-free facts about a member, recorded as the MemberCluster's inputs (visible to policies). */
@@ -150,7 +159,9 @@ export function decisionLine(resourceName: string, d: DecisionSummary): string {
         .filter(([, ps]) => ps.length > 0)
         .map(([c, ps]) => `${c} ${ps.join(", ")}`);
     const ex = Object.keys(d.excluded ?? {}).sort(cmp).map(c => `${c} (${shortReason(d.excluded[c])})`);
-    return `${head}: ${placed}${rsp}${unplaced}; overrides: ${ov.length ? ov.join(" · ") : "—"}; excluded: ${ex.length ? ex.join(" · ") : "—"}`;
+    const waves = d.rollout ? `; waves: ${d.rollout.waves.map(w => `${w.name} (${w.clusters.join(", ")})`).join(" → ") || "—"} (timeout ${d.rollout.timeoutSeconds}s each)` : "";
+    const deps = d.dependencies ? `; dependencies: ${d.dependencies.mode}${d.dependencies.references.length ? ` ${d.dependencies.references.join(", ")}` : ""}` : "";
+    return `${head}: ${placed}${rsp}${unplaced}; overrides: ${ov.length ? ov.join(" · ") : "—"}; excluded: ${ex.length ? ex.join(" · ") : "—"}${waves}${deps}`;
 }
 
 function sameList(a: string[] | undefined, b: string[] | undefined): boolean {

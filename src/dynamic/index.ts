@@ -11,6 +11,8 @@
 export { MemberReadBack, MemberReadBackArgs, TrackedObjectArgs } from "./memberReadBack";
 export { ObjectStatus, TrackedObject, observeMember } from "./memberReadBackProvider";
 export { OrphanGuard, OrphanGuardArgs } from "./orphanGuard";
+export { RolloutGate, RolloutGateArgs } from "./rolloutGate";
+export { rolloutReadiness, podProblems } from "./rolloutGateProvider";
 export { ServiceAccountToken, ServiceAccountTokenArgs } from "./serviceAccountToken";
 export { observeReplicas, resolveInput, ObservedReplicas, ReplicaObservationMember, ReplicaObservationTarget } from "./replicas";
 export { KubefedReport, ClusterHealthReport, PropagationReport, ClusterPropagationReport, collectReports, renderStatus } from "./report";

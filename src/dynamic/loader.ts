@@ -2,7 +2,7 @@ import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 
 /** The read-back providers the installed package implements (see providers.ts). */
-export type ProviderKind = "memberReadBack" | "serviceAccountToken" | "orphanMarker";
+export type ProviderKind = "memberReadBack" | "serviceAccountToken" | "orphanMarker" | "rolloutGate";
 
 // Resolved first from the project (portable: another machine running refresh finds its own installed copy), then by
 // the absolute path of this build (programs inside this repository, which have no installed copy of themselves).

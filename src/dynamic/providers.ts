@@ -4,10 +4,12 @@
  */
 import { memberReadBackProvider } from "./memberReadBackProvider";
 import { orphanMarkerProvider } from "./orphanMarkerProvider";
+import { rolloutGateProvider } from "./rolloutGateProvider";
 import { serviceAccountTokenProvider } from "./serviceAccountTokenProvider";
 
 export const providers = {
     memberReadBack: memberReadBackProvider,
     serviceAccountToken: serviceAccountTokenProvider,
     orphanMarker: orphanMarkerProvider,
+    rolloutGate: rolloutGateProvider,
 };

@@ -7,3 +7,4 @@
 export const READBACK_VERSION = "2";
 export const TOKEN_VERSION = "2";
 export const ORPHAN_MARKER_VERSION = "2";
+export const ROLLOUT_GATE_VERSION = "1";

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { resetDependenciesForTests } from "../../../src/components/dependencies";
 
 /** One resource the program registered, as the mock monitor saw it. */
 export interface Registered {
@@ -50,7 +51,10 @@ monitor.registerResource = (req: any, cb: any) => {
     return original(req, cb);
 };
 
-export function reset(): void { registered.length = 0; }
+export function reset(): void {
+    registered.length = 0;
+    resetDependenciesForTests();
+}
 
 /** Wait until every resource created so far has been registered with the mock engine. */
 export async function settle(...resources: pulumi.Resource[]): Promise<void> {
