@@ -101,10 +101,10 @@ async function checkSameObjects(program: string, fleet: RunningFleet): Promise<v
     for (const name of [`bench-0`, `bench-${COUNT - 1}`]) {
         const res = await client.request("GET", `/apis/apps/v1/namespaces/default/deployments/${name}`);
         if (res.status !== 200) throw new Error(`${program}: GET Deployment default/${name} in ${c.name}: HTTP ${res.status}`);
-        const { labels, annotations } = res.body.metadata;
+        const { labels, annotations } = (res.body as any).metadata;
         const ann = { ...(annotations ?? {}) };
         delete ann["deployment.kubernetes.io/revision"];
-        parts.push(canonical({ labels, annotations: ann, spec: res.body.spec }));
+        parts.push(canonical({ labels, annotations: ann, spec: (res.body as any).spec }));
     }
     const fingerprint = parts.join("\n");
     if (!reference) reference = { program, fingerprint };

@@ -140,7 +140,7 @@ function isFederated(type: string): boolean {
 }
 
 /** The decision of a FederatedResource/FederatedNamespace, or undefined for other resources. */
-export function decisionOf(type: string, props: Record<string, any>): DecisionSummary | undefined {
+export function decisionOf(type: string, props: Record<string, unknown>): DecisionSummary | undefined {
     if (!isFederated(type)) return undefined;
     return normalizeDecision(props?.decision);
 }
@@ -273,7 +273,7 @@ export function findResidencyViolations(resources: Pick<PolicyResource, "type" |
     for (const r of resources) {
         if (r.type !== TYPES.memberCluster) continue;
         const facts = safe(() => {
-            const p = r.props as Record<string, any>;
+            const p = r.props as Record<string, unknown>;
             const cn = typeof p?.clusterName === "string" ? p.clusterName : r.name;
             const zones = Array.isArray(p?.zones) ? [...p.zones] as string[] : [];
             const labels = p?.labels && typeof p.labels === "object" ? { ...p.labels } as Record<string, string> : {};
@@ -283,7 +283,7 @@ export function findResidencyViolations(resources: Pick<PolicyResource, "type" |
     }
     const out: { message: string; urn: string }[] = [];
     for (const r of resources) {
-        const d = safe(() => decisionOf(r.type, r.props as Record<string, any>));
+        const d = safe(() => decisionOf(r.type, r.props as Record<string, unknown>));
         if (!d) continue;
         for (const message of checkResidency(r.type, r.name, d, members, cfg)) out.push({ message, urn: r.urn });
     }
@@ -382,7 +382,7 @@ export function checkOverrides(type: string, name: string, d: DecisionSummary, c
 
 // ---- 4. replica scheduling feasibility -----------------------------------------------------------------------
 
-/** The preference a cluster gets (own entry, else "*", else none), KubeFed §5.3 step 1. */
+/** The preference a cluster gets (own entry, else "*", else none), docs/semantics.md#replica-algorithm step 1. */
 export function preferenceFor(spec: ReplicaSchedulingSpec, cluster: string): ClusterPreference | undefined {
     const prefs = spec.clusters && Object.keys(spec.clusters).length > 0 ? spec.clusters : { "*": { weight: 1 } };
     const has = (k: string) => Object.prototype.hasOwnProperty.call(prefs, k);
@@ -535,8 +535,8 @@ export function findDuplicateObjects(resources: Pick<PolicyResource, "type" | "n
             if (!isKubernetesResourceType(r.type) || !r.provider) continue;
             if (r.parent && federatedUrns.has(r.parent.urn)) continue; // covered by its component's decision
             const id = safe(() => {
-                const p = r.props as Record<string, any>;
-                const md = p?.metadata;
+                const p = r.props as Record<string, unknown>;
+                const md = (p?.metadata ?? undefined) as Record<string, unknown> | undefined;
                 if (typeof p?.apiVersion !== "string" || typeof p?.kind !== "string" || typeof md?.name !== "string") return undefined;
                 return objectIdentity(p.apiVersion, p.kind, effectiveNamespace(p.apiVersion, p.kind, typeof md.namespace === "string" ? md.namespace : undefined), md.name);
             });
@@ -660,9 +660,11 @@ export const replicaFeasibilityPolicy: ResourceValidationPolicy = {
 
 /** Raw (secret-preserving) view of remediation props; undefined when not available. */
 function rawProps(props: unknown): Record<string, unknown> | undefined {
-    let p: any = props;
-    for (let i = 0; i < 3 && p && p.__isSpecialProxy === true; i++) p = p.__getSpecialProxyTarget;
-    return p && typeof p === "object" ? p : undefined;
+    // @pulumi/policy wraps props in a proxy that throws on unknown values; its target holds the raw values.
+    type Proxied = { __isSpecialProxy?: unknown; __getSpecialProxyTarget?: unknown };
+    let p: unknown = props;
+    for (let i = 0; i < 3 && p && typeof p === "object" && (p as Proxied).__isSpecialProxy === true; i++) p = (p as Proxied).__getSpecialProxyTarget;
+    return p && typeof p === "object" ? p as Record<string, unknown> : undefined;
 }
 
 export const credentialsPolicy: ResourceValidationPolicy = {

@@ -45,6 +45,8 @@ lane_node20() {
   fi
   step "lane node20: build"
   npm run --silent build
+  step "lint (typescript-eslint; once, in this lane)"
+  npm run --silent lint
   # shellcheck source=/dev/null
   source testbed/env.sh
   versions node20 "$(node -p "['@pulumi/pulumi','@pulumi/kubernetes','@pulumi/policy'].map(p => p + '@' + require('./package-lock.json').packages['node_modules/' + p].version).join(' ')")"

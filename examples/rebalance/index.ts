@@ -15,7 +15,7 @@ export = async () => {
 
     const target = { apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "api" };
     // Ready replicas per cluster and, where pods have been unschedulable for a minute, what the cluster can run
-    // (KubeFed §5.4). Empty on the first run, when nothing exists yet.
+    // (docs/semantics.md#current-replicas-and-capacity). Empty on the first run, when nothing exists yet.
     const observed = await kubefed.observeReplicas(clusters, target);
 
     const rsp = new kubefed.ReplicaSchedulingPreference("api", {

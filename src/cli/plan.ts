@@ -161,24 +161,32 @@ function cmp(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The parts of `pulumi preview --json` read here (engine JSON: any field may be missing). */
+interface PreviewJson {
+    steps?: { op?: unknown; urn?: unknown; newState?: StepState; oldState?: StepState }[];
+    diagnostics?: { message?: unknown; urn?: unknown; severity?: unknown }[];
+}
+interface StepState { type?: unknown; inputs?: { decision?: unknown }; outputs?: { decision?: unknown } }
+
 /** Builds the plan from the parsed output of `pulumi preview --json` and the preview's exit code. */
 export function buildPlan(preview: unknown, exitCode = 0, stderr = "", policy: PolicyViolation[] = []): PlanModel {
-    const p = (preview && typeof preview === "object" ? preview : {}) as { steps?: any[]; diagnostics?: any[] };
+    const p = (preview && typeof preview === "object" ? preview : {}) as PreviewJson;
     const objects: PlanObject[] = [];
     for (const s of Array.isArray(p.steps) ? p.steps : []) {
         const type = s?.newState?.type ?? s?.oldState?.type;
-        if (!FEDERATED.has(type) || typeof s.urn !== "string") continue;
+        if (typeof type !== "string" || !FEDERATED.has(type) || typeof s.urn !== "string") continue;
+        const urn = s.urn;
         const decision = normalizeDecision(s.newState?.inputs?.decision);
         const previous = normalizeDecision(s.oldState?.inputs?.decision ?? s.oldState?.outputs?.decision);
         const op = String(s.op ?? "");
         const gone = op === "delete" || op === "delete-replaced" || op === "discard";
-        if (gone && objects.some(o => o.resource === nameOfUrn(s.urn))) continue;
+        if (gone && objects.some(o => o.resource === nameOfUrn(urn))) continue;
         const shown = gone ? undefined : decision;
         const changes = gone ? ["deleted"] : !shown ? [] : previous ? decisionChanges(previous, shown) : ["new"];
-        const any = shown ?? previous;
+        const known = shown ?? previous;
         objects.push({
-            resource: nameOfUrn(s.urn), type: type.slice(type.lastIndexOf(":") + 1),
-            object: any ? objectOf(any) : nameOfUrn(s.urn), op,
+            resource: nameOfUrn(urn), type: type.slice(type.lastIndexOf(":") + 1),
+            object: known ? objectOf(known) : nameOfUrn(urn), op,
             ...(shown ? { decision: shown } : {}), ...(previous ? { previous } : {}), changes,
         });
     }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { brand, isBranded, prepare, unwrap } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import {
     DnsEndpoint, LoadBalancerStatus, Resolver, ValidationIssue, assertValid, dnsNameProblem, ingressDnsEndpoints,
@@ -55,16 +56,25 @@ export interface DomainArgs {
 /** KubeFed's Domain: a DNS zone that ServiceDNSRecords publish into. */
 export class Domain extends pulumi.ComponentResource {
     static readonly __pulumiType = `${TYPE_PREFIX}Domain`;
+    /** Whether `obj` is a {@link Domain}, also one created by another copy of this package (where `instanceof` fails). */
+    static isInstance(obj: unknown): obj is Domain {
+        return isBranded(obj, Domain.__pulumiType);
+    }
     readonly domain: string;
     readonly nameServer?: string;
     /** The Domain's name, used as `domainRef` in record names. */
     readonly domainRef: string;
     constructor(name: string, args: DomainArgs, opts?: pulumi.ComponentResourceOptions) {
-        const issues: ValidationIssue[] = [];
-        const dp = dnsNameProblem(args?.domain);
-        if (dp) issues.push({ severity: "error", field: "domain", message: `${dp}; use a DNS zone name such as example.com` });
-        assertValid(`Domain ${name}`, issues);
-        super(Domain.__pulumiType, name, { domain: args.domain, nameServer: args.nameServer ?? "" }, opts);
+        const pre = prepare(() => {
+            const issues: ValidationIssue[] = [];
+            const dp = dnsNameProblem(args?.domain);
+            if (dp) issues.push({ severity: "error", field: "domain", message: `${dp}; use a DNS zone name such as example.com` });
+            assertValid(`Domain ${name}`, issues);
+            return {};
+        });
+        super(Domain.__pulumiType, name, pre.ok ? { domain: args.domain, nameServer: args.nameServer ?? "" } : {}, opts);
+        unwrap(this, pre);
+        brand(this, Domain.__pulumiType);
         this.domain = args.domain;
         this.nameServer = args.nameServer;
         this.domainRef = name;
@@ -86,7 +96,7 @@ function checkBase(subject: string, args: DnsRecordBase, fr: FederatedResource |
     if (!args?.dnsCluster || !MemberCluster.isInstance(args.dnsCluster)) {
         issues.push({ severity: "error", field: "dnsCluster", message: "must be the MemberCluster that runs ExternalDNS" });
     }
-    if (!fr || !(fr instanceof FederatedResource)) {
+    if (!fr || !FederatedResource.isInstance(fr)) {
         issues.push({ severity: "error", field, message: "must be a FederatedResource" });
     } else if (!kinds.includes(fr.template.kind)) {
         issues.push({ severity: "error", field, message: `is a ${fr.template.kind}; expected ${kinds.join(" or ")}` });
@@ -117,18 +127,27 @@ function emitEndpoint(parent: pulumi.ComponentResource, name: string, objectName
  */
 export class IngressDNSRecord extends pulumi.ComponentResource {
     static readonly __pulumiType = `${TYPE_PREFIX}IngressDNSRecord`;
+    /** Whether `obj` is a {@link IngressDNSRecord}, also one created by another copy of this package (where `instanceof` fails). */
+    static isInstance(obj: unknown): obj is IngressDNSRecord {
+        return isBranded(obj, IngressDNSRecord.__pulumiType);
+    }
     /** The computed records (sorted and merged as KubeFed does). */
     readonly endpoints: pulumi.Output<DnsEndpoint[]>;
     readonly dnsEndpoint: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: IngressDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
-        const subject = `IngressDNSRecord ${name}`;
-        const issues = checkBase(subject, args, args?.ingress, "ingress", ["Ingress"]);
-        issues.push(...validateIngressDnsInput({ hosts: args?.hosts }));
-        assertValid(subject, issues);
-        const hosts = [...new Set(args.hosts)].sort();
-        super(IngressDNSRecord.__pulumiType, name, { hosts, recordTTL: args.recordTTL ?? 0, clusters: args.ingress.clusterNames,
-            dnsCluster: args.dnsCluster.clusterName }, opts);
+        const pre = prepare(() => {
+            const subject = `IngressDNSRecord ${name}`;
+            const issues = checkBase(subject, args, args?.ingress, "ingress", ["Ingress"]);
+            issues.push(...validateIngressDnsInput({ hosts: args?.hosts }));
+            assertValid(subject, issues);
+            const hosts = [...new Set(args.hosts)].sort();
+            return { hosts };
+        });
+        super(IngressDNSRecord.__pulumiType, name, pre.ok ? { hosts: pre.value.hosts, recordTTL: args.recordTTL ?? 0, clusters: args.ingress.clusterNames,
+            dnsCluster: args.dnsCluster.clusterName } : {}, opts);
+        const { hosts } = unwrap(this, pre);
+        brand(this, IngressDNSRecord.__pulumiType);
         const resolve = args.resolve;
         this.endpoints = loadBalancers(args.ingress).apply(clusters =>
             ingressDnsEndpoints({ hosts, recordTTL: args.recordTTL, clusters }, resolve));
@@ -145,37 +164,46 @@ export class IngressDNSRecord extends pulumi.ComponentResource {
  */
 export class ServiceDNSRecord extends pulumi.ComponentResource {
     static readonly __pulumiType = `${TYPE_PREFIX}ServiceDNSRecord`;
+    /** Whether `obj` is a {@link ServiceDNSRecord}, also one created by another copy of this package (where `instanceof` fails). */
+    static isInstance(obj: unknown): obj is ServiceDNSRecord {
+        return isBranded(obj, ServiceDNSRecord.__pulumiType);
+    }
     readonly endpoints: pulumi.Output<DnsEndpoint[]>;
     readonly dnsEndpoint: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: ServiceDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
-        const subject = `ServiceDNSRecord ${name}`;
-        const issues = checkBase(subject, args, args?.service, "service", ["Service"]);
-        if (!args?.domain || !(args.domain instanceof Domain)) {
-            issues.push({ severity: "error", field: "domain", message: "must be a Domain (new kubefed.Domain(name, { domain }))" });
-        }
-        if (issues.length === 0) {
-            const placed = args.service.members.filter(m => args.service.clusterNames.includes(m.clusterName));
-            for (const m of placed) {
-                if (!m.region || m.zones.length === 0) {
-                    issues.push({ severity: "error", field: "service", message: `member cluster "${m.clusterName}" has no region or zones; set region and zones on its MemberCluster` });
-                }
+        const pre = prepare(() => {
+            const subject = `ServiceDNSRecord ${name}`;
+            const issues = checkBase(subject, args, args?.service, "service", ["Service"]);
+            if (!args?.domain || !Domain.isInstance(args.domain)) {
+                issues.push({ severity: "error", field: "domain", message: "must be a Domain (new kubefed.Domain(name, { domain }))" });
             }
             if (issues.length === 0) {
-                issues.push(...validateServiceDnsInput({
-                    name: args.service.template.metadata.name, namespace: args.service.template.metadata.namespace ?? "default",
-                    domainRef: args.domain.domainRef, domain: args.domain.domain, dnsPrefix: args.dnsPrefix, externalName: args.externalName,
-                    clusters: placed.map(m => ({ cluster: m.clusterName, region: m.region, zones: m.zones })),
-                }));
+                const placed = args.service.members.filter(m => args.service.clusterNames.includes(m.clusterName));
+                for (const m of placed) {
+                    if (!m.region || m.zones.length === 0) {
+                        issues.push({ severity: "error", field: "service", message: `member cluster "${m.clusterName}" has no region or zones; set region and zones on its MemberCluster` });
+                    }
+                }
+                if (issues.length === 0) {
+                    issues.push(...validateServiceDnsInput({
+                        name: args.service.template.metadata.name, namespace: args.service.template.metadata.namespace ?? "default",
+                        domainRef: args.domain.domainRef, domain: args.domain.domain, dnsPrefix: args.dnsPrefix, externalName: args.externalName,
+                        clusters: placed.map(m => ({ cluster: m.clusterName, region: m.region, zones: m.zones })),
+                    }));
+                }
             }
-        }
-        assertValid(subject, issues);
-        const svc = args.service;
-        const svcName = svc.template.metadata.name;
-        const svcNamespace = svc.template.metadata.namespace ?? "default";
-        super(ServiceDNSRecord.__pulumiType, name, { service: `${svcNamespace}/${svcName}`, domain: args.domain.domain,
+            assertValid(subject, issues);
+            const svc = args.service;
+            const svcName = svc.template.metadata.name;
+            const svcNamespace = svc.template.metadata.namespace ?? "default";
+            return { svc, svcName, svcNamespace };
+        });
+        super(ServiceDNSRecord.__pulumiType, name, pre.ok ? { service: `${pre.value.svcNamespace}/${pre.value.svcName}`, domain: args.domain.domain,
             recordTTL: args.recordTTL ?? 0, dnsPrefix: args.dnsPrefix ?? "", externalName: args.externalName ?? "",
-            clusters: svc.clusterNames, dnsCluster: args.dnsCluster.clusterName }, opts);
+            clusters: pre.value.svc.clusterNames, dnsCluster: args.dnsCluster.clusterName } : {}, opts);
+        const { svc, svcName, svcNamespace } = unwrap(this, pre);
+        brand(this, ServiceDNSRecord.__pulumiType);
         const byName = new Map(svc.members.map(m => [m.clusterName, m]));
         const domain = args.domain;
         this.endpoints = loadBalancers(svc).apply(lbs => serviceDnsEndpoints({

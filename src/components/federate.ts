@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { brand, isBranded, prepare, unwrap } from "./errors";
 import * as YAML from "yaml";
 import { fnv1_32 } from "../core";
 import { manifestToTemplate, objectIdentityKey, objectKey } from "../core/manifests";
@@ -42,15 +43,23 @@ interface Doc { index: number; template: KubernetesObject; identity: string; lab
  */
 export class FederatedManifests extends pulumi.ComponentResource implements FederatedSet {
     static readonly __pulumiType = `${TYPE_PREFIX}FederatedManifests`;
+    /** Whether `obj` is a {@link FederatedManifests}, also one created by another copy of this package (where `instanceof` fails). */
+    static isInstance(obj: unknown): obj is FederatedManifests {
+        return isBranded(obj, FederatedManifests.__pulumiType);
+    }
     readonly namespaces: Record<string, FederatedNamespace> = {};
     readonly resources: Record<string, FederatedResource> = {};
     readonly byObject: Record<string, FederatedResource | FederatedNamespace> = {};
 
     constructor(prefix: string, args: FederateArgs, opts?: pulumi.ComponentResourceOptions) {
-        const subject = `federate ${prefix}`;
-        const docs = readDocuments(subject, args);
-        const keys = childKeys(docs);
-        super(FederatedManifests.__pulumiType, prefix, { objects: docs.map(d => d.identity) }, opts);
+        const pre = prepare(() => {
+            const subject = `federate ${prefix}`;
+            const docs = readDocuments(subject, args);
+            return { subject, docs, keys: childKeys(docs) };
+        });
+        super(FederatedManifests.__pulumiType, prefix, pre.ok ? { objects: pre.value.docs.map(d => d.identity) } : {}, opts);
+        const { subject, docs, keys } = unwrap(this, pre);
+        brand(this, FederatedManifests.__pulumiType);
         const placement = args.placement ?? { clusterSelector: {} };
         const base: FederationOptions = {
             clusters: args.clusters, placement, orphanOnDelete: args.orphanOnDelete, waitForReady: args.waitForReady,
@@ -128,9 +137,10 @@ function readDocuments(subject: string, args: FederateArgs): Doc[] {
         (list ? v.items as unknown[] : [v]).forEach((o, j) => {
             const where = list ? `document ${n}, item ${j + 1}` : `document ${n}`;
             if (!o || typeof o !== "object" || Array.isArray(o)) throw new Error(`${subject}: ${where} is not a Kubernetes object; fix or remove it`);
-            const obj = o as Record<string, any>;
+            const obj = o as Record<string, unknown>;
+            const md = obj.metadata !== null && typeof obj.metadata === "object" ? obj.metadata as Record<string, unknown> : undefined;
             const missing = [typeof obj.apiVersion === "string" && obj.apiVersion ? "" : "apiVersion", typeof obj.kind === "string" && obj.kind ? "" : "kind",
-                obj.metadata && typeof obj.metadata === "object" && typeof obj.metadata.name === "string" && obj.metadata.name ? "" : "metadata.name"].filter(Boolean);
+                typeof md?.name === "string" && md.name ? "" : "metadata.name"].filter(Boolean);
             if (missing.length) throw new Error(`${subject}: ${where}${typeof obj.kind === "string" ? ` (${obj.kind})` : ""} has no ${missing.join(", ")}; every object needs apiVersion, kind and metadata.name`);
             const template = manifestToTemplate(obj) as unknown as KubernetesObject;
             const identity = objectIdentityKey(template);

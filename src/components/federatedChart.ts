@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { brand, isBranded, prepare, unwrap } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import { ChartPlan, ClusterInfo, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, planFederatedChart } from "../core";
 import { FederatedNamespaceLike } from "./federatedResource";
@@ -55,6 +56,10 @@ export interface ChartDecision {
  */
 export class FederatedChart extends pulumi.ComponentResource {
     static readonly __pulumiType = `${TYPE_PREFIX}FederatedChart`;
+    /** Whether `obj` is a {@link FederatedChart}, also one created by another copy of this package (where `instanceof` fails). */
+    static isInstance(obj: unknown): obj is FederatedChart {
+        return isBranded(obj, FederatedChart.__pulumiType);
+    }
     /** Placed clusters, sorted. */
     readonly clusterNames: string[];
     /** The Chart per placed cluster. */
@@ -62,44 +67,49 @@ export class FederatedChart extends pulumi.ComponentResource {
     readonly decision: ChartDecision;
 
     constructor(name: string, args: FederatedChartArgs, opts?: pulumi.ComponentResourceOptions) {
-        const subject = `FederatedChart ${name}`;
-        const members = sortedMembers(subject, args?.clusters);
-        const issues: ValidationIssue[] = [];
-        if (typeof args.chart !== "string" || args.chart === "") {
-            issues.push({ severity: "error", field: "chart", message: "must be a chart path or reference, e.g. \"./charts/hello\"" });
-        }
-        const why = "chart values are part of the decision shown at preview";
-        refuseOutputs(args.values, "values", why, issues);
-        refuseOutputs(args.clusterValues, "clusterValues", why, issues);
-        refuseOutputs(args.placement, "placement", "placement decides which members get a release", issues);
-        const rsp = args.replicaScheduling instanceof ReplicaSchedulingPreference ? args.replicaScheduling.spec : args.replicaScheduling;
-        refuseOutputs(rsp, "replicaScheduling", "replica scheduling decides placement and replicas per member", issues);
-        const ns = typeof args.namespace === "string" ? args.namespace : args.namespace?.namespaceName;
-        const nsComponent = typeof args.namespace === "object" ? args.namespace : undefined;
-        const releaseName = args.releaseName ?? name;
-        assertValid(subject, issues);
-        const infos: ClusterInfo[] = members.map(m => ({ name: m.clusterName, labels: m.labels }));
-        let plan: ChartPlan;
-        try {
-            plan = planFederatedChart({
-                clusters: infos, placement: args.placement,
-                namespacePlacement: nsComponent ? (nsComponent.placement ?? null) : undefined,
-                values: args.values, clusterValues: args.clusterValues, replicaScheduling: rsp, replicasPath: args.replicasPath,
-                key: `${ns ?? "default"}/${releaseName}`,
-            });
-        } catch (e) {
-            const err = new Error(`${subject}: ${(e as Error).message}`);
-            (err as Error & { cause?: unknown }).cause = e;
-            throw err;
-        }
-        const decision: ChartDecision = {
-            chart: args.chart, releaseName, ...(ns ? { namespace: ns } : {}), clusters: plan.clusters,
-            values: sortRecord(plan.values), warnings: plan.warnings,
-            ...(plan.replicas ? { replicas: sortRecord(plan.replicas), unplacedReplicas: plan.unplacedReplicas ?? 0 } : {}),
-        };
-        claimChildNames(subject, name, plan.clusters);
-        registerShardDecision(FederatedChart.__pulumiType, name, decision);
-        super(FederatedChart.__pulumiType, name, { decision }, opts);
+        const pre = prepare(() => {
+            const subject = `FederatedChart ${name}`;
+            const members = sortedMembers(subject, args?.clusters);
+            const issues: ValidationIssue[] = [];
+            if (typeof args.chart !== "string" || args.chart === "") {
+                issues.push({ severity: "error", field: "chart", message: "must be a chart path or reference, e.g. \"./charts/hello\"" });
+            }
+            const why = "chart values are part of the decision shown at preview";
+            refuseOutputs(args.values, "values", why, issues);
+            refuseOutputs(args.clusterValues, "clusterValues", why, issues);
+            refuseOutputs(args.placement, "placement", "placement decides which members get a release", issues);
+            const rsp = ReplicaSchedulingPreference.isInstance(args.replicaScheduling) ? args.replicaScheduling.spec : args.replicaScheduling;
+            refuseOutputs(rsp, "replicaScheduling", "replica scheduling decides placement and replicas per member", issues);
+            const ns = typeof args.namespace === "string" ? args.namespace : args.namespace?.namespaceName;
+            const nsComponent = typeof args.namespace === "object" ? args.namespace : undefined;
+            const releaseName = args.releaseName ?? name;
+            assertValid(subject, issues);
+            const infos: ClusterInfo[] = members.map(m => ({ name: m.clusterName, labels: m.labels }));
+            let plan: ChartPlan;
+            try {
+                plan = planFederatedChart({
+                    clusters: infos, placement: args.placement,
+                    namespacePlacement: nsComponent ? (nsComponent.placement ?? null) : undefined,
+                    values: args.values, clusterValues: args.clusterValues, replicaScheduling: rsp, replicasPath: args.replicasPath,
+                    key: `${ns ?? "default"}/${releaseName}`,
+                });
+            } catch (e) {
+                const err = new Error(`${subject}: ${(e as Error).message}`);
+                (err as Error & { cause?: unknown }).cause = e;
+                throw err;
+            }
+            const decision: ChartDecision = {
+                chart: args.chart, releaseName, ...(ns ? { namespace: ns } : {}), clusters: plan.clusters,
+                values: sortRecord(plan.values), warnings: plan.warnings,
+                ...(plan.replicas ? { replicas: sortRecord(plan.replicas), unplacedReplicas: plan.unplacedReplicas ?? 0 } : {}),
+            };
+            claimChildNames(subject, name, plan.clusters);
+            registerShardDecision(FederatedChart.__pulumiType, name, decision);
+            return { subject, members, ns, nsComponent, releaseName, plan, decision };
+        });
+        super(FederatedChart.__pulumiType, name, pre.ok ? { decision: pre.value.decision } : {}, opts);
+        const { subject, members, ns, nsComponent, releaseName, plan, decision } = unwrap(this, pre);
+        brand(this, FederatedChart.__pulumiType);
         this.decision = decision;
         this.clusterNames = plan.clusters;
         this.charts = {};

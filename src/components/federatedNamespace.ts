@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { brand, isBranded, prepare, unwrap } from "./errors";
 import { ValidationIssue, assertValid } from "../core";
 import {
     DecisionSummary, FederationOptions, KubernetesObject, decisionLogEnabled, emit, planFor, summarize,
@@ -25,6 +26,10 @@ const RESERVED = new Set(["default", "kube-system", "kube-public", "kube-node-le
  */
 export class FederatedNamespace extends pulumi.ComponentResource {
     static readonly __pulumiType = `${TYPE_PREFIX}FederatedNamespace`;
+    /** Whether `obj` is a {@link FederatedNamespace}, also one created by another copy of this package (where `instanceof` fails). */
+    static isInstance(obj: unknown): obj is FederatedNamespace {
+        return isBranded(obj, FederatedNamespace.__pulumiType);
+    }
     readonly namespaceName: string;
     readonly placement?: FederationOptions["placement"];
     readonly clusterNames: string[];
@@ -35,27 +40,32 @@ export class FederatedNamespace extends pulumi.ComponentResource {
     readonly statusKey?: string;
 
     constructor(name: string, args: FederatedNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const subject = `FederatedNamespace ${name}`;
-        const members = sortedMembers(subject, args?.clusters);
-        const nsName = args.namespaceName ?? name;
-        const issues: ValidationIssue[] = [];
-        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(nsName) || nsName.length > 63) {
-            issues.push({ severity: "error", field: "namespaceName", message: `"${nsName}" is not a valid namespace name (lowercase DNS label)` });
-        }
-        if (RESERVED.has(nsName)) {
-            issues.push({ severity: "error", field: "namespaceName", message: `"${nsName}" is a system namespace that exists in every cluster and is never federated; pick your own namespace` });
-        }
-        assertValid(subject, issues);
-        const template: KubernetesObject = {
-            apiVersion: "v1", kind: "Namespace",
-            metadata: { name: nsName, ...(args.metadata?.labels ? { labels: args.metadata.labels } : {}),
-                ...(args.metadata?.annotations ? { annotations: args.metadata.annotations } : {}) },
-        };
-        const plan = planFor(subject, { template, members, placement: args.placement, overrides: args.overrides });
-        const decision = summarize(template, members, plan, args, undefined);
-        claimChildNames(subject, name, plan.clusters);
-        registerShardDecision(FederatedNamespace.__pulumiType, name, decision, { template, overrides: args.overrides });
-        super(FederatedNamespace.__pulumiType, name, { decision }, opts);
+        const pre = prepare(() => {
+            const subject = `FederatedNamespace ${name}`;
+            const members = sortedMembers(subject, args?.clusters);
+            const nsName = args.namespaceName ?? name;
+            const issues: ValidationIssue[] = [];
+            if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(nsName) || nsName.length > 63) {
+                issues.push({ severity: "error", field: "namespaceName", message: `"${nsName}" is not a valid namespace name (lowercase DNS label)` });
+            }
+            if (RESERVED.has(nsName)) {
+                issues.push({ severity: "error", field: "namespaceName", message: `"${nsName}" is a system namespace that exists in every cluster and is never federated; pick your own namespace` });
+            }
+            assertValid(subject, issues);
+            const template: KubernetesObject = {
+                apiVersion: "v1", kind: "Namespace",
+                metadata: { name: nsName, ...(args.metadata?.labels ? { labels: args.metadata.labels } : {}),
+                    ...(args.metadata?.annotations ? { annotations: args.metadata.annotations } : {}) },
+            };
+            const plan = planFor(subject, { template, members, placement: args.placement, overrides: args.overrides });
+            const decision = summarize(template, members, plan, args, undefined);
+            claimChildNames(subject, name, plan.clusters);
+            registerShardDecision(FederatedNamespace.__pulumiType, name, decision, { template, overrides: args.overrides });
+            return { subject, members, nsName, plan, decision };
+        });
+        super(FederatedNamespace.__pulumiType, name, pre.ok ? { decision: pre.value.decision } : {}, opts);
+        const { subject, members, nsName, plan, decision } = unwrap(this, pre);
+        brand(this, FederatedNamespace.__pulumiType);
         this.namespaceName = nsName;
         // With spread constraints, what resources inside intersect with is where the namespace actually went.
         this.placement = args.placement?.spreadConstraints && args.placement.spreadConstraints.length > 0

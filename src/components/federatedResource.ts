@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
+import { brand, isBranded, prepare, unwrap } from "./errors";
 import {
-    ClusterInfo, ClusterOverride, DecisionSummary, DependencyMode, FederatedObjectPlan, Placement, ReplicaSchedulingSpec,
+    ClusterOverride, DecisionSummary, DependencyMode, FederatedObjectPlan, Placement, ReplicaSchedulingSpec,
     RolloutSpec, ValidationIssue, assertValid, decisionLine, objectOf, planFederatedObject, podTemplateReferences,
-    selectClusters, dependencyKey,
+    dependencyKey,
 } from "../core";
 import { dependencyKeyOf, dependencyRegistry } from "./dependencies";
 import { whenProgramDone } from "./readBack";
 import { rolloutGates, rolloutPlanFor } from "./rollout";
 import { OrphanGuard } from "../dynamic/orphanGuard";
-import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
+import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
 import { failoverEnabled } from "./failover";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
@@ -95,6 +96,10 @@ export type { DecisionSummary } from "../core";
  */
 export class FederatedResource extends pulumi.ComponentResource {
     static readonly __pulumiType = `${TYPE_PREFIX}FederatedResource`;
+    /** Whether `obj` is a {@link FederatedResource}, also one created by another copy of this package (where `instanceof` fails). */
+    static isInstance(obj: unknown): obj is FederatedResource {
+        return isBranded(obj, FederatedResource.__pulumiType);
+    }
 
     /** Selected clusters, sorted. */
     readonly clusterNames: string[];
@@ -111,49 +116,54 @@ export class FederatedResource extends pulumi.ComponentResource {
     readonly members: MemberCluster[];
 
     constructor(name: string, args: FederatedResourceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const subject = `FederatedResource ${name}`;
-        const members = sortedMembers(subject, args?.clusters);
-        const rsp = args.replicaScheduling instanceof ReplicaSchedulingPreference
-            ? args.replicaScheduling.spec : args.replicaScheduling;
-        const observed = args.replicaScheduling instanceof ReplicaSchedulingPreference ? args.replicaScheduling.observed : undefined;
-        // Failover can be switched off for the whole stack; per preference, `failover: false` is in the spec.
-        const readiness = failoverEnabled() ? (args.readiness ?? observed?.ready) : undefined;
-        // Outputs in values become placeholders for planning; what decides identity and placement must be plain.
-        const slots = new OutputSlots();
-        const inputIssues: ValidationIssue[] = [];
-        const plainTemplate = takeOutputs(args?.template, "template", slots, inputIssues, fixedTemplatePath) as KubernetesObject;
-        const overrides = takeOverrideOutputs(args?.overrides, slots, inputIssues);
-        refuseOutputs(args?.placement, "placement", "placement decides which members get the object", inputIssues);
-        refuseOutputs(rsp, "replicaScheduling", "replica scheduling decides placement and replicas per member", inputIssues);
-        assertValid(subject, inputIssues);
-        const template = checkTemplate(subject, plainTemplate, args.namespace, rsp);
-        const plan = planFor(subject, {
-            template, members, placement: args.placement, overrides,
-            namespacePlacement: args.namespace ? (args.namespace.placement ?? null) : undefined,
-            replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
-            readiness,
+        const pre = prepare(() => {
+            const subject = `FederatedResource ${name}`;
+            const members = sortedMembers(subject, args?.clusters);
+            const rsp = ReplicaSchedulingPreference.isInstance(args.replicaScheduling)
+                ? args.replicaScheduling.spec : args.replicaScheduling;
+            const observed = ReplicaSchedulingPreference.isInstance(args.replicaScheduling) ? args.replicaScheduling.observed : undefined;
+            // Failover can be switched off for the whole stack; per preference, `failover: false` is in the spec.
+            const readiness = failoverEnabled() ? (args.readiness ?? observed?.ready) : undefined;
+            // Outputs in values become placeholders for planning; what decides identity and placement must be plain.
+            const slots = new OutputSlots();
+            const inputIssues: ValidationIssue[] = [];
+            const plainTemplate = takeOutputs(args?.template, "template", slots, inputIssues, fixedTemplatePath) as KubernetesObject;
+            const overrides = takeOverrideOutputs(args?.overrides, slots, inputIssues);
+            refuseOutputs(args?.placement, "placement", "placement decides which members get the object", inputIssues);
+            refuseOutputs(rsp, "replicaScheduling", "replica scheduling decides placement and replicas per member", inputIssues);
+            assertValid(subject, inputIssues);
+            const template = checkTemplate(subject, plainTemplate, args.namespace, rsp);
+            const plan = planFor(subject, {
+                template, members, placement: args.placement, overrides,
+                namespacePlacement: args.namespace ? (args.namespace.placement ?? null) : undefined,
+                replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
+                readiness,
+            });
+            const rollout = rolloutPlanFor(subject, args.rollout, members, plan.clusters, args.waitForReady);
+            if (rollout) plan.warnings.push(...rollout.warnings);
+            const decision = summarize(template, members, plan, { ...args, overrides }, rsp, slots.paths);
+            if (rollout) {
+                decision.rollout = { waves: rollout.waves.map(w => ({ name: w.name, clusters: w.clusters, ...(w.implicit ? { implicit: true } : {}) })),
+                    timeoutSeconds: rollout.timeoutSeconds };
+            }
+            const depMode = args.dependencies ?? "check";
+            if (depMode !== "check") {
+                const refs = podTemplateReferences(template as unknown as Record<string, unknown>);
+                decision.dependencies = { mode: depMode, references: [...new Set(refs.map(r => dependencyKey(r.kind, r.namespace, r.name)))] };
+            }
+            claimChildNames(subject, name, plan.clusters);
+            // Federated dependencies: misplacement is refused before anything is registered; `follow` grows them.
+            const who = `${subject} (${objectOf(decision)})`;
+            const registry = dependencyRegistry();
+            const depKey = dependencyKeyOf(template);
+            if (depKey) registry.checkDependency(depKey, who, plan.clusters);
+            registry.addWorkload(who, depMode, plan.objects);
+            registerShardDecision(FederatedResource.__pulumiType, name, decision, { template, overrides });
+            return { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey };
         });
-        const rollout = rolloutPlanFor(subject, args.rollout, members, plan.clusters, args.waitForReady);
-        if (rollout) plan.warnings.push(...rollout.warnings);
-        const decision = summarize(template, members, plan, { ...args, overrides }, rsp, slots.paths);
-        if (rollout) {
-            decision.rollout = { waves: rollout.waves.map(w => ({ name: w.name, clusters: w.clusters, ...(w.implicit ? { implicit: true } : {}) })),
-                timeoutSeconds: rollout.timeoutSeconds };
-        }
-        const depMode = args.dependencies ?? "check";
-        if (depMode !== "check") {
-            const refs = podTemplateReferences(template as unknown as Record<string, unknown>);
-            decision.dependencies = { mode: depMode, references: [...new Set(refs.map(r => dependencyKey(r.kind, r.namespace, r.name)))] };
-        }
-        claimChildNames(subject, name, plan.clusters);
-        // Federated dependencies: misplacement is refused before anything is registered; `follow` grows them.
-        const who = `${subject} (${objectOf(decision)})`;
-        const registry = dependencyRegistry();
-        const depKey = dependencyKeyOf(template);
-        if (depKey) registry.checkDependency(depKey, who, plan.clusters);
-        registry.addWorkload(who, depMode, plan.objects);
-        registerShardDecision(FederatedResource.__pulumiType, name, decision, { template, overrides });
-        super(FederatedResource.__pulumiType, name, { decision }, opts);
+        super(FederatedResource.__pulumiType, name, pre.ok ? { decision: pre.value.decision } : {}, opts);
+        const { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey } = unwrap(this, pre);
+        brand(this, FederatedResource.__pulumiType);
         this.template = template;
         this.members = members;
         this.decision = decision;
@@ -225,7 +235,7 @@ export function planFor(subject: string, p: {
             placement: p.placement,
             namespacePlacement: p.namespacePlacement,
             overrides: p.overrides,
-            clusters: p.members.map(m => ({ name: m.clusterName, labels: m.labels, region: m.region, zones: m.zones })),
+            clusters: clusterInfos(p.members),
             replicaScheduling: p.replicaScheduling,
             currentReplicas: p.currentReplicas,
             estimatedCapacity: p.estimatedCapacity,
@@ -331,33 +341,6 @@ function containerImages(obj: Record<string, unknown>): string[] {
     return [...new Set(images)].sort();
 }
 
-/** The reason a member is not in the plan, for the "why" part of the decision. */
-export function exclusionReasons(members: MemberCluster[], plan: FederatedObjectPlan, placement: Placement | undefined,
-                                 namespacePlacement: Placement | null | undefined, rsp: ReplicaSchedulingSpec | undefined): Record<string, string> {
-    const infos: ClusterInfo[] = members.map(m => ({ name: m.clusterName, labels: m.labels }));
-    const placed = new Set(plan.clusters);
-    const own = new Set(rsp && !rsp.intersectWithClusterSelector ? infos.map(c => c.name)
-        : selectClusters(placement, infos, { selectorOnly: !!rsp }));
-    const ns = namespacePlacement === undefined ? undefined : new Set(selectClusters(namespacePlacement, infos));
-    const out: Record<string, string> = {};
-    for (const c of infos.map(i => i.name)) {
-        if (placed.has(c)) continue;
-        if (!own.has(c)) {
-            if (rsp) out[c] = "labels do not match placement.clusterSelector (replica scheduling intersects with it)";
-            else if (placement?.clusters) out[c] = "not listed in placement.clusters";
-            else if (!placement?.clusterSelector) out[c] = "placement has neither clusters nor clusterSelector, which selects no cluster";
-            else out[c] = "labels do not match placement.clusterSelector";
-        } else if (ns && !ns.has(c)) {
-            out[c] = "not in the federated namespace's placement";
-        } else if (plan.spreadExcluded?.[c]) {
-            out[c] = plan.spreadExcluded[c];
-        } else {
-            out[c] = "not chosen by replica scheduling";
-        }
-    }
-    return out;
-}
-
 export function summarize(template: KubernetesObject, members: MemberCluster[], plan: FederatedObjectPlan,
                           args: FederationOptions & { retainReplicas?: boolean; namespace?: FederatedNamespaceLike },
                           rsp: ReplicaSchedulingSpec | undefined, outputPaths: string[] = []): DecisionSummary {
@@ -383,8 +366,7 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
         ...(template.metadata.namespace !== undefined ? { namespace: template.metadata.namespace } : {}),
         labels: sortRecord(template.metadata.labels ?? {}),
         placed,
-        excluded: exclusionReasons(members, plan, args.placement,
-            args.namespace ? (args.namespace.placement ?? null) : undefined, rsp),
+        excluded: plan.excluded,
         overrideClusters: [...new Set((args.overrides ?? []).map(o => o.clusterName))].sort(),
         orphanOnDelete: !!args.orphanOnDelete,
         retainReplicas: !!args.retainReplicas,
@@ -467,7 +449,6 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
     for (const cluster of clusters) {
         const member = byName.get(cluster)!;
         const obj = JSON.parse(JSON.stringify(plan.objects[cluster])) as KubernetesObject;
-        obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_LABEL]: "true" };
         if (!o.waitForReady) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/skipAwait": "true" };
         if (o.forceOwnership) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/patchForce": "true" };
         // Outputs go back in as nested inputs, so each keeps its own secretness and shows as computed in preview.

@@ -1,13 +1,22 @@
-export * from "./memberCluster";
-export * from "./federatedResource";
-export * from "./federatedNamespace";
-export * from "./replicaSchedulingPreference";
-export { observeReadiness, failoverEnabled } from "./failover";
-export * from "./dns";
-export * from "./federate";
+/**
+ * The public components. Every name here is part of the package's API (test/unit/api.test.ts pins the list);
+ * helpers the components share (planning glue, child emission, name registries) stay in their modules.
+ */
+export { MemberCluster, MemberClusterArgs, MemberHealthProbe, Reachability } from "./memberCluster";
+export { JoinArgs } from "./join";
+export {
+    FederatedResource, FederatedResourceArgs, FederationOptions, FederatedNamespaceLike, KubernetesObject, DecisionSummary,
+} from "./federatedResource";
+export { FederatedNamespace, FederatedNamespaceArgs } from "./federatedNamespace";
+export { ReplicaSchedulingPreference, ReplicaSchedulingPreferenceArgs, ObservedReplicas } from "./replicaSchedulingPreference";
+export {
+    Domain, DomainArgs, IngressDNSRecord, IngressDNSRecordArgs, ServiceDNSRecord, ServiceDNSRecordArgs, dnsEndpointCrd,
+} from "./dns";
+export { federate, FederateArgs, FederatedManifests, FederatedSet } from "./federate";
+export { FederatedChart, FederatedChartArgs, ChartDecision } from "./federatedChart";
+export { FederatedKustomization, FederatedKustomizationArgs } from "./federatedKustomization";
 export { TYPE_PREFIX, MANAGED_LABEL, childName } from "./names";
 export { observeReplicas, MemberReadBack, OrphanGuard, RolloutGate } from "../dynamic";
 export { fleetStatus } from "./status";
-export * from "./federatedChart";
-export * from "./federatedKustomization";
+export { observeReadiness, failoverEnabled } from "./failover";
 export { ShardContext, shardDecision, shardContext, inShard } from "./shard";

@@ -4,7 +4,7 @@ import { ValidationIssue, assertValid } from "../core";
 import { ServiceAccountToken } from "../dynamic/serviceAccountToken";
 
 /**
- * The `join` mode of a MemberCluster (`kubefedctl join`, KubeFed §6.3): the admin credentials create a federation
+ * The `join` mode of a MemberCluster (`kubefedctl join`, docs/semantics.md#join): the admin credentials create a federation
  * identity in the member (namespace, service account, token Secret, RBAC) and every federated object is then
  * applied with that service account's token.
  */

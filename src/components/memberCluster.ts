@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { brand, isBranded, prepare, unwrap } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterInfo, MemberClusterSummary, ValidationIssue, assertValid, validateClusters } from "../core";
 import { MemberReadBack } from "../dynamic/memberReadBack";
@@ -99,11 +100,10 @@ export class MemberCluster extends pulumi.ComponentResource {
     /** @internal Whether `health` was asked for (default true). */
     declare readonly __healthOn: boolean;
 
+    /** Whether `obj` is a {@link MemberCluster}, also one created by another copy of this package (where `instanceof` fails). */
     static isInstance(obj: unknown): obj is MemberCluster {
-        return !!obj && (obj as { __kubefedMember?: boolean }).__kubefedMember === true;
+        return isBranded(obj, MemberCluster.__pulumiType);
     }
-    /** @internal marker that survives duplicate copies of this module. */
-    readonly __kubefedMember = true;
 
     /** KubeFed-style health and the status of every federated object in this member, refreshed by
      *  `pulumi refresh` (read it with `pulumi-kubefed status`). Its outputs are known only after the program has
@@ -170,29 +170,34 @@ export class MemberCluster extends pulumi.ComponentResource {
     }
 
     constructor(name: string, args: MemberClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const clusterName = args?.clusterName ?? name;
-        const labels = { ...(args?.labels ?? {}) };
-        const zones = [...(args?.zones ?? [])].sort();
-        validateMemberArgs(name, args, clusterName);
-        const joinArgs = args.join === true ? {} : args.join ? args.join : undefined;
-        if (joinArgs) planJoin(`MemberCluster ${name}`, clusterName, joinArgs); // bad join arguments fail before anything is registered
-        // credentialsWereSecret resolves before the engine records the inputs.
-        const summary: Omit<MemberClusterSummary, "credentialsWereSecret"> & { credentialsWereSecret: Promise<boolean> } = {
-            clusterName,
-            labels: sortRecord(labels),
-            ...(args.region !== undefined ? { region: args.region } : {}),
-            zones,
-            unreachable: args.unreachable ?? "fail",
-            adoptExisting: !!args.adoptExisting,
-            joined: !!joinArgs,
-            credentialsWereSecret: pulumi.Output.isInstance(args.kubeconfig)
-                ? pulumi.isSecret(args.kubeconfig as pulumi.Output<string>)
-                : Promise.resolve(false),
-        };
-        // Sharded stacks (shard.ts): a member outside this stack's shard is part of every decision but gets no
-        // provider, join objects or read-back here; the shard that owns it creates them.
-        const local = registerShardMember(`MemberCluster ${name}`, { clusterName, labels, region: args.region, zones });
-        super(MemberCluster.__pulumiType, name, summary, opts);
+        const pre = prepare(() => {
+            const clusterName = args?.clusterName ?? name;
+            const labels = { ...(args?.labels ?? {}) };
+            const zones = [...(args?.zones ?? [])].sort();
+            validateMemberArgs(name, args, clusterName);
+            const joinArgs = args.join === true ? {} : args.join ? args.join : undefined;
+            if (joinArgs) planJoin(`MemberCluster ${name}`, clusterName, joinArgs); // bad join arguments fail before anything is registered
+            // credentialsWereSecret resolves before the engine records the inputs.
+            const summary: Omit<MemberClusterSummary, "credentialsWereSecret"> & { credentialsWereSecret: Promise<boolean> } = {
+                clusterName,
+                labels: sortRecord(labels),
+                ...(args.region !== undefined ? { region: args.region } : {}),
+                zones,
+                unreachable: args.unreachable ?? "fail",
+                adoptExisting: !!args.adoptExisting,
+                joined: !!joinArgs,
+                credentialsWereSecret: pulumi.Output.isInstance(args.kubeconfig)
+                    ? pulumi.isSecret(args.kubeconfig as pulumi.Output<string>)
+                    : Promise.resolve(false),
+            };
+            // Sharded stacks (shard.ts): a member outside this stack's shard is part of every decision but gets no
+            // provider, join objects or read-back here; the shard that owns it creates them.
+            const local = registerShardMember(`MemberCluster ${name}`, { clusterName, labels, region: args.region, zones });
+            return { clusterName, labels, zones, joinArgs, summary, local };
+        });
+        super(MemberCluster.__pulumiType, name, pre.ok ? pre.value.summary : {}, opts);
+        const { clusterName, labels, zones, joinArgs, summary, local } = unwrap(this, pre);
+        brand(this, MemberCluster.__pulumiType);
         if (!pulumi.Output.isInstance(args.kubeconfig)) {
             pulumi.log.warn(`MemberCluster ${name}: kubeconfig is a plain value; it is stored as a secret, ` +
                 `but pass it as one (e.g. config.requireSecret) so it is never printed by your own program.`, this);
@@ -251,14 +256,13 @@ export class MemberCluster extends pulumi.ComponentResource {
         const healthOn = args.health !== false && local;
         const kc = this.kubeconfig;
         const ctx = this.context;
-        const self = this;
         Object.defineProperty(this, "__healthOn", { value: healthOn, enumerable: false });
         Object.defineProperty(this, "__tracker", {
             enumerable: false,
             value: new MemberTracker((objects, secretObjects, dependsOn) => new MemberReadBack(`${name}-readback`, {
                 clusterName, kubeconfig: kc, context: ctx, health: healthOn, objects, secretObjects,
             }, {
-                parent: self,
+                parent: this,
                 dependsOn,
                 // 0.1 had a ClusterHealth per member; the read-back takes its place in state
                 aliases: [{ name: `${name}-health`, type: "pulumi-nodejs:dynamic/kubefed:ClusterHealth" }],
@@ -318,8 +322,28 @@ export function sortRecord<V>(r: Record<string, V>): Record<string, V> {
     return out;
 }
 
+/** Member lists already checked, by the array the program passed: a program hands the same list to every component,
+ *  so the list is validated once, and the core's per-list memo (keyed by {@link clusterInfos}' array) hits. */
+const checkedLists = new WeakMap<MemberCluster[], MemberCluster[]>();
+const infosOfSorted = new WeakMap<MemberCluster[], ClusterInfo[]>();
+
+/** The core's view of members returned by {@link sortedMembers}: the same array for the same list. */
+export function clusterInfos(members: MemberCluster[]): ClusterInfo[] {
+    let infos = infosOfSorted.get(members);
+    if (!infos) {
+        infos = members.map(m => ({ name: m.clusterName, labels: m.labels, region: m.region, zones: m.zones }));
+        infosOfSorted.set(members, infos);
+    }
+    return infos;
+}
+
 /** Check a list of members for duplicate cluster names; returns the members sorted by cluster name. */
 export function sortedMembers(subject: string, clusters: MemberCluster[] | undefined, field = "clusters"): MemberCluster[] {
+    const hit = Array.isArray(clusters) ? checkedLists.get(clusters) : undefined;
+    if (hit && hit.length === clusters!.length) {
+        const same = new Set(hit);
+        if (clusters!.every(c => same.has(c))) return hit;
+    }
     const issues: ValidationIssue[] = [];
     if (!Array.isArray(clusters) || clusters.length === 0) {
         issues.push({ severity: "error", field, message: "must list the MemberCluster objects of the federation" });
@@ -332,5 +356,7 @@ export function sortedMembers(subject: string, clusters: MemberCluster[] | undef
         if (issues.length === 0) issues.push(...validateClusters(clusters.map(c => ({ name: c.clusterName, labels: c.labels })), field));
     }
     assertValid(subject, issues);
-    return [...clusters!].sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
+    const members = [...clusters!].sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
+    checkedLists.set(clusters!, members);
+    return members;
 }

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { brand, isBranded, prepare, unwrap } from "./errors";
 import { ReplicaSchedulingSpec, assertValid, validateReplicaScheduling } from "../core";
 import { TYPE_PREFIX } from "./names";
 
-/** Replica counts observed in the members (KubeFed §5.4), fed to the planner on the next `up`. */
+/** Replica counts observed in the members (docs/semantics.md#current-replicas-and-capacity), fed to the planner on the next `up`. */
 export interface ObservedReplicas {
     /** Ready replicas per cluster where the workload exists. */
     currentReplicas?: Record<string, number>;
@@ -28,20 +29,29 @@ export interface ReplicaSchedulingPreferenceArgs extends ReplicaSchedulingSpec {
  */
 export class ReplicaSchedulingPreference extends pulumi.ComponentResource {
     static readonly __pulumiType = `${TYPE_PREFIX}ReplicaSchedulingPreference`;
+    /** Whether `obj` is a {@link ReplicaSchedulingPreference}, also one created by another copy of this package (where `instanceof` fails). */
+    static isInstance(obj: unknown): obj is ReplicaSchedulingPreference {
+        return isBranded(obj, ReplicaSchedulingPreference.__pulumiType);
+    }
     readonly spec: ReplicaSchedulingSpec;
     readonly observed?: ObservedReplicas;
 
     constructor(name: string, args: ReplicaSchedulingPreferenceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { observed, ...spec } = args ?? ({} as ReplicaSchedulingPreferenceArgs);
-        // Cluster names are checked against the members by the FederatedResource that uses this preference.
-        const issues = validateReplicaScheduling(spec as ReplicaSchedulingSpec, [], "spec")
-            .filter(i => i.severity === "error");
-        assertValid(`ReplicaSchedulingPreference ${name}`, issues);
-        const clean = JSON.parse(JSON.stringify(spec)) as ReplicaSchedulingSpec;
+        const pre = prepare(() => {
+            const { observed, ...spec } = args ?? ({} as ReplicaSchedulingPreferenceArgs);
+            // Cluster names are checked against the members by the FederatedResource that uses this preference.
+            const issues = validateReplicaScheduling(spec as ReplicaSchedulingSpec, [], "spec")
+                .filter(i => i.severity === "error");
+            assertValid(`ReplicaSchedulingPreference ${name}`, issues);
+            const clean = JSON.parse(JSON.stringify(spec)) as ReplicaSchedulingSpec;
+            return { observed, clean };
+        });
         // Only capacity is recorded: ready counts move with every rollout and would make each preview show a change,
         // while the replicas they lead to are in the FederatedResource's decision anyway.
         super(ReplicaSchedulingPreference.__pulumiType, name,
-            { spec: clean, estimatedCapacity: observed?.estimatedCapacity ?? {} }, opts);
+            pre.ok ? { spec: pre.value.clean, estimatedCapacity: pre.value.observed?.estimatedCapacity ?? {} } : {}, opts);
+        const { observed, clean } = unwrap(this, pre);
+        brand(this, ReplicaSchedulingPreference.__pulumiType);
         this.spec = clean;
         this.observed = observed;
         this.registerOutputs({ spec: clean });

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { MemberCluster } from "./memberCluster";
 
 /**
+ * The names of a fleet's members and federated objects, for 0.1 programs that export a status value.
+ *
  * @deprecated since 0.2. `pulumi-kubefed status` reads every member's read-back from the stack's checkpoint, so
  * there is nothing to export. Kept so 0.1 programs still run: it returns the member and object names only (a value
  * that never waits for read-back outputs, which are known only after the program).

@@ -1,7 +1,7 @@
 /**
  * The decision for a Helm chart federated over member clusters: which members get a release (placement as for a
- * federated object, §2), the values each one gets (shared values deep-merged with that cluster's values, Helm's
- * merge rules) and, with replica scheduling (§5), the replicas written at a values path the user names.
+ * federated object, docs/semantics.md#placement), the values each one gets (shared values deep-merged with that cluster's values, Helm's
+ * merge rules) and, with replica scheduling (docs/semantics.md#replica-scheduling), the replicas written at a values path the user names.
  */
 import { ValidationIssue, assertValid } from "./errors";
 import { ClusterInfo, Placement, compareStrings, selectClusters, selectNamespacedClusters } from "./placement";
@@ -30,7 +30,7 @@ export interface ChartPlanInput {
     clusters: ClusterInfo[];
     /** Where releases go (KubeFed placement semantics). */
     placement?: Placement | null;
-    /** The federated namespace's placement when the chart is installed into one (intersection, §2.2). */
+    /** The federated namespace's placement when the chart is installed into one (intersection, docs/semantics.md#namespaces). */
     namespacePlacement?: Placement | null;
     /** Values every release gets. */
     values?: Record<string, unknown>;

@@ -1,11 +1,11 @@
 /**
- * Multi-cluster DNS endpoints (spec §8.3; KubeFed v0.6.1 `pkg/controller/dnsendpoint/{common,ingress,service}.go`):
+ * Multi-cluster DNS endpoints (docs/semantics.md#dns-endpoints; KubeFed v0.6.1 `pkg/controller/dnsendpoint/{common,ingress,service}.go`):
  * turns per-cluster load-balancer status into external-dns `DNSEndpoint` records.
  */
 import { promises as dnsPromises } from "dns";
 import { isIP } from "net";
 import { compareStrings } from "./placement";
-import type { ValidationIssue } from "./errors";
+import { ValidationError, ValidationIssue } from "./errors";
 
 /** One `status.loadBalancer.ingress` entry of a Service or Ingress. */
 export interface LoadBalancerIngress { ip?: string; hostname?: string }
@@ -53,10 +53,12 @@ function makeTargetResolver(resolve: Resolver) {
             let p = memo.get(t);
             if (!p) {
                 p = resolve(t).then(a => {
-                    if (!Array.isArray(a)) throw new TypeError(`resolver returned ${typeof a} for ${t}; it must return an array of addresses`);
+                    if (!Array.isArray(a)) throw new ValidationError(`load-balancer hostname ${t}`, [{ severity: "error", field: "resolver", message: `returned ${typeof a}; it must return an array of addresses` }]);
                     return a;
                 }, e => {
-                    throw new Error(`failed to resolve load-balancer hostname ${t}: ${(e as Error)?.message ?? String(e)}`);
+                    const err = new ValidationError(`load-balancer hostname ${t}`, [{ severity: "error", field: "status.loadBalancer.ingress[].hostname", message: `cannot be resolved (${(e as Error)?.message ?? String(e)}); check DNS or the resolver passed in` }]);
+                    err.message = `failed to resolve load-balancer hostname ${t}: ${(e as Error)?.message ?? String(e)}`;
+                    throw err;
                 });
                 memo.set(t, p);
             }
@@ -106,7 +108,7 @@ function ttlOf(recordTTL: number | undefined): number {
 }
 
 /**
- * §8.3, ingress: one A record per host over every cluster's load-balancer targets (hosts with no target anywhere
+ * docs/semantics.md#dns-endpoints, ingress: one A record per host over every cluster's load-balancer targets (hosts with no target anywhere
  * get no record). Load-balancer hostnames are resolved to IPs with `resolve`, by default Node's DNS
  * (`dns.promises.lookup`, all addresses, like Go's `net.LookupHost` in KubeFed); any lookup failure rejects.
  * To stay offline pass a resolver: `async () => []` drops hostname targets, `async h => [h]` keeps them as-is.
@@ -129,7 +131,7 @@ export async function ingressDnsEndpoints(input: { hosts: string[]; recordTTL?: 
 }
 
 /**
- * §8.3, service: per cluster, one record per zone (`<prefix>.<zone>.<region>.<domain>`), one for its region
+ * docs/semantics.md#dns-endpoints, service: per cluster, one record per zone (`<prefix>.<zone>.<region>.<domain>`), one for its region
  * (`<prefix>.<region>.<domain>`) and the global one (`<prefix>.<domain>`), where prefix is
  * `<name>.<namespace>.<domainRef>.svc` (with `externalName`, `<externalName>.<namespace>.<domainRef>.svc` and a
  * `serviceName: <name>` label on those records). Each is an A record of the cluster's resolved targets or, when the

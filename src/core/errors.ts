@@ -1,9 +1,10 @@
 /**
- * Error and validation-issue types shared by the decision core.
+ * The decision core's one error type, {@link ValidationError}, and the validation issues it carries.
  *
  * Validators never throw: they return {@link ValidationIssue}s so that callers (components, the policy pack)
- * can show every problem at once. {@link assertValid} is the one place that turns error-severity issues into
- * an exception.
+ * can show every problem at once. {@link assertValid} turns error-severity issues into a {@link ValidationError};
+ * everything else the core throws is a ValidationError too (an {@link OverrideError} is one), naming what was
+ * checked (the subject), the field and the fix. Components rethrow it as a `pulumi.ResourceError` on themselves.
  */
 
 /** One problem found by a validator. */
@@ -16,7 +17,7 @@ export interface ValidationIssue {
     message: string;
 }
 
-/** Thrown by {@link assertValid}: carries every error-severity issue, one per message line. */
+/** What the core throws: every error-severity issue, one per message line `"<subject>: <field>: <message>"`. */
 export class ValidationError extends Error {
     /** The error-severity issues, in the order the validators reported them. */
     readonly issues: ValidationIssue[];
@@ -45,7 +46,7 @@ export function assertValid(subject: string, issues: ValidationIssue[]): Validat
  * A JSON-patch override that could not be applied. The message names the path (and the cluster when known),
  * in the words of the json-patch library KubeFed uses, so users searching for KubeFed errors find the same text.
  */
-export class OverrideError extends Error {
+export class OverrideError extends ValidationError {
     /** The JSON pointer of the failing operation. */
     readonly path: string;
     /** Index of the failing operation in the cluster's override list. */
@@ -54,7 +55,10 @@ export class OverrideError extends Error {
     readonly cluster?: string;
 
     constructor(message: string, path: string, index: number, cluster?: string) {
-        super(cluster === undefined ? message : `overrides for cluster "${cluster}": ${message}`);
+        const where = cluster === undefined ? "overrides" : `overrides for cluster "${cluster}"`;
+        super(where, [{ severity: "error", field: path, message }]);
+        // The json-patch library's wording, as KubeFed shows it (the path is in the text already).
+        this.message = cluster === undefined ? message : `${where}: ${message}`;
         this.name = "OverrideError";
         this.path = path;
         this.index = index;

@@ -1,6 +1,6 @@
 /**
- * The composite decision for one federated object: placement (§2), replica scheduling (§5.5/§5.6), overrides
- * (§3) and the desired object per member cluster (§4.1).
+ * The composite decision for one federated object: placement (docs/semantics.md#placement), replica scheduling (docs/semantics.md#writing-the-result/docs/semantics.md#intersect-with-the-cluster-selector), overrides
+ * (docs/semantics.md#overrides) and the desired object per member cluster (docs/semantics.md#desired-object).
  *
  * Deliberate differences from KubeFed (each also noted where it happens):
  * - template `metadata.annotations` are KEPT (KubeFed drops them with an `AnnotationsNotSupported` event): Pulumi
@@ -11,8 +11,8 @@
  *   a not-ready cluster stays placed with 0 replicas instead of leaving the placement, so its object is kept;
  * - `placement.spreadConstraints` (Karmada's, see spread.ts) narrow the placement, or the RSP's available clusters;
  * - RSP with `intersectWithClusterSelector`: available clusters = selector-only placement ∩ namespace placement
- *   (§5.6); otherwise every cluster is available and the RSP result decides placement (§5.5), then intersected
- *   with the namespace placement (§2.2) when namespaced.
+ *   (docs/semantics.md#intersect-with-the-cluster-selector); otherwise every cluster is available and the RSP result decides placement (docs/semantics.md#writing-the-result), then intersected
+ *   with the namespace placement (docs/semantics.md#namespaces) when namespaced.
  * KubeFed behaviour kept: template `metadata.finalizers` are dropped (with a warning); the managed label
  * `kubefed.io/managed: "true"` is put last and cannot be overridden; clusters the RSP gives 0 replicas stay placed.
  */
@@ -28,31 +28,31 @@ import {
     ReplicaSchedulingSpec, validateClusters, validateOverrides, validatePlacement, validateReplicaScheduling,
 } from "./validate";
 
-/** The label KubeFed puts on every propagated object (§1.2). */
+/** The label KubeFed puts on every propagated object (docs/semantics.md#names). */
 export const MANAGED_LABEL = "kubefed.io/managed";
 
 /** Input of {@link planFederatedObject}. */
 export interface FederatedObjectInput {
     /** A full Kubernetes object: apiVersion, kind, metadata.name (+namespace when namespaced), spec... */
     template: Record<string, unknown>;
-    /** Where the object goes (§2.1); null/absent selects nothing. */
+    /** Where the object goes (docs/semantics.md#selected-clusters); null/absent selects nothing. */
     placement?: Placement | null;
-    /** Present when the object lives in a federated namespace: the namespace's placement (§2.2). undefined = not federated-namespaced. */
+    /** Present when the object lives in a federated namespace: the namespace's placement (docs/semantics.md#namespaces). undefined = not federated-namespaced. */
     namespacePlacement?: Placement | null;
-    /** Per-cluster JSON-patch overrides (§3). */
+    /** Per-cluster JSON-patch overrides (docs/semantics.md#overrides). */
     overrides?: ClusterOverride[];
     /** Every member cluster known to the program. */
     clusters: ClusterInfo[];
-    /** RSP (§5): decides placement and per-cluster /spec/replicas per §5.5/§5.6. */
+    /** RSP (docs/semantics.md#replica-scheduling): decides placement and per-cluster /spec/replicas per docs/semantics.md#writing-the-result/docs/semantics.md#intersect-with-the-cluster-selector. */
     replicaScheduling?: ReplicaSchedulingSpec;
-    /** §5.4 inputs, when known (fed later by status read-back). */
+    /** docs/semantics.md#current-replicas-and-capacity inputs, when known (fed later by status read-back). */
     currentReplicas?: Record<string, number>;
-    /** §5.4 inputs, when known. */
+    /** docs/semantics.md#current-replicas-and-capacity inputs, when known. */
     estimatedCapacity?: Record<string, number>;
     /** Member readiness observed while the program ran (cluster -> ready); replica scheduling plans over the ready
      *  ones unless `replicaScheduling.failover` is false. Absent entries count as ready. */
     readiness?: Record<string, boolean>;
-    /** Extra labels put on every emitted object after overrides (the managed label is always added last and cannot be overridden, §3.3). */
+    /** Extra labels put on every emitted object after overrides (the managed label is always added last and cannot be overridden, docs/semantics.md#override-order). */
     labels?: Record<string, string>;
 }
 
@@ -61,18 +61,20 @@ export interface FederatedObjectPlan {
     /** Sorted final placement. */
     clusters: string[];
     /**
-     * cluster -> desired object (§4.1 order: template copy → overrides (incl. RSP replicas overrides) → managed
+     * cluster -> desired object (docs/semantics.md#desired-object order: template copy → overrides (incl. RSP replicas overrides) → managed
      * label). Each object's root, `metadata` and its `labels`/`annotations` maps are its own; other subtrees that no
      * override touched are shared between the clusters of one plan and deep-frozen, which keeps 10,000s of objects
      * cheap. Copy before mutating deeper.
      */
     objects: Record<string, Record<string, unknown>>;
-    /** When replicaScheduling is set: cluster -> replicas (plan + overflow per §5.5; 0-replica clusters stay placed). */
+    /** When replicaScheduling is set: cluster -> replicas (plan + overflow per docs/semantics.md#writing-the-result; 0-replica clusters stay placed). */
     replicas?: Record<string, number>;
     /** totalReplicas - sum(replicas) when replicaScheduling is set (never below 0: overflow can ask for extra replicas). */
     unplacedReplicas?: number;
     /** cluster -> paths overridden there (user overrides + RSP /spec/replicas), in application order. */
     overridesApplied: Record<string, string[]>;
+    /** Why each known cluster that is not placed was left out (sorted by cluster name). */
+    excluded: Record<string, string>;
     /** Human-readable warnings, `"<field>: <message>"`. */
     warnings: string[];
     /** Failover (replica scheduling over observed readiness): the not-ready clusters (placed, 0 replicas, sorted)
@@ -129,6 +131,34 @@ function countIssues(m: Record<string, number> | undefined, field: string): Vali
     for (const [k, v] of Object.entries(m)) {
         if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
             out.push({ severity: "error", field: `${field}["${k}"]`, message: `must be a non-negative integer, got ${String(v)}` });
+        }
+    }
+    return out;
+}
+
+/** The reason each known cluster is not in `placed`: the first filter (docs/semantics.md#placement) that dropped it. */
+function exclusionReasons(input: FederatedObjectInput, known: string[], placed: string[],
+                          spreadExcluded?: Record<string, string>): Record<string, string> {
+    const rs = input.replicaScheduling;
+    const placement = input.placement;
+    const on = new Set(placed);
+    const own = new Set(rs && !rs.intersectWithClusterSelector ? known
+        : selectClusters(placement, input.clusters, { selectorOnly: !!rs }));
+    const ns = input.namespacePlacement === undefined ? undefined : new Set(selectClusters(input.namespacePlacement, input.clusters));
+    const out: Record<string, string> = {};
+    for (const c of known) {
+        if (on.has(c)) continue;
+        if (!own.has(c)) {
+            if (rs) out[c] = "labels do not match placement.clusterSelector (replica scheduling intersects with it)";
+            else if (placement?.clusters) out[c] = "not listed in placement.clusters";
+            else if (!placement?.clusterSelector) out[c] = "placement has neither clusters nor clusterSelector, which selects no cluster";
+            else out[c] = "labels do not match placement.clusterSelector";
+        } else if (ns && !ns.has(c)) {
+            out[c] = "not in the federated namespace's placement";
+        } else if (spreadExcluded?.[c]) {
+            out[c] = spreadExcluded[c];
+        } else {
+            out[c] = "not chosen by replica scheduling";
         }
     }
     return out;
@@ -291,7 +321,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         }
     });
 
-    // Desired objects (§4.1).
+    // Desired objects (docs/semantics.md#desired-object).
     const base = jsonClone(t);
     // Fields the API server sets (a template copied from a live object) are never sent, as kubefedctl federate does.
     for (const f of stripServerSetFields(base)) {
@@ -310,7 +340,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     const overridesApplied: Record<string, string[]> = {};
     for (const c of final) {
         let ops = userOps.get(c) ?? [];
-        // §5.5: the scheduler's /spec/replicas override (op absent = replace) comes last. A user override of
+        // docs/semantics.md#writing-the-result: the scheduler's /spec/replicas override (op absent = replace) comes last. A user override of
         // /spec/replicas was refused above: the scheduler owns that field.
         if (scheduled && replicas) ops = [...ops, { path: "/spec/replicas", value: replicas[c] }];
         // Own root, metadata, labels and annotations; everything else is shared with the other clusters (frozen)
@@ -351,7 +381,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         overridesApplied[c] = userCount > 0 ? ops.map(o => canonicalPointer(o.path, base)) : ops.map(o => o.path);
     }
 
-    const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, warnings };
+    const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, excluded: exclusionReasons(input, known, final, spreadExcluded), warnings };
     if (failover) out.failover = failover;
     if (spreadExcluded) out.spreadExcluded = spreadExcluded;
     if (spreadGroups) out.spreadGroups = spreadGroups;

@@ -1,7 +1,8 @@
 /**
  * pulumi-kubefed decision core: KubeFed's placement, overrides, replica planning and DNS semantics as plain,
  * synchronous (DNS: async) functions over plain data. Nothing here imports `@pulumi/*`; components call these
- * functions and turn the results into resources. Normative reference: docs/kubefed-semantics.md.
+ * functions and turn the results into resources. The KubeFed behaviour implemented here: docs/semantics.md.
+ * The export list is explicit and pinned by test/unit/api.test.ts.
  */
 export { ValidationIssue, ValidationError, OverrideError, assertValid } from "./errors";
 export { LabelSelectorRequirement, LabelSelector, LabelMatcher, compileSelector, matchesSelector } from "./selector";
@@ -33,7 +34,10 @@ export {
 } from "./objects";
 export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
 export { MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, planFederatedObject } from "./federate";
-export * from "./summary";
+export {
+    PlacedCluster, DecisionSummary, FailoverDecision, SpreadDecision, failoverMoves, MemberClusterSummary, placedClusters, replicasOf, normalizeDecision, objectOf, shortReason,
+    decisionLine, decisionChanges,
+} from "./summary";
 export { ChartPlanInput, ChartPlan, mergeValues, planFederatedChart } from "./chart";
 export {
     DependencyKind, DependencyMode, DependencyRef, NeededDependency, DependencyNeed, DependencyPlacement, DEPENDENCY_KINDS,

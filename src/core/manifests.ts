@@ -1,34 +1,40 @@
 /**
- * `kubefedctl federate` conversion (KubeFed §7.2): an object read from a cluster or a file becomes a template by
+ * `kubefedctl federate` conversion (docs/semantics.md#federate-existing-manifests): an object read from a cluster or a file becomes a template by
  * dropping what the server sets. Deliberate differences: apiVersion, kind, name, namespace and annotations are
  * kept (our templates are whole objects, and Pulumi users rely on annotations); kubectl's last-applied
  * annotation is dropped since it describes another tool's apply.
  */
 export function manifestToTemplate(obj: Record<string, unknown>): Record<string, unknown> {
-    const out = JSON.parse(JSON.stringify(obj)) as Record<string, any>;
+    const out = JSON.parse(JSON.stringify(obj)) as Record<string, unknown>;
     delete out.status;
-    const md = (out.metadata ?? {}) as Record<string, any>;
+    const md = mapping(out.metadata);
     const keep: Record<string, unknown> = {};
     if (md.name !== undefined) keep.name = md.name;
     if (md.namespace !== undefined) keep.namespace = md.namespace;
-    if (md.labels && Object.keys(md.labels).length > 0) keep.labels = md.labels;
-    const annotations = { ...(md.annotations ?? {}) };
+    if (Object.keys(mapping(md.labels)).length > 0) keep.labels = md.labels;
+    const annotations = { ...mapping(md.annotations) };
     delete annotations["kubectl.kubernetes.io/last-applied-configuration"];
     delete annotations["deployment.kubernetes.io/revision"];
     if (Object.keys(annotations).length > 0) keep.annotations = annotations;
     out.metadata = keep;
     const kind = out.kind;
-    if (kind === "Namespace" && out.spec) {
-        delete out.spec.finalizers;
-        if (Object.keys(out.spec).length === 0) delete out.spec;
+    const spec = out.spec !== null && typeof out.spec === "object" && !Array.isArray(out.spec) ? out.spec as Record<string, unknown> : undefined;
+    if (kind === "Namespace" && spec) {
+        delete spec.finalizers;
+        if (Object.keys(spec).length === 0) delete out.spec;
     }
     if (kind === "ServiceAccount") delete out.secrets;
-    if (kind === "Service" && out.spec) {
-        delete out.spec.clusterIP;
-        delete out.spec.clusterIPs;
-        if (Array.isArray(out.spec.ports)) for (const p of out.spec.ports) delete p.nodePort;
+    if (kind === "Service" && spec) {
+        delete spec.clusterIP;
+        delete spec.clusterIPs;
+        if (Array.isArray(spec.ports)) for (const p of spec.ports) if (p && typeof p === "object") delete (p as Record<string, unknown>).nodePort;
     }
     return out;
+}
+
+/** `v` when it is a mapping, else an empty one. */
+function mapping(v: unknown): Record<string, unknown> {
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? v as Record<string, unknown> : {};
 }
 
 /** A stable key for an object: `<kind>-<namespace>-<name>` in lowercase, for child names in a federated set. */

@@ -80,9 +80,9 @@ export const SERVER_SET_FIELDS: readonly string[] = [
     "metadata.generation", "metadata.selfLink", "metadata.deletionTimestamp", "metadata.deletionGracePeriodSeconds", "status",
 ];
 
-/** Removes the server-set fields from `obj` (in place) and returns the ones that were present, as dotted paths. */
 const SERVER_SET_SPLIT = SERVER_SET_FIELDS.map(f => [f, ...f.split(".")] as [string, string, string | undefined]);
 
+/** Removes the server-set fields from `obj` (in place) and returns the ones that were present, as dotted paths. */
 export function stripServerSetFields(obj: Record<string, unknown>): string[] {
     const removed: string[] = [];
     for (const [f, a, b] of SERVER_SET_SPLIT) {

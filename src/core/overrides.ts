@@ -1,5 +1,5 @@
 /**
- * Per-cluster overrides (spec §3): a small RFC 6902 applier that reproduces the behaviour of the json-patch library
+ * Per-cluster overrides (docs/semantics.md#overrides): a small RFC 6902 applier that reproduces the behaviour of the json-patch library
  * KubeFed uses (evanphx/json-patch v4), quirks included, rather than a strict RFC implementation:
  *
  * - a missing or empty `op` means `replace`;
@@ -18,7 +18,7 @@
  * Deliberate difference: a path that is not a JSON pointer (non-empty and not starting with "/") is refused. The
  * library would silently apply it to the root using only its last segment; KubeFed's schema does not catch it.
  */
-import { OverrideError } from "./errors";
+import { OverrideError, ValidationError } from "./errors";
 
 /** One JSON-patch operation of a cluster's overrides. */
 export interface OverrideOperation {
@@ -65,7 +65,7 @@ function cloneValue(v: unknown): unknown {
         case "number":
             return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
         case "bigint":
-            throw new TypeError("a bigint cannot be represented in JSON; use a number or a string");
+            throw new ValidationError("value", [{ severity: "error", field: "(bigint)", message: "a bigint cannot be represented in JSON; use a number or a string" }]);
         case "object": {
             const toJSON = (v as { toJSON?: unknown }).toJSON;
             if (typeof toJSON === "function") return cloneValue(toJSON.call(v));
@@ -217,13 +217,13 @@ export function applyPatch(root: Record<string, unknown>, ops: readonly Override
 
 /**
  * One cluster's overrides applied to a deep copy of `object` (the input is never mutated), with KubeFed's
- * json-patch semantics (§3.2, quirks listed at the top of this module). The list is applied in order and
+ * json-patch semantics (docs/semantics.md#override-application, quirks listed at the top of this module). The list is applied in order and
  * all-or-nothing. Throws an {@link OverrideError} whose message names the failing path.
  */
 export function applyOverrides<T extends object>(object: T, overrides: OverrideOperation[]): T {
     const copy = jsonClone(object) as unknown as Record<string, unknown>;
     if (copy === null || typeof copy !== "object" || Array.isArray(copy)) {
-        throw new TypeError("applyOverrides expects a JSON object");
+        throw new ValidationError("applyOverrides", [{ severity: "error", field: "object", message: "must be a JSON object; pass the Kubernetes object to override" }]);
     }
     return applyPatch(copy, overrides ?? [], false) as unknown as T;
 }

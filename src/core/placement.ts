@@ -1,5 +1,5 @@
 /**
- * Placement (spec §2): which member clusters a federated object goes to.
+ * Placement (docs/semantics.md#placement): which member clusters a federated object goes to.
  */
 import { LabelSelector, compileSelector } from "./selector";
 import type { SpreadConstraint } from "./spread";
@@ -27,7 +27,7 @@ export interface ClusterInfo {
 
 /** Options for {@link selectClusters}. */
 export interface SelectOptions {
-    /** Ignore `clusters` and use only the selector (RSP `intersectWithClusterSelector`, §2.1 step 5). */
+    /** Ignore `clusters` and use only the selector (RSP `intersectWithClusterSelector`, docs/semantics.md#selected-clusters step 5). */
     selectorOnly?: boolean;
 }
 
@@ -41,7 +41,7 @@ export function compareStrings(a: string, b: string): number {
 }
 
 /**
- * Sorted names of the clusters in `clusters` that `placement` selects (§2.1): a clusters list, even an empty one,
+ * Sorted names of the clusters in `clusters` that `placement` selects (docs/semantics.md#selected-clusters): a clusters list, even an empty one,
  * wins over the selector; an absent/null selector selects nothing; `{}` selects every cluster. With selectorOnly,
  * only the selector is considered. Names not in `clusters` are dropped (KubeFed intersects with existing clusters;
  * use {@link validatePlacement} to refuse them instead). Throws when the selector is invalid.
@@ -59,7 +59,7 @@ export function selectClusters(placement: Placement | null | undefined, clusters
 }
 
 /**
- * Namespaced resources: the resource's placement intersected with its federated namespace's (§2.2). The
+ * Namespaced resources: the resource's placement intersected with its federated namespace's (docs/semantics.md#namespaces). The
  * namespace placement is always evaluated normally (a clusters list wins); `opts` applies to the resource's
  * placement only. A null/absent namespace placement selects nothing, as a FederatedNamespace without placement
  * does; when the namespace is not federated at all, call {@link selectClusters} instead.

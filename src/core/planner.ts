@@ -1,6 +1,7 @@
 /**
- * KubeFed's replica planner (spec §5.3, `pkg/controller/util/planner/planner.go`), re-stated in TypeScript.
+ * KubeFed's replica planner (docs/semantics.md#replica-algorithm, `pkg/controller/util/planner/planner.go`), re-stated in TypeScript.
  */
+import { ValidationError } from "./errors";
 import { compareStrings } from "./placement";
 
 /** A ReplicaSchedulingPreference entry for one cluster (or for "*"). */
@@ -17,15 +18,15 @@ export interface ClusterPreference {
 export interface ReplicaPlanInput {
     /** Replicas to distribute. */
     totalReplicas: number;
-    /** false (default): clusters keep replicas they currently run when possible (§5.3 step 4). */
+    /** false (default): clusters keep replicas they currently run when possible (docs/semantics.md#replica-algorithm step 4). */
     rebalance?: boolean;
-    /** Preferences by cluster name or "*"; absent or empty means `{"*": {weight: 1}}` (§5.2). */
+    /** Preferences by cluster name or "*"; absent or empty means `{"*": {weight: 1}}` (docs/semantics.md#planner-input). */
     clusters?: Record<string, ClusterPreference>;
     /** The clusters that may receive replicas (order is irrelevant; duplicates are ignored). */
     availableClusters: string[];
-    /** Replicas currently running per cluster (§5.4), when known. */
+    /** Replicas currently running per cluster (docs/semantics.md#current-replicas-and-capacity), when known. */
     currentReplicas?: Record<string, number>;
-    /** Replicas each cluster can run (§5.4), when known. */
+    /** Replicas each cluster can run (docs/semantics.md#current-replicas-and-capacity), when known. */
     estimatedCapacity?: Record<string, number>;
     /** `"<namespace>/<name>"` of the workload (just the name when cluster-scoped); feeds the tie-break hash. */
     key?: string;
@@ -35,7 +36,7 @@ export interface ReplicaPlanInput {
 export interface ReplicaPlan {
     /** Replicas per available cluster (every available cluster is present, possibly with 0). */
     plan: Record<string, number>;
-    /** Extra replicas that would be nice in a capacity-limited cluster (§5.3 step 5/6); only positive entries. */
+    /** Extra replicas that would be nice in a capacity-limited cluster (docs/semantics.md#replica-algorithm step 5/6); only positive entries. */
     overflow: Record<string, number>;
 }
 
@@ -80,7 +81,7 @@ function ceilMulDiv(a: number, b: number, c: number): number {
 
 function checkCount(v: unknown, what: string): void {
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
-        throw new RangeError(`${what} must be a non-negative integer, got ${String(v)}`);
+        throw new ValidationError("replica plan", [{ severity: "error", field: what, message: `must be a non-negative integer, got ${String(v)}; pass a whole number of replicas` }]);
     }
 }
 
@@ -97,7 +98,7 @@ function lookup(m: Record<string, number> | undefined, k: string): number | unde
 }
 
 /**
- * KubeFed's planner exactly (§5.3), including the FNV-1 (not 1a) tie-break over clusterName + key:
+ * KubeFed's planner exactly (docs/semantics.md#replica-algorithm), including the FNV-1 (not 1a) tie-break over clusterName + key:
  * 1. each available cluster takes its own preference, else "*", else gets 0 and takes no further part;
  * 2. order by weight descending, then hash ascending;
  * 3. minimums in that order (capped by what remains and by capacity);
@@ -238,7 +239,7 @@ export interface FailoverPlan extends ReplicaPlan {
 
 /**
  * KubeFed's failover (its scheduler plans over ready clusters only): the planner runs over the ready available
- * clusters; not-ready ones get 0 and their current replicas are not kept (§5.3 step 4 keeps only what runs on
+ * clusters; not-ready ones get 0 and their current replicas are not kept (docs/semantics.md#replica-algorithm, step 4 keeps only what runs on
  * ready clusters). Deterministic for the same observations. With nobody not ready it is exactly {@link planReplicas}.
  */
 export function planFailover(input: FailoverPlanInput): FailoverPlan {

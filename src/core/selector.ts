@@ -1,8 +1,8 @@
 /**
  * Kubernetes label selectors (`metav1.LabelSelector`) as KubeFed uses them to select member clusters by their
- * labels (spec §2.1).
+ * labels (docs/semantics.md#selected-clusters).
  */
-import { ValidationIssue } from "./errors";
+import { ValidationError, ValidationIssue } from "./errors";
 import { labelKeyProblem, labelValueProblem } from "./labels";
 
 /** One `matchExpressions` entry. */
@@ -93,13 +93,15 @@ const EVERYTHING: LabelMatcher = () => true;
 /**
  * Compiles a selector into a matcher with Kubernetes semantics: null/absent selects nothing, a selector with no
  * requirements selects everything, requirements are ANDed, NotIn is also true when the label is absent.
- * Throws an Error listing the problems when the selector is invalid (KubeFed's `ComputePlacementFailed`).
+ * Throws a ValidationError listing the problems when the selector is invalid (KubeFed's `ComputePlacementFailed`).
  */
 export function compileSelector(selector: LabelSelector | null | undefined, field = "clusterSelector"): LabelMatcher {
     if (selector === null || selector === undefined) return NOTHING;
     const issues = validateSelector(selector, field);
     if (issues.length > 0) {
-        throw new Error(`invalid label selector: ${issues.map(i => `${i.field}: ${i.message}`).join("; ")}`);
+        const err = new ValidationError("label selector", issues);
+        err.message = `invalid label selector: ${issues.map(i => `${i.field}: ${i.message}`).join("; ")}`;
+        throw err;
     }
     const checks: LabelMatcher[] = [];
     for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {

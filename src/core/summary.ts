@@ -128,7 +128,7 @@ function cmp(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function isRecord(v: unknown): v is Record<string, any> {
+function isRecord(v: unknown): v is Record<string, unknown> {
     return !!v && typeof v === "object" && !Array.isArray(v);
 }
 
@@ -139,7 +139,7 @@ function isRecord(v: unknown): v is Record<string, any> {
  */
 export function normalizeDecision(raw: unknown): DecisionSummary | undefined {
     if (!isRecord(raw) || typeof raw.kind !== "string" || typeof raw.name !== "string") return undefined;
-    if (isRecord(raw.placed)) return raw as DecisionSummary;
+    if (isRecord(raw.placed)) return raw as unknown as DecisionSummary;
     if (!Array.isArray(raw.clusters)) return undefined;
     const placed: Record<string, PlacedCluster> = {};
     for (const c of [...raw.clusters].map(String).sort(cmp)) {

@@ -14,7 +14,7 @@ import { IDENTITY_PATHS, canonicalPointer, decodePointer, identityOverrideProble
 
 export { validateSelector };
 
-/** Paths no override may touch (KubeFed §3.1 refuses the first four by exact match; we refuse anything that
+/** Paths no override may touch (docs/semantics.md#override-shape refuses the first four by exact match; we refuse anything that
  *  touches them, `/metadata` as a whole and `/apiVersion` too — see {@link identityOverrideProblem}). */
 export const FORBIDDEN_OVERRIDE_PATHS: readonly string[] = IDENTITY_PATHS;
 
@@ -193,9 +193,9 @@ export function validateOverrides(overrides: ClusterOverride[] | undefined, know
 export interface ReplicaSchedulingSpec {
     /** Replicas to spread over the clusters. */
     totalReplicas: number;
-    /** Move running replicas to follow the preferences (default false: keep what runs, §5.3 step 4). */
+    /** Move running replicas to follow the preferences (default false: keep what runs, docs/semantics.md#replica-algorithm step 4). */
     rebalance?: boolean;
-    /** Schedule only over the clusters the placement's selector picks (§5.6). */
+    /** Schedule only over the clusters the placement's selector picks (docs/semantics.md#intersect-with-the-cluster-selector). */
     intersectWithClusterSelector?: boolean;
     /** Preferences by cluster name or "*"; absent or empty means `{"*": {weight: 1}}`. */
     clusters?: Record<string, ClusterPreference>;
@@ -253,7 +253,7 @@ export function validateReplicaScheduling(spec: ReplicaSchedulingSpec | undefine
     }
     if (issues.some(i => i.severity === "error")) return issues;
 
-    // Static feasibility, over the known clusters with nothing running yet (§5.3): the weighted rounds give every
+    // Static feasibility, over the known clusters with nothing running yet (docs/semantics.md#replica-algorithm): the weighted rounds give every
     // cluster with weight > 0 at least one replica per round until it reaches its max, so those absorb up to their
     // max (unbounded without one); weight-0 clusters keep just their minimum.
     const total = spec.totalReplicas;

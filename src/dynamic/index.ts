@@ -1,10 +1,10 @@
 /**
  * Read-back from the member clusters (KubeFed status semantics), outside the Kubernetes provider:
- * - {@link MemberReadBack}: one resource per member: health (§6.2), and the propagation status, drift and readiness
- *   of every federated object placed there (§4.4, §4.8); orphan-mode unlabelling (§4.7);
+ * - {@link MemberReadBack}: one resource per member: health (docs/semantics.md#health), and the propagation status, drift and readiness
+ *   of every federated object placed there (docs/semantics.md#propagation-status, docs/semantics.md#propagation-condition); orphan-mode unlabelling (docs/semantics.md#deletion-and-orphaning);
  * - {@link OrphanGuard}: marker of an object in orphan mode (kept for upgrades from 0.1);
- * - {@link ServiceAccountToken}: join mode's token read (§6.3);
- * - {@link observeReplicas}: program-time current replicas / capacity for RSP rebalancing (§5.4);
+ * - {@link ServiceAccountToken}: join mode's token read (docs/semantics.md#join);
+ * - {@link observeReplicas}: program-time current replicas / capacity for RSP rebalancing (docs/semantics.md#current-replicas-and-capacity);
  * - `kube.ts`: the one Kubernetes client (kubeconfig handling, requests, discovery) everything here uses.
  * The resources store only a loader in state (loader.ts); their code lives in the *Provider modules.
  */

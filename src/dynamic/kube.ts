@@ -68,7 +68,7 @@ export interface KubeconfigError extends Error {
 /** Response of {@link KubeClient.request}. `body` is parsed JSON when the server sent JSON, else the text. */
 export interface KubeResponse {
     status: number;
-    body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    body: unknown;
     text: string;
 }
 
@@ -138,7 +138,7 @@ export function parseYamlText(text: string): unknown {
  * (relative paths inside it are resolved against its directory). Returns the parsed document and the base directory
  * for relative file references (the current directory for kubeconfig text).
  */
-export function loadKubeconfig(text: string): { doc: any; baseDir: string } { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function loadKubeconfig(text: string): { doc: Mapping; baseDir: string } {
     if (typeof text !== "string" || text.trim() === "") {
         throw kubeconfigError("kubeconfig is empty");
     }
@@ -169,7 +169,15 @@ export function loadKubeconfig(text: string): { doc: any; baseDir: string } { //
     if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
         throw kubeconfigError("kubeconfig is not a YAML mapping");
     }
-    return { doc, baseDir };
+    return { doc: doc as Mapping, baseDir };
+}
+
+/** A YAML/JSON mapping as parsed: every field is checked where it is read. */
+export type Mapping = Record<string, unknown>;
+
+/** `v` when it is a mapping (not null, not an array), else undefined. */
+export function asMapping(v: unknown): Mapping | undefined {
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? v as Mapping : undefined;
 }
 
 /** An exec credential plugin as configured (`users[].user.exec`), with `command` resolved. */
@@ -232,12 +240,12 @@ function defaultExecTimeoutMs(opts?: ConnectOptions): number {
 /** Selects the context and validates it into a {@link Prepared}; throws a {@link KubeconfigError}. */
 function prepare(text: string, context: string | undefined, opts?: ConnectOptions): Prepared {
     const { doc, baseDir } = loadKubeconfig(text);
-    const named = (list: unknown, name: string, what: string): any => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const named = (list: unknown, name: string, what: string): Mapping => {
         if (!Array.isArray(list)) throw kubeconfigError(`kubeconfig has no ${what}s list`);
-        const hit = list.find((e) => e && typeof e === "object" && e.name === name);
+        const hit = list.map(asMapping).find((e) => e?.name === name);
         if (!hit) throw kubeconfigError(`kubeconfig has no ${what} named "${name}"`);
-        const v = hit[what] ?? {};
-        if (typeof v !== "object" || Array.isArray(v)) throw kubeconfigError(`kubeconfig ${what} "${name}" is not a mapping`);
+        const v = asMapping(hit[what] ?? {});
+        if (!v) throw kubeconfigError(`kubeconfig ${what} "${name}" is not a mapping`);
         return v;
     };
     const contextName = context || doc["current-context"];
@@ -249,7 +257,7 @@ function prepare(text: string, context: string | undefined, opts?: ConnectOption
     const clusterName: string = ctx.cluster;
     const userName: string = typeof ctx.user === "string" ? ctx.user : "";
     const cluster = named(doc.clusters, clusterName, "cluster");
-    const user = userName ? named(doc.users, userName, "user") : {};
+    const user: Mapping = userName ? named(doc.users, userName, "user") : {};
     const where = `context "${contextName}" (cluster "${clusterName}"${userName ? `, user "${userName}"` : ""})`;
     const server = cluster.server;
     if (!server || typeof server !== "string") throw kubeconfigError(`cluster "${clusterName}" has no server`);
@@ -263,7 +271,7 @@ function prepare(text: string, context: string | undefined, opts?: ConnectOption
         }
     };
     /** base64 of `<key>-data` or of the file `<key>` (client-node wants base64). */
-    const pick = (obj: any, key: string): string | undefined => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const pick = (obj: Mapping, key: string): string | undefined => {
         const data = obj[`${key}-data`];
         if (data !== undefined && data !== null && data !== "") {
             if (typeof data !== "string") throw kubeconfigError(`${where}: ${key}-data is not a string`);
@@ -305,14 +313,16 @@ function prepare(text: string, context: string | undefined, opts?: ConnectOption
     let authProvider: unknown;
     let exec: ExecPlan | undefined;
     const ap = user["auth-provider"];
-    const execSpec = user.exec ?? (ap && typeof ap === "object" && (ap.name === "exec" || ap.config?.exec) ? ap.config?.exec : undefined);
+    const apMap = asMapping(ap);
+    const apExec = asMapping(apMap?.config)?.exec;
+    const execSpec = user.exec ?? (apMap && (apMap.name === "exec" || apExec) ? apExec : undefined);
     if (execSpec !== undefined && execSpec !== null) {
         exec = execPlan(execSpec, where, baseDir, defaultExecTimeoutMs(opts), { server, insecure, tlsServerName, caData, proxyUrl }, secrets);
         if (!token) auth = "exec";
     } else if (ap !== undefined && ap !== null) {
-        if (typeof ap !== "object" || typeof ap.name !== "string") throw kubeconfigError(`${where}: auth-provider has no name`);
-        if (!AUTH_PROVIDERS.includes(ap.name)) {
-            throw kubeconfigError(`${where}: auth-provider "${ap.name}" is not supported (supported: ${AUTH_PROVIDERS.join(", ")}; use an exec credential plugin)`);
+        if (!apMap || typeof apMap.name !== "string") throw kubeconfigError(`${where}: auth-provider has no name`);
+        if (!AUTH_PROVIDERS.includes(apMap.name)) {
+            throw kubeconfigError(`${where}: auth-provider "${apMap.name}" is not supported (supported: ${AUTH_PROVIDERS.join(", ")}; use an exec credential plugin)`);
         }
         authProvider = ap;
         if (!token) auth = "authProvider";
@@ -343,8 +353,8 @@ function prepare(text: string, context: string | undefined, opts?: ConnectOption
         certData,
         keyData,
         token,
-        username: basic ? user.username : undefined,
-        password: basic ? user.password : undefined,
+        username: basic ? String(user.username) : undefined,
+        password: basic ? String(user.password) : undefined,
         impersonateUser: typeof user.as === "string" && user.as ? user.as : undefined,
         authProvider: exec ? { name: EXEC_MARK, config: {} } : authProvider,
     };
@@ -353,31 +363,34 @@ function prepare(text: string, context: string | undefined, opts?: ConnectOption
 }
 
 /** Validates `users[].user.exec` and resolves its command. */
-function execPlan(spec: any, where: string, baseDir: string, timeoutMs: number, // eslint-disable-line @typescript-eslint/no-explicit-any
+function execPlan(raw: unknown, where: string, baseDir: string, timeoutMs: number,
     cluster: { server: string; insecure: boolean; tlsServerName?: string; caData?: string; proxyUrl?: string }, secrets: string[]): ExecPlan {
     const bad = (why: string): never => { throw kubeconfigError(`${where}: exec credential plugin: ${why}`); };
-    if (!spec || typeof spec !== "object" || Array.isArray(spec)) bad("exec is not a mapping");
-    if (typeof spec.command !== "string" || spec.command === "") bad("no command");
-    const apiVersion = spec.apiVersion;
-    if (!EXEC_API_VERSIONS.includes(apiVersion)) {
-        bad(`apiVersion ${JSON.stringify(apiVersion ?? null)} is not supported (use ${EXEC_API_VERSIONS.join(" or ")})`);
+    const spec = asMapping(raw) ?? bad("exec is not a mapping");
+    const rawCommand = typeof spec.command === "string" && spec.command !== "" ? spec.command : bad("no command");
+    const apiVersion = typeof spec.apiVersion === "string" && EXEC_API_VERSIONS.includes(spec.apiVersion) ? spec.apiVersion : undefined;
+    if (apiVersion === undefined) {
+        return bad(`apiVersion ${JSON.stringify(spec.apiVersion ?? null)} is not supported (use ${EXEC_API_VERSIONS.join(" or ")})`);
     }
     if (spec.interactiveMode === "Always") bad("interactiveMode Always needs a terminal, which is not available here");
     const args: string[] = [];
     if (spec.args !== undefined && spec.args !== null) {
-        if (!Array.isArray(spec.args) || spec.args.some((a: unknown) => typeof a !== "string")) bad("args must be a list of strings");
-        args.push(...spec.args);
+        const list: unknown = spec.args;
+        if (!Array.isArray(list) || list.some((a: unknown) => typeof a !== "string")) return bad("args must be a list of strings");
+        args.push(...(list as string[]));
     }
     const env: Record<string, string> = {};
     if (spec.env !== undefined && spec.env !== null) {
-        if (!Array.isArray(spec.env)) bad("env must be a list of {name, value}");
-        for (const e of spec.env) {
-            if (!e || typeof e.name !== "string" || e.name === "" || typeof e.value !== "string") bad("env must be a list of {name, value} strings");
+        const list: unknown = spec.env;
+        if (!Array.isArray(list)) return bad("env must be a list of {name, value}");
+        for (const raw of list) {
+            const e = asMapping(raw);
+            if (!e || typeof e.name !== "string" || e.name === "" || typeof e.value !== "string") return bad("env must be a list of {name, value} strings");
             env[e.name] = e.value;
         }
     }
     // client-go: a command with a path separator is relative to the kubeconfig's directory; a bare name is looked up on PATH
-    const command = spec.command.includes("/") ? path.resolve(baseDir, spec.command) : spec.command;
+    const command = rawCommand.includes("/") ? path.resolve(baseDir, rawCommand) : rawCommand;
     const execCluster: Record<string, unknown> = { server: cluster.server };
     if (cluster.tlsServerName) execCluster["tls-server-name"] = cluster.tlsServerName;
     if (cluster.insecure) execCluster["insecure-skip-tls-verify"] = true;
@@ -420,26 +433,27 @@ function execOutcome(plan: ExecPlan, r: { error?: NodeJS.ErrnoException; timedOu
         throw kubeconfigError(`${name} failed (${r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`})${tail}`);
     }
     // never quote stdout: it is (or holds) the credential
-    let out: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let parsed: unknown;
     try {
-        out = JSON.parse(r.stdout);
+        parsed = JSON.parse(r.stdout);
     } catch {
         throw kubeconfigError(`${name} printed no ExecCredential JSON${tail}`);
     }
-    if (!out || typeof out !== "object" || out.kind !== "ExecCredential") throw kubeconfigError(`${name} printed something other than an ExecCredential`);
+    const out = asMapping(parsed);
+    if (!out || out.kind !== "ExecCredential") throw kubeconfigError(`${name} printed something other than an ExecCredential`);
     if (out.apiVersion !== plan.apiVersion) {
         throw kubeconfigError(`${name} returned apiVersion ${JSON.stringify(String(out.apiVersion ?? "")).slice(0, 80)}, but the kubeconfig asks for ${plan.apiVersion}`);
     }
-    const st = out.status;
-    if (!st || typeof st !== "object") throw kubeconfigError(`${name} returned an ExecCredential without status`);
+    const st = asMapping(out.status);
+    if (!st) throw kubeconfigError(`${name} returned an ExecCredential without status`);
     const cred: ExecCredential = {};
     if (typeof st.token === "string" && st.token) cred.token = st.token;
     const hasCert = typeof st.clientCertificateData === "string" && st.clientCertificateData !== "";
     const hasKey = typeof st.clientKeyData === "string" && st.clientKeyData !== "";
     if (hasCert !== hasKey) throw kubeconfigError(`${name} returned a client certificate without key or vice versa`);
     if (hasCert) {
-        cred.cert = st.clientCertificateData;
-        cred.key = st.clientKeyData;
+        cred.cert = String(st.clientCertificateData);
+        cred.key = String(st.clientKeyData);
     }
     if (!cred.token && !cred.cert) throw kubeconfigError(`${name} returned neither a token nor a client certificate and key`);
     if (st.expirationTimestamp !== undefined && st.expirationTimestamp !== null && st.expirationTimestamp !== "") {
@@ -556,7 +570,8 @@ export function groupVersionPath(apiVersion: string): string {
 
 /** Short, single-line description of an HTTP failure. */
 export function describeHttpError(res: KubeResponse): string {
-    const msg = res.body && typeof res.body === "object" && typeof res.body.message === "string" ? res.body.message : res.text;
+    const message = asMapping(res.body)?.message;
+    const msg = typeof message === "string" ? message : res.text;
     return `HTTP ${res.status}${msg ? `: ${String(msg).replace(/\s+/g, " ").slice(0, 200)}` : ""}`;
 }
 
@@ -638,10 +653,11 @@ function makeClient(p: Prepared): KubeClient {
             hit = (async () => {
                 const res = await request("GET", groupVersionPath(apiVersion));
                 if (res.status === 404) return undefined;
-                if (res.status !== 200 || !res.body || typeof res.body !== "object") {
+                const body = asMapping(res.body);
+                if (res.status !== 200 || !body) {
                     throw new Error(`discovery of ${apiVersion} failed: ${describeHttpError(res)}`);
                 }
-                return Array.isArray(res.body.resources) ? res.body.resources : [];
+                return Array.isArray(body.resources) ? body.resources as { name: string; kind: string; namespaced?: boolean }[] : [];
             })();
             cache.set(apiVersion, hit);
             hit.catch(() => cache.delete(apiVersion));
@@ -711,10 +727,11 @@ export async function readObjectWith(client: KubeClient, name: string, ref: Obje
         if (p === undefined) return { name, outcome: "notFound", error: `${ref.kind} is not served by ${ref.apiVersion} in this cluster` };
         const res = await client.request("GET", p, undefined, { timeoutMs: timeoutMs ?? 10_000 });
         if (res.status === 404) return { name, outcome: "notFound" };
-        if (res.status !== 200 || !res.body || typeof res.body !== "object") {
+        const live = asMapping(res.body);
+        if (res.status !== 200 || !live) {
             return { name, outcome: "retrievalFailed", error: `GET ${p}: ${describeHttpError(res)}` };
         }
-        return { name, outcome: "found", live: res.body };
+        return { name, outcome: "found", live };
     } catch (e) {
         const msg = String((e as Error).message ?? e);
         if (isKubeconfigError(e)) return { name, outcome: "configError", error: msg };

@@ -11,6 +11,9 @@ const IMPL_PATH = path.join(__dirname, "providers.js");
 
 const loaders = new Map<ProviderKind, pulumi.dynamic.ResourceProvider>();
 
+/** What the loader calls on the implementation module's provider (untyped engine values in, results out). */
+type ProviderImpl = Record<"diff" | "create" | "update" | "read" | "delete", (...args: unknown[]) => Promise<unknown>>;
+
 /**
  * The provider object handed to `pulumi.dynamic.Resource`. The SDK serializes it into every resource's state, so it
  * is kept to a few lines that `require` the implementation from the installed package: state stays small, and
@@ -26,8 +29,7 @@ export function providerLoader(kind: ProviderKind): pulumi.dynamic.ResourceProvi
     // Plain functions only: what they close over (three strings) is all that is serialized; kept terse because
     // every resource stores this text. No `check`: the engine then keeps the program's inputs as they are (the
     // classes build them normalised), and `diff` does its own normalising.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const m = (): any => { let e, x; try { x = require(s); } catch (r) { e = r; try { x = require(f); } catch { /* */ } } const p = x?.providers?.[w]; if (!p) throw new Error(`cannot load the ${w} provider: npm install pulumi-kubefed (${e})`); return p; };
+    const m = (): ProviderImpl => { let e, x; try { x = require(s); } catch (r) { e = r; try { x = require(f); } catch { /* */ } } const p = x?.providers?.[w]; if (!p) throw new Error(`cannot load the ${w} provider: npm install pulumi-kubefed (${e})`); return p; };
     const provider = {
         diff: (i: unknown, o: unknown, n: unknown) => m().diff(i, o, n),
         create: (n: unknown) => m().create(n),

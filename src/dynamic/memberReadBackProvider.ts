@@ -1,13 +1,13 @@
 /**
  * The implementation behind {@link MemberReadBack} (one resource per member cluster): KubeFed's cluster health probe
- * (§6.2) plus the propagation status and drift of every federated object placed in that member (§4.4, §4.8), and
- * orphan-mode unlabelling (§4.7).
+ * (docs/semantics.md#health) plus the propagation status and drift of every federated object placed in that member (docs/semantics.md#propagation-status, docs/semantics.md#propagation-condition), and
+ * orphan-mode unlabelling (docs/semantics.md#deletion-and-orphaning).
  *
  * This is an ordinary module: the state of each resource stores only a small loader (`loader.ts`) that requires it
  * from the installed package, so refresh and delete always run the installed code, never a stale copy.
  * No `@pulumi/*` imports: the dynamic-provider host loads this without the SDK's program runtime.
  */
-import { KubeClient, ObjectRef, connectAsync, describeHttpError, readObjectWith, removeManagedLabel } from "./kube";
+import { KubeClient, ObjectRef, asMapping, connectAsync, describeHttpError, readObjectWith, removeManagedLabel } from "./kube";
 import { decodeObjects, encodeObjects, isEncodedObjects } from "./objectsCodec";
 import {
     ClusterCondition, ClusterObservation, ClusterPropagationStatus, ProbeResult, containsUnknown, clusterPropagationStatus,
@@ -167,9 +167,10 @@ async function readObjects(client: KubeClient, name: string, refs: ObjectRef[]):
             const coll = await client.collectionPath(first.apiVersion, first.kind, first.namespace);
             if (coll !== undefined) {
                 const res = await client.request("GET", coll, undefined, { timeoutMs: 30_000 });
-                if (res.status === 200 && Array.isArray(res.body?.items)) {
+                const items = asMapping(res.body)?.items;
+                if (res.status === 200 && Array.isArray(items)) {
                     listed = new Map();
-                    for (const item of res.body.items as Record<string, { name?: string }>[]) {
+                    for (const item of items as Record<string, { name?: string }>[]) {
                         // list items carry no apiVersion/kind of their own
                         if (item?.metadata?.name) listed.set(item.metadata.name, { apiVersion: first.apiVersion, kind: first.kind, ...item });
                     }
@@ -257,7 +258,8 @@ export async function observeMember(inputs: ReadBackInputs, previous?: Partial<R
         if (probeIsReady(probe) && inputs.health) {
             try {
                 const v = await client.request("GET", "/version", undefined, { timeoutMs: 3000 });
-                if (v.status === 200 && v.body && typeof v.body.gitVersion === "string") version = v.body.gitVersion;
+                const gitVersion = asMapping(v.body)?.gitVersion;
+                if (v.status === 200 && typeof gitVersion === "string") version = gitVersion;
             } catch {
                 // keep the previous version
             }

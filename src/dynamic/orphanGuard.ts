@@ -12,7 +12,7 @@ export interface OrphanGuardArgs {
 }
 
 /**
- * Records that a federated object is in orphan mode (KubeFed's `kubefed.io/orphan: "true"`, §4.7). Since 0.2 it is a
+ * Records that a federated object is in orphan mode (KubeFed's `kubefed.io/orphan: "true"`, docs/semantics.md#deletion-and-orphaning). Since 0.2 it is a
  * marker: the unlabelling is done by each member's {@link MemberReadBack}, which holds that member's credentials once.
  * It keeps the URN of 0.1's guard, which unlabelled objects when deleted, so upgrading stacks update it in place
  * (a deleted 0.1 guard would run its stored code and unlabel objects that are still federated).

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { connect, describeHttpError } from "./kube";
+import { asMapping, connect, describeHttpError } from "./kube";
 import { matchLabelsSelector, needsPodAnalysis, replicaObservation } from "./status";
 
 /** A member cluster as {@link observeReplicas} needs it (structurally compatible with `MemberCluster`). */
@@ -38,7 +38,7 @@ export async function resolveInput<T>(v: pulumi.Input<T> | undefined): Promise<T
 
 /**
  * Program-time observation of current replicas and capacity for ReplicaSchedulingPreference rebalancing (KubeFed
- * §5.4), per member where the target exists:
+ * docs/semantics.md#current-replicas-and-capacity), per member where the target exists:
  * - `replicas = spec.replicas` (missing → 0), `ready = status.readyReplicas` (missing → 0); if equal, current = ready;
  * - otherwise the pods matching `spec.selector.matchLabels` in the target's namespace are analysed: current = pods in
  *   phase Running with a `Ready` condition (any status); unschedulable = non-running pods with
@@ -64,8 +64,8 @@ export async function observeReplicas(members: ReplicaObservationMember[], targe
             const path = await client.objectPath(target);
             if (!path) return undefined;
             const res = await client.request("GET", path, undefined, { timeoutMs: 5000 });
-            if (res.status !== 200 || !res.body || typeof res.body !== "object") return undefined;
-            const obj = res.body;
+            const obj = asMapping(res.body);
+            if (res.status !== 200 || !obj) return undefined;
             let pods: unknown[] | undefined;
             if (needsPodAnalysis(obj)) {
                 const selector = matchLabelsSelector(obj);
@@ -73,14 +73,16 @@ export async function observeReplicas(members: ReplicaObservationMember[], targe
                     pulumi.log.warn(`observeReplicas: ${target.kind} ${target.namespace}/${target.name} in cluster ${m.clusterName}: missing selector on object`);
                     return undefined;
                 }
-                const podsPath = await client.collectionPath("v1", "Pod", obj.metadata?.namespace ?? target.namespace);
+                const liveNamespace = asMapping(obj.metadata)?.namespace;
+                const podsPath = await client.collectionPath("v1", "Pod", typeof liveNamespace === "string" ? liveNamespace : target.namespace);
                 if (!podsPath) return undefined;
                 const pr = await client.request("GET", `${podsPath}?labelSelector=${encodeURIComponent(selector)}`, undefined, { timeoutMs: 5000 });
-                if (pr.status !== 200 || !Array.isArray(pr.body?.items)) {
+                const items = asMapping(pr.body)?.items;
+                if (pr.status !== 200 || !Array.isArray(items)) {
                     pulumi.log.warn(`observeReplicas: listing pods in cluster ${m.clusterName} failed: ${describeHttpError(pr)}`);
                     return undefined;
                 }
-                pods = pr.body.items;
+                pods = items;
             }
             return [m.clusterName, replicaObservation(obj, pods, now)];
         } catch {

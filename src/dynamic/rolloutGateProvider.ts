@@ -163,7 +163,8 @@ async function lookAtWave(i: GateInputs, clients: Map<string, kube.KubeClient>):
             try {
                 const res = await client.request("GET", `/api/v1/namespaces/${encodeURIComponent(i.target.namespace)}/pods?labelSelector=${encodeURIComponent(sel)}`,
                     undefined, { timeoutMs: 10_000 });
-                if (res.status === 200 && Array.isArray(res.body?.items)) why.push(...podProblems(res.body.items as LivePod[]));
+                const items = kube.asMapping(res.body)?.items;
+                if (res.status === 200 && Array.isArray(items)) why.push(...podProblems(items as LivePod[]));
             } catch {
                 // the object's own status says enough
             }

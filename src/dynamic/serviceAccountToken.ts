@@ -21,7 +21,7 @@ export interface ServiceAccountTokenArgs {
 
 /**
  * Waits for the token controller to fill a `kubernetes.io/service-account-token` Secret and returns its token, the
- * cluster CA and the API server URL (the `kubefedctl join` step that copies the service account's token, §6.3).
+ * cluster CA and the API server URL (the `kubefedctl join` step that copies the service account's token, docs/semantics.md#join).
  *
  * - create/update poll the Secret every second for up to `timeoutSeconds` (default 60) through the admin kubeconfig;
  *   `pulumi refresh` re-reads it (a deleted Secret drops this resource from state, an unreachable member keeps the

@@ -5,7 +5,7 @@
 import * as kube from "./kube";
 import { containsUnknown, jsonEqual, plain } from "./status";
 
-const { connect, describeHttpError } = kube;
+const { asMapping, connect, describeHttpError } = kube;
 
 /** Engine-side inputs (after `check`). */
 export interface TokenInputs {
@@ -32,12 +32,14 @@ export interface TokenOutputs extends TokenInputs {
     tlsServerName: string;
 }
 
-function tokenInputsOf(v: Record<string, any>): TokenInputs { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const out: TokenInputs = { kubeconfig: v.kubeconfig, namespace: v.namespace, secretName: v.secretName };
-    if (v.providerVersion !== undefined) out.providerVersion = v.providerVersion;
-    if (v.context !== undefined && v.context !== null && v.context !== "") out.context = v.context;
-    if (v.secretUid !== undefined && v.secretUid !== null && v.secretUid !== "") out.secretUid = v.secretUid;
-    if (v.timeoutSeconds !== undefined && v.timeoutSeconds !== null) out.timeoutSeconds = v.timeoutSeconds;
+/** The engine's property map as {@link TokenInputs}. Values pass through as they are (at preview they may be the
+ *  engine's unknown marker, which `diff` checks for), so the fields are cast rather than converted. */
+function tokenInputsOf(v: Record<string, unknown>): TokenInputs {
+    const out: TokenInputs = { kubeconfig: v.kubeconfig as string, namespace: v.namespace as string, secretName: v.secretName as string };
+    if (v.providerVersion !== undefined) out.providerVersion = v.providerVersion as string;
+    if (v.context !== undefined && v.context !== null && v.context !== "") out.context = v.context as string;
+    if (v.secretUid !== undefined && v.secretUid !== null && v.secretUid !== "") out.secretUid = v.secretUid as string;
+    if (v.timeoutSeconds !== undefined && v.timeoutSeconds !== null) out.timeoutSeconds = v.timeoutSeconds as number;
     return out;
 }
 
@@ -57,10 +59,11 @@ async function readTokenSecret(client: kube.KubeClient, namespace: string, secre
         return { kind: "failed", why: String((e as Error).message ?? e) };
     }
     if (res.status === 404) return { kind: "missing" };
-    if (res.status !== 200 || !res.body || typeof res.body !== "object") return { kind: "failed", why: `GET ${path}: ${describeHttpError(res)}` };
-    const data = res.body.data && typeof res.body.data === "object" ? res.body.data : {};
-    if (res.body.type !== "kubernetes.io/service-account-token") {
-        return { kind: "failed", why: `Secret ${namespace}/${secretName} has type "${res.body.type}", not kubernetes.io/service-account-token` };
+    const secret = asMapping(res.body);
+    if (res.status !== 200 || !secret) return { kind: "failed", why: `GET ${path}: ${describeHttpError(res)}` };
+    const data = asMapping(secret.data) ?? {};
+    if (secret.type !== "kubernetes.io/service-account-token") {
+        return { kind: "failed", why: `Secret ${namespace}/${secretName} has type "${String(secret.type)}", not kubernetes.io/service-account-token` };
     }
     if (typeof data.token !== "string" || data.token === "") return { kind: "pending", why: "the Secret has no token yet" };
     return {
@@ -113,20 +116,20 @@ async function waitForToken(inputs: TokenInputs): Promise<TokenOutputs> {
  * The provider of `ServiceAccountToken` (loaded from the installed package by the loader stored in state).
  */
 export const serviceAccountTokenProvider = {
-    diff: async (_id: string, olds: any, news: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    diff: async (_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) => {
         const n = tokenInputsOf(news);
         if (containsUnknown(n)) return { changes: true };
         return { changes: !jsonEqual(tokenInputsOf(olds), n) };
     },
-    create: async (inputs: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    create: async (inputs: Record<string, unknown>) => {
         const i = tokenInputsOf(inputs);
         const outs = await waitForToken(i);
         return { id: `${i.namespace}/${i.secretName}`, outs };
     },
-    update: async (_id: string, _olds: any, news: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    update: async (_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) => {
         return { outs: await waitForToken(tokenInputsOf(news)) };
     },
-    read: async (id: string, props: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    read: async (id: string, props: Record<string, unknown>) => {
         const inputs = tokenInputsOf(props);
         let client: kube.KubeClient | undefined;
         try {

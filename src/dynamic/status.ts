@@ -1,7 +1,7 @@
 /**
- * Pure status logic of the dynamic providers: cluster health conditions (KubeFed §6.2), drift comparison,
- * per-cluster propagation status and the aggregate `Propagation` condition (§4.4, §4.8), readiness, and the pod
- * analysis behind current replicas / estimated capacity (§5.4).
+ * Pure status logic of the dynamic providers: cluster health conditions (docs/semantics.md#health), drift comparison,
+ * per-cluster propagation status and the aggregate `Propagation` condition (docs/semantics.md#propagation-status, docs/semantics.md#propagation-condition), readiness, and the pod
+ * analysis behind current replicas / estimated capacity (docs/semantics.md#current-replicas-and-capacity).
  *
  * Pure functions over observations: no I/O, no module-level mutable state.
  */
@@ -53,7 +53,7 @@ export function plain<T>(v: T): T {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Cluster health (§6.2)
+// Cluster health (docs/semantics.md#health)
 
 export type ConditionStatus = "True" | "False" | "Unknown";
 
@@ -249,15 +249,20 @@ export interface Readiness {
     ready: boolean;
 }
 
+/** `v` when it is a mapping, else an empty one: live objects are read field by field, each field checked. */
+function mapping(v: unknown): Record<string, unknown> {
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? v as Record<string, unknown> : {};
+}
+
 function num(v: unknown): number | undefined {
     return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
 
 /** Readiness of a live object; see {@link Readiness.ready}. */
-export function readinessOf(live: Record<string, any>): Readiness { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const md = live?.metadata ?? {};
-    const st = live?.status ?? {};
-    const spec = live?.spec ?? {};
+export function readinessOf(live: Record<string, unknown>): Readiness {
+    const md = mapping(live?.metadata);
+    const st = mapping(live?.status);
+    const spec = mapping(live?.spec);
     const r: Readiness = { conditions: [], ready: true };
     const set = <K extends keyof Readiness>(k: K, v: Readiness[K] | undefined): void => {
         if (v !== undefined) r[k] = v;
@@ -269,8 +274,9 @@ export function readinessOf(live: Record<string, any>): Readiness { // eslint-di
     set("availableReplicas", num(st.availableReplicas));
     set("updatedReplicas", num(st.updatedReplicas));
     if (Array.isArray(st.conditions)) {
-        for (const c of st.conditions) {
-            if (!c || typeof c.type !== "string") continue;
+        for (const raw of st.conditions) {
+            const c = mapping(raw);
+            if (typeof c.type !== "string") continue;
             const oc: ObjectCondition = { type: c.type, status: String(c.status ?? "") };
             if (typeof c.reason === "string" && c.reason) oc.reason = c.reason;
             r.conditions.push(oc);
@@ -295,7 +301,7 @@ export function readinessOf(live: Record<string, any>): Readiness { // eslint-di
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Propagation status (§4.4, §4.8)
+// Propagation status (docs/semantics.md#propagation-status, docs/semantics.md#propagation-condition)
 
 /**
  * Per-cluster propagation status reasons (`status.clusters[].status`). KubeFed's own values where they apply, plus
@@ -356,8 +362,8 @@ export function clusterPropagationStatus(obs: ClusterObservation, desired: Recor
         case "notFound":
             return { ...base, status: "NotFound", message: obs.error ?? "object not found in the cluster" };
         case "found": {
-            const live = obs.live as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-            const label = live?.metadata?.labels?.[MANAGED];
+            const live = obs.live;
+            const label = mapping(mapping(live?.metadata).labels)[MANAGED];
             const drifted = driftPaths(desired, live);
             const { ready, conditions, ...facts } = readinessOf(live);
             const entry: ClusterPropagationStatus = { ...base, ...facts, exists: true, managed: label === "true", drifted, ready, conditions };
@@ -380,7 +386,7 @@ export function clusterPropagationStatus(obs: ClusterObservation, desired: Recor
 export interface PropagationCondition {
     type: "Propagation";
     status: "True" | "False";
-    /** `""` when every cluster is OK, else `CheckClusters` (§4.8). */
+    /** `""` when every cluster is OK, else `CheckClusters` (docs/semantics.md#propagation-condition). */
     reason: "" | "CheckClusters";
     /** Non-OK clusters as `name: status`, `""` when OK (ours; KubeFed has no message). */
     message: string;
@@ -389,7 +395,7 @@ export interface PropagationCondition {
 }
 
 /**
- * §4.8: `status: "True"` iff every cluster entry is OK, otherwise `False` with reason `CheckClusters`.
+ * docs/semantics.md#propagation-condition: `status: "True"` iff every cluster entry is OK, otherwise `False` with reason `CheckClusters`.
  * `lastTransitionTime` changes when status or reason changes; `lastUpdateTime` also when the per-cluster
  * list (name → status) changed. Both are kept from `previous` otherwise.
  */
@@ -414,7 +420,7 @@ export function propagationCondition(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Current replicas and capacity (§5.4)
+// Current replicas and capacity (docs/semantics.md#current-replicas-and-capacity)
 
 /** Pod counts of KubeFed's pod analyzer. */
 export interface PodAnalysis {
@@ -427,16 +433,17 @@ export interface PodAnalysis {
 }
 
 /** KubeFed's `podanalyzer.AnalyzePods` (`now` in ms since the epoch). */
-export function analysePods(pods: any[], now: number): PodAnalysis { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function analysePods(pods: unknown[], now: number): PodAnalysis {
     const out: PodAnalysis = { runningAndReady: 0, unschedulable: 0, recentlyUnschedulable: 0 };
     for (const pod of pods ?? []) {
-        const conds: any[] = Array.isArray(pod?.status?.conditions) ? pod.status.conditions : []; // eslint-disable-line @typescript-eslint/no-explicit-any
-        if (pod?.status?.phase === "Running") {
-            if (conds.some((c) => c && c.type === "Ready")) out.runningAndReady++;
+        const status = mapping(mapping(pod).status);
+        const conds = Array.isArray(status.conditions) ? status.conditions.map(mapping) : [];
+        if (status.phase === "Running") {
+            if (conds.some((c) => c.type === "Ready")) out.runningAndReady++;
             continue;
         }
         for (const c of conds) {
-            if (c && c.type === "PodScheduled" && c.status === "False" && c.reason === "Unschedulable") {
+            if (c.type === "PodScheduled" && c.status === "False" && c.reason === "Unschedulable") {
                 const t = Date.parse(String(c.lastTransitionTime ?? ""));
                 if (Number.isFinite(t) && t + 60_000 < now) out.unschedulable++;
                 else out.recentlyUnschedulable++;
@@ -448,25 +455,25 @@ export function analysePods(pods: any[], now: number): PodAnalysis { // eslint-d
 }
 
 /** `spec.selector.matchLabels` rendered as a `labelSelector` query value, or `undefined` when missing/empty. */
-export function matchLabelsSelector(obj: Record<string, any>): string | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const ml = obj?.spec?.selector?.matchLabels;
-    if (!ml || typeof ml !== "object" || Object.keys(ml).length === 0) return undefined;
-    return Object.keys(ml).sort().map((k) => `${k}=${ml[k]}`).join(",");
+export function matchLabelsSelector(obj: Record<string, unknown>): string | undefined {
+    const ml = mapping(mapping(mapping(obj?.spec).selector).matchLabels);
+    if (Object.keys(ml).length === 0) return undefined;
+    return Object.keys(ml).sort().map((k) => `${k}=${String(ml[k])}`).join(",");
 }
 
-/** Whether §5.4 needs the pods: `spec.replicas` (missing → 0) differs from `status.readyReplicas` (missing → 0). */
-export function needsPodAnalysis(obj: Record<string, any>): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
-    return (num(obj?.spec?.replicas) ?? 0) !== (num(obj?.status?.readyReplicas) ?? 0);
+/** Whether docs/semantics.md#current-replicas-and-capacity needs the pods: `spec.replicas` (missing → 0) differs from `status.readyReplicas` (missing → 0). */
+export function needsPodAnalysis(obj: Record<string, unknown>): boolean {
+    return (num(mapping(obj?.spec).replicas) ?? 0) !== (num(mapping(obj?.status).readyReplicas) ?? 0);
 }
 
 /**
- * §5.4 for one cluster: `current` = readyReplicas when it equals spec.replicas, else the running-and-ready pods;
+ * docs/semantics.md#current-replicas-and-capacity for one cluster: `current` = readyReplicas when it equals spec.replicas, else the running-and-ready pods;
  * `capacity` = replicas − unschedulable, only when some pods have been unschedulable for more than 60 s.
  * `pods` is required when {@link needsPodAnalysis} is true.
  */
-export function replicaObservation(obj: Record<string, any>, pods: any[] | undefined, now: number): { current: number; capacity?: number } { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const replicas = num(obj?.spec?.replicas) ?? 0;
-    const ready = num(obj?.status?.readyReplicas) ?? 0;
+export function replicaObservation(obj: Record<string, unknown>, pods: unknown[] | undefined, now: number): { current: number; capacity?: number } {
+    const replicas = num(mapping(obj?.spec).replicas) ?? 0;
+    const ready = num(mapping(obj?.status).readyReplicas) ?? 0;
     if (replicas === ready) return { current: ready };
     const a = analysePods(pods ?? [], now);
     const out: { current: number; capacity?: number } = { current: a.runningAndReady };

@@ -19,13 +19,10 @@ const TOKEN = "pulumi-kubefed:index:";
 export type JsonValue = ReturnType<typeof JSON.parse>;
 
 /** A reference to a `MemberCluster` of this package (a resource reference in the schema). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MemberClusterReference {}
 /** A reference to a `FederatedNamespace` of this package (a resource reference in the schema). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface FederatedNamespaceReference {}
 /** A reference to a `ReplicaSchedulingPreference` of this package (a resource reference in the schema). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface ReplicaSchedulingPreferenceReference {}
 
 /** What a member does when its API server cannot be reached (maps onto the Kubernetes provider's flags). */
@@ -109,7 +106,7 @@ export interface ReplicaSchedulingSpec {
     clusters?: Record<string, ClusterPreference>;
 }
 
-/** Replica counts observed in the members (KubeFed §5.4). */
+/** Replica counts observed in the members (docs/semantics.md#current-replicas-and-capacity). */
 export interface ObservedReplicas {
     currentReplicas?: Record<string, number>;
     estimatedCapacity?: Record<string, number>;

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { Stack } from "@pulumi/pulumi/automation";
 import { Fleet, exampleStack, getObject, managedObjects, requireTestbed, startFleet, stopFleet } from "./support";
 
 // examples/dependencies: a ConfigMap placed in c1 only, and a Deployment placed everywhere that reads it (envFrom).

@@ -17,7 +17,6 @@ import { REPO, findTools, loadFleet, testbedEnv } from "../integration/dynamic/t
 import { filesUnder } from "./support";
 import { MemberCluster as MemberClusterClass } from "../../src/components/memberCluster";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const found = findTools();
 const SA = "pulumi-kubefed-c1";
@@ -53,8 +52,8 @@ describe("join mode under the real engine and a real member (service-account ide
     const saToken = async (): Promise<string> => {
         const r = await admin().request("GET", `/api/v1/namespaces/${JOIN_NS}/secrets/${SA}-token`);
         assert.strictEqual(r.status, 200, r.text);
-        assert.ok(r.body.data?.token, "the token controller filled the Secret");
-        return Buffer.from(r.body.data.token, "base64").toString("utf8");
+        assert.ok((r.body as any).data?.token, "the token controller filled the Secret");
+        return Buffer.from((r.body as any).data.token, "base64").toString("utf8");
     };
 
     /** Greps every file of the backend (checkpoints, backups, history) for the token and key material. */
@@ -145,12 +144,12 @@ describe("join mode under the real engine and a real member (service-account ide
             `/apis/rbac.authorization.k8s.io/v1/clusterroles/${encodeURIComponent(ROLE)}`,
             `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${encodeURIComponent(ROLE)}`,
         ]) assert.strictEqual(await status(a, p), 200, p);
-        const role = (await a.request("GET", `/apis/rbac.authorization.k8s.io/v1/clusterroles/${encodeURIComponent(ROLE)}`)).body;
+        const role = (await a.request("GET", `/apis/rbac.authorization.k8s.io/v1/clusterroles/${encodeURIComponent(ROLE)}`)).body as any;
         assert.deepStrictEqual(role.rules.map((r: any) => r.resources ?? r.nonResourceURLs), [["namespaces", "configmaps"],
             ["/healthz", "/livez", "/readyz", "/version", "/api", "/api/*", "/apis", "/apis/*", "/openapi/*"]]);
         const cm = await a.request("GET", "/api/v1/namespaces/shop/configmaps/settings");
         assert.strictEqual(cm.status, 200);
-        assert.deepStrictEqual(cm.body.data, { mode: "joined" });
+        assert.deepStrictEqual((cm.body as any).data, { mode: "joined" });
         assert.strictEqual(up.outputs.ready.value, true, "the member is healthy through the service account's token");
 
         // the stack's kubeconfig is a secret, and it is the service account's token read back from the API server
@@ -166,7 +165,7 @@ describe("join mode under the real engine and a real member (service-account ide
         assert.strictEqual(await status(sa, "/api/v1/namespaces/shop/configmaps/settings"), 200);
         const refused = await sa.request("POST", "/api/v1/namespaces/shop/secrets", { apiVersion: "v1", kind: "Secret", metadata: { name: "x" } });
         assert.strictEqual(refused.status, 403);
-        assert.match(refused.body.message, new RegExp(`User "${SA_USER}" cannot create resource "secrets"`));
+        assert.match((refused.body as any).message, new RegExp(`User "${SA_USER}" cannot create resource "secrets"`));
     });
 
     it("the token and the admin credentials never reach the state in plain text", async () => {
@@ -221,7 +220,7 @@ describe("join mode under the real engine and a real member (service-account ide
         // namespaces are gone or, at most, still terminating
         for (const ns of [JOIN_NS, "shop"]) {
             const r = await a.request("GET", `/api/v1/namespaces/${ns}`);
-            assert.ok(r.status === 404 || r.body?.status?.phase === "Terminating", `namespace ${ns}: ${r.status} ${r.body?.status?.phase}`);
+            assert.ok(r.status === 404 || (r.body as any).status?.phase === "Terminating", `namespace ${ns}: ${r.status} ${(r.body as any).status?.phase}`);
         }
         const state = await stack.exportStack();
         assert.deepStrictEqual((state.deployment.resources ?? []).filter((r: any) => r.type !== "pulumi:pulumi:Stack"), []);
@@ -270,7 +269,7 @@ describe("join mode under the real engine and a real member (service-account ide
             assert.strictEqual(await status(joined, "/api/v1/namespaces/default/configmaps/wired"), 200);
             const refused = await joined.request("GET", "/api/v1/namespaces/default/secrets");
             assert.strictEqual(refused.status, 403);
-            assert.match(refused.body.message, /system:serviceaccount:kube-federation-system:fed-c1/);
+            assert.match((refused.body as any).message, /system:serviceaccount:kube-federation-system:fed-c1/);
             await assertNoPlainCredentials(JSON.parse(up.outputs.kubeconfig.value).users[0].user.token);
             await s2.destroy({ onOutput });
             assert.strictEqual(await status(admin(), "/api/v1/namespaces/default/configmaps/wired"), 404);

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as YAML from "yaml";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
-    Fleet, deleteObject, eventually, exampleStack, filesUnder, getObject, managedObjects, patchObject,
+    Fleet, ROOT, deleteObject, eventually, exampleStack, filesUnder, getObject, managedObjects, patchObject,
     kubefedStatus as kubefedStatusIn, plannedSteps, startFleet, startMember, stopFleet, stopMember, requireTestbed,
 } from "./support";
 
@@ -191,5 +191,21 @@ describe("e2e: quickstart on a real fleet", function () {
         assert.equal(cm.metadata.labels?.["kubefed.io/managed"], undefined);
         assert.ok(await deployment("c1"), "the Deployment is left in place");
         assert.ok(await getObject(f(), "c2", "v1", "Namespace", undefined, "shop"), "the namespace is left in place");
+    });
+    it("i. the repository root is the quickstart project: a preview there (type-checked) plans the same objects", async () => {
+        const { stack: root } = await exampleStack("quickstart", "root", f(), {}, { workDir: ROOT });
+        try {
+            // Without transpile-only: the root project type-checks the quickstart with its own tsconfig.
+            delete root.workspace.envVars.PULUMI_NODEJS_TRANSPILE_ONLY;
+            const { steps } = await plannedSteps(root);
+            const creates = steps.filter(s => s.startsWith("create ") && /-(c1|c2|c3)$/.test(s));
+            assert.deepEqual(creates, [
+                "create settings-c1", "create settings-c2", "create settings-c3",
+                "create shop-c1", "create shop-c2", "create shop-c3", "create web-c1", "create web-c2",
+            ]);
+        } finally {
+            await root.workspace.removeStack("root", { force: true });
+            fs.rmSync(`${ROOT}/Pulumi.root.yaml`, { force: true });
+        }
     });
 });

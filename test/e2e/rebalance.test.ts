@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
 import { Fleet, eventually, exampleStack, getObject, member, plannedSteps, startFleet, stopFleet, requireTestbed } from "./support";
 
-// Status-driven scheduling (KubeFed §5.4 feeding §5.3): c2 has one simulated node with 2 CPUs, so of the 3
+// Status-driven scheduling (docs/semantics.md#current-replicas-and-capacity feeding docs/semantics.md#replica-algorithm): c2 has one simulated node with 2 CPUs, so of the 3
 // replicas planned there (1 CPU each) one stays Pending/Unschedulable. Once that has lasted a minute,
 // the next preview shows the planner giving c1 one more replica, and up applies it.
 describe("e2e: replica scheduling follows the members' capacity", function () {
@@ -29,7 +29,7 @@ describe("e2e: replica scheduling follows the members' capacity", function () {
         await eventually("3 ready in c1 and 2 in c2", async () => (await readyIn("c1")) === 3 && (await readyIn("c2")) === 2, 120000);
         // One pod in c2 cannot be scheduled: 2 CPUs, 1 CPU per pod.
         const pods = await member(fleet!, "c2").request("GET", "/api/v1/namespaces/default/pods?labelSelector=app%3Dapi");
-        const unschedulable = pods.body.items.filter((p: any) =>
+        const unschedulable = (pods.body as any).items.filter((p: any) =>
             (p.status.conditions ?? []).some((c: any) => c.type === "PodScheduled" && c.status === "False" && c.reason === "Unschedulable"));
         assert.equal(unschedulable.length, 1);
 

@@ -6,7 +6,6 @@ import { connect } from "../../src/dynamic/kube";
 
 // The test bed (testbed/setup.sh + testbed/env.sh) provides the real pulumi CLI, the language host, the
 // Kubernetes provider plugin and the Kubernetes binaries; scripts/test-all.sh sources it before mocha.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const fleetLib = require("../../../testbed/fleet");
 
 export const ROOT = path.resolve(__dirname, "../../..");
@@ -30,7 +29,6 @@ export interface Fleet { dir: string; kubeconfig: string; clusters: FleetCluster
 /** A kubeconfig for the fleet whose users log in through the test bed's exec credential plugin
  *  (testbed/exec-credential.js); `modes` sets a member's plugin to fail or hang. */
 export function execKubeconfig(f: Fleet, opts: { apiVersion?: "v1" | "v1beta1"; modes?: Record<string, "ok" | "fail" | "hang"> } = {}): string {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { execKubeconfigFor } = require("../../../testbed/exec-kubeconfig");
     const state = JSON.parse(fs.readFileSync(path.join(f.dir, "fleet.json"), "utf8"));
     const kc = execKubeconfigFor(state, { apiVersion: opts.apiVersion ?? "v1" });
@@ -44,7 +42,6 @@ export function execKubeconfig(f: Fleet, opts: { apiVersion?: "v1" | "v1beta1"; 
 
 /** `pulumi-kubefed status` through its real entry point, as a user runs it in a project directory. */
 export function kubefedStatus(workDir: string, stackName: string, backend: string, args: string[]): { code: number; out: string; stdout: string } {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { spawnSync } = require("child_process");
     const r = spawnSync(process.execPath, [path.join(ROOT, "dist", "src", "cli.js"), "status", "--cwd", workDir, "--stack", stackName, ...args], {
         encoding: "utf8", env: { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase" },
@@ -130,7 +127,7 @@ export async function managedObjects(f: Fleet, cluster: string, selector = "kube
         const info = await c.discover(apiVersion, kind);
         const res = await c.request("GET", `${coll}/${info!.plural}?labelSelector=${encodeURIComponent(selector)}`);
         if (res.status !== 200) throw new Error(`list ${kind} in ${cluster}: HTTP ${res.status}`);
-        for (const o of res.body.items) out.push(`${kind} ${o.metadata.namespace ? o.metadata.namespace + "/" : ""}${o.metadata.name}`);
+        for (const o of (res.body as any).items) out.push(`${kind} ${o.metadata.namespace ? o.metadata.namespace + "/" : ""}${o.metadata.name}`);
     }
     return out.sort();
 }

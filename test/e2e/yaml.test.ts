@@ -46,7 +46,6 @@ async function yamlStack(workDir: string, stackName: string, kubeconfig: string)
 
 /** The first line of `text` holding `needle`, trimmed of the engine's indentation and colour codes. */
 function lineWith(text: string, needle: string): string | undefined {
-    // eslint-disable-next-line no-control-regex
     return text.replace(/\u001b\[[0-9;]*m/g, "").split("\n").map(l => l.trim()).find(l => l.includes(needle));
 }
 

@@ -16,7 +16,6 @@ import type * as automation from "@pulumi/pulumi/automation";
 import { connect } from "../../../src/dynamic/kube";
 import { Fleet, REPO, findTools, loadFleet, testbedEnv } from "./testbed";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const found = findTools();
 const CLUSTERS = ["c1", "c2"];
@@ -68,7 +67,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
         const got = await c.request("GET", objPath);
         const res = got.status === 404
             ? await c.request("POST", collection, obj)
-            : await c.request("PUT", objPath, { ...obj, metadata: { ...obj.metadata, resourceVersion: got.body.metadata.resourceVersion } });
+            : await c.request("PUT", objPath, { ...obj, metadata: { ...obj.metadata, resourceVersion: (got.body as any).metadata.resourceVersion } });
         assert.ok(res.status === 200 || res.status === 201, `write ${objPath} in ${ctx}: ${res.status} ${res.text}`);
     };
     const putCm = (ctx: string, obj = desiredCm(ctx)) => putObject(ctx, "/api/v1/namespaces/default/configmaps", CM_PATH, obj);
@@ -128,7 +127,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
             await putCm(c);
             await putWeb(c);
         }
-        serverVersion = (await kube("c1").request("GET", "/version")).body.gitVersion;
+        serverVersion = ((await kube("c1").request("GET", "/version")).body as any).gitVersion;
 
         // The program passes the kubeconfig as a PLAIN string: the resource must make it secret itself.
         const { MemberReadBack } = await import("../../../src/dynamic");
@@ -346,7 +345,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
     });
 });
 
-describe("observeReplicas against a real kube-apiserver (§5.4)", function () {
+describe("observeReplicas against a real kube-apiserver (docs/semantics.md#current-replicas-and-capacity)", function () {
     this.timeout(5 * 60_000);
     if ("missing" in found) {
         it(`SKIPPED: testbed toolchain absent (${found.missing})`, function () {

@@ -18,7 +18,6 @@ function testbedBinOnPath(): string | undefined {
     return undefined;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const execKubeconfig = require(path.join(REPO, "testbed", "exec-kubeconfig.js")) as {
     writeExecKubeconfig(state: unknown, opts?: { out?: string; apiVersion?: string; mode?: string }): string;
 };
@@ -35,7 +34,7 @@ describe("kube.ts against a real kube-apiserver through an exec credential plugi
     const fleet = loadFleet();
     let tmp = "";
     let fleetDir = "";
-    let state: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let state: any;
     const kc: Record<string, string> = {};
     before(async () => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-kube-exec-"));
@@ -56,11 +55,11 @@ describe("kube.ts against a real kube-apiserver through an exec credential plugi
         assert.strictEqual(c.connection.auth, "exec");
         const v = await c.request("GET", "/version");
         assert.strictEqual(v.status, 200, v.text);
-        assert.match(v.body.gitVersion, /^v1\.\d+/);
+        assert.match((v.body as any).gitVersion, /^v1\.\d+/);
         const who = await c.request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" });
         assert.strictEqual(who.status, 201, who.text);
-        assert.strictEqual(who.body.status.userInfo.username, "kubefed-admin");
-        assert.ok(who.body.status.userInfo.groups.includes("system:masters"));
+        assert.strictEqual((who.body as any).status.userInfo.username, "kubefed-admin");
+        assert.ok((who.body as any).status.userInfo.groups.includes("system:masters"));
     });
 
     for (const v of ["v1", "v1beta1"]) {
@@ -74,13 +73,13 @@ describe("kube.ts against a real kube-apiserver through an exec credential plugi
             assert.strictEqual(p, `/api/v1/namespaces/default/configmaps/${name}`);
             const patched = await c.request("PATCH", p!, { data: { b: "2" } }, { contentType: "application/merge-patch+json" });
             assert.strictEqual(patched.status, 200, patched.text);
-            assert.deepStrictEqual(patched.body.data, { a: "1", b: "2" });
+            assert.deepStrictEqual((patched.body as any).data, { a: "1", b: "2" });
             const ref = { apiVersion: "v1", kind: "ConfigMap", namespace: "default", name };
             const obs = await observeObject("c1", kc[v], "c1", ref);
             assert.strictEqual(obs.outcome, "found");
             assert.strictEqual(await removeManagedLabel("c1", kc[v], "c1", ref), "removed");
             const after = await c.request("GET", p!);
-            assert.strictEqual(after.body.metadata.labels?.["kubefed.io/managed"], undefined);
+            assert.strictEqual((after.body as any).metadata.labels?.["kubefed.io/managed"], undefined);
         });
     }
 

@@ -10,7 +10,6 @@ import { providerLoader } from "../../../src/dynamic/loader";
 import { MemberCluster } from "../../../src/components/memberCluster";
 import { FakeApiServer, deadUrl, fakeKubeconfig, startFakeApiServer } from "../dynamic/fakeApiServer";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const ADMIN_KC = "apiVersion: v1\nkind: Config\n# admin\n";
 const TOKEN_TYPE = "pulumi-nodejs:dynamic/kubefed:ServiceAccountToken";
@@ -257,14 +256,14 @@ describe("ServiceAccountToken provider (methods called directly, fake API server
         api.put(tokenSecret({ token: Buffer.from("t2").toString("base64"), "ca.crt": "Q0E=" }));
         const props = { ...inputs(), token: "t1", caData: "Q0E=", server: api.url, insecureSkipTlsVerify: false, tlsServerName: "" };
         const fresh = await P.read("kube-federation-system/sa-token", props);
-        assert.equal(fresh.props!.token, "t2");
+        assert.equal((fresh.props as any).token, "t2");
         assert.deepEqual(fresh.inputs, inputs());
         api.objects.clear();
         const gone = await P.read("kube-federation-system/sa-token", props);
         assert.equal(gone.id, "");
         const deadProps = { ...props, kubeconfig: fakeKubeconfig(await deadUrl()) };
         const kept = await P.read("kube-federation-system/sa-token", deadProps);
-        assert.deepEqual([kept.id, kept.props!.token], ["kube-federation-system/sa-token", "t1"]);
+        assert.deepEqual([kept.id, (kept.props as any).token], ["kube-federation-system/sa-token", "t1"]);
     });
 
     it("diff compares inputs only: a new Secret UID is a change, new outputs are not", async () => {

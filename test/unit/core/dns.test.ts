@@ -67,8 +67,8 @@ describe("dns: service (upstream TestGetEndpointsForServiceDNSObject)", () => {
     for (const [n, input, expected] of cases) it(n, async () => assert.deepEqual(await serviceDnsEndpoints(input, mock), byName(expected)));
 });
 
-/* §8.3 rules not covered upstream; expectations by hand. */
-describe("dns: §8.3 rules", () => {
+/* docs/semantics.md#dns-endpoints rules not covered upstream; expectations by hand. */
+describe("dns: docs/semantics.md#dns-endpoints rules", () => {
     const svc = { name: "web", namespace: "ns", domainRef: "fed", domain: "example.com" };
     const p = "web.ns.fed.svc";
 

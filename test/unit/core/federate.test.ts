@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ClusterInfo, FederatedObjectInput, OverrideError, ValidationError, planFederatedObject } from "../../../src/core";
 
-/* The composite (§2, §3, §4.1, §5.5, §5.6); every expectation below is derived by hand from the spec. */
+/* The composite (docs/semantics.md#placement, docs/semantics.md#overrides, docs/semantics.md#desired-object, docs/semantics.md#writing-the-result, docs/semantics.md#intersect-with-the-cluster-selector); every expectation below is derived by hand from the spec. */
 const clusters: ClusterInfo[] = [
     { name: "a", labels: { env: "prod", region: "eu" } },
     { name: "b", labels: { env: "prod", region: "us" } },
@@ -16,6 +16,21 @@ const deployment = () => ({
 const plan = (over: Partial<FederatedObjectInput>) => planFederatedObject({ template: deployment(), clusters, ...over });
 
 describe("federate: placement and desired objects", () => {
+    it("says why every known cluster that is not placed was left out (the one place this is decided)", () => {
+        const names = clusters.map(c => c.name);
+        const bySelector = plan({ placement: { clusterSelector: { matchLabels: { env: "prod" } } } });
+        for (const c of names) assert.equal(bySelector.clusters.includes(c), bySelector.excluded[c] === undefined, c);
+        for (const r of Object.values(bySelector.excluded)) assert.equal(r, "labels do not match placement.clusterSelector");
+        const listed = plan({ placement: { clusters: [{ name: names[0] }] } });
+        assert.deepEqual(Object.keys(listed.excluded), names.slice(1).sort());
+        for (const r of Object.values(listed.excluded)) assert.equal(r, "not listed in placement.clusters");
+        const nsOnly = plan({ placement: { clusterSelector: {} }, namespacePlacement: { clusters: [{ name: names[1] }] },
+            template: { ...deployment(), metadata: { ...deployment().metadata, namespace: "shop" } } });
+        assert.deepEqual(nsOnly.clusters, [names[1]]);
+        for (const c of names.filter(n => n !== names[1])) assert.equal(nsOnly.excluded[c], "not in the federated namespace's placement");
+        assert.deepEqual(plan({}).excluded, Object.fromEntries([...names].sort().map(c => [c, "placement has neither clusters nor clusterSelector, which selects no cluster"])));
+    });
+
     it("selects by label, copies the template, keeps annotations (deliberate) and adds the managed label last", () => {
         const p = plan({ placement: { clusterSelector: { matchLabels: { env: "prod" } } } });
         assert.deepEqual(p.clusters, ["a", "b"]);
@@ -52,7 +67,7 @@ describe("federate: placement and desired objects", () => {
         assert.deepEqual(p.overridesApplied, { a: [], c: ["/spec/template/spec/containers/0/image", "/metadata/labels/tier"] });
     });
 
-    it("the managed label cannot be overridden and extra labels come after overrides (§3.3)", () => {
+    it("the managed label cannot be overridden and extra labels come after overrides (docs/semantics.md#override-order)", () => {
         const p = plan({
             placement: { clusters: [{ name: "a" }] },
             labels: { owner: "team-x", app: "from-labels" },
@@ -96,7 +111,7 @@ describe("federate: placement and desired objects", () => {
     });
 });
 
-describe("federate: namespaced resources (§2.2)", () => {
+describe("federate: namespaced resources (docs/semantics.md#namespaces)", () => {
     it("intersects with the namespace placement", () => {
         const p = plan({ placement: { clusterSelector: {} }, namespacePlacement: { clusterSelector: { matchLabels: { region: "eu" } } } });
         assert.deepEqual(p.clusters, ["a", "c"]);
@@ -112,7 +127,7 @@ describe("federate: namespaced resources (§2.2)", () => {
     });
 });
 
-describe("federate: replica scheduling (§5.5, §5.6)", () => {
+describe("federate: replica scheduling (docs/semantics.md#writing-the-result, docs/semantics.md#intersect-with-the-cluster-selector)", () => {
     it("without intersect every cluster is available; 0-replica clusters stay placed with an override of 0", () => {
         // Upstream TestWeight "1:2": 60 over a(w1), b(w2), c(no entry) → a 20, b 40, c 0 (hash-independent).
         const p = plan({ replicaScheduling: { totalReplicas: 60, clusters: { a: { weight: 1 }, b: { weight: 2 } } } });

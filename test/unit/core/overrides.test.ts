@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { OverrideError, OverrideOperation, applyOverrides } from "../../../src/core";
 
 /*
- * §3.2, one row per rule. Expected documents are written by hand from the spec (and from the behaviour of
+ * docs/semantics.md#override-application, one row per rule. Expected documents are written by hand from the spec (and from the behaviour of
  * evanphx/json-patch v4, the library KubeFed pins, whose patch.go `findObject`/`partialDoc`/`partialArray`
  * define these quirks).
  */
@@ -31,7 +31,7 @@ function expectFail(ops: OverrideOperation[], pathInMessage: string) {
     assert.deepEqual(input, base(), "input must not be mutated");
 }
 
-describe("overrides: §3.2 application rules", () => {
+describe("overrides: docs/semantics.md#override-application application rules", () => {
     it("missing op means replace", () => expectDoc([{ path: "/spec/replicas", value: 5 }], d => { d.spec.replicas = 5; }));
     it("empty op means replace", () => expectDoc([{ op: "" as "replace", path: "/spec/replicas", value: 6 }], d => { d.spec.replicas = 6; }));
     it("replace of a missing key inside an existing object acts like add (library quirk)", () =>
@@ -76,9 +76,9 @@ describe("overrides: §3.2 application rules", () => {
         const input = { a: null } as Record<string, unknown>;
         assert.throws(() => applyOverrides(input, [{ op: "add", path: "/a/b", value: 1 }]), /\/a\/b/);
     });
-    it("a per-key annotation add fails when the object has no annotations map (§3.3)", () =>
+    it("a per-key annotation add fails when the object has no annotations map (docs/semantics.md#override-order)", () =>
         expectFail([{ op: "add", path: "/metadata/annotations/foo", value: "bar" }], "/metadata/annotations/foo"));
-    it("overriding the whole annotations map works (§3.3)", () =>
+    it("overriding the whole annotations map works (docs/semantics.md#override-order)", () =>
         expectDoc([{ op: "add", path: "/metadata/annotations", value: { foo: "bar" } }], d => { (d.metadata as any).annotations = { foo: "bar" }; }));
     it("/apiVersion may be overridden", () => expectDoc([{ path: "/apiVersion", value: "apps/v1beta2" }], d => { d.apiVersion = "apps/v1beta2"; }));
     it("values round-trip through JSON and are not aliased", () => {

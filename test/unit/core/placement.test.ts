@@ -17,8 +17,8 @@ describe("placement: upstream TestSelectedClusterNames", () => {
     for (const [name, placement, expected] of cases) it(name, () => assert.deepEqual(selectClusters(placement, clusters), expected));
 });
 
-/* §2.1, rule by rule; expectations by hand. */
-describe("placement: §2.1 selection rules", () => {
+/* docs/semantics.md#selected-clusters, rule by rule; expectations by hand. */
+describe("placement: docs/semantics.md#selected-clusters selection rules", () => {
     const clusters: ClusterInfo[] = [
         { name: "c-west", labels: { region: "west", tier: "prod" } },
         { name: "a-east", labels: { region: "east", tier: "prod" } },
@@ -46,7 +46,7 @@ describe("placement: §2.1 selection rules", () => {
     ];
     for (const [name, placement, expected] of cases) it(name, () => assert.deepEqual(selectClusters(placement, clusters), expected));
 
-    it("selectorOnly ignores the clusters list (§2.1 step 5)", () => {
+    it("selectorOnly ignores the clusters list (docs/semantics.md#selected-clusters step 5)", () => {
         const p: Placement = { clusters: [{ name: "d-none" }], clusterSelector: { matchLabels: { tier: "prod" } } };
         assert.deepEqual(selectClusters(p, clusters), ["d-none"]);
         assert.deepEqual(selectClusters(p, clusters, { selectorOnly: true }), ["a-east", "c-west"]);
@@ -73,8 +73,8 @@ describe("placement: §2.1 selection rules", () => {
     });
 });
 
-/* §2.2: namespaced resources are intersected with their FederatedNamespace's placement. */
-describe("placement: §2.2 namespaced intersection", () => {
+/* docs/semantics.md#namespaces: namespaced resources are intersected with their FederatedNamespace's placement. */
+describe("placement: docs/semantics.md#namespaces namespaced intersection", () => {
     const clusters: ClusterInfo[] = [{ name: "a", labels: { env: "prod" } }, { name: "b", labels: { env: "prod" } }, { name: "c", labels: { env: "dev" } }];
     const cases: [string, Placement | null | undefined, Placement | null | undefined, string[]][] = [
         ["intersection of two selectors", { clusterSelector: {} }, { clusterSelector: { matchLabels: { env: "prod" } } }, ["a", "b"]],

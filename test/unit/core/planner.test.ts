@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { ClusterPreference, ReplicaPlanInput, fnv1_32, planReplicas } from "../../../src/core";
+import { ClusterPreference, ReplicaPlanInput, ValidationError, fnv1_32, planReplicas } from "../../../src/core";
 
 type Prefs = Record<string, ClusterPreference>;
 
@@ -29,7 +29,7 @@ function checkCapacity(rebalance: boolean, prefs: Prefs, total: number, clusters
 }
 
 describe("planner: FNV-1 tie-break hash", () => {
-    it("matches the spec's anchors for A..D with key \"\" (§5.3 step 2)", () => {
+    it("matches the spec's anchors for A..D with key \"\" (docs/semantics.md#replica-algorithm step 2)", () => {
         assert.equal(fnv1_32("A"), 0x050c5d5e);
         assert.equal(fnv1_32("B"), 0x050c5d5d);
         assert.equal(fnv1_32("C"), 0x050c5d5c);
@@ -122,9 +122,9 @@ describe("planner: upstream TestWeight", () => {
         91, ["A", "B", "C", "D", "E"], { A: 10, B: 25, C: 21, D: 10, E: 25 }));
 });
 
-/* Rules of §5.2/§5.3 not covered by an upstream case; expectations derived by hand from the spec. */
-describe("planner: spec rules (§5.2, §5.3)", () => {
-    it("absent or empty clusters means {\"*\": {weight: 1}} (§5.2)", () => {
+/* Rules of docs/semantics.md#planner-input/docs/semantics.md#replica-algorithm not covered by an upstream case; expectations derived by hand from the spec. */
+describe("planner: spec rules (docs/semantics.md#planner-input, docs/semantics.md#replica-algorithm)", () => {
+    it("absent or empty clusters means {\"*\": {weight: 1}} (docs/semantics.md#planner-input)", () => {
         // Same as upstream "50 over A,B,C" with * weight 1.
         assert.deepEqual(planReplicas({ totalReplicas: 50, availableClusters: ["A", "B", "C"] }).plan, { A: 16, B: 17, C: 17 });
         assert.deepEqual(planReplicas({ totalReplicas: 50, clusters: {}, availableClusters: ["A", "B", "C"] }).plan, { A: 16, B: 17, C: 17 });
@@ -161,14 +161,14 @@ describe("planner: spec rules (§5.2, §5.3)", () => {
         assert.deepEqual(r.plan, { A: 1e9, B: 0 });
     });
     it("rejects negative and fractional counts", () => {
-        assert.throws(() => planReplicas({ totalReplicas: -1, availableClusters: ["A"] }), RangeError);
-        assert.throws(() => planReplicas({ totalReplicas: 1.5, availableClusters: ["A"] }), RangeError);
-        assert.throws(() => planReplicas({ totalReplicas: 1, clusters: { A: { weight: -1 } }, availableClusters: ["A"] }), RangeError);
+        assert.throws(() => planReplicas({ totalReplicas: -1, availableClusters: ["A"] }), ValidationError);
+        assert.throws(() => planReplicas({ totalReplicas: 1.5, availableClusters: ["A"] }), ValidationError);
+        assert.throws(() => planReplicas({ totalReplicas: 1, clusters: { A: { weight: -1 } }, availableClusters: ["A"] }), ValidationError);
     });
 });
 
 /*
- * An independent, deliberately naive re-statement of §5.3, used as an oracle. It shares no code with the
+ * An independent, deliberately naive re-statement of docs/semantics.md#replica-algorithm, used as an oracle. It shares no code with the
  * implementation: BigInt FNV-1 over Buffer bytes, BigInt ceil division, plain objects and `in` lookups.
  */
 function naivePlan(input: ReplicaPlanInput): { plan: Record<string, number>; overflow: Record<string, number> } {
@@ -265,7 +265,7 @@ const inputArb: fc.Arbitrary<ReplicaPlanInput> = fc.record({
 });
 
 describe("planner: properties (fast-check)", () => {
-    it("agrees with the naive model of §5.3 on thousands of inputs", () => {
+    it("agrees with the naive model of docs/semantics.md#replica-algorithm on thousands of inputs", () => {
         fc.assert(fc.property(inputArb, input => {
             const got = planReplicas(input);
             const want = naivePlan(input);

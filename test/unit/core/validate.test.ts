@@ -60,7 +60,7 @@ describe("validate: placement", () => {
     });
 });
 
-describe("validate: overrides (§3.1)", () => {
+describe("validate: overrides (docs/semantics.md#override-shape)", () => {
     const known = ["a", "b"];
     const cases: [string, unknown, [string, string][]][] = [
         ["valid", [{ clusterName: "a", clusterOverrides: [{ path: "/spec/replicas", value: 1 }, { op: "remove", path: "/metadata/labels/x" }] }], []],

@@ -6,12 +6,12 @@ import type { AddressInfo } from "net";
  *  `labelSelector` of `k=v` terms. Records every request. */
 export interface FakeApiServer {
     url: string;
-    objects: Map<string, Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    objects: Map<string, Record<string, any>>;
     requests: { method: string; url: string; body: string; headers: http.IncomingHttpHeaders }[];
     healthzBody: string;
     healthzStatus: number;
     /** Stores an object under its REST path. */
-    put(obj: Record<string, any>): void; // eslint-disable-line @typescript-eslint/no-explicit-any
+    put(obj: Record<string, any>): void;
     close(): Promise<void>;
     kubeconfig(): string;
 }
@@ -30,14 +30,14 @@ const RESOURCES: Record<string, { name: string; kind: string; namespaced: boolea
     ],
 };
 
-export function objectPathOf(obj: Record<string, any>): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function objectPathOf(obj: Record<string, any>): string {
     const gv = obj.apiVersion.includes("/") ? `/apis/${obj.apiVersion}` : `/api/${obj.apiVersion}`;
     const r = RESOURCES[gv].find((x) => x.kind === obj.kind && !x.name.includes("/"))!;
     const ns = r.namespaced ? `/namespaces/${obj.metadata.namespace ?? "default"}` : "";
     return `${gv}${ns}/${r.name}/${obj.metadata.name}`;
 }
 
-function mergePatch(target: any, patch: any): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+function mergePatch(target: any, patch: any): any {
     if (!patch || typeof patch !== "object" || Array.isArray(patch)) return patch;
     const out = target && typeof target === "object" && !Array.isArray(target) ? { ...target } : {};
     for (const [k, v] of Object.entries(patch)) {
@@ -48,7 +48,7 @@ function mergePatch(target: any, patch: any): any { // eslint-disable-line @type
 }
 
 export async function startFakeApiServer(opts: { token?: string } = {}): Promise<FakeApiServer> {
-    const objects = new Map<string, Record<string, any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const objects = new Map<string, Record<string, any>>();
     const requests: FakeApiServer["requests"] = [];
     const state = { healthzBody: "ok", healthzStatus: 200 };
     const json = (res: http.ServerResponse, status: number, body: unknown): void => {

@@ -7,7 +7,6 @@ import { observeReplicas, resolveInput } from "../../../src/dynamic/replicas";
 import { UNKNOWN } from "../../../src/dynamic/status";
 import { FakeApiServer, deadUrl, fakeKubeconfig, objectPathOf, startFakeApiServer } from "./fakeApiServer";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 // The read-back implementations are called directly (as the dynamic-provider host calls them through the loader),
 // against in-memory API servers. Each test sets up the objects it reads.
@@ -443,7 +442,7 @@ describe("observeReplicas", function () {
     });
     const target = { apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "rs" };
     const pod = (name: string, phase: string, conditions: any[]) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default", labels: { app: "rs" } }, status: { phase, conditions } });
-    it("implements §5.4 and leaves out clusters where the object is absent or the cluster unreachable", async () => {
+    it("implements docs/semantics.md#current-replicas-and-capacity and leaves out clusters where the object is absent or the cluster unreachable", async () => {
         const old = new Date(Date.now() - 120_000).toISOString();
         a.put({ ...target, metadata: { name: "rs", namespace: "default" }, spec: { replicas: 4, selector: { matchLabels: { app: "rs" } } }, status: { readyReplicas: 1 } });
         a.put(pod("p1", "Running", [{ type: "Ready", status: "True" }]));

@@ -8,7 +8,7 @@ import {
 const T0 = "2026-01-01T00:00:00Z";
 const T1 = "2026-01-01T00:01:00Z";
 
-describe("dynamic/status: health conditions (KubeFed §6.2)", () => {
+describe("dynamic/status: health conditions (docs/semantics.md#health)", () => {
     it("maps ok → Ready=True ClusterReady", () => {
         const c = healthConditions({ kind: "responded", body: "OK\n" }, T0);
         assert.deepStrictEqual(c, [{ type: "Ready", status: "True", reason: "ClusterReady", message: "/healthz responded with ok", lastProbeTime: T0, lastTransitionTime: T0 }]);
@@ -114,7 +114,7 @@ describe("dynamic/status: drift", () => {
     });
 });
 
-describe("dynamic/status: per-cluster propagation status (§4.4 + ours)", () => {
+describe("dynamic/status: per-cluster propagation status (docs/semantics.md#propagation-status + ours)", () => {
     const desired = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", labels: { "kubefed.io/managed": "true" } }, data: { a: "1" } };
     const live = (labels: Record<string, string> | undefined, data = { a: "1" }) => ({ ...desired, metadata: { name: "cm", labels }, data });
     const cases: [string, Parameters<typeof clusterPropagationStatus>[0], string][] = [
@@ -169,7 +169,7 @@ describe("dynamic/status: readiness heuristic", () => {
     });
 });
 
-describe("dynamic/status: Propagation condition (§4.8)", () => {
+describe("dynamic/status: Propagation condition (docs/semantics.md#propagation-condition)", () => {
     const e = (name: string, status: ClusterPropagationStatus["status"]): ClusterPropagationStatus =>
         ({ name, status, message: "", exists: true, managed: true, drifted: [], ready: true, conditions: [] });
     it("True with empty reason when every cluster is OK (and when there are none)", () => {
@@ -194,7 +194,7 @@ describe("dynamic/status: Propagation condition (§4.8)", () => {
     });
 });
 
-describe("dynamic/status: current replicas and capacity (§5.4)", () => {
+describe("dynamic/status: current replicas and capacity (docs/semantics.md#current-replicas-and-capacity)", () => {
     const now = Date.parse("2026-01-01T00:10:00Z");
     const ago = (s: number): string => new Date(now - s * 1000).toISOString();
     const running = (ready?: "True" | "False") => ({ status: { phase: "Running", conditions: ready ? [{ type: "Ready", status: ready }] : [] } });

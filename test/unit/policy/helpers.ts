@@ -1,5 +1,5 @@
 /**
- * Fake @pulumi/policy arguments (the package ships no test harness; pulumi-notes §c.3). Props are wrapped with
+ * Fake @pulumi/policy arguments (the package ships no test harness). Props are wrapped with
  * the runtime's own unknownCheckingProxy, as the policy server does.
  */
 import { PolicyResource, ResourceValidationArgs, StackValidationArgs, unknownCheckingProxy } from "@pulumi/policy";

@@ -6,7 +6,6 @@ import {
     uniqueObjectsPolicy,
 } from "../../../policy-pack/policies";
 import { DecisionSummary, FLEET, decision, memberResources, resourceArgs, stackResource, stackViolations, urnOf, violations } from "./helpers";
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { secretsPreservingProxy } = require("@pulumi/policy/secret");
 
 const FR = TYPES.federatedResource;

@@ -1,0 +1,80 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { reset, settle } from "./harness";
+import * as kubefed from "../../../src";
+import { ValidationError } from "../../../src/core";
+
+const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
+const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "shop" }, data: { a: "1" } };
+
+/** The error a constructor throws (fails the test when it does not throw). */
+function errorOf(fn: () => unknown): Error {
+    try {
+        fn();
+    } catch (e) {
+        return e as Error;
+    }
+    assert.fail("expected the constructor to throw");
+}
+
+describe("component errors and recognition", () => {
+    beforeEach(reset);
+
+    it("bad input is a pulumi.ResourceError on the component, naming it, the field and the fix, with the core's ValidationError as cause", async () => {
+        const clusters = [new kubefed.MemberCluster("c1", { kubeconfig: kc("c1") })];
+        const e = errorOf(() => new kubefed.FederatedResource("web", { clusters, template: configMap, placement: { clusters: [{ name: "mars" }] } }));
+        assert.ok(pulumi.ResourceError.isInstance(e), `not a ResourceError: ${e}`);
+        const resource = (e as pulumi.ResourceError).resource;
+        assert.ok(resource, "the error carries the component");
+        assert.equal(await new Promise(res => resource!.urn.apply(res)), "urn:pulumi:test::kubefed::pulumi-kubefed:index:FederatedResource::web");
+        assert.match(e.message, /FederatedResource web: .*placement\.clusters\[0\]\.name: .*mars/);
+        const cause = (e as Error & { cause?: unknown }).cause;
+        assert.ok(cause instanceof Error);
+        assert.ok((cause as Error & { cause?: unknown }).cause instanceof ValidationError, "the core raised its ValidationError");
+    });
+
+    for (const [what, make] of [
+        ["MemberCluster", () => new kubefed.MemberCluster("Bad_Name", { kubeconfig: kc("x") })],
+        ["FederatedNamespace", () => new kubefed.FederatedNamespace("kube-system", { clusters: [new kubefed.MemberCluster("c9", { kubeconfig: kc("c9") })] })],
+        ["ReplicaSchedulingPreference", () => new kubefed.ReplicaSchedulingPreference("rsp", { totalReplicas: -1 })],
+        ["Domain", () => new kubefed.Domain("d", { domain: "not a domain" })],
+        ["FederatedManifests", () => kubefed.federate("m", { clusters: [], yaml: "- not an object" })],
+    ] as [string, () => unknown][]) {
+        it(`${what}: bad input is a pulumi.ResourceError on the component`, async () => {
+            const e = errorOf(make);
+            assert.ok(pulumi.ResourceError.isInstance(e), `${what}: not a ResourceError: ${e}`);
+            const urn = await new Promise<string>(res => (e as pulumi.ResourceError).resource!.urn.apply(res));
+            assert.match(urn, new RegExp(`::pulumi-kubefed:index:${what}::`));
+        });
+    }
+
+    it("components from another copy of this package are recognised (isInstance), unlike instanceof", async () => {
+        // A second copy of the library (as two installs in node_modules would give): fresh module instances.
+        const root = path.resolve(__dirname, "../../../src");
+        const saved = Object.keys(require.cache).filter(k => k.startsWith(root + path.sep));
+        const originals = Object.fromEntries(saved.map(k => [k, require.cache[k]]));
+        for (const k of saved) delete require.cache[k];
+        let copy: typeof kubefed;
+        try {
+            copy = require(root) as typeof kubefed;
+        } finally {
+            for (const k of Object.keys(require.cache)) if (k.startsWith(root + path.sep)) delete require.cache[k];
+            Object.assign(require.cache, originals);
+        }
+        assert.notEqual(copy.MemberCluster, kubefed.MemberCluster, "a distinct copy was loaded");
+        const other = new copy.MemberCluster("c1", { kubeconfig: kc("c1") });
+        assert.ok(!(other instanceof kubefed.MemberCluster));
+        assert.ok(kubefed.MemberCluster.isInstance(other));
+        assert.ok(!kubefed.FederatedResource.isInstance(other));
+        const rsp = new copy.ReplicaSchedulingPreference("rsp", { totalReplicas: 4 });
+        assert.ok(kubefed.ReplicaSchedulingPreference.isInstance(rsp));
+        const web = new kubefed.FederatedResource("web", {
+            clusters: [other], template: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" },
+                spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "w", image: "nginx" }] } } } },
+            replicaScheduling: rsp,
+        });
+        await settle(web);
+        assert.deepEqual(kubefed.replicasOf(web.decision), { c1: 4 }, "the other copy's MemberCluster and RSP were used");
+    });
+});
