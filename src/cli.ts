@@ -18,8 +18,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { eachFlag } from "./cli/args";
-import { CheckpointResource, StatusReport, checkpointResources, hasReadBack, liveReport, reportFromCheckpoint } from "./dynamic/checkpoint";
-import { allHealthy, collectReports, renderStatus } from "./dynamic/report";
+import { CheckpointResource, StatusReport, checkpointResources, hasReadBack, liveReport, reportFromCheckpoint } from "./cli/checkpoint";
+import { allHealthy, collectReports, renderStatus } from "./cli/statusReport";
 import { renderStatusHtml } from "./cli/html";
 import { PLAN_USAGE, planMain } from "./cli/plan";
 import { SHARDS_USAGE, shardsMain } from "./cli/shards";

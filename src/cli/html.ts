@@ -1,9 +1,9 @@
 /**
  * `pulumi-kubefed status --html FILE`: the status report as one self-contained HTML page (no scripts, no external
  * resources). A pure function over the same model the text renderer uses (`collectReports` in
- * src/dynamic/report.ts), so both always show the same facts. Every value from the report is HTML-escaped.
+ * src/cli/statusReport.ts), so both always show the same facts. Every value from the report is HTML-escaped.
  */
-import { ClusterHealthReport, ClusterPropagationReport, PropagationReport, cellText, healthWord, objectLabel } from "../dynamic/report";
+import { ClusterHealthReport, ClusterPropagationReport, PropagationReport, cellText, healthWord, objectLabel } from "./statusReport";
 
 /** Cell classes and their colours; exported so tests can look for exactly these colours in a screenshot. */
 export const CELL_COLOURS = {

@@ -12,11 +12,11 @@ export { ReplicaSchedulingPreference, ReplicaSchedulingPreferenceArgs, ObservedR
 export {
     Domain, DomainArgs, IngressDNSRecord, IngressDNSRecordArgs, ServiceDNSRecord, ServiceDNSRecordArgs, dnsEndpointCrd,
 } from "./dns";
-export { federate, FederateArgs, FederatedManifests, FederatedSet } from "./federate";
+export { federate, FederateArgs, FederatedManifests, FederatedSet } from "./federateManifests";
 export { FederatedChart, FederatedChartArgs, ChartDecision } from "./federatedChart";
 export { FederatedKustomization, FederatedKustomizationArgs } from "./federatedKustomization";
 export { TYPE_PREFIX, MANAGED_LABEL, childName } from "./names";
 export { observeReplicas, MemberReadBack, OrphanGuard, RolloutGate } from "../dynamic";
-export { fleetStatus } from "./status";
+export { fleetStatus } from "./fleetStatus";
 export { observeReadiness, failoverEnabled } from "./failover";
 export { ShardContext, shardDecision, shardContext, inShard } from "./shard";

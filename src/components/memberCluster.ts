@@ -5,7 +5,7 @@ import { ClusterInfo, MemberClusterSummary, ValidationIssue, assertValid, valida
 import { MemberReadBack } from "../dynamic/memberReadBack";
 import { observeMember } from "../dynamic/memberReadBackProvider";
 import { resolveInput } from "../dynamic/replicas";
-import type { ClusterCondition } from "../dynamic/status";
+import type { ClusterCondition } from "../dynamic/observations";
 import { JoinArgs, joinMember, planJoin } from "./join";
 import { TYPE_PREFIX } from "./names";
 import { MemberTracker } from "./readBack";

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterInfo, RolloutPlan, RolloutSpec, assertValid, planRollout, validateRollout } from "../core";
 import { RolloutGate } from "../dynamic/rolloutGate";
-import { stableStringify } from "../dynamic/status";
+import { stableStringify } from "../dynamic/observations";
 import type { MemberCluster } from "./memberCluster";
 import { inShard } from "./shard";
 

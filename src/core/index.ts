@@ -33,7 +33,7 @@ export {
     objectIdentityIssues, ChildNameRegistry,
 } from "./objects";
 export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
-export { MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, planFederatedObject } from "./federate";
+export { MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, planFederatedObject } from "./decision";
 export {
     PlacedCluster, DecisionSummary, FailoverDecision, SpreadDecision, failoverMoves, MemberClusterSummary, placedClusters, replicasOf, normalizeDecision, objectOf, shortReason,
     decisionLine, decisionChanges,

@@ -14,11 +14,11 @@ export { OrphanGuard, OrphanGuardArgs } from "./orphanGuard";
 export { RolloutGate, RolloutGateArgs } from "./rolloutGate";
 export { rolloutReadiness, podProblems } from "./rolloutGateProvider";
 export { ServiceAccountToken, ServiceAccountTokenArgs } from "./serviceAccountToken";
-export { observeReplicas, resolveInput, ObservedReplicas, ReplicaObservationMember, ReplicaObservationTarget } from "./replicas";
-export { KubefedReport, ClusterHealthReport, PropagationReport, ClusterPropagationReport, collectReports, renderStatus } from "./report";
+export { observeReplicas, resolveInput, MeasuredReplicas, ReplicaObservationMember, ReplicaObservationTarget } from "./replicas";
+export { KubefedReport, ClusterHealthReport, PropagationReport, ClusterPropagationReport, collectReports, renderStatus } from "../cli/statusReport";
 export {
     ClusterCondition, ClusterPropagationStatus, PropagationCondition, PropagationReason, Readiness, ObjectCondition,
     PodAnalysis, MANAGED_LABEL, driftPaths, healthConditions, clusterPropagationStatus, propagationCondition, readinessOf,
     analysePods, replicaObservation,
-} from "./status";
+} from "./observations";
 export { KubeClient, KubeConnection, KubeResponse, RequestOptions, ResourceInfo, ObjectRef, connect, parseKubeconfig } from "./kube";

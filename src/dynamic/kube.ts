@@ -26,7 +26,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import type * as K8s from "@kubernetes/client-node";
-import type { ClusterObservation } from "./status";
+import type { ClusterObservation } from "./observations";
 
 let k8sModule: typeof K8s | undefined;
 
@@ -702,7 +702,7 @@ export async function connectAsync(kubeconfig: string, context?: string, opts?: 
     return makeClient(p);
 }
 
-/** What one read of an object in one cluster found (the shape of `ClusterObservation` in `status.ts`). */
+/** What one read of an object in one cluster found (the shape of `ClusterObservation` in `observations.ts`). */
 export type ObjectObservation = ClusterObservation;
 
 /**

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerLoader } from "./loader";
 import type { ObjectStatus, TrackedObject } from "./memberReadBackProvider";
-import type { ClusterCondition } from "./status";
+import type { ClusterCondition } from "./observations";
 import { READBACK_VERSION } from "./versions";
 
 /** One object tracked by {@link MemberReadBack}; `desired` may hold Outputs (and secrets). */

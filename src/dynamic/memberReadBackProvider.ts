@@ -12,7 +12,7 @@ import { decodeObjects, encodeObjects, isEncodedObjects } from "./objectsCodec";
 import {
     ClusterCondition, ClusterObservation, ClusterPropagationStatus, ProbeResult, containsUnknown, clusterPropagationStatus,
     healthConditions, isReadyConditions, jsonEqual, plain, probeIsReady,
-} from "./status";
+} from "./observations";
 
 /** One federated object as the read-back sees it in one member. */
 export interface TrackedObject {

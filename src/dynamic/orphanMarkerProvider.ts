@@ -3,7 +3,7 @@
  * done by each member's `MemberReadBack`, which holds that member's credentials once. The marker keeps its URN so that
  * stacks from 0.1, whose guards unlabel objects when deleted, update their guards in place instead of deleting them.
  */
-import { containsUnknown, jsonEqual, plain } from "./status";
+import { containsUnknown, jsonEqual, plain } from "./observations";
 
 function markerInputsOf(v: Record<string, unknown>): Record<string, unknown> {
     const clusters = Array.isArray(v.clusters) ? [...v.clusters].map(String).sort()

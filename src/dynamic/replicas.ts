@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { asMapping, connect, describeHttpError } from "./kube";
-import { matchLabelsSelector, needsPodAnalysis, replicaObservation } from "./status";
+import { matchLabelsSelector, needsPodAnalysis, replicaObservation } from "./observations";
 
 /** A member cluster as {@link observeReplicas} needs it (structurally compatible with `MemberCluster`). */
 export interface ReplicaObservationMember {
@@ -18,7 +18,7 @@ export interface ReplicaObservationTarget {
 }
 
 /** Result of {@link observeReplicas}: maps keyed by cluster name (sorted). */
-export interface ObservedReplicas {
+export interface MeasuredReplicas {
     /** KubeFed's `currentReplicas`: ready replicas, or running-and-ready pods while they differ from spec.replicas. */
     currentReplicas: Record<string, number>;
     /** KubeFed's `estimatedCapacity`: only for clusters with pods unschedulable for more than 60 s. */
@@ -53,7 +53,7 @@ export async function resolveInput<T>(v: pulumi.Input<T> | undefined): Promise<T
  * before the engine plans, so `preview --diff` shows it. Kubeconfig Outputs are awaited in memory (never exported).
  * Each member is queried in parallel with a 5 s timeout per request.
  */
-export async function observeReplicas(members: ReplicaObservationMember[], target: ReplicaObservationTarget): Promise<ObservedReplicas> {
+export async function observeReplicas(members: ReplicaObservationMember[], target: ReplicaObservationTarget): Promise<MeasuredReplicas> {
     const now = Date.now();
     const results = await Promise.all(members.map(async (m): Promise<[string, { current: number; capacity?: number }] | undefined> => {
         try {
@@ -89,7 +89,7 @@ export async function observeReplicas(members: ReplicaObservationMember[], targe
             return undefined; // unreachable or unusable kubeconfig: left out
         }
     }));
-    const out: ObservedReplicas = { currentReplicas: {}, estimatedCapacity: {} };
+    const out: MeasuredReplicas = { currentReplicas: {}, estimatedCapacity: {} };
     for (const r of results.filter((x): x is [string, { current: number; capacity?: number }] => !!x).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
         out.currentReplicas[r[0]] = r[1].current;
         if (r[1].capacity !== undefined) out.estimatedCapacity[r[0]] = r[1].capacity;

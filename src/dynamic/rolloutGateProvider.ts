@@ -5,7 +5,7 @@
  * rollout and they keep their previous version. An ordinary module, required by the loader stored in state.
  */
 import * as kube from "./kube";
-import { containsUnknown, jsonEqual, matchLabelsSelector, plain, readinessOf } from "./status";
+import { containsUnknown, jsonEqual, matchLabelsSelector, plain, readinessOf } from "./observations";
 
 /** Engine-side inputs. */
 export interface GateInputs {

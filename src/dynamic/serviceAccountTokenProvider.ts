@@ -3,7 +3,7 @@
  * service-account token Secret and returns the token. An ordinary module, required by the loader stored in state.
  */
 import * as kube from "./kube";
-import { containsUnknown, jsonEqual, plain } from "./status";
+import { containsUnknown, jsonEqual, plain } from "./observations";
 
 const { asMapping, connect, describeHttpError } = kube;
 

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CELL_COLOURS, renderStatusHtml } from "../../src/cli/html";
-import { ClusterHealthReport, PropagationReport } from "../../src/dynamic/report";
+import { ClusterHealthReport, PropagationReport } from "../../src/cli/statusReport";
 import { cellBoxes, chromiumPath, decodePng, dumpDom, rgb, screenshot } from "./browser";
 
 // The status page in a real headless Chromium: the page is laid out by the browser, screenshotted, and the

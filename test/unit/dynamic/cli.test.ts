@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { main, parseStatusArgs } from "../../../src/cli";
-import { reportFromCheckpoint } from "../../../src/dynamic/checkpoint";
-import { KubefedReport, collectReports, renderStatus } from "../../../src/dynamic/report";
+import { reportFromCheckpoint } from "../../../src/cli/checkpoint";
+import { KubefedReport, collectReports, renderStatus } from "../../../src/cli/statusReport";
 
 const report: KubefedReport = {
     version: 1,
@@ -154,7 +154,7 @@ describe("cli: pulumi-kubefed status", () => {
 
 describe("cli: status --live reads the credentials a checkpoint exported with --show-secrets holds", () => {
     it("reveals secret values in memory and refuses encrypted ones with the fix", async () => {
-        const { revealSecrets } = await import("../../../src/dynamic/checkpoint");
+        const { revealSecrets } = await import("../../../src/cli/checkpoint");
         const sig = "4dabf18193072939515e22adb298388d";
         const exported = { kubeconfig: { [sig]: "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify("apiVersion: v1\n") },
             nested: [{ [sig]: "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify({ a: 1 }) }], plain: "x" };

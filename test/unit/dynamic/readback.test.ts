@@ -4,7 +4,7 @@ import { memberReadBackProvider, readBackInputsOf } from "../../../src/dynamic/m
 import { orphanMarkerProvider } from "../../../src/dynamic/orphanMarkerProvider";
 import { serviceAccountTokenProvider } from "../../../src/dynamic/serviceAccountTokenProvider";
 import { observeReplicas, resolveInput } from "../../../src/dynamic/replicas";
-import { UNKNOWN } from "../../../src/dynamic/status";
+import { UNKNOWN } from "../../../src/dynamic/observations";
 import { FakeApiServer, deadUrl, fakeKubeconfig, objectPathOf, startFakeApiServer } from "./fakeApiServer";
 
 

@@ -1,14 +1,14 @@
 /**
- * Builds the status report (`report.ts`) from a stack's checkpoint (`pulumi stack export`), or live from the members
+ * Builds the status report (`statusReport.ts`) from a stack's checkpoint (`pulumi stack export`), or live from the members
  * with the credentials the checkpoint holds. No Pulumi SDK imports: the CLI loads this on its own.
  *
  * Sources, newest release first:
  * - `MemberReadBack` (0.2+): one per member: health plus `status[key]` per federated object;
  * - `ClusterHealth` / `PropagationStatus` (0.1): one per member / one per federated object.
  */
-import { ObjectStatus, ReadBackInputs, observeMember, readBackInputsOf } from "./memberReadBackProvider";
-import { ClusterHealthReport, ClusterPropagationReport, PropagationReport } from "./report";
-import { propagationCondition } from "./status";
+import { ObjectStatus, ReadBackInputs, observeMember, readBackInputsOf } from "../dynamic/memberReadBackProvider";
+import { ClusterHealthReport, ClusterPropagationReport, PropagationReport } from "./statusReport";
+import { propagationCondition } from "../dynamic/observations";
 
 const TYPE_PREFIX = "pulumi-nodejs:dynamic/kubefed:";
 

@@ -3,12 +3,12 @@ import {
     ClusterPropagationStatus, UNKNOWN, analysePods, clusterPropagationStatus, containsUnknown, driftPaths, healthConditions,
     isReadyConditions, jsonEqual, matchLabelsSelector, needsPodAnalysis, propagationCondition, quantityValue, readinessOf,
     replicaObservation, stableStringify,
-} from "../../../src/dynamic/status";
+} from "../../../src/dynamic/observations";
 
 const T0 = "2026-01-01T00:00:00Z";
 const T1 = "2026-01-01T00:01:00Z";
 
-describe("dynamic/status: health conditions (docs/semantics.md#health)", () => {
+describe("dynamic/observations: health conditions (docs/semantics.md#health)", () => {
     it("maps ok → Ready=True ClusterReady", () => {
         const c = healthConditions({ kind: "responded", body: "OK\n" }, T0);
         assert.deepStrictEqual(c, [{ type: "Ready", status: "True", reason: "ClusterReady", message: "/healthz responded with ok", lastProbeTime: T0, lastTransitionTime: T0 }]);
@@ -43,7 +43,7 @@ describe("dynamic/status: health conditions (docs/semantics.md#health)", () => {
     });
 });
 
-describe("dynamic/status: drift", () => {
+describe("dynamic/observations: drift", () => {
     const desired = {
         apiVersion: "apps/v1", kind: "Deployment",
         metadata: { name: "web", namespace: "default", labels: { app: "web", "kubefed.io/managed": "true" }, resourceVersion: "1" },
@@ -114,7 +114,7 @@ describe("dynamic/status: drift", () => {
     });
 });
 
-describe("dynamic/status: per-cluster propagation status (docs/semantics.md#propagation-status + ours)", () => {
+describe("dynamic/observations: per-cluster propagation status (docs/semantics.md#propagation-status + ours)", () => {
     const desired = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", labels: { "kubefed.io/managed": "true" } }, data: { a: "1" } };
     const live = (labels: Record<string, string> | undefined, data = { a: "1" }) => ({ ...desired, metadata: { name: "cm", labels }, data });
     const cases: [string, Parameters<typeof clusterPropagationStatus>[0], string][] = [
@@ -149,7 +149,7 @@ describe("dynamic/status: per-cluster propagation status (docs/semantics.md#prop
     });
 });
 
-describe("dynamic/status: readiness heuristic", () => {
+describe("dynamic/observations: readiness heuristic", () => {
     it("objects without status are ready when they exist", () => {
         assert.strictEqual(readinessOf({ kind: "ConfigMap" }).ready, true);
     });
@@ -169,7 +169,7 @@ describe("dynamic/status: readiness heuristic", () => {
     });
 });
 
-describe("dynamic/status: Propagation condition (docs/semantics.md#propagation-condition)", () => {
+describe("dynamic/observations: Propagation condition (docs/semantics.md#propagation-condition)", () => {
     const e = (name: string, status: ClusterPropagationStatus["status"]): ClusterPropagationStatus =>
         ({ name, status, message: "", exists: true, managed: true, drifted: [], ready: true, conditions: [] });
     it("True with empty reason when every cluster is OK (and when there are none)", () => {
@@ -194,7 +194,7 @@ describe("dynamic/status: Propagation condition (docs/semantics.md#propagation-c
     });
 });
 
-describe("dynamic/status: current replicas and capacity (docs/semantics.md#current-replicas-and-capacity)", () => {
+describe("dynamic/observations: current replicas and capacity (docs/semantics.md#current-replicas-and-capacity)", () => {
     const now = Date.parse("2026-01-01T00:10:00Z");
     const ago = (s: number): string => new Date(now - s * 1000).toISOString();
     const running = (ready?: "True" | "False") => ({ status: { phase: "Running", conditions: ready ? [{ type: "Ready", status: ready }] : [] } });
@@ -223,7 +223,7 @@ describe("dynamic/status: current replicas and capacity (docs/semantics.md#curre
     });
 });
 
-describe("dynamic/status: helpers", () => {
+describe("dynamic/observations: helpers", () => {
     it("detects unknowns anywhere", () => {
         assert.strictEqual(containsUnknown({ a: [{ b: UNKNOWN }] }), true);
         assert.strictEqual(containsUnknown({ a: [{ b: "x" }] }), false);
