@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { brand, isBranded, prepare, unwrap } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import {
-    DnsEndpoint, LoadBalancerStatus, Resolver, ValidationIssue, assertValid, dnsNameProblem, ingressDnsEndpoints,
-    serviceDnsEndpoints, validateIngressDnsInput, validateServiceDnsInput,
+    DnsEndpoint, HostnameResolution, LoadBalancerStatus, Resolver, ValidationIssue, assertValid, dnsNameProblem, ingressDnsEndpoints,
+    resolverFor, serviceDnsEndpoints, validateHostnameResolution, validateIngressDnsInput, validateServiceDnsInput,
 } from "../core";
 import { FederatedResource } from "./federatedResource";
 import { MemberCluster } from "./memberCluster";
@@ -21,8 +21,18 @@ interface DnsRecordBase {
     /** Also create ExternalDNS's DNSEndpoint CRD in `dnsCluster` (when ExternalDNS is not installed yet). */
     installCrd?: boolean;
     /** Resolves load-balancer hostnames to addresses. Defaults to Node's DNS, as KubeFed does; pass
-     *  `async h => [h]` to keep hostnames as they are, or your own resolver in tests. */
+     *  `async h => [h]` to keep hostnames as they are, or your own resolver in tests. Or use `resolution`. */
     resolve?: Resolver;
+    /** The same choice as data (what the component package offers, where no function can be passed): `system`
+     *  (Node's DNS, the default), `keep` (hostnames as they are) or `static` (from `addresses`). Not with `resolve`. */
+    resolution?: HostnameResolution;
+    /** With `resolution: "static"`: load-balancer hostname → its IP addresses; a hostname not listed fails the record. */
+    addresses?: Record<string, string[]>;
+}
+
+/** The resolver the arguments ask for: the callback, or the resolution mode's. */
+function resolverOf(args: DnsRecordBase): Resolver {
+    return args.resolve ?? resolverFor(args.resolution, args.addresses);
 }
 
 /** Arguments of {@link IngressDNSRecord}. */
@@ -106,6 +116,7 @@ function checkBase(subject: string, args: DnsRecordBase, fr: FederatedResource |
     if (args?.recordTTL !== undefined && (!Number.isInteger(args.recordTTL) || args.recordTTL < 0)) {
         issues.push({ severity: "error", field: "recordTTL", message: "must be a non-negative integer (seconds)" });
     }
+    if (args) issues.push(...validateHostnameResolution(args));
     return issues;
 }
 
@@ -148,7 +159,7 @@ export class IngressDNSRecord extends pulumi.ComponentResource {
             dnsCluster: args.dnsCluster.clusterName } : {}, opts);
         const { hosts } = unwrap(this, pre);
         brand(this, IngressDNSRecord.__pulumiType);
-        const resolve = args.resolve;
+        const resolve = resolverOf(args);
         this.endpoints = loadBalancers(args.ingress).apply(clusters =>
             ingressDnsEndpoints({ hosts, recordTTL: args.recordTTL, clusters }, resolve));
         const namespace = args.namespace ?? args.ingress.template.metadata.namespace ?? "default";
@@ -210,7 +221,7 @@ export class ServiceDNSRecord extends pulumi.ComponentResource {
             name: svcName, namespace: svcNamespace, domainRef: domain.domainRef, domain: domain.domain,
             recordTTL: args.recordTTL, dnsPrefix: args.dnsPrefix, externalName: args.externalName,
             clusters: lbs.map(l => ({ cluster: l.cluster, region: byName.get(l.cluster)!.region!, zones: byName.get(l.cluster)!.zones, loadBalancer: l.loadBalancer })),
-        }, args.resolve));
+        }, resolverOf(args)));
         this.dnsEndpoint = emitEndpoint(this, name, `service-${svcName}`, args.namespace ?? svcNamespace, args, this.endpoints);
         this.registerOutputs({ endpoints: this.endpoints });
     }

@@ -249,3 +249,55 @@ export function validateServiceDnsInput(input: {
     if (longest > 253) err("domain", `the longest record name would be ${longest} characters, more than DNS allows (253); shorten the service, namespace, Domain name, zones or domain`);
     return issues;
 }
+
+// ---- hostname resolution as data (schema-friendly: the component package cannot pass a function) -----------
+
+/** How load-balancer hostnames become record targets, without a callback: `system` resolves them with Node's DNS
+ *  (KubeFed's behaviour, the default), `keep` publishes the hostnames as they are, `static` takes the addresses
+ *  from a fixed map (hostname → addresses), and a hostname missing from the map fails the record. */
+export const HOSTNAME_RESOLUTIONS = ["system", "keep", "static"] as const;
+/** One of {@link HOSTNAME_RESOLUTIONS}. */
+export type HostnameResolution = (typeof HOSTNAME_RESOLUTIONS)[number];
+
+/** Checks `resolution` and `addresses` (and that no callback `resolve` is given with them). */
+export function validateHostnameResolution(input: { resolution?: unknown; addresses?: unknown; resolve?: unknown }): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    const err = (field: string, message: string) => issues.push({ severity: "error", field, message });
+    const { resolution, addresses } = input;
+    if (resolution !== undefined && !(HOSTNAME_RESOLUTIONS as readonly unknown[]).includes(resolution)) {
+        err("resolution", `"${String(resolution)}" is not one of ${HOSTNAME_RESOLUTIONS.join(", ")}`);
+    }
+    if (input.resolve !== undefined && (resolution !== undefined || addresses !== undefined)) {
+        err("resolve", "cannot be combined with resolution or addresses; pass a resolver function or a resolution mode, not both");
+    }
+    if (addresses !== undefined) {
+        if (addresses === null || typeof addresses !== "object" || Array.isArray(addresses)) {
+            err("addresses", "must be a map of hostname to a list of IP addresses");
+        } else {
+            if (resolution !== "static") err("addresses", `is only read with resolution "static"; set resolution: "static" or remove addresses`);
+            for (const [h, a] of Object.entries(addresses as Record<string, unknown>).sort(([x], [y]) => compareStrings(x, y))) {
+                if (!Array.isArray(a) || a.length === 0 || a.some(x => typeof x !== "string" || isIP(x) === 0)) {
+                    err(`addresses["${h}"]`, "must be a non-empty list of IP addresses, e.g. [\"10.0.0.9\"]");
+                }
+            }
+        }
+    } else if (resolution === "static") {
+        err("addresses", `is required with resolution "static": map each load-balancer hostname to its addresses`);
+    }
+    return issues;
+}
+
+/** The resolver a resolution mode stands for (checked input, see {@link validateHostnameResolution}). */
+export function resolverFor(resolution: HostnameResolution | undefined, addresses: Record<string, string[]> | undefined): Resolver {
+    if (resolution === "keep") return async h => [h];
+    if (resolution === "static") {
+        const map = addresses ?? {};
+        return async h => {
+            if (!Object.prototype.hasOwnProperty.call(map, h)) {
+                throw new Error(`it is not in addresses (resolution "static"); add "${h}" to addresses`);
+            }
+            return [...map[h]];
+        };
+    }
+    return systemResolver;
+}

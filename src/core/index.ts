@@ -18,7 +18,8 @@ export {
 export {
     LoadBalancerIngress, LoadBalancerStatus, DnsEndpoint, Resolver, DEFAULT_DNS_TTL, systemResolver,
     loadBalancerTargets, mergeDnsEndpoints, ingressDnsEndpoints, serviceDnsEndpoints, dnsNameProblem, dnsLabelProblem,
-    validateIngressDnsInput, validateServiceDnsInput,
+    validateIngressDnsInput, validateServiceDnsInput, HOSTNAME_RESOLUTIONS, HostnameResolution, validateHostnameResolution,
+    resolverFor,
 } from "./dns";
 export {
     ReplicaSchedulingSpec, FORBIDDEN_OVERRIDE_PATHS, validateClusters, validateSelector, validatePlacement,

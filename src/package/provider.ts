@@ -7,7 +7,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConstructResult } from "@pulumi/pulumi/provider";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import type { ClusterOverride, DecisionSummary as CoreDecision, Placement as CorePlacement, ReplicaSchedulingSpec as CoreRsp } from "../core";
+import type {
+    ClusterOverride, DecisionSummary as CoreDecision, DnsEndpoint as CoreDnsEndpoint, HostnameResolution as CoreResolution,
+    Placement as CorePlacement, ReplicaSchedulingSpec as CoreRsp,
+} from "../core";
+import { Domain, IngressDNSRecord, IngressDNSRecordArgs, ServiceDNSRecord, ServiceDNSRecordArgs } from "../components/dns";
+import { ChartDecision as CoreChartDecision, FederatedChart, FederatedChartArgs } from "../components/federatedChart";
+import { FederatedKustomization, FederatedKustomizationArgs } from "../components/federatedKustomization";
 import { FederatedNamespace, FederatedNamespaceArgs } from "../components/federatedNamespace";
 import { FederatedResource, FederatedResourceArgs, KubernetesObject } from "../components/federatedResource";
 import { MemberCluster, MemberClusterArgs } from "../components/memberCluster";
@@ -23,12 +29,18 @@ export const schemaDecision = (d: CoreDecision): schema.DecisionSummary => d;
 export const corePlacement = (p: schema.Placement): CorePlacement => p;
 export const coreOverrides = (o: schema.ClusterOverride[]): ClusterOverride[] => o;
 export const coreRsp = (s: schema.ReplicaSchedulingSpec): CoreRsp => s;
+export const schemaEndpoints = (e: CoreDnsEndpoint[]): schema.DnsEndpoint[] => e;
+export const coreResolution = (r: schema.HostnameResolution): CoreResolution => r;
+export const schemaChartDecision = (d: CoreChartDecision): schema.ChartDecision => d;
+export const schemaKustomizationDecision = (d: FederatedKustomization["decision"]): schema.KustomizationDecision => d;
 
 /** Components built by this process, by URN: another component's arguments reference them. */
 interface Built<T> { name: string; component: T }
 const members = new Map<string, Built<MemberCluster>>();
 const namespaces = new Map<string, Built<FederatedNamespace>>();
 const preferences = new Map<string, Built<ReplicaSchedulingPreference>>();
+const resources = new Map<string, Built<FederatedResource>>();
+const domains = new Map<string, Built<Domain>>();
 
 /** The SDK's view of an Output (its promise fields are internal in the typings, stable in the runtime). */
 interface OutputState { isKnown: Promise<boolean>; isSecret: Promise<boolean>; promise(): Promise<unknown> }
@@ -124,6 +136,46 @@ function federationOptions(a: Record<string, unknown>) {
     };
 }
 
+/** Refuses two fields given for one alternative (the schema's stand-in for a TypeScript union). */
+function oneOf(subject: string, a: Record<string, unknown>, first: string, second: string, what: string): void {
+    if (a[first] !== undefined && a[second] !== undefined) {
+        throw new Error(`${subject}: ${second}: cannot be combined with ${first}; pass ${what}, not both`);
+    }
+}
+
+/** The members a chart or kustomization is given (they read nothing back, so no per-component view). */
+async function plainMembers(subject: string, refs: unknown): Promise<MemberCluster[]> {
+    return ((await resolveRefs(subject, "clusters", refs, members, "MemberCluster")) ?? []).map(b => b.component);
+}
+
+/** The namespace of a chart or kustomization: the federated namespace, or one by name. */
+async function namespaceArg(subject: string, a: Record<string, unknown>): Promise<{ namespace?: string | FederatedNamespace }> {
+    oneOf(subject, a, "namespace", "namespaceName", "the FederatedNamespace or a namespace name");
+    if (a.namespace !== undefined) return { namespace: (await resolveRef(subject, "namespace", a.namespace, namespaces, "FederatedNamespace")).component };
+    return a.namespaceName !== undefined ? { namespace: a.namespaceName as string } : {};
+}
+
+/** The replica scheduling of a chart or resource: the preference resource, or an inline spec. */
+async function schedulingArg(subject: string, a: Record<string, unknown>): Promise<{ replicaScheduling?: ReplicaSchedulingPreference | CoreRsp }> {
+    oneOf(subject, a, "replicaScheduling", "replicaSchedulingSpec", "the preference resource or an inline spec");
+    if (a.replicaScheduling !== undefined) {
+        return { replicaScheduling: (await resolveRef(subject, "replicaScheduling", a.replicaScheduling, preferences, "ReplicaSchedulingPreference")).component };
+    }
+    return a.replicaSchedulingSpec !== undefined ? { replicaScheduling: a.replicaSchedulingSpec as CoreRsp } : {};
+}
+
+/** The options shared by the DNS records, in the components' shapes. */
+async function dnsOptions(subject: string, a: Record<string, unknown>) {
+    return {
+        dnsCluster: (await resolveRef(subject, "dnsCluster", a.dnsCluster, members, "MemberCluster")).component,
+        ...(a.namespace !== undefined ? { namespace: a.namespace as string } : {}),
+        ...(a.recordTTL !== undefined ? { recordTTL: a.recordTTL as number } : {}),
+        ...(a.installCrd !== undefined ? { installCrd: a.installCrd as boolean } : {}),
+        ...(a.resolution !== undefined ? { resolution: a.resolution as CoreResolution } : {}),
+        ...(a.addresses !== undefined ? { addresses: a.addresses as Record<string, string[]> } : {}),
+    };
+}
+
 async function remember<T extends pulumi.Resource>(table: Map<string, Built<T>>, name: string, component: T): Promise<T> {
     table.set((await state(component.urn).promise()) as string, { name, component });
     return component;
@@ -165,25 +217,78 @@ export async function constructComponent(name: string, type: string, inputs: pul
         case "FederatedResource": {
             const subject = `FederatedResource ${name}`;
             const clusters = membersFor(name, "resource", await resolveRefs(subject, "clusters", a.clusters, members, "MemberCluster"));
-            if (a.replicaScheduling !== undefined && a.replicaSchedulingSpec !== undefined) {
-                throw new Error(`${subject}: replicaSchedulingSpec: cannot be combined with replicaScheduling; pass the preference resource or an inline spec, not both`);
-            }
             const args: FederatedResourceArgs = {
                 clusters, ...federationOptions(a),
                 template: a.template as KubernetesObject,
                 ...(a.namespace !== undefined
                     ? { namespace: (await resolveRef(subject, "namespace", a.namespace, namespaces, "FederatedNamespace")).component } : {}),
-                ...(a.replicaScheduling !== undefined
-                    ? { replicaScheduling: (await resolveRef(subject, "replicaScheduling", a.replicaScheduling, preferences, "ReplicaSchedulingPreference")).component } : {}),
-                ...(a.replicaSchedulingSpec !== undefined ? { replicaScheduling: a.replicaSchedulingSpec as CoreRsp } : {}),
+                ...(await schedulingArg(subject, a)),
                 ...(a.retainReplicas !== undefined ? { retainReplicas: a.retainReplicas as boolean } : {}),
             };
-            const r = new FederatedResource(name, args, opts);
+            const r = await remember(resources, name, new FederatedResource(name, args, opts));
             return { urn: r.urn, state: { clusterNames: r.clusterNames, decision: r.decision, statusKey: r.statusKey } };
         }
         case "ReplicaSchedulingPreference": {
             const p = await remember(preferences, name, new ReplicaSchedulingPreference(name, a as unknown as ReplicaSchedulingPreferenceArgs, opts));
             return { urn: p.urn, state: { spec: p.spec } };
+        }
+        case "Domain": {
+            const d = await remember(domains, name, new Domain(name, {
+                domain: a.domain as string, ...(a.nameServer !== undefined ? { nameServer: a.nameServer as string } : {}),
+            }, opts));
+            return { urn: d.urn, state: { domain: d.domain, nameServer: d.nameServer, domainRef: d.domainRef } };
+        }
+        case "IngressDNSRecord": {
+            const subject = `IngressDNSRecord ${name}`;
+            const args: IngressDNSRecordArgs = {
+                ...(await dnsOptions(subject, a)),
+                ingress: (await resolveRef(subject, "ingress", a.ingress, resources, "FederatedResource")).component,
+                hosts: a.hosts as string[],
+            };
+            const r = new IngressDNSRecord(name, args, opts);
+            return { urn: r.urn, state: { endpoints: r.endpoints } };
+        }
+        case "ServiceDNSRecord": {
+            const subject = `ServiceDNSRecord ${name}`;
+            const args: ServiceDNSRecordArgs = {
+                ...(await dnsOptions(subject, a)),
+                service: (await resolveRef(subject, "service", a.service, resources, "FederatedResource")).component,
+                domain: (await resolveRef(subject, "domain", a.domain, domains, "Domain")).component,
+                ...(a.dnsPrefix !== undefined ? { dnsPrefix: a.dnsPrefix as string } : {}),
+                ...(a.externalName !== undefined ? { externalName: a.externalName as string } : {}),
+            };
+            const r = new ServiceDNSRecord(name, args, opts);
+            return { urn: r.urn, state: { endpoints: r.endpoints } };
+        }
+        case "FederatedChart": {
+            const subject = `FederatedChart ${name}`;
+            const args: FederatedChartArgs = {
+                clusters: await plainMembers(subject, a.clusters),
+                chart: a.chart as string,
+                ...(await namespaceArg(subject, a)),
+                ...(await schedulingArg(subject, a)),
+                ...(a.version !== undefined ? { version: a.version as string } : {}),
+                ...(a.releaseName !== undefined ? { releaseName: a.releaseName as string } : {}),
+                ...(a.placement !== undefined ? { placement: a.placement as CorePlacement } : {}),
+                ...(a.values !== undefined ? { values: a.values as Record<string, unknown> } : {}),
+                ...(a.clusterValues !== undefined ? { clusterValues: a.clusterValues as Record<string, Record<string, unknown>> } : {}),
+                ...(a.replicasPath !== undefined ? { replicasPath: a.replicasPath as string } : {}),
+                ...(a.skipCrds !== undefined ? { skipCrds: a.skipCrds as boolean } : {}),
+            };
+            const c = new FederatedChart(name, args, opts);
+            return { urn: c.urn, state: { clusterNames: c.clusterNames, decision: c.decision } };
+        }
+        case "FederatedKustomization": {
+            const subject = `FederatedKustomization ${name}`;
+            const args: FederatedKustomizationArgs = {
+                clusters: await plainMembers(subject, a.clusters),
+                directory: a.directory as string,
+                ...(await namespaceArg(subject, a)),
+                ...(a.clusterDirectories !== undefined ? { clusterDirectories: a.clusterDirectories as Record<string, string> } : {}),
+                ...(a.placement !== undefined ? { placement: a.placement as CorePlacement } : {}),
+            };
+            const k = new FederatedKustomization(name, args, opts);
+            return { urn: k.urn, state: { clusterNames: k.clusterNames, decision: k.decision } };
         }
         default:
             throw new Error(`unknown component type ${type}; this package serves ${Object.keys(schema.packageComponents).join(", ")}`);

@@ -24,6 +24,10 @@ export interface MemberClusterReference {}
 export interface FederatedNamespaceReference {}
 /** A reference to a `ReplicaSchedulingPreference` of this package (a resource reference in the schema). */
 export interface ReplicaSchedulingPreferenceReference {}
+/** A reference to a `FederatedResource` of this package (a resource reference in the schema). */
+export interface FederatedResourceReference {}
+/** A reference to a `Domain` of this package (a resource reference in the schema). */
+export interface DomainReference {}
 
 /** What a member does when its API server cannot be reached (maps onto the Kubernetes provider's flags). */
 export const Reachability = {
@@ -46,6 +50,18 @@ export type SelectorOperator = (typeof SelectorOperator)[keyof typeof SelectorOp
 export const OverrideOp = { Add: "add", Remove: "remove", Replace: "replace" } as const;
 /** A JSON-patch operation; absent means replace. */
 export type OverrideOp = (typeof OverrideOp)[keyof typeof OverrideOp];
+
+/** How a DNS record turns load-balancer hostnames into targets (the TypeScript API's `resolve` callback, as data). */
+export const HostnameResolution = {
+    /** Resolve them with Node's DNS, as KubeFed does (default). */
+    System: "system",
+    /** Publish the hostnames as they are. */
+    Keep: "keep",
+    /** Take the addresses from `addresses`; a hostname missing there fails the record. */
+    Static: "static",
+} as const;
+/** How a DNS record turns load-balancer hostnames into targets. */
+export type HostnameResolution = (typeof HostnameResolution)[keyof typeof HostnameResolution];
 
 /** One `matchExpressions` entry of a label selector. */
 export interface LabelSelectorRequirement {
@@ -207,6 +223,124 @@ export interface ReplicaSchedulingPreferenceArgs extends ReplicaSchedulingSpec {
     observed?: ObservedReplicas;
 }
 
+/** Arguments shared by the DNS records. */
+export interface DnsRecordOptions {
+    /** The member cluster that receives the DNSEndpoint (where ExternalDNS watches). */
+    dnsCluster: MemberClusterReference;
+    /** Namespace of the DNSEndpoint; defaults to the federated object's namespace, else "default". */
+    namespace?: string;
+    /** TTL of the records in seconds; 0 or absent means 180 (KubeFed's default). */
+    recordTTL?: number;
+    /** Also create ExternalDNS's DNSEndpoint CRD in `dnsCluster`. */
+    installCrd?: boolean;
+    /** system (default), keep or static. */
+    resolution?: HostnameResolution;
+    /** With resolution static: load-balancer hostname to its IP addresses. */
+    addresses?: Record<string, string[]>;
+}
+
+/** Arguments of {@link IngressDNSRecord}. */
+export interface IngressDNSRecordArgs extends DnsRecordOptions {
+    /** The federated Ingress whose load-balancer status is collected from each member. */
+    ingress: FederatedResourceReference;
+    /** Host names to publish; each gets one A record over every cluster's load-balancer targets. */
+    hosts: string[];
+}
+
+/** Arguments of {@link ServiceDNSRecord}. */
+export interface ServiceDNSRecordArgs extends DnsRecordOptions {
+    /** The federated Service (type LoadBalancer) whose status is collected from each member. */
+    service: FederatedResourceReference;
+    /** The DNS zone the records are created in. */
+    domain: DomainReference;
+    /** Adds `CNAME <dnsPrefix>.<domain>` pointing at the global record. */
+    dnsPrefix?: string;
+    /** Publish under this name instead of the Service's name (records get label serviceName). */
+    externalName?: string;
+}
+
+/** Arguments of {@link Domain}. */
+export interface DomainArgs {
+    /** The DNS zone, e.g. `example.com`. */
+    domain: string;
+    /** The zone's name server (informational, as in KubeFed). */
+    nameServer?: string;
+}
+
+/** One ExternalDNS endpoint (`DNSEndpoint.spec.endpoints[]`). */
+export interface DnsEndpoint {
+    dnsName: string;
+    targets: string[];
+    recordType: string;
+    recordTTL: number;
+    labels?: Record<string, string>;
+}
+
+/** Arguments of {@link FederatedChart}. */
+export interface FederatedChartArgs {
+    /** Every member cluster of the federation. */
+    clusters: MemberClusterReference[];
+    /** A path to a chart directory or archive, or any reference the Kubernetes provider's Helm v4 Chart accepts. */
+    chart: string;
+    /** Chart version, for repository or OCI references. */
+    version?: string;
+    /** Release name in every member; defaults to the resource name. */
+    releaseName?: string;
+    /** The federated namespace of the releases (they then go only where it is placed, after it). */
+    namespace?: FederatedNamespaceReference;
+    /** A namespace by name (instead of `namespace`). */
+    namespaceName?: string;
+    placement?: Placement;
+    /** Values every release gets. */
+    values?: Record<string, JsonValue>;
+    /** Per cluster: values deep-merged over `values` (Helm's merge). */
+    clusterValues?: Record<string, Record<string, JsonValue>>;
+    /** Replica scheduling by a ReplicaSchedulingPreference resource. */
+    replicaScheduling?: ReplicaSchedulingPreferenceReference;
+    /** Replica scheduling by an inline spec (instead of `replicaScheduling`). */
+    replicaSchedulingSpec?: ReplicaSchedulingSpec;
+    /** Dotted values path receiving each cluster's replicas, e.g. `replicaCount`; required with replica scheduling. */
+    replicasPath?: string;
+    /** Skip the chart's `crds/` directory. */
+    skipCrds?: boolean;
+}
+
+/** What a FederatedChart records: which cluster gets which values. */
+export interface ChartDecision {
+    chart: string;
+    releaseName: string;
+    namespace?: string;
+    clusters: string[];
+    /** The merged values per placed cluster. */
+    values: Record<string, Record<string, JsonValue>>;
+    replicas?: Record<string, number>;
+    unplacedReplicas?: number;
+    warnings: string[];
+}
+
+/** Arguments of {@link FederatedKustomization}. */
+export interface FederatedKustomizationArgs {
+    /** Every member cluster of the federation. */
+    clusters: MemberClusterReference[];
+    /** The kustomization every placed member gets (a directory with a kustomization.yaml). */
+    directory: string;
+    /** Per cluster: an overlay directory used instead of `directory`. */
+    clusterDirectories?: Record<string, string>;
+    placement?: Placement;
+    /** The federated namespace of the rendered objects (placement intersects with it). */
+    namespace?: FederatedNamespaceReference;
+    /** A default namespace by name (instead of `namespace`). */
+    namespaceName?: string;
+}
+
+/** What a FederatedKustomization records: which directory each cluster gets. */
+export interface KustomizationDecision {
+    clusters: string[];
+    directories: Record<string, string>;
+    namespace?: string;
+    warnings: string[];
+}
+
 /** A member cluster of the federation: its identity and one Kubernetes provider built from a secret kubeconfig. */
 export abstract class MemberCluster extends pulumi.ComponentResource {
     declare readonly clusterName: pulumi.Output<string>;
@@ -247,12 +381,64 @@ export abstract class ReplicaSchedulingPreference extends pulumi.ComponentResour
     }
 }
 
+/** KubeFed's Domain: a DNS zone that ServiceDNSRecords publish into. */
+export abstract class Domain extends pulumi.ComponentResource {
+    declare readonly domain: pulumi.Output<string>;
+    declare readonly nameServer: pulumi.Output<string | undefined>;
+    /** The Domain's name, used as `domainRef` in record names. */
+    declare readonly domainRef: pulumi.Output<string>;
+    constructor(name: string, args: DomainArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TOKEN}Domain`, name, args, opts);
+    }
+}
+
+/** KubeFed's IngressDNSRecord: one A record per host over the federated Ingress's load balancers, as a DNSEndpoint. */
+export abstract class IngressDNSRecord extends pulumi.ComponentResource {
+    /** The computed records (sorted and merged as KubeFed does). */
+    declare readonly endpoints: pulumi.Output<DnsEndpoint[]>;
+    constructor(name: string, args: IngressDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TOKEN}IngressDNSRecord`, name, args, opts);
+    }
+}
+
+/** KubeFed's ServiceDNSRecord: zone, region and global records of a federated Service, as a DNSEndpoint. */
+export abstract class ServiceDNSRecord extends pulumi.ComponentResource {
+    /** The computed records (sorted and merged as KubeFed does). */
+    declare readonly endpoints: pulumi.Output<DnsEndpoint[]>;
+    constructor(name: string, args: ServiceDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TOKEN}ServiceDNSRecord`, name, args, opts);
+    }
+}
+
+/** A Helm chart federated over member clusters: one Helm v4 Chart per placed member, values per cluster. */
+export abstract class FederatedChart extends pulumi.ComponentResource {
+    declare readonly clusterNames: pulumi.Output<string[]>;
+    declare readonly decision: pulumi.Output<ChartDecision>;
+    constructor(name: string, args: FederatedChartArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TOKEN}FederatedChart`, name, args, opts);
+    }
+}
+
+/** A Kustomize directory federated over member clusters: one Kustomize Directory per placed member. */
+export abstract class FederatedKustomization extends pulumi.ComponentResource {
+    declare readonly clusterNames: pulumi.Output<string[]>;
+    declare readonly decision: pulumi.Output<KustomizationDecision>;
+    constructor(name: string, args: FederatedKustomizationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TOKEN}FederatedKustomization`, name, args, opts);
+    }
+}
+
 /** The component classes served by the package, by schema name. */
-export const packageComponents = { MemberCluster, FederatedNamespace, FederatedResource, ReplicaSchedulingPreference };
+export const packageComponents = {
+    MemberCluster, FederatedNamespace, FederatedResource, ReplicaSchedulingPreference,
+    Domain, IngressDNSRecord, ServiceDNSRecord, FederatedChart, FederatedKustomization,
+};
 
 /** Schema types standing for resource references, and the resource each stands for. */
 export const REFERENCE_TYPES: Record<string, string> = {
     MemberClusterReference: `${TOKEN}MemberCluster`,
     FederatedNamespaceReference: `${TOKEN}FederatedNamespace`,
     ReplicaSchedulingPreferenceReference: `${TOKEN}ReplicaSchedulingPreference`,
+    FederatedResourceReference: `${TOKEN}FederatedResource`,
+    DomainReference: `${TOKEN}Domain`,
 };

@@ -335,6 +335,18 @@ describe("components (mocked engine)", () => {
         assert.equal(byName("shop-crd").type, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
     });
 
+    it("IngressDNSRecord with resolution static: addresses from the map; a bad mode is refused at construction", async () => {
+        const clusters = fleet();
+        const ing = new kubefed.FederatedResource("ing-st", { clusters, placement: { clusters: [{ name: "west" }] },
+            template: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "shop-st", namespace: "shop" }, spec: {} } });
+        (ing.resources.west as any).status = pulumi.output({ loadBalancer: { ingress: [{ hostname: "lb.west" }] } });
+        const rec = new kubefed.IngressDNSRecord("shop-st", { ingress: ing, hosts: ["shop.example.com"], dnsCluster: clusters[0],
+            resolution: "static", addresses: { "lb.west": ["10.0.0.9", "10.0.0.8"] } });
+        assert.deepEqual(await value(rec.endpoints), [{ dnsName: "shop.example.com", recordType: "A", recordTTL: 180, targets: ["10.0.0.8", "10.0.0.9"] }]);
+        assert.throws(() => new kubefed.IngressDNSRecord("shop-bad", { ingress: ing, hosts: ["shop.example.com"], dnsCluster: clusters[0], resolution: "static" }),
+            /IngressDNSRecord shop-bad: addresses: is required with resolution "static"/);
+    });
+
     it("ServiceDNSRecord needs region and zones and publishes zone, region and global records", async () => {
         const clusters = fleet();
         const svc = new kubefed.FederatedResource("svc", { clusters, placement: { clusters: [{ name: "east" }, { name: "eu" }] },

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { DnsEndpoint, Resolver, ingressDnsEndpoints, mergeDnsEndpoints, serviceDnsEndpoints } from "../../../src/core";
+import { DnsEndpoint, Resolver, ingressDnsEndpoints, mergeDnsEndpoints, resolverFor, serviceDnsEndpoints, validateHostnameResolution } from "../../../src/core";
 
 /*
  * Ported from kubernetes-retired/kubefed (v0.6.1 era) pkg/controller/dnsendpoint/{ingress_test.go,service_test.go,
@@ -176,5 +176,29 @@ describe("dns: input checks (issue 10)", () => {
         const long = "a".repeat(60);
         const issues = validateServiceDnsInput(svc({ name: long, namespace: long, domain: `${long}.${long}.com` }));
         assert.ok(issues.some(i => /longer|more than DNS allows/.test(i.message)), JSON.stringify(issues));
+    });
+});
+
+describe("dns: hostname resolution as data (the component package's `resolution` and `addresses`)", () => {
+    const lb = (hostname: string) => [{ cluster: "a", loadBalancer: { ingress: [{ ip: lb1 }, { hostname }] } }];
+    it("static takes the addresses from the map; keep publishes the hostname", async () => {
+        const st = await ingressDnsEndpoints({ hosts: ["h.test"], clusters: lb("lb.test") }, resolverFor("static", { "lb.test": [lb3, lb2] }));
+        assert.deepEqual(st, [A("h.test", [lb1, lb2, lb3])]);
+        const keep = await ingressDnsEndpoints({ hosts: ["h.test"], clusters: lb("lb.test") }, resolverFor("keep", undefined));
+        assert.deepEqual(keep, [A("h.test", [lb1, "lb.test"])]);
+    });
+    it("static fails on a hostname missing from the map, naming it and the fix", async () => {
+        await assert.rejects(ingressDnsEndpoints({ hosts: ["h.test"], clusters: lb("nx.test") }, resolverFor("static", { "lb.test": [lb3] })),
+            /nx\.test.*not in addresses.*add "nx\.test" to addresses/);
+    });
+    it("checks: unknown mode, addresses without static, static without addresses, non-IP addresses, with a callback", () => {
+        const fields = (i: Parameters<typeof validateHostnameResolution>[0]) => validateHostnameResolution(i).map(x => `${x.field}: ${x.message}`);
+        assert.deepEqual(fields({}), []);
+        assert.deepEqual(fields({ resolution: "static", addresses: { "lb.test": ["10.0.0.1", "::1"] } }), []);
+        assert.match(fields({ resolution: "dns" })[0], /^resolution: "dns" is not one of system, keep, static/);
+        assert.match(fields({ addresses: { "lb.test": ["10.0.0.1"] } })[0], /^addresses: is only read with resolution "static"/);
+        assert.match(fields({ resolution: "static" })[0], /^addresses: is required with resolution "static"/);
+        assert.match(fields({ resolution: "static", addresses: { "lb.test": ["lb.other"] } })[0], /^addresses\["lb\.test"\]: must be a non-empty list of IP addresses/);
+        assert.match(fields({ resolve: async () => [], resolution: "keep" })[0], /^resolve: cannot be combined with resolution/);
     });
 });

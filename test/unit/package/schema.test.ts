@@ -18,9 +18,12 @@ describe("package: inferred schema", function () {
         schema = JSON.parse(await provider.getSchema());
     });
 
-    it("serves the four components under the TypeScript classes' type tokens", () => {
-        assert.deepEqual(Object.keys(schema.resources).sort(), ["FederatedNamespace", "FederatedResource", "MemberCluster", "ReplicaSchedulingPreference"]
-            .map(n => `pulumi-kubefed:index:${n}`));
+    it("serves the components under the TypeScript classes' type tokens", () => {
+        const kubefed = require("../../../src");
+        const names = ["Domain", "FederatedChart", "FederatedKustomization", "FederatedNamespace", "FederatedResource", "IngressDNSRecord",
+            "MemberCluster", "ReplicaSchedulingPreference", "ServiceDNSRecord"];
+        assert.deepEqual(Object.keys(schema.resources).sort(), names.map(n => `pulumi-kubefed:index:${n}`));
+        for (const n of names) assert.equal(kubefed[n].__pulumiType, `pulumi-kubefed:index:${n}`, `${n}: the TypeScript class has the schema's token`);
         for (const r of Object.values(schema.resources) as any[]) assert.equal(r.isComponent, true);
     });
 
@@ -48,6 +51,66 @@ describe("package: inferred schema", function () {
         assert.deepEqual(schema.types["pulumi-kubefed:index:OverrideOp"].enum.map((e: any) => e.value).sort(), ["add", "remove", "replace"]);
         assert.equal(schema.resources["pulumi-kubefed:index:FederatedResource"].inputProperties.template.$ref, "pulumi.json#/Any");
         assert.equal(schema.types["pulumi-kubefed:index:OverrideOperation"].properties.value.$ref, "pulumi.json#/Any");
+    });
+
+    it("DNS records: references for the federated object, the Domain and the DNS cluster; resolution as an enum and a static map, no callback", () => {
+        const token = (n: string) => `pulumi-kubefed:index:${n}`;
+        const ing = schema.resources[token("IngressDNSRecord")];
+        const svc = schema.resources[token("ServiceDNSRecord")];
+        assert.equal(ing.inputProperties.ingress.$ref, `#/resources/${token("FederatedResource")}`);
+        assert.equal(svc.inputProperties.service.$ref, `#/resources/${token("FederatedResource")}`);
+        assert.equal(svc.inputProperties.domain.$ref, `#/resources/${token("Domain")}`);
+        for (const r of [ing, svc]) {
+            assert.equal(r.inputProperties.dnsCluster.$ref, `#/resources/${token("MemberCluster")}`);
+            assert.equal(r.inputProperties.resolution.$ref, `#/types/${token("HostnameResolution")}`);
+            assert.deepEqual(r.inputProperties.addresses.additionalProperties.items.type, "string");
+            assert.ok(!("resolve" in r.inputProperties), "a callback field reached the schema");
+            assert.deepEqual(r.properties.endpoints.items, { $ref: `#/types/${token("DnsEndpoint")}` });
+        }
+        assert.deepEqual(ing.requiredInputs, ["dnsCluster", "hosts", "ingress"]);
+        assert.deepEqual(svc.requiredInputs, ["dnsCluster", "domain", "service"]);
+        // the enum's values are the ones the TypeScript component accepts
+        const { HOSTNAME_RESOLUTIONS } = require("../../../src/core");
+        assert.deepEqual(schema.types[token("HostnameResolution")].enum.map((e: any) => e.value).sort(), [...HOSTNAME_RESOLUTIONS].sort());
+        assert.deepEqual(Object.keys(schema.types[token("DnsEndpoint")].properties).sort(), ["dnsName", "labels", "recordTTL", "recordType", "targets"]);
+        const domain = schema.resources[token("Domain")];
+        assert.deepEqual(domain.requiredInputs, ["domain"]);
+        assert.deepEqual(domain.required, ["domain", "domainRef"]);
+    });
+
+    it("charts and kustomizations: members, namespace and preference as references, one field per alternative, a typed decision", () => {
+        const token = (n: string) => `pulumi-kubefed:index:${n}`;
+        const chart = schema.resources[token("FederatedChart")];
+        const kust = schema.resources[token("FederatedKustomization")];
+        for (const r of [chart, kust]) {
+            assert.equal(r.inputProperties.clusters.items.$ref, `#/resources/${token("MemberCluster")}`);
+            assert.equal(r.inputProperties.namespace.$ref, `#/resources/${token("FederatedNamespace")}`);
+            assert.equal(r.inputProperties.namespaceName.type, "string");
+            assert.equal(r.inputProperties.placement.$ref, `#/types/${token("Placement")}`);
+            assert.deepEqual(r.properties.clusterNames, { type: "array", items: { type: "string" } });
+            assert.deepEqual(r.required, ["clusterNames", "decision"]);
+        }
+        assert.equal(chart.inputProperties.replicaScheduling.$ref, `#/resources/${token("ReplicaSchedulingPreference")}`);
+        assert.equal(chart.inputProperties.replicaSchedulingSpec.$ref, `#/types/${token("ReplicaSchedulingSpec")}`);
+        assert.equal(chart.inputProperties.values.additionalProperties.$ref, "pulumi.json#/Any");
+        assert.equal(chart.inputProperties.clusterValues.additionalProperties.additionalProperties.$ref, "pulumi.json#/Any");
+        assert.equal(chart.properties.decision.$ref, `#/types/${token("ChartDecision")}`);
+        assert.equal(kust.properties.decision.$ref, `#/types/${token("KustomizationDecision")}`);
+        assert.deepEqual(kust.inputProperties.clusterDirectories.additionalProperties.type, "string");
+        const cd = schema.types[token("ChartDecision")];
+        assert.deepEqual(cd.required, ["chart", "clusters", "releaseName", "values", "warnings"]);
+        assert.equal(cd.properties.values.additionalProperties.additionalProperties.$ref, "pulumi.json#/Any");
+    });
+
+    it("has no unions anywhere (one field per alternative)", () => {
+        const unions: string[] = [];
+        const walk = (v: unknown, at: string) => {
+            if (v === null || typeof v !== "object") return;
+            if ("oneOf" in (v as object)) unions.push(at);
+            for (const [k, e] of Object.entries(v as object)) walk(e, `${at}/${k}`);
+        };
+        walk(schema, "#");
+        assert.deepEqual(unions, []);
     });
 
     it("rewrites only the placeholder references", () => {
