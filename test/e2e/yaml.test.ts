@@ -109,44 +109,81 @@ describe("e2e: the component package from Pulumi YAML", function () {
         });
     });
 
-    it("e. a bad placement fails at preview with the TypeScript program's message, before anything is applied", async () => {
-        const mars = "placement.clusters[0].name";
-        // TypeScript: the same members, a placement naming a cluster that does not exist
+    /**
+     * The same bad FederatedResource input (three members, a ConfigMap template, `props`) as a TypeScript program and
+     * as a YAML program: both previews must fail on `field`, with the same message from the component's name on.
+     * Returns that message; checks that nothing was applied.
+     */
+    async function sameErrorFromBoth(tag: string, props: Record<string, unknown>, field: string): Promise<string> {
+        const template = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "web", namespace: "shop" }, data: {} };
         const ts = await LocalWorkspace.createOrSelectStack({
-            stackName: "bad", projectName: "kubefed-bad-ts",
+            stackName: "bad", projectName: `kubefed-bad-ts-${tag}`,
             program: async () => {
                 const kubeconfig = new pulumi.Config().requireSecret("kubeconfig");
                 const clusters = ["c1", "c2", "c3"].map(c => new kubefed.MemberCluster(c, { kubeconfig, context: c, health: false }));
-                new kubefed.FederatedResource("web", { clusters, placement: { clusters: [{ name: "mars" }] },
-                    template: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "web", namespace: "shop" }, data: {} } });
+                new kubefed.FederatedResource("web", { clusters, template, ...props } as kubefed.FederatedResourceArgs);
             },
         }, { envVars: { ...ENV, PULUMI_BACKEND_URL: `file://${fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-state-bad-ts-"))}` } });
         await ts.setConfig("kubeconfig", { value: f().kubeconfig, secret: true });
         const tsErr = await ts.preview().then(() => "", (e: Error) => e.message);
-        const tsLine = lineWith(tsErr, mars);
-        assert.ok(tsLine, `TypeScript preview did not fail on ${mars}:\n${tsErr}`);
+        const tsLine = lineWith(tsErr, field);
+        assert.ok(tsLine, `TypeScript preview did not fail on ${field}:\n${tsErr}`);
 
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-bad-yaml-"));
+        // YAML: the same properties (JSON is YAML's flow style), members as resource references
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kubefed-bad-yaml-${tag}-`));
+        const properties = { clusters: ["${c1}", "${c2}", "${c3}"], template, ...props };
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), [
-            "name: kubefed-bad-yaml", "runtime: yaml", `packages:\n  pulumi-kubefed: ${path.join(ROOT, "plugin")}`,
+            `name: kubefed-bad-yaml-${tag}`, "runtime: yaml", `packages:\n  pulumi-kubefed: ${path.join(ROOT, "plugin")}`,
             "config:\n  pulumi:disable-default-providers:\n    value: [kubernetes]\n  kubeconfig:\n    type: string\n    secret: true",
             "resources:",
             ...["c1", "c2", "c3"].map(c => `  ${c}:\n    type: pulumi-kubefed:index:MemberCluster\n    properties: { kubeconfig: "\${kubeconfig}", context: ${c}, health: false }`),
-            "  web:\n    type: pulumi-kubefed:index:FederatedResource\n    properties:\n      clusters:\n        - ${c1}\n        - ${c2}\n        - ${c3}",
-            "      placement:\n        clusters: [{ name: mars }]",
-            "      template: { apiVersion: v1, kind: ConfigMap, metadata: { name: web, namespace: shop }, data: {} }",
+            "  web:\n    type: pulumi-kubefed:index:FederatedResource\n    properties:",
+            ...Object.entries(properties).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`),
             "",
         ].join("\n"));
         const bad = await yamlStack(dir, "bad", f().kubeconfig);
         const yamlErr = await bad.stack.preview().then(() => "", (e: Error) => e.message);
-        const yamlLine = lineWith(yamlErr, mars);
-        assert.ok(yamlLine, `YAML preview did not fail on ${mars}:\n${yamlErr}`);
+        const yamlLine = lineWith(yamlErr, field);
+        assert.ok(yamlLine, `YAML preview did not fail on ${field}:\n${yamlErr}`);
         // the component, the field and the fix, word for word as from TypeScript
         const message = (l: string) => l.slice(l.indexOf("FederatedResource web: "));
-        assert.match(message(tsLine!), /^FederatedResource web: ConfigMap shop\/web: placement\.clusters\[0\]\.name: unknown cluster "mars" \(known: c1, c2, c3\); fix the name/);
         assert.equal(message(yamlLine!), message(tsLine!));
         // nothing was applied
         for (const c of ["c1", "c2", "c3"]) assert.equal(await getObject(f(), c, "v1", "ConfigMap", "shop", "web"), undefined);
         fs.rmSync(dir, { recursive: true, force: true });
+        return message(tsLine!);
+    }
+
+    it("e. a bad placement fails at preview with the TypeScript program's message, before anything is applied", async () => {
+        const msg = await sameErrorFromBoth("placement", { placement: { clusters: [{ name: "mars" }] } }, "placement.clusters[0].name");
+        assert.match(msg, /^FederatedResource web: ConfigMap shop\/web: placement\.clusters\[0\]\.name: unknown cluster "mars" \(known: c1, c2, c3\); fix the name/);
+    });
+
+    it("f. overrides for a missing member: the TypeScript program's message from YAML", async () => {
+        const msg = await sameErrorFromBoth("member", {
+            placement: { clusterSelector: {} },
+            overrides: [{ clusterName: "c9", clusterOverrides: [{ path: "/data/mode", value: "x" }] }],
+        }, "overrides[0].clusterName");
+        assert.match(msg, /^FederatedResource web: .*overrides\[0\]\.clusterName: unknown cluster "c9" \(known: c1, c2, c3\); fix the name or add the cluster/);
+    });
+
+    it("g. no members at all: the TypeScript program's message from YAML", async () => {
+        const msg = await sameErrorFromBoth("nomembers", { clusters: [], placement: { clusterSelector: {} } }, "FederatedResource web: clusters:");
+        assert.match(msg, /^FederatedResource web: clusters: must list the MemberCluster objects of the federation/);
+    });
+
+    it("h. a bad selector: the TypeScript program's message from YAML", async () => {
+        const msg = await sameErrorFromBoth("selector", {
+            placement: { clusterSelector: { matchExpressions: [{ key: "tier", operator: "In", values: [] }] } },
+        }, "placement.clusterSelector.matchExpressions[0].values");
+        assert.match(msg, /^FederatedResource web: .*placement\.clusterSelector\.matchExpressions\[0\]\.values: values set can't be empty for operator In; list at least one value or use Exists\/DoesNotExist/);
+    });
+
+    it("i. a forbidden override: the TypeScript program's message from YAML", async () => {
+        const msg = await sameErrorFromBoth("override", {
+            placement: { clusterSelector: {} },
+            overrides: [{ clusterName: "c1", clusterOverrides: [{ path: "/metadata/name", value: "other" }] }],
+        }, "overrides[0].clusterOverrides[0].path");
+        assert.match(msg, /^FederatedResource web: .*overrides\[0\]\.clusterOverrides\[0\]\.path: .*cannot be overridden.*change the template instead/);
     });
 });
