@@ -311,10 +311,20 @@ export function withResourceReferences(schemaJson: string): string {
     return JSON.stringify(out);
 }
 
-/** The package's provider: the analyzer's schema (with resource references), and `construct` above. */
+/**
+ * Language settings of the generated SDKs: Python's generator would otherwise name the module after the package
+ * with a `pulumi_` prefix (`pulumi_pulumi_kubefed`); this makes it `import pulumi_kubefed`.
+ */
+export function withLanguageInfo(schemaJson: string): string {
+    const s = JSON.parse(schemaJson) as { language?: Record<string, unknown> };
+    s.language = { ...(s.language ?? {}), python: { packageName: "pulumi_kubefed" } };
+    return JSON.stringify(s);
+}
+
+/** The package's provider: the analyzer's schema (with resource references and language settings), and `construct` above. */
 export class KubefedComponentProvider extends ComponentProvider {
     async getSchema(): Promise<string> {
-        return withResourceReferences(await super.getSchema());
+        return withLanguageInfo(withResourceReferences(await super.getSchema()));
     }
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<ConstructResult> {
         ComponentProvider.validateResourceType("pulumi-kubefed", type);

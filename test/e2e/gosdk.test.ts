@@ -3,11 +3,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { readmeSnippet } from "./readme";
 import { ROOT, requireTestbed } from "./support";
 
 // The component package's Go SDK: the schema the real CLI infers from plugin/ (`pulumi package get-schema`), the
 // SDK written by Pulumi's Go generator (testbed/golang/gen-go-sdk), and `go build` of that SDK plus a program
-// using it against github.com/pulumi/pulumi/sdk/v3 from the Go module proxy.
+// using it (and the README's Go example) against github.com/pulumi/pulumi/sdk/v3 from the Go module proxy.
 
 const SDK_VERSION = "v3.248.0";
 const GO_ENV = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-buildvcs=false", GOTOOLCHAIN: "local" };
@@ -30,9 +31,8 @@ describe("e2e: the component package's Go SDK compiles", function () {
         const schema = run("pulumi", ["package", "get-schema", path.join(ROOT, "plugin")], dir,
             { ...process.env, PULUMI_BACKEND_URL: `file://${dir}` });
         const parsed = JSON.parse(schema);
-        assert.deepEqual(Object.keys(parsed.resources).sort(), [
-            "pulumi-kubefed:index:FederatedNamespace", "pulumi-kubefed:index:FederatedResource",
-            "pulumi-kubefed:index:MemberCluster", "pulumi-kubefed:index:ReplicaSchedulingPreference"]);
+        assert.deepEqual(Object.keys(parsed.resources).sort(), ["Domain", "FederatedChart", "FederatedKustomization", "FederatedNamespace",
+            "FederatedResource", "IngressDNSRecord", "MemberCluster", "ReplicaSchedulingPreference", "ServiceDNSRecord"].map(n => `pulumi-kubefed:index:${n}`));
         // members are resource references, the decision a typed output
         const fr = parsed.resources["pulumi-kubefed:index:FederatedResource"];
         assert.equal(fr.inputProperties.clusters.items.$ref, "#/resources/pulumi-kubefed:index:MemberCluster");
@@ -86,6 +86,9 @@ func main() {
 	})
 }
 `);
+        // the README's Go example, word for word, as a second program of the module
+        fs.mkdirSync(path.join(app, "readme"));
+        fs.writeFileSync(path.join(app, "readme", "main.go"), readmeSnippet("go"));
         run("go", ["mod", "tidy"], app);
         run("go", ["build", "-trimpath", "-tags", "osusergo,grpcnotrace", "./..."], app);
     });

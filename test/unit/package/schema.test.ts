@@ -102,6 +102,10 @@ describe("package: inferred schema", function () {
         assert.equal(cd.properties.values.additionalProperties.additionalProperties.$ref, "pulumi.json#/Any");
     });
 
+    it("names the Python module pulumi_kubefed (not the generator's default pulumi_pulumi_kubefed)", () => {
+        assert.deepEqual(schema.language.python, { packageName: "pulumi_kubefed" });
+    });
+
     it("has no unions anywhere (one field per alternative)", () => {
         const unions: string[] = [];
         const walk = (v: unknown, at: string) => {
