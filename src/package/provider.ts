@@ -100,7 +100,10 @@ async function resolveRef<T>(subject: string, field: string, ref: unknown, table
  * read-back of its own for this component's objects. A TypeScript program lists every object in one read-back per
  * member once the program is done; a package's provider never learns when the calling program is done, so each
  * component reads back its own objects (health stays with the member's own read-back). `pulumi-kubefed status`
- * joins them by cluster.
+ * joins them by cluster. A shared read-back per member cannot be had here: `construct` answers only once every
+ * resource it registered is registered (the SDK's provider server waits for them), the program can pass a member to
+ * a later component only after the member's `construct` answered, and nothing tells the provider the program ended.
+ * So each of these read-backs holds the member's kubeconfig (a secret), as README "From other languages" explains.
  */
 function membersFor(component: string, kind: string, built: Built<MemberCluster>[] | undefined): MemberCluster[] {
     return (built ?? []).map(({ name: memberName, component: m }) => {

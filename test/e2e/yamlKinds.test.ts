@@ -114,7 +114,7 @@ describe("e2e: DNS records, a chart and a kustomization from Pulumi YAML (compon
         assert.deepEqual(Object.keys(res.changeSummary).filter(op => op !== "same"), [], JSON.stringify(res.changeSummary));
     });
 
-    it("d. the YAML stack's state holds no credential in plain text; only providers and read-backs hold the kubeconfig, as a secret", async () => {
+    it("d. the YAML stack's state holds no credential in plain text; only providers and read-backs hold secrets, encrypted", async () => {
         // the CLI as a user runs it (the Automation API's exportStack shows secrets)
         const out = spawnSync("pulumi", ["stack", "export", "--stack", STACK, "--cwd", workDir], {
             encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, ...ENV, PULUMI_BACKEND_URL: `file://${backend}` },
@@ -142,15 +142,24 @@ describe("e2e: DNS records, a chart and a kustomization from Pulumi YAML (compon
                 if (text.includes(needle)) assert.fail(`${what} of the kubeconfig is in the state in plain text at ${where(needle).join(", ")}`);
             }
         }
-        const holders: string[] = [];
+        // every secret in the state, by resource type: the kubeconfig is held by the members' Kubernetes providers and
+        // the read-backs (`kubeconfig`; `secretObjects` is always a secret), and by the dynamic resources' default
+        // provider, which the engine hands the project's config (the kubeconfig config value, encrypted)
+        const SIG = "4dabf18193072939515e22adb298388d", SECRET = "1b47061264138c4ac30d75fd1eb44270"; // the state's secret marker
+        const holders = new Map<string, Set<string>>();
         for (const r of (state.deployment as { resources: { urn: string; type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[] }).resources) {
             for (const where of ["inputs", "outputs"] as const) {
-                const v = r[where]?.kubeconfig;
-                if (v === undefined) continue;
-                assert.ok(typeof v === "object" && v !== null && "ciphertext" in v && !("plaintext" in v), `${r.urn} ${where}.kubeconfig is not a secret`);
-                if (where === "inputs") holders.push(r.type);
+                for (const [k, v] of Object.entries(r[where] ?? {})) {
+                    if (v === null || typeof v !== "object" || (v as Record<string, unknown>)[SIG] !== SECRET) continue;
+                    assert.ok("ciphertext" in v && !("plaintext" in v), `${r.urn} ${where}.${k} is not encrypted`);
+                    holders.set(r.type, new Set([...(holders.get(r.type) ?? []), k]));
+                }
             }
         }
-        assert.deepEqual([...new Set(holders)].sort(), ["pulumi-nodejs:dynamic/kubefed:MemberReadBack", "pulumi:providers:kubernetes"]);
+        assert.deepEqual(Object.fromEntries([...holders].map(([t, ks]) => [t, [...ks].sort()]).sort()), {
+            "pulumi-nodejs:dynamic/kubefed:MemberReadBack": ["kubeconfig", "secretObjects"],
+            "pulumi:providers:kubernetes": ["kubeconfig"],
+            "pulumi:providers:pulumi-nodejs": ["kubefed-yaml-dns-charts:kubeconfig"],
+        });
     });
 });
