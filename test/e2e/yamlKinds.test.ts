@@ -4,6 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import * as pulumi from "@pulumi/pulumi";
+import * as kubefed from "../../src";
 import { Fleet, ROOT, getObject, member, requireTestbed, startFleet, stopFleet } from "./support";
 
 // End to end: the DNS records, Domain, FederatedChart and FederatedKustomization through the component package,
@@ -23,6 +25,12 @@ async function setLoadBalancer(f: Fleet, cluster: string, apiVersion: string, ki
     const p = await c.objectPath({ apiVersion, kind, namespace: "apps", name });
     const res = await c.request("PATCH", `${p}/status`, { status: { loadBalancer: { ingress } } }, { contentType: "application/merge-patch+json" });
     if (res.status !== 200) throw new Error(`PATCH ${p}/status in ${cluster}: HTTP ${res.status} ${res.text}`);
+}
+
+/** The first line of `text` holding `needle`, from `needle` on, without the engine's colour codes. */
+function lineFrom(text: string, needle: string): string | undefined {
+    const line = text.replace(/\u001b\[[0-9;]*m/g, "").split("\n").find(l => l.includes(needle));
+    return line?.slice(line.indexOf(needle));
 }
 
 describe("e2e: DNS records, a chart and a kustomization from Pulumi YAML (component package)", function () {
@@ -114,7 +122,82 @@ describe("e2e: DNS records, a chart and a kustomization from Pulumi YAML (compon
         assert.deepEqual(Object.keys(res.changeSummary).filter(op => op !== "same"), [], JSON.stringify(res.changeSummary));
     });
 
-    it("d. the YAML stack's state holds no credential in plain text; only providers and read-backs hold secrets, encrypted", async () => {
+    // The same bad input to a DNS record and to a chart, as a TypeScript program and as a YAML program: both previews
+    // fail with the same line, naming the component, the field and the fix, and nothing is applied.
+    const badCases: { tag: string; needle: string; expect: RegExp; ts: (clusters: kubefed.MemberCluster[]) => void; yaml: string[] }[] = [
+        {
+            tag: "dns", needle: "IngressDNSRecord badDns: ", expect: /^IngressDNSRecord badDns: addresses: is required with resolution "static": map each load-balancer hostname to its addresses/,
+            ts: clusters => {
+                const ingress = new kubefed.FederatedResource("badIngress", { clusters, placement: { clusterSelector: {} }, waitForReady: false,
+                    template: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "bad", namespace: "default" }, spec: { defaultBackend: { service: { name: "web", port: { number: 80 } } } } } });
+                new kubefed.IngressDNSRecord("badDns", { ingress, hosts: ["bad.example.test"], dnsCluster: clusters[0], resolution: "static" });
+            },
+            yaml: [
+                "  badIngress:\n    type: pulumi-kubefed:index:FederatedResource\n    properties:",
+                "      clusters: [\"${c1}\", \"${c2}\", \"${c3}\"]\n      placement: { clusterSelector: {} }\n      waitForReady: false",
+                "      template: { apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: { name: bad, namespace: default }, spec: { defaultBackend: { service: { name: web, port: { number: 80 } } } } }",
+                "  badDns:\n    type: pulumi-kubefed:index:IngressDNSRecord",
+                "    properties: { ingress: \"${badIngress}\", hosts: [bad.example.test], dnsCluster: \"${c1}\", resolution: static }",
+            ],
+        },
+        {
+            tag: "chart", needle: "FederatedChart badChart: ", expect: /^FederatedChart badChart: chart default\/badChart: clusterValues\["c9"\]: unknown cluster "c9" \(known: c1, c2, c3\); fix the name or add the cluster/,
+            ts: clusters => {
+                new kubefed.FederatedChart("badChart", { clusters, chart: path.join(ROOT, "examples", "charts", "hello"), namespace: "default",
+                    placement: { clusterSelector: {} }, clusterValues: { c9: { message: "x" } } });
+            },
+            yaml: [
+                "  badChart:\n    type: pulumi-kubefed:index:FederatedChart\n    properties:",
+                `      clusters: ["\${c1}", "\${c2}", "\${c3}"]\n      chart: ${path.join(ROOT, "examples", "charts", "hello")}\n      namespaceName: default`,
+                "      placement: { clusterSelector: {} }\n      clusterValues: { c9: { message: x } }",
+            ],
+        },
+    ];
+    for (const [i, bad] of badCases.entries()) {
+        it(`${"de"[i]}. bad ${bad.tag} input: the TypeScript program's message from YAML, at preview, nothing applied`, async () => {
+            const envVars = (tag: string) => ({ ...ENV, PULUMI_BACKEND_URL: `file://${fs.mkdtempSync(path.join(os.tmpdir(), `kubefed-state-bad-${tag}-`))}` });
+            const ts = await LocalWorkspace.createOrSelectStack({
+                stackName: "bad", projectName: `kubefed-bad-ts-${bad.tag}`,
+                program: async () => {
+                    const kubeconfig = new pulumi.Config().requireSecret("kubeconfig");
+                    bad.ts(["c1", "c2", "c3"].map(c => new kubefed.MemberCluster(c, { kubeconfig, context: c, health: false })));
+                },
+            }, { envVars: envVars(`ts-${bad.tag}`) });
+            await ts.setConfig("kubeconfig", { value: f().kubeconfig, secret: true });
+            const tsLine = lineFrom(await ts.preview().then(() => "", (e: Error) => e.message), bad.needle);
+            assert.ok(tsLine, `TypeScript preview did not fail on ${bad.needle}`);
+            assert.match(tsLine!, bad.expect);
+
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kubefed-bad-yaml-${bad.tag}-`));
+            // A project outside this repository needs @pulumi/pulumi resolvable from its directory: the member
+            // read-back is a dynamic resource, whose provider Pulumi starts from the program's directory (README).
+            // The repository's node_modules stands in for `npm install @pulumi/pulumi` there.
+            fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), [
+                `name: kubefed-bad-yaml-${bad.tag}`, "runtime: yaml", `packages:\n  pulumi-kubefed: ${path.join(ROOT, "plugin")}`,
+                "config:\n  pulumi:disable-default-providers:\n    value: [kubernetes]\n  kubeconfig:\n    type: string\n    secret: true",
+                "resources:",
+                ...["c1", "c2", "c3"].map(c => `  ${c}:\n    type: pulumi-kubefed:index:MemberCluster\n    properties: { kubeconfig: "\${kubeconfig}", context: ${c}, health: false }`),
+                ...bad.yaml, "",
+            ].join("\n"));
+            const y = await LocalWorkspace.createOrSelectStack({ stackName: "bad", workDir: dir }, { envVars: envVars(`yaml-${bad.tag}`) });
+            await y.setConfig("kubeconfig", { value: f().kubeconfig, secret: true });
+            const yamlErr = await y.preview().then(r => `(preview succeeded)\n${r.stdout}`, (e: Error) => e.message);
+            const yamlLine = lineFrom(yamlErr, bad.needle);
+            assert.ok(yamlLine, `YAML preview did not fail on ${bad.needle}:\n${yamlErr.slice(-3000)}`);
+            assert.equal(yamlLine, tsLine);
+            // nothing was applied: the namespace both programs write into is as empty as before
+            for (const c of ["c1", "c2", "c3"]) {
+                for (const coll of ["/apis/networking.k8s.io/v1/namespaces/default/ingresses", "/apis/apps/v1/namespaces/default/deployments"]) {
+                    const res = await member(f(), c).request("GET", coll);
+                    assert.deepEqual((res.body as { items: unknown[] }).items, [], `${c} ${coll}`);
+                }
+            }
+            fs.rmSync(dir, { recursive: true, force: true });
+        });
+    }
+
+    it("f. the YAML stack's state holds no credential in plain text; only providers and read-backs hold secrets, encrypted", async () => {
         // the CLI as a user runs it (the Automation API's exportStack shows secrets)
         const out = spawnSync("pulumi", ["stack", "export", "--stack", STACK, "--cwd", workDir], {
             encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, ...ENV, PULUMI_BACKEND_URL: `file://${backend}` },
