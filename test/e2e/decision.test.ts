@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { CELL_COLOURS } from "../../src/cli/html";
-import { Fleet, ROOT, exampleStack, getObject, patchObject, startFleet, stopFleet, requireTestbed } from "./support";
+import { Fleet, ROOT, exampleStack, getObject, patchObject, startFleet, stopFleet, requireTestbed } from "../support";
 import { cellBoxes, chromiumPath, decodePng, dumpDom, rgb, screenshot } from "./browser";
 
 // The decision at a glance, on the real engine: examples/quickstart (replica scheduling over the prod tier,

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { decodeObjects } from "../../src/dynamic/objectsCodec";
-import { Fleet, ROOT, exampleStack, managedObjects, requireTestbed, startFleet, stopFleet } from "./support";
+import { Fleet, ROOT, exampleStack, managedObjects, requireTestbed, startFleet, stopFleet } from "../support";
 
 // A program that fails halfway must not shrink what each member's read-back tracks: the read-back would then treat
 // the objects declared after the failure as gone and, in orphan mode, unlabel them while they are still federated.

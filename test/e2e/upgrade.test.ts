@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { Fleet, ROOT, exampleStack, getObject, kubefedStatus, managedObjects, startFleet, stopFleet, requireTestbed } from "./support";
+import { Fleet, ROOT, exampleStack, getObject, kubefedStatus, managedObjects, startFleet, stopFleet, requireTestbed } from "../support";
 
 // A stack made by release 0.1.0 (the npm package as it was released, kept as a fixture) upgrades to this build:
 // the first `up` replaces and deletes no member object, only the read-back resources change, the state shrinks, and
