@@ -66,6 +66,17 @@ export async function inlineStack(project: { backendDir: string; workDir: string
     );
 }
 
+/** Gives a project directory outside the repository (a scratch copy of a program) `node_modules` with every
+ *  dependency of the repository linked in, except `pulumi-kubefed` itself: the caller puts in the build under test
+ *  or a released package. */
+export function linkDependencies(dir: string): void {
+    fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
+    for (const dep of fs.readdirSync(path.join(ROOT, "node_modules"))) {
+        if (dep.startsWith(".") || dep === "pulumi-kubefed") continue;
+        fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(dir, "node_modules", dep));
+    }
+}
+
 /** The planned steps of a preview, as `op urn-name` strings (e.g. "delete web-c1"), sorted. */
 export async function plannedSteps(stack: Stack): Promise<{ steps: string[]; stdout: string }> {
     const steps: string[] = [];
@@ -92,13 +103,20 @@ export function filesUnder(dir: string): string[] {
 
 const CLI = path.join(ROOT, "dist", "src", "cli.js");
 
-/** `pulumi-kubefed status` through its real entry point, as a user runs it in a project directory, for a stack of
- *  {@link exampleStack}. */
-export function kubefedStatus(workDir: string, stackName: string, backend: string, args: string[]): { code: number; out: string; stdout: string } {
-    const r = spawnSync(process.execPath, [CLI, "status", "--cwd", workDir, "--stack", stackName, ...args], {
-        encoding: "utf8", env: { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: E2E_PASSPHRASE },
+/** `pulumi-kubefed <args> --cwd <workDir> --stack <stackName>` through its real entry point, as a user runs it in a
+ *  project directory, for a stack of {@link exampleStack} (its backend and passphrase). */
+export function kubefedOnStack(args: string[], o: { workDir: string; stackName: string; backend: string }): { code: number; stdout: string; stderr: string; out: string } {
+    const r = spawnSync(process.execPath, [CLI, ...args, "--cwd", o.workDir, "--stack", o.stackName], {
+        encoding: "utf8", maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, PULUMI_BACKEND_URL: `file://${o.backend}`, PULUMI_CONFIG_PASSPHRASE: E2E_PASSPHRASE,
+            PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_SKIP_UPDATE_CHECK: "true" },
     });
-    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, out: `${r.stdout}${r.stderr}` };
+}
+
+/** `pulumi-kubefed status <args>` for a stack of {@link exampleStack} (see {@link kubefedOnStack}). */
+export function kubefedStatus(workDir: string, stackName: string, backend: string, args: string[]): { code: number; out: string; stdout: string } {
+    return kubefedOnStack(["status", ...args], { workDir, stackName, backend });
 }
 
 /** `pulumi-kubefed <args>` through its real entry point in `cwd`: exit code, stdout, and stdout + stderr
