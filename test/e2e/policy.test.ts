@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CliResult, CliStack, REPO, RunningFleet, listManaged, startOrReuseFleet, tail, toolchain } from "../../bench/e2e/pulumi";
+import { CliResult, CliStack, ROOT as REPO, Fleet as RunningFleet, listManaged, startOrReuseFleet, tail, toolchain } from "../support";
 
 // The policy pack through the real Pulumi CLI: `pulumi up --policy-pack policy-pack --policy-pack-config …` on
 // examples/policy-violation against a local fleet (3 kube-apiservers). A violating program fails naming each

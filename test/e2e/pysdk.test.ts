@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readmeSnippet } from "./readme";
-import { ROOT, requireTestbed } from "./support";
+import { ROOT, requireTestbed } from "../support";
 
 // The component package's Python SDK: the schema the real CLI infers from plugin/, the SDK written by Pulumi's
 // Python generator (testbed/golang/gen-python-sdk), byte-compiled; and the README's Python example compiled and

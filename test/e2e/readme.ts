@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "./support";
+import { ROOT } from "../support";
 
 /** The first fenced block of `lang` in README's "From other languages" section (the examples the SDK tests check). */
 export function readmeSnippet(lang: string): string {

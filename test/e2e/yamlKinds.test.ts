@@ -6,7 +6,7 @@ import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import * as pulumi from "@pulumi/pulumi";
 import * as kubefed from "../../src";
-import { Fleet, ROOT, getObject, member, requireTestbed, startFleet, stopFleet } from "./support";
+import { Fleet, ROOT, getObject, linkDependencies, member, requireTestbed, startFleet, stopFleet } from "../support";
 
 // End to end: the DNS records, Domain, FederatedChart and FederatedKustomization through the component package,
 // from Pulumi YAML (examples/yaml-dns-charts), under the real engine against a real fleet; everything is read back
@@ -171,8 +171,8 @@ describe("e2e: DNS records, a chart and a kustomization from Pulumi YAML (compon
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kubefed-bad-yaml-${bad.tag}-`));
             // A project outside this repository needs @pulumi/pulumi resolvable from its directory: the member
             // read-back is a dynamic resource, whose provider Pulumi starts from the program's directory (README).
-            // The repository's node_modules stands in for `npm install @pulumi/pulumi` there.
-            fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+            // The repository's dependencies stand in for `npm install @pulumi/pulumi` there.
+            linkDependencies(dir);
             fs.writeFileSync(path.join(dir, "Pulumi.yaml"), [
                 `name: kubefed-bad-yaml-${bad.tag}`, "runtime: yaml", `packages:\n  pulumi-kubefed: ${path.join(ROOT, "plugin")}`,
                 "config:\n  pulumi:disable-default-providers:\n    value: [kubernetes]\n  kubeconfig:\n    type: string\n    secret: true",
