@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare, unwrap } from "./errors";
+import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import {
     ClusterInfo, Placement, ValidationIssue, assertValid, selectClusters, selectNamespacedClusters, validatePlacement,
@@ -41,7 +41,7 @@ export class FederatedKustomization extends pulumi.ComponentResource {
     readonly decision: { clusters: string[]; directories: Record<string, string>; namespace?: string; warnings: string[] };
 
     constructor(name: string, args: FederatedKustomizationArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        const pre = prepare(opts, () => {
             const subject = `FederatedKustomization ${name}`;
             const members = sortedMembers(subject, args?.clusters);
             const infos: ClusterInfo[] = members.map(m => ({ name: m.clusterName, labels: m.labels }));
@@ -74,8 +74,8 @@ export class FederatedKustomization extends pulumi.ComponentResource {
             registerShardDecision(FederatedKustomization.__pulumiType, name, decision);
             return { subject, members, warnings, nsComponent, ns, placed, directories, decision };
         });
-        super(FederatedKustomization.__pulumiType, name, pre.ok ? { decision: pre.value.decision } : {}, opts);
-        const { subject, members, warnings, nsComponent, ns, placed, directories, decision } = unwrap(this, pre);
+        super(FederatedKustomization.__pulumiType, name, { decision: pre.decision }, opts);
+        const { subject, members, warnings, nsComponent, ns, placed, directories, decision } = pre;
         brand(this, FederatedKustomization.__pulumiType);
         this.decision = decision;
         this.clusterNames = placed;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare, unwrap } from "./errors";
+import { brand, isBranded, prepare } from "./errors";
 import {
     ClusterOverride, DecisionSummary, DependencyMode, FederatedObjectPlan, Placement, ReplicaSchedulingSpec,
     RolloutSpec, ValidationIssue, assertValid, decisionLine, objectOf, planFederatedObject, podTemplateReferences,
@@ -116,7 +116,7 @@ export class FederatedResource extends pulumi.ComponentResource {
     readonly members: MemberCluster[];
 
     constructor(name: string, args: FederatedResourceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        const pre = prepare(opts, () => {
             const subject = `FederatedResource ${name}`;
             const members = sortedMembers(subject, args?.clusters);
             const rsp = ReplicaSchedulingPreference.isInstance(args.replicaScheduling)
@@ -161,8 +161,8 @@ export class FederatedResource extends pulumi.ComponentResource {
             registerShardDecision(FederatedResource.__pulumiType, name, decision, { template, overrides });
             return { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey };
         });
-        super(FederatedResource.__pulumiType, name, pre.ok ? { decision: pre.value.decision } : {}, opts);
-        const { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey } = unwrap(this, pre);
+        super(FederatedResource.__pulumiType, name, { decision: pre.decision }, opts);
+        const { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey } = pre;
         brand(this, FederatedResource.__pulumiType);
         this.template = template;
         this.members = members;
