@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", "test/fixtures/**", "testbed/**", "policy-pack/dist/**"] },
+    { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", "test/fixtures/**", "testbed/**", "policy-pack/dist/**", "policy-pack/bin/**"] },
     eslint.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -348,7 +348,11 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
     const templateLabels = sortRecord(template.metadata.labels ?? {});
     for (const c of [...plan.clusters].sort()) {
         const obj = plan.objects[c] as { metadata?: { labels?: Record<string, string> }; spec?: { replicas?: unknown } };
-        const replicas = rsp ? plan.replicas?.[c] : obj.spec && typeof obj.spec.replicas === "number" ? obj.spec.replicas : undefined;
+        // Scheduled replicas, else what the object is sent with (replica scheduling that schedules nothing, e.g. an
+        // empty intersection with the selector, leaves the template's spec.replicas in place).
+        const scheduled = rsp ? plan.replicas?.[c] : undefined;
+        const replicas = typeof scheduled === "number" ? scheduled
+            : obj.spec && typeof obj.spec.replicas === "number" ? obj.spec.replicas : undefined;
         // labels as sent, recorded only where overrides changed them: policies judge what each cluster gets
         const { [MANAGED_LABEL]: _managed, ...sent } = obj.metadata?.labels ?? {};
         const labels = sortRecord(sent);

@@ -392,7 +392,14 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     if (rs) {
         out.replicas = replicas;
         out.unplacedReplicas = unplaced;
-        out.feasibility = replicaFeasibility(rs, final, { replicas, unplaced, failover, key: ns ? `${ns}/${name}` : name });
+        // Judged on the replicas each cluster is sent (scheduled, else the template's when nothing was scheduled), as
+        // the recorded decision shows them.
+        const sent: Record<string, number> = {};
+        for (const c of final) {
+            const r = replicas?.[c] ?? (objects[c].spec as { replicas?: unknown } | undefined)?.replicas;
+            if (typeof r === "number") sent[c] = r;
+        }
+        out.feasibility = replicaFeasibility(rs, final, { replicas: sent, unplaced, failover, key: ns ? `${ns}/${name}` : name });
     }
     return out;
 }
