@@ -29,7 +29,7 @@ import { FederatedObjectPlan, ReplicaSchedulingSpec, ValidationError, planFedera
 import {
     NAMES, TYPES, clusterCountPolicy, decisionOf, overridesPolicy, policies, replicaFeasibilityPolicy,
 } from "../../../policy-pack/policies";
-import { resourceArgs, stackResource, stackViolations, violations } from "./helpers";
+import { resourceArgs, stackResource, stackViolations, violations } from "../../../policy-pack/test/helpers";
 
 const RUNS = 1000;
 const SEED = 20261201;
