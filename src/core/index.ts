@@ -43,6 +43,7 @@ export {
     decisionLine, decisionChanges,
 } from "./summary";
 export { ChartPlanInput, ChartPlan, mergeValues, planFederatedChart } from "./chart";
+export { KustomizationPlanInput, KustomizationPlan, planFederatedKustomization } from "./kustomization";
 export {
     DependencyKind, DependencyMode, DependencyRef, NeededDependency, DependencyNeed, DependencyPlacement, DEPENDENCY_KINDS,
     DEFAULT_NAMESPACE, dependencyKey, podSpecOf, podTemplateReferences, neededDependencies, clustersToPull, misplacement,
