@@ -258,11 +258,8 @@ function checkTemplate(subject: string, template: KubernetesObject | undefined, 
         assertValid(subject, [{ severity: "error", field: "template", message: "is required: a Kubernetes object with apiVersion, kind and metadata.name" }]);
     }
     const t = template!;
-    if (typeof t.apiVersion !== "string" || !t.apiVersion) issues.push({ severity: "error", field: "template.apiVersion", message: "must be a non-empty string such as \"apps/v1\"" });
-    if (typeof t.kind !== "string" || !t.kind) issues.push({ severity: "error", field: "template.kind", message: "must be a non-empty string such as \"Deployment\"" });
-    if (!t.metadata || typeof t.metadata.name !== "string" || !t.metadata.name) {
-        issues.push({ severity: "error", field: "template.metadata.name", message: "must be set: member objects keep the template's name" });
-    }
+    // apiVersion, kind and metadata.name are checked by the core (planFederatedObject), with the other inputs;
+    // these are the checks only a FederatedResource makes.
     if (t.kind === "Namespace" && t.apiVersion === "v1") {
         issues.push({ severity: "error", field: "template.kind", message: "Namespaces are federated with FederatedNamespace, which resources can then be placed in" });
     }
@@ -279,7 +276,7 @@ function checkTemplate(subject: string, template: KubernetesObject | undefined, 
     }
     assertValid(subject, issues);
     const copy = JSON.parse(JSON.stringify(t)) as KubernetesObject;
-    if (ns) copy.metadata.namespace = ns.namespaceName;
+    if (ns && copy.metadata && typeof copy.metadata === "object") copy.metadata.namespace = ns.namespaceName;
     return copy;
 }
 
