@@ -38,8 +38,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { connect } from "../src/dynamic/kube";
-import { CliStack, REPO, RunningFleet, listManaged, startOrReuseFleet, toolchain } from "./e2e/pulumi";
+import { CliStack, Fleet, ROOT, getObject, listManagedObjects, startOrReuseFleet, toolchain } from "../test/support";
 
 const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 2));
 /** Sizes run one after the other (BENCH_COUNTS, or BENCH_COUNT for one size): federated Deployments per program. */
@@ -70,16 +69,16 @@ function log(msg: string): void {
 
 /** The two template files must be identical but for their two header lines. */
 function checkTemplates(): void {
-    const body = (p: string) => fs.readFileSync(path.join(REPO, p), "utf8").split("\n").slice(2).join("\n");
+    const body = (p: string) => fs.readFileSync(path.join(ROOT, p), "utf8").split("\n").slice(2).join("\n");
     if (body("examples/bench-kubefed/template.ts") !== body("examples/bench-baseline/template.ts")) {
         throw new Error("examples/bench-kubefed/template.ts and examples/bench-baseline/template.ts differ: the comparison would not be fair");
     }
 }
 
-async function countDeployments(fleet: RunningFleet): Promise<Record<string, number>> {
+async function countDeployments(fleet: Fleet): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const c of fleet.clusters) {
-        out[c.name] = (await listManaged(fleet.kubeconfig, c.context, "app.kubernetes.io/part-of=kubefed-bench", ["/apis/apps/v1/deployments"])).length;
+        out[c.name] = (await listManagedObjects(fleet, c.name, { selector: "app.kubernetes.io/part-of=kubefed-bench", kinds: [{ apiVersion: "apps/v1", kind: "Deployment" }] })).length;
     }
     return out;
 }
@@ -94,17 +93,16 @@ function canonical(v: unknown): string {
 /** What one program sent, read back from the first member: labels, annotations (without the controller's
  *  revision) and spec of the first and last Deployment. Every program must produce the same. */
 let reference: { program: string; fingerprint: string } | undefined;
-async function checkSameObjects(program: string, fleet: RunningFleet): Promise<void> {
+async function checkSameObjects(program: string, fleet: Fleet): Promise<void> {
     const c = fleet.clusters[0];
-    const client = connect(fleet.kubeconfig, c.context);
     const parts: string[] = [];
     for (const name of [`bench-0`, `bench-${COUNT - 1}`]) {
-        const res = await client.request("GET", `/apis/apps/v1/namespaces/default/deployments/${name}`);
-        if (res.status !== 200) throw new Error(`${program}: GET Deployment default/${name} in ${c.name}: HTTP ${res.status}`);
-        const { labels, annotations } = (res.body as any).metadata;
+        const obj = await getObject(fleet, c.name, "apps/v1", "Deployment", "default", name);
+        if (!obj) throw new Error(`${program}: Deployment default/${name} not found in ${c.name}`);
+        const { labels, annotations } = obj.metadata;
         const ann = { ...(annotations ?? {}) };
         delete ann["deployment.kubernetes.io/revision"];
-        parts.push(canonical({ labels, annotations: ann, spec: (res.body as any).spec }));
+        parts.push(canonical({ labels, annotations: ann, spec: obj.spec }));
     }
     const fingerprint = parts.join("\n");
     if (!reference) reference = { program, fingerprint };
@@ -119,13 +117,9 @@ function resourceCount(out: string): number {
     return m ? Number(m[1]) : NaN;
 }
 
-async function cycle(p: Program, rep: number, order: number, fleet: RunningFleet, work: string, env: Record<string, string>): Promise<Run> {
-    const stack = new CliStack(path.join(REPO, p.dir), `bench-${p.id}-r${rep}-${process.pid}`, work, env);
-    await stack.init({
-        kubeconfig: fleet.kubeconfig,
-        clusters: fleet.clusters.map(c => ({ name: c.name, context: c.context, labels: c.labels, region: c.region, zones: c.zones })),
-        count: COUNT, waitForReady: false, ...p.config,
-    }, ["kubeconfig"]);
+async function cycle(p: Program, rep: number, order: number, fleet: Fleet, work: string, env: Record<string, string>): Promise<Run> {
+    const stack = new CliStack(path.join(ROOT, p.dir), `bench-${p.id}-r${rep}-${process.pid}`, work, env);
+    await stack.initForFleet(fleet, { count: COUNT, waitForReady: false, ...p.config });
     let destroyed = false;
     try {
         const times = {} as Record<Phase, number>;
@@ -202,7 +196,7 @@ function table(programs: Program[], runs: Run[], metric: Metric, lines: string[]
     return med;
 }
 
-function report(programs: Program[], runs: Run[], fleet: RunningFleet, wallMs: number): string {
+function report(programs: Program[], runs: Run[], fleet: Fleet, wallMs: number): string {
     const lines: string[] = [];
     lines.push(`pulumi-kubefed e2e benchmark: ${COUNT} Deployments × ${fleet.clusters.length} clusters (${COUNT * fleet.clusters.length} objects), ` +
         `${REPS} repetition(s), waitForReady false in both programs`);
@@ -268,7 +262,7 @@ async function main(): Promise<void> {
             // Untimed: fills the page cache and ts-node's caches, and starts the plugins once.
             for (const dir of [...new Set(programs.map(p => p.dir))]) {
                 const p = programs.find(x => x.dir === dir)!;
-                const s = new CliStack(path.join(REPO, dir), `bench-warmup-${process.pid}`, work, tc.env);
+                const s = new CliStack(path.join(ROOT, dir), `bench-warmup-${process.pid}`, work, tc.env);
                 await s.init({ kubeconfig: fleet.kubeconfig, clusters: fleet.clusters, count: COUNT, waitForReady: false, ...p.config }, ["kubeconfig"]);
                 try {
                     log(`warm-up preview of ${dir}`);

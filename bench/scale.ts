@@ -27,16 +27,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ShardsSpec, runShards } from "../src/cli/shards";
-import { CliStack, REPO, RunningFleet, childrenCpuMs, listManaged, readFleet, toolchain } from "./e2e/pulumi";
-import { loadFleet } from "../test/integration/dynamic/testbed";
-import { connect } from "../src/dynamic/kube";
+import { CliStack, Fleet, ROOT, childrenCpuMs, listManagedObjects, member, startOrReuseFleet, toolchain } from "../test/support";
 
 const CLUSTERS = Math.max(1, Number(process.env.SCALE_CLUSTERS ?? 10));
 const COUNT = Math.max(1, Number(process.env.SCALE_COUNT ?? 1000));
 const SHARDS = Math.max(1, Math.min(CLUSTERS, Number(process.env.SCALE_SHARDS ?? CLUSTERS)));
 const CONCURRENCY = Math.max(1, Number(process.env.SCALE_CONCURRENCY ?? SHARDS));
 const PROGRAMS = (process.env.SCALE_PROGRAMS ?? "single,sharded").split(",").map(s => s.trim());
-const PROJECT = path.join(REPO, "examples", "bench-kubefed");
+const PROJECT = path.join(ROOT, "examples", "bench-kubefed");
 const PART_OF = "app.kubernetes.io/part-of=kubefed-bench";
 
 interface Measure { wallMs: number; cpuMs: number }
@@ -57,9 +55,9 @@ async function timed<T>(f: () => Promise<T>): Promise<{ value: T; m: Measure }> 
     return { value, m: { wallMs: Date.now() - t0, cpuMs: childrenCpuMs() - c0 } };
 }
 
-async function checkMembers(fleet: RunningFleet, want: number): Promise<void> {
+async function checkMembers(fleet: Fleet, want: number): Promise<void> {
     for (const c of fleet.clusters) {
-        const found = (await listManaged(fleet.kubeconfig, c.context, PART_OF, ["/apis/apps/v1/deployments"])).length;
+        const found = (await listManagedObjects(fleet, c.name, { selector: PART_OF, kinds: [{ apiVersion: "apps/v1", kind: "Deployment" }] })).length;
         if (found !== want) throw new Error(`${c.name} holds ${found} bench Deployments, expected ${want}`);
     }
 }
@@ -70,9 +68,9 @@ async function checkMembers(fleet: RunningFleet, want: number): Promise<void> {
  * provider does not wait, the objects skip await). Remove that finalizer, as the garbage collector would once the
  * (absent) dependents are gone.
  */
-async function finishDeletions(fleet: RunningFleet): Promise<void> {
+async function finishDeletions(fleet: Fleet): Promise<void> {
     for (const c of fleet.clusters) {
-        const client = connect(fleet.kubeconfig, c.context);
+        const client = member(fleet, c.name);
         const res = await client.request("GET", `/apis/apps/v1/deployments?labelSelector=${encodeURIComponent(PART_OF)}`);
         for (const it of ((res.body as { items?: { metadata: { name: string; namespace: string; deletionTimestamp?: string } }[] })?.items ?? [])) {
             if (!it.metadata.deletionTimestamp) continue;
@@ -112,18 +110,11 @@ async function main(): Promise<number> {
     const memDir = path.join(work, "memory");
     fs.mkdirSync(memDir);
     const env: Record<string, string> = { ...tc.env, BENCH_MEMORY_DIR: memDir, KUBECONFIG: path.join(work, "no-ambient-kubeconfig") };
-    let fleet: RunningFleet;
-    if (process.env.SCALE_FLEET_DIR) {
-        const dir = path.resolve(process.env.SCALE_FLEET_DIR);
-        fleet = { dir, ...readFleet(dir), reused: true, stop: async () => {} };
-    } else {
-        const dir = path.join(work, "fleet");
-        const light = process.env.SCALE_LIGHT_FLEET === "1";
-        log(`starting ${CLUSTERS} members${light ? " (API servers only)" : ""}`);
-        const lib = loadFleet();
-        await lib.startFleet({ dir, clusters: CLUSTERS, ...(light ? { kwok: false, controllers: false } : {}) });
-        fleet = { dir, ...readFleet(dir), reused: false, stop: async () => { await lib.stopFleet(dir); } };
-    }
+    const light = process.env.SCALE_LIGHT_FLEET === "1";
+    if (!process.env.SCALE_FLEET_DIR) log(`starting ${CLUSTERS} members${light ? " (API servers only)" : ""}`);
+    const fleet = await startOrReuseFleet(process.env.SCALE_FLEET_DIR, CLUSTERS, "", {
+        dir: path.join(work, "fleet"), ...(light ? { kwok: false, controllers: false } : {}),
+    });
     const members = fleet.clusters.slice(0, CLUSTERS);
     const config = { kubeconfig: fleet.kubeconfig, clusters: members, count: COUNT, waitForReady: false };
     log(`${COUNT} federated Deployments × ${members.length} members = ${COUNT * members.length} member objects; ${SHARDS} shards, ${CONCURRENCY} at once; work dir ${work}`);

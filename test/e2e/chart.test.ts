@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, getObject, plannedSteps, startFleet, stopFleet, requireTestbed } from "./support";
+import { Fleet, exampleStack, getObject, plannedSteps, startFleet, stopFleet, requireTestbed } from "../support";
 
 // Issue 10, end to end: examples/chart federates the local chart examples/charts/hello to two members with
 // different values per cluster (message, image tag) and scheduled replicas, through the Kubernetes provider's

@@ -1,11 +1,10 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { CELL_COLOURS } from "../../src/cli/html";
-import { Fleet, ROOT, exampleStack, getObject, patchObject, startFleet, stopFleet, requireTestbed } from "./support";
+import { Fleet, ROOT, exampleStack, getObject, kubefedOnStack, patchObject, startFleet, stopFleet, requireTestbed } from "../support";
 import { cellBoxes, chromiumPath, decodePng, dumpDom, rgb, screenshot } from "./browser";
 
 // The decision at a glance, on the real engine: examples/quickstart (replica scheduling over the prod tier,
@@ -26,12 +25,7 @@ describe("e2e: one-line decisions, plan and the status page on a real fleet", fu
 
     /** `node dist/src/cli.js …` against the example's stack, with the stack's backend. */
     function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-        const r = spawnSync(process.execPath, [path.join(ROOT, "dist/src/cli.js"), ...args, "--cwd", path.join(ROOT, "examples/quickstart"), "--stack", "decision"], {
-            encoding: "utf8", maxBuffer: 256 * 1024 * 1024,
-            env: { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-                PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_SKIP_UPDATE_CHECK: "true" },
-        });
-        return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+        return kubefedOnStack(args, { workDir: path.join(ROOT, "examples/quickstart"), stackName: "decision", backend });
     }
 
     /** The one-line decision printed for an object, parsed: cluster → replicas (or null), and the rest. */

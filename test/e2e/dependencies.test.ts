@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Fleet, exampleStack, getObject, managedObjects, requireTestbed, startFleet, stopFleet } from "./support";
+import { Fleet, exampleStack, getObject, managedObjects, requireTestbed, startFleet, stopFleet } from "../support";
 
 // examples/dependencies: a ConfigMap placed in c1 only, and a Deployment placed everywhere that reads it (envFrom).
 describe("e2e: dependencies follow the workload", function () {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, getObject, plannedSteps, startFleet, startMember, stopFleet, stopMember, requireTestbed } from "./support";
+import { Fleet, exampleStack, getObject, plannedSteps, startFleet, startMember, stopFleet, stopMember, requireTestbed } from "../support";
 
 // Failover as KubeFed does it (examples/failover): 50 replicas over c1, c2, c3 with c3 capped at 20 → 17/17/16.
 // With c2's API server stopped, preview shows its replicas moving to the others (30/0/20) and why; up lands it

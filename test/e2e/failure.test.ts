@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { decodeObjects } from "../../src/dynamic/objectsCodec";
-import { Fleet, ROOT, exampleStack, managedObjects, requireTestbed, startFleet, stopFleet } from "./support";
+import { Fleet, ROOT, exampleStack, linkDependencies, managedObjects, requireTestbed, startFleet, stopFleet } from "../support";
 
 // A program that fails halfway must not shrink what each member's read-back tracks: the read-back would then treat
 // the objects declared after the failure as gone and, in orphan mode, unlabel them while they are still federated.
@@ -35,10 +35,7 @@ describe("e2e: a program that fails halfway", function () {
             "config:\n  pulumi:disable-default-providers:\n    value:\n      - kubernetes\n");
         fs.writeFileSync(path.join(dir, "index.ts"), PROGRAM);
         fs.copyFileSync(path.join(ROOT, "examples", "quickstart", "tsconfig.json"), path.join(dir, "tsconfig.json"));
-        fs.mkdirSync(path.join(dir, "node_modules"));
-        for (const dep of fs.readdirSync(path.join(ROOT, "node_modules"))) {
-            if (!dep.startsWith(".")) fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(dir, "node_modules", dep));
-        }
+        linkDependencies(dir);
         fs.symlinkSync(ROOT, path.join(dir, "node_modules", "pulumi-kubefed"));
         fleet = await startFleet("failure", 2);
         ({ stack } = await exampleStack("failure", "e2e", fleet, {}, { workDir: dir }));

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, getObject, startFleet, stopFleet, requireTestbed } from "./support";
+import { Fleet, exampleStack, getObject, startFleet, stopFleet, requireTestbed } from "../support";
 
 // Issue 10: federate() became a component that parents its children. A stack created by the former function
 // (examples/federate with legacy=true builds exactly its resources) upgrades with no replacement of member objects:

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT, requireTestbed } from "./support";
+import { ROOT, requireTestbed } from "../support";
 
 // The component package's Go SDK: the schema the real CLI infers from plugin/ (`pulumi package get-schema`), the
 // SDK written by Pulumi's Go generator (testbed/golang/gen-go-sdk), and `go build` of that SDK plus a program

@@ -13,8 +13,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as automation from "@pulumi/pulumi/automation";
 import { KubeClient, connect } from "../../src/dynamic/kube";
-import { REPO, findTools, loadFleet, testbedEnv } from "../integration/dynamic/testbed";
-import { filesUnder } from "./support";
+import { Fleet, applyTestbedEnv, filesUnder, findTools, fleetState, inlineProject, inlineStack, member, startFleet, stopFleet } from "../support";
 import { MemberCluster as MemberClusterClass } from "../../src/components/memberCluster";
 
 
@@ -37,17 +36,16 @@ describe("join mode under the real engine and a real member (service-account ide
         return;
     }
     const tools = (found as { tools: string }).tools;
-    let fleet: ReturnType<typeof loadFleet>;
+    let fleet: Fleet | undefined;
     let tmp = "";
-    let fleetDir = "";
     let backendDir = "";
     let adminKubeconfig = "";
     let stack: automation.Stack;
     let withSecret = false;
-    const savedEnv = { ...process.env };
+    let restoreEnv = (): void => {};
     const log: string[] = [];
     const onOutput = (s: string): void => { log.push(s); };
-    const admin = (): KubeClient => connect(adminKubeconfig, "c1");
+    const admin = (): KubeClient => member(fleet!, "c1");
     const status = async (c: KubeClient, p: string): Promise<number> => (await c.request("GET", p)).status;
     const saToken = async (): Promise<string> => {
         const r = await admin().request("GET", `/api/v1/namespaces/${JOIN_NS}/secrets/${SA}-token`);
@@ -68,21 +66,14 @@ describe("join mode under the real engine and a real member (service-account ide
     };
 
     before(async function () {
-        Object.assign(process.env, testbedEnv(tools));
-        process.env.PULUMI_CONFIG_PASSPHRASE = process.env.PULUMI_CONFIG_PASSPHRASE || "testbed";
+        restoreEnv = applyTestbedEnv(tools);
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-join-e2e-"));
-        fleetDir = path.join(tmp, "fleet");
-        backendDir = path.join(tmp, "backend");
-        fs.mkdirSync(backendDir);
-        const workDir = path.join(tmp, "project");
-        fs.mkdirSync(workDir);
-        // the engine starts the dynamic-provider plugin in the project dir: it needs node_modules there
-        fs.symlinkSync(path.join(REPO, "node_modules"), path.join(workDir, "node_modules"));
+        const project = inlineProject(tmp);
+        backendDir = project.backendDir;
 
-        fleet = loadFleet();
-        const f: any = await fleet.startFleet({ dir: fleetDir, clusters: 1, controllers: true, kwok: false });
-        assert.strictEqual(f.withControllers, true, "the fleet must run kube-controller-manager (token controller)");
-        adminKubeconfig = fs.readFileSync(f.kubeconfig, "utf8");
+        fleet = await startFleet("join", 1, { dir: path.join(tmp, "fleet"), controllers: true, kwok: false });
+        assert.strictEqual(fleetState(fleet).withControllers, true, "the fleet must run kube-controller-manager (token controller)");
+        adminKubeconfig = fleet.kubeconfig;
 
         const k8s = await import("@pulumi/kubernetes");
         const { MemberCluster, FederatedNamespace, FederatedResource } = await import("../../src");
@@ -107,26 +98,15 @@ describe("join mode under the real engine and a real member (service-account ide
             }
             return { kubeconfig: joined.kubeconfig, ready: member.health?.ready };
         };
-        const auto = await import("@pulumi/pulumi/automation");
-        const pulumiCommand = await auto.PulumiCommand.get({ root: tools, skipVersionCheck: true });
-        stack = await auto.LocalWorkspace.createOrSelectStack(
-            { stackName: "join", projectName: "kubefed-join-e2e", program },
-            {
-                workDir,
-                pulumiCommand,
-                projectSettings: { name: "kubefed-join-e2e", runtime: "nodejs", backend: { url: `file://${backendDir}` } },
-                envVars: { PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE, PULUMI_BACKEND_URL: `file://${backendDir}` },
-            },
-        );
+        stack = await inlineStack(project, tools, "join", "kubefed-join-e2e", program);
         await stack.setConfig("pulumi:disable-default-providers", { value: JSON.stringify(["kubernetes"]) });
     });
 
     after(async function () {
-        if (fleet && fleetDir) await fleet.stopFleet(fleetDir).catch(() => undefined);
+        await stopFleet(fleet).catch(() => undefined);
         if (process.env.KEEP_IT_TMP) console.log(`kept ${tmp}`);
         else if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-        for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
-        Object.assign(process.env, savedEnv);
+        restoreEnv();
     });
 
     afterEach(function () {
@@ -246,15 +226,7 @@ describe("join mode under the real engine and a real member (service-account ide
             });
             return { kubeconfig: member.kubeconfig, admin: member.adminProvider?.urn, provider: member.provider.urn };
         };
-        const auto = await import("@pulumi/pulumi/automation");
-        const s2 = await auto.LocalWorkspace.createOrSelectStack(
-            { stackName: "wired", projectName: "kubefed-join-e2e", program },
-            {
-                workDir: stack.workspace.workDir,
-                pulumiCommand: await auto.PulumiCommand.get({ root: tools, skipVersionCheck: true }),
-                envVars: { PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE!, PULUMI_BACKEND_URL: `file://${backendDir}` },
-            },
-        );
+        const s2 = await inlineStack({ backendDir, workDir: stack.workspace.workDir }, tools, "wired", "kubefed-join-e2e", program);
         try {
             const up = await s2.up({ onOutput });
             assert.ok(up.outputs.admin.value, "MemberCluster.adminProvider exists in join mode");

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, getObject, startFleet, stopFleet, requireTestbed } from "./support";
+import { Fleet, exampleStack, getObject, startFleet, stopFleet, requireTestbed } from "../support";
 
 // Issue 10: a Kustomize base federated to two members, c1 through its own overlay (a patch), c2 from the base.
 describe("e2e: FederatedKustomization (directory per member, per-cluster patches)", function () {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, filesUnder, getObject, plannedSteps, startFleet, stopFleet, requireTestbed } from "./support";
+import { Fleet, exampleStack, filesUnder, getObject, plannedSteps, startFleet, stopFleet, requireTestbed } from "../support";
 
 // Issue 10, end to end: examples/outputs passes an image tag read from another resource and a password from a
 // config secret into a federated Deployment and a federated Secret (and the password into one member's

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { CliResult, CliStack, REPO, RunningFleet, listManaged, startOrReuseFleet, tail, toolchain } from "../../bench/e2e/pulumi";
+import { CliResult, CliStack, ROOT as REPO, Fleet as RunningFleet, listManaged, startOrReuseFleet, tail, toolchain } from "../support";
 
 // The policy pack through the real Pulumi CLI, installed as a user installs it: `npm pack` of the library and of
 // policy-pack/, both tarballs installed into a directory outside the repository, then

@@ -5,7 +5,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import {
     Fleet, ROOT, deleteObject, eventually, exampleStack, filesUnder, getObject, managedObjects, patchObject,
     kubefedStatus as kubefedStatusIn, plannedSteps, startFleet, startMember, stopFleet, stopMember, requireTestbed,
-} from "./support";
+} from "../support";
 
 // End to end: examples/quickstart under the real Pulumi engine against three real kube-apiservers (with
 // controllers and kwok nodes). Every expectation about the members is read from their API servers.

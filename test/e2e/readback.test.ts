@@ -4,8 +4,8 @@ import * as YAML from "yaml";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
     Fleet, deleteObject, eventually, exampleStack, execKubeconfig, filesUnder, getObject, kubefedStatus,
-    managedObjects, member, startFleet, stopFleet, requireTestbed,
-} from "./support";
+    fleetState, managedObjects, member, startFleet, stopFleet, requireTestbed,
+} from "../support";
 
 // Issue 9 end to end, as a user on a managed fleet would meet it: every member logs in through an `exec` credential
 // plugin (as EKS, GKE and AKS kubeconfigs do), and everything beyond plain apply (health, status, drift, join,
@@ -25,7 +25,7 @@ describe("e2e: read-back through exec credential plugins", function () {
     let needles: string[] | undefined;
     const credentialNeedles = (): string[] => {
         if (needles) return needles;
-        const state = JSON.parse(fs.readFileSync(`${f().dir}/fleet.json`, "utf8"));
+        const state = fleetState(f());
         const out: string[] = [];
         for (const c of state.clusters) {
             const key = fs.readFileSync(`${c.certDir}/admin.key`, "utf8");
@@ -110,7 +110,7 @@ describe("e2e: read-back through exec credential plugins", function () {
 
         it("a member whose plugin fails is ConfigMalformed with the plugin's message; the others carry on; no credential leaks", async () => {
             // The plugin of c3 cannot read its certificate any more, as a broken credential helper would fail.
-            const c3 = JSON.parse(fs.readFileSync(`${f().dir}/fleet.json`, "utf8")).clusters.find((c: any) => c.name === "c3");
+            const c3 = fleetState(f()).clusters.find(c => c.name === "c3")!;
             const cert = `${c3.certDir}/admin.crt`;
             const state = await stack.exportStack();
             // Refresh the read-backs only: the Kubernetes provider's own handling of a failed login is not ours.

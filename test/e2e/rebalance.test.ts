@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Fleet, eventually, exampleStack, getObject, member, plannedSteps, startFleet, stopFleet, requireTestbed } from "./support";
+import { Fleet, eventually, exampleStack, getObject, member, plannedSteps, startFleet, stopFleet, requireTestbed } from "../support";
 
 // Status-driven scheduling (docs/semantics.md#current-replicas-and-capacity feeding docs/semantics.md#replica-algorithm): c2 has one simulated node with 2 CPUs, so of the 3
 // replicas planned there (1 CPU each) one stays Pending/Unschedulable. Once that has lasted a minute,

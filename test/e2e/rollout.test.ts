@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, getObject, plannedSteps, requireTestbed, startFleet, stopFleet } from "./support";
+import { Fleet, exampleStack, getObject, plannedSteps, requireTestbed, startFleet, stopFleet } from "../support";
 
 // examples/rollout: 3 members in 2 waves, staging (c3) then prod (c1, c2), on a fleet with a scheduler, a
 // controller-manager and kwok nodes, so Deployments really become ready (or not).

@@ -1,11 +1,8 @@
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CliStack, REPO, RunningFleet, startOrReuseFleet, toolchain } from "../../bench/e2e/pulumi";
-import { connect } from "../../src/dynamic/kube";
+import { CliStack, Fleet, ROOT, cliTestBed, jsonOf, kubefedCli, listManagedObjects, member } from "../support";
 
 // Sharded stacks through the real CLI: examples/shards as one stack, then as 3 shards (one per member) run by
 // `pulumi-kubefed shards`, against a local fleet (c1, c2, c3). The member objects are read back from the API servers
@@ -13,51 +10,29 @@ import { connect } from "../../src/dynamic/kube";
 // Pulumi Kubernetes Operator Stack resources pass a server-side dry run against the operator's CRD (a fixture).
 // KUBEFED_E2E_FLEET_DIR reuses a running fleet.
 
-const EXAMPLE = path.join(REPO, "examples", "shards");
-const CLI = path.join(REPO, "dist", "src", "cli.js");
-const CRD = path.join(REPO, "test", "fixtures", "pulumi-kubernetes-operator", "pulumi.com_stacks.yaml");
+const EXAMPLE = path.join(ROOT, "examples", "shards");
+const CRD = path.join(ROOT, "test", "fixtures", "pulumi-kubernetes-operator", "pulumi.com_stacks.yaml");
 
-const COLLECTIONS = ["/api/v1/namespaces", "/api/v1/namespaces/shop/configmaps", "/apis/apps/v1/namespaces/shop/deployments"];
+const KINDS = [{ apiVersion: "v1", kind: "Namespace" }, { apiVersion: "v1", kind: "ConfigMap" }, { apiVersion: "apps/v1", kind: "Deployment" }];
 
 /** Every object of the program in every member: labels, annotations and spec/data as the API server returns them. */
-async function snapshot(fleet: RunningFleet): Promise<Record<string, unknown>> {
+async function snapshot(fleet: Fleet): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const c of fleet.clusters) {
-        const client = connect(fleet.kubeconfig, c.context);
-        for (const coll of COLLECTIONS) {
-            const res = await client.request("GET", `${coll}?labelSelector=${encodeURIComponent("kubefed.io/managed=true")}`);
-            if (res.status === 404) continue;
-            assert.equal(res.status, 200, `GET ${coll} in ${c.name}: ${res.text}`);
-            for (const it of (res.body as { items: any[] }).items) {
-                const m = it.metadata;
-                out[`${c.name} ${coll.split("/").pop()} ${m.namespace ?? ""}/${m.name}`] = { labels: m.labels, annotations: m.annotations, spec: it.spec, data: it.data };
-            }
+        for (const { plural, object: it } of await listManagedObjects(fleet, c.name, { kinds: KINDS, namespace: "shop" })) {
+            const m = it.metadata;
+            out[`${c.name} ${plural} ${m.namespace ?? ""}/${m.name}`] = { labels: m.labels, annotations: m.annotations, spec: it.spec, data: it.data };
         }
     }
     return out;
 }
 
-/** `pulumi-kubefed <args>` through its real entry point. */
-function kubefed(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; out: string }> {
-    return new Promise((resolve, reject) => {
-        const c = spawn(process.execPath, [CLI, ...args], { env, cwd: EXAMPLE });
-        let stdout = "";
-        let all = "";
-        c.stdout.on("data", (d: Buffer) => { stdout += d; all += d; });
-        c.stderr.on("data", (d: Buffer) => { all += d; });
-        c.on("error", reject);
-        c.on("close", (code) => resolve({ code: code ?? -1, stdout, out: all }));
-    });
-}
-
-/** The JSON value printed by a pulumi command whose output may also hold warnings. */
-function jsonOf(out: string): any {
-    return JSON.parse(out.slice(out.indexOf("{"), out.lastIndexOf("}") + 1));
-}
+/** `pulumi-kubefed <args>` through its real entry point, in the example's directory. */
+const kubefed = (args: string[], env: NodeJS.ProcessEnv) => kubefedCli(args, { env, cwd: EXAMPLE });
 
 describe("e2e: sharded stacks (pulumi-kubefed shards) and operator Stack manifests", function () {
     this.timeout(1_200_000);
-    let fleet: RunningFleet | undefined;
+    let fleet: Fleet | undefined;
     let work: string;
     let env: Record<string, string>;
     let config: Record<string, unknown>;
@@ -76,16 +51,7 @@ describe("e2e: sharded stacks (pulumi-kubefed shards) and operator Stack manifes
     const fullSpec = () => spec("shards", Object.fromEntries(Object.entries(layout).map(([s, c]) => [s, [c]])));
 
     before(async function () {
-        const tc = toolchain();
-        if ("missing" in tc) {
-            if (process.env.CI) throw new Error(`the test bed is missing (${tc.missing}): run \`bash testbed/setup.sh && source testbed/env.sh\``);
-            this.skip();
-        }
-        env = (tc as { env: Record<string, string> }).env;
-        if (env.PULUMI_KUBEFED_TOOLS) process.env.PULUMI_KUBEFED_TOOLS = env.PULUMI_KUBEFED_TOOLS;
-        work = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-e2e-shards-"));
-        env = { ...env, KUBECONFIG: path.join(work, "no-ambient-kubeconfig") };
-        fleet = await startOrReuseFleet(process.env.KUBEFED_E2E_FLEET_DIR, 3, "kubefed-e2e-shards-fleet-");
+        ({ env, work, fleet } = await cliTestBed(this, "shards"));
         assert.deepEqual(fleet.clusters.map(c => c.name), ["c1", "c2", "c3"]);
         config = { kubeconfig: fleet.kubeconfig, clusters: fleet.clusters };
         for (const s of Object.keys(layout)) {
@@ -187,7 +153,7 @@ describe("e2e: sharded stacks (pulumi-kubefed shards) and operator Stack manifes
     });
 
     it("operator Stack resources for the shards pass a server-side dry run against the operator's CRD; broken ones are refused", async () => {
-        const client = connect(fleet!.kubeconfig, "c1");
+        const client = member(fleet!, "c1");
         const crd = YAML.parse(fs.readFileSync(CRD, "utf8"));
         const created = await client.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
         assert.ok(created.status === 201 || created.status === 409, `installing the CRD: HTTP ${created.status} ${created.text?.slice(0, 300)}`);

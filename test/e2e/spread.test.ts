@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, managedObjects, startFleet, stopFleet, requireTestbed } from "./support";
+import { Fleet, exampleStack, managedObjects, startFleet, stopFleet, requireTestbed } from "../support";
 
 // Spread constraints (examples/spread) on a 4-cluster fleet across 2 regions: c1, c2 in us-east; c3, c4 in eu-west.
 describe("e2e: spread constraints place across regions", function () {

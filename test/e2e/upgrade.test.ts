@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { Fleet, ROOT, exampleStack, getObject, kubefedStatus, managedObjects, startFleet, stopFleet, requireTestbed } from "./support";
+import { Fleet, ROOT, exampleStack, linkDependencies, getObject, kubefedStatus, managedObjects, startFleet, stopFleet, requireTestbed } from "../support";
 
 // A stack made by release 0.1.0 (the npm package as it was released, kept as a fixture) upgrades to this build:
 // the first `up` replaces and deletes no member object, only the read-back resources change, the state shrinks, and
@@ -37,12 +37,8 @@ describe("e2e: upgrading a stack made by release 0.1.0", function () {
         // The quickstart as 0.1.0 shipped it: an upgrading user's program does not change with the library.
         const program = path.join(ROOT, "test", "fixtures", "release-0.1.0", "quickstart");
         for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(program, f), path.join(dir, f));
-        fs.mkdirSync(path.join(dir, "node_modules"));
         // every other dependency as this repository has it
-        for (const dep of fs.readdirSync(path.join(ROOT, "node_modules"))) {
-            if (dep.startsWith(".") || dep === "pulumi-kubefed") continue;
-            fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(dir, "node_modules", dep));
-        }
+        linkDependencies(dir);
         installProject(dir, "fixture");
         fleet = await startFleet("upgrade");
         ({ stack, backend } = await exampleStack("quickstart", "upgrade", fleet, { orphanOnDelete: "true" }, { workDir: dir }));

@@ -5,7 +5,7 @@ import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import * as pulumi from "@pulumi/pulumi";
 import * as kubefed from "../../src";
-import { Fleet, ROOT, eventually, exampleStack, getObject, kubefedStatus, managedObjects, requireTestbed, startFleet, stopFleet } from "./support";
+import { Fleet, ROOT, eventually, exampleStack, getObject, kubefedStatus, managedObjects, requireTestbed, startFleet, stopFleet } from "../support";
 
 // End to end: the component package (plugin/) used from Pulumi YAML, under the real engine with the test bed's
 // pulumi-language-yaml, against a real fleet. The YAML quickstart must put exactly what the TypeScript quickstart

@@ -13,8 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as automation from "@pulumi/pulumi/automation";
-import { connect } from "../../../src/dynamic/kube";
-import { Fleet, REPO, findTools, loadFleet, testbedEnv } from "./testbed";
+import { Fleet, applyTestbedEnv, filesUnder, findTools, fleetState, inlineProject, inlineStack, member, readPath, startFleet, startMember, stopFleet, stopMember } from "../../support";
 
 
 const found = findTools();
@@ -50,17 +49,16 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
     const tools = found.tools;
     let fleet: Fleet;
     let tmp = "";
-    let fleetDir = "";
     let backendDir = "";
     let kubeconfig = "";
     let serverVersion = "";
     let certDirs: Record<string, string> = {};
     let stack: automation.Stack;
-    const savedEnv = { ...process.env };
+    let restoreEnv = (): void => {};
     const log: string[] = [];
     const onOutput = (s: string): void => { log.push(s); };
 
-    const kube = (ctx: string) => connect(kubeconfig, ctx);
+    const kube = (ctx: string) => member(fleet, ctx);
     /** Creates or replaces an object through the API (as `kubectl apply` of a whole object would). */
     const putObject = async (ctx: string, collection: string, objPath: string, obj: Record<string, any>): Promise<void> => {
         const c = kube(ctx);
@@ -72,10 +70,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
     };
     const putCm = (ctx: string, obj = desiredCm(ctx)) => putObject(ctx, "/api/v1/namespaces/default/configmaps", CM_PATH, obj);
     const putWeb = (ctx: string) => putObject(ctx, "/apis/apps/v1/namespaces/default/deployments", WEB_PATH, desiredWeb());
-    const getObject = async (ctx: string, p: string): Promise<any> => {
-        const r = await kube(ctx).request("GET", p);
-        return r.status === 404 ? undefined : r.body;
-    };
+    const getObject = (ctx: string, p: string): Promise<any> => readPath(fleet, ctx, p);
     /** `kubectl patch --type merge`. */
     const mergePatch = async (ctx: string, p: string, patch: unknown): Promise<void> => {
         const r = await kube(ctx).request("PATCH", p, patch, { contentType: "application/merge-patch+json" });
@@ -88,18 +83,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
         return r.outputs;
     };
     /** Every file of the file backend: checkpoints, backups, history. */
-    const checkpointFiles = (): string[] => {
-        const files: string[] = [];
-        const walk = (d: string): void => {
-            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-                const p = path.join(d, e.name);
-                if (e.isDirectory()) walk(p);
-                else files.push(p);
-            }
-        };
-        walk(backendDir);
-        return files;
-    };
+    const checkpointFiles = (): string[] => filesUnder(backendDir);
     const changesOf = (summary: Record<string, number | undefined>) =>
         Object.entries(summary).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
     const assertNoChangesPreview = async (): Promise<void> => {
@@ -108,21 +92,14 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
     };
 
     before(async function () {
-        Object.assign(process.env, testbedEnv(tools));
-        process.env.PULUMI_CONFIG_PASSPHRASE = process.env.PULUMI_CONFIG_PASSPHRASE || "testbed";
+        restoreEnv = applyTestbedEnv(tools);
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-dyn-it-"));
-        fleetDir = path.join(tmp, "fleet");
-        backendDir = path.join(tmp, "backend");
-        fs.mkdirSync(backendDir);
-        const workDir = path.join(tmp, "project");
-        fs.mkdirSync(workDir);
-        // the engine starts the dynamic-provider plugin in the project dir: it needs node_modules/@pulumi/pulumi there
-        fs.symlinkSync(path.join(REPO, "node_modules"), path.join(workDir, "node_modules"));
+        const project = inlineProject(tmp);
+        backendDir = project.backendDir;
 
-        fleet = loadFleet();
-        const f = await fleet.startFleet({ dir: fleetDir, clusters: 2, controllers: false, kwok: false });
-        kubeconfig = fs.readFileSync(f.kubeconfig, "utf8");
-        certDirs = Object.fromEntries(f.clusters.map((c) => [c.name, c.certDir]));
+        fleet = await startFleet("dyn-it", 2, { dir: path.join(tmp, "fleet"), controllers: false, kwok: false });
+        kubeconfig = fleet.kubeconfig;
+        certDirs = Object.fromEntries(fleetState(fleet).clusters.map((c) => [c.name, c.certDir]));
         for (const c of CLUSTERS) {
             await putCm(c);
             await putWeb(c);
@@ -142,25 +119,14 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
                 });
             }
         };
-        const auto = await import("@pulumi/pulumi/automation");
-        const pulumiCommand = await auto.PulumiCommand.get({ root: tools, skipVersionCheck: true });
-        stack = await auto.LocalWorkspace.createOrSelectStack(
-            { stackName: "dyn", projectName: "kubefed-dynamic-it", program },
-            {
-                workDir,
-                pulumiCommand,
-                projectSettings: { name: "kubefed-dynamic-it", runtime: "nodejs", backend: { url: `file://${backendDir}` } },
-                envVars: { PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE, PULUMI_BACKEND_URL: `file://${backendDir}` },
-            },
-        );
+        stack = await inlineStack(project, tools, "dyn", "kubefed-dynamic-it", program);
     });
 
     after(async function () {
-        if (fleet && fleetDir) await fleet.stopFleet(fleetDir).catch(() => undefined);
+        await stopFleet(fleet).catch(() => undefined);
         if (process.env.KEEP_IT_TMP) console.log(`kept ${tmp}`);
         else if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-        for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
-        Object.assign(process.env, savedEnv);
+        restoreEnv();
     });
 
     afterEach(function () {
@@ -269,15 +235,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
             const echo = new Echo(echoProvider, "kc", { v: pulumi.secret(kubeconfig), value: undefined }, { additionalSecretOutputs: ["value"] });
             mk(echo.value);
         };
-        const auto = await import("@pulumi/pulumi/automation");
-        const s2 = await auto.LocalWorkspace.createOrSelectStack(
-            { stackName: "dyn-unknown", projectName: "kubefed-dynamic-it", program: v1 },
-            {
-                workDir: stack.workspace.workDir,
-                pulumiCommand: await auto.PulumiCommand.get({ root: tools, skipVersionCheck: true }),
-                envVars: { PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE!, PULUMI_BACKEND_URL: `file://${backendDir}` },
-            },
-        );
+        const s2 = await inlineStack({ backendDir, workDir: stack.workspace.workDir }, tools, "dyn-unknown", "kubefed-dynamic-it", v1);
         try {
             await s2.up({ onOutput });
             (s2.workspace as any).program = v2;
@@ -295,7 +253,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
     });
 
     it("a stopped member is Offline and its objects ClusterNotReady after refresh, without an exception; the other carries on", async () => {
-        await fleet.stopMember(fleetDir, "c2");
+        await stopMember(fleet, "c2");
         const r = await stack.refresh({ onOutput });
         assert.match(r.stdout, /c2[^\n]*Offline/, r.stdout);
         const c2 = await readBackOf("c2");
@@ -318,7 +276,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
     });
 
     it("destroy (member back) unlabels the orphan-mode object there and removes the read-back", async () => {
-        await fleet.startMember(fleetDir, "c2");
+        await startMember(fleet, "c2");
         await stack.destroy({ onOutput });
         const cm = await getObject("c2", CM_PATH);
         assert.ok(cm, "configmap still in c2");
@@ -353,27 +311,25 @@ describe("observeReplicas against a real kube-apiserver (docs/semantics.md#curre
         });
         return;
     }
-    let fleet: Fleet;
+    let fleet: Fleet | undefined;
     let tmp = "";
     let kubeconfig = "";
-    const savedEnv = { ...process.env };
+    let restoreEnv = (): void => {};
     before(async () => {
-        Object.assign(process.env, testbedEnv(found.tools));
+        restoreEnv = applyTestbedEnv(found.tools);
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-rs-it-"));
-        fleet = loadFleet();
-        const f = await fleet.startFleet({ dir: path.join(tmp, "fleet"), clusters: 2, controllers: false, kwok: false });
-        kubeconfig = fs.readFileSync(f.kubeconfig, "utf8");
+        fleet = await startFleet("rs-it", 2, { dir: path.join(tmp, "fleet"), controllers: false, kwok: false });
+        kubeconfig = fleet.kubeconfig;
     });
     after(async () => {
-        if (fleet && tmp) await fleet.stopFleet(path.join(tmp, "fleet")).catch(() => undefined);
+        await stopFleet(fleet).catch(() => undefined);
         if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-        for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
-        Object.assign(process.env, savedEnv);
+        restoreEnv();
     });
 
     it("reads readyReplicas, analyses pods via the status subresource data, leaves out absent objects", async () => {
         const { observeReplicas } = await import("../../../src/dynamic");
-        const c1 = connect(kubeconfig, "c1");
+        const c1 = member(fleet!, "c1");
         const deploy = {
             apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "default" },
             spec: { replicas: 4, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } },

@@ -8,45 +8,33 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { clearExecCredentialCache, connect, connectAsync, isKubeconfigError, observeObject, removeManagedLabel } from "../../../src/dynamic/kube";
-import { REPO, loadFleet } from "./testbed";
+import { Fleet, binOnPath, execKubeconfigLib, fleetState, startFleet, stopFleet } from "../../support";
 
-/** The directory holding etcd and kube-apiserver on PATH, if any. */
-function testbedBinOnPath(): string | undefined {
-    for (const d of (process.env.PATH ?? "").split(path.delimiter)) {
-        if (d && fs.existsSync(path.join(d, "kube-apiserver")) && fs.existsSync(path.join(d, "etcd"))) return d;
-    }
-    return undefined;
-}
-
-const execKubeconfig = require(path.join(REPO, "testbed", "exec-kubeconfig.js")) as {
-    writeExecKubeconfig(state: unknown, opts?: { out?: string; apiVersion?: string; mode?: string }): string;
-};
+const execKubeconfig = execKubeconfigLib();
 
 describe("kube.ts against a real kube-apiserver through an exec credential plugin", function () {
     this.timeout(5 * 60_000);
-    const bin = testbedBinOnPath();
+    const bin = binOnPath(["kube-apiserver", "etcd"]);
     if (!bin) {
         it("SKIPPED: test bed not on PATH (etcd, kube-apiserver); run: bash testbed/setup.sh && source testbed/env.sh", function () {
             this.skip();
         });
         return;
     }
-    const fleet = loadFleet();
+    let fleet: Fleet | undefined;
     let tmp = "";
-    let fleetDir = "";
-    let state: any;
     const kc: Record<string, string> = {};
     before(async () => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-kube-exec-"));
-        fleetDir = path.join(tmp, "fleet");
-        state = await (fleet.startFleet as (o: unknown) => Promise<unknown>)({ dir: fleetDir, clusters: 1, controllers: false, kwok: false, bin });
+        fleet = await startFleet("kube-exec", 1, { dir: path.join(tmp, "fleet"), controllers: false, kwok: false, bin });
+        const state = fleetState(fleet);
         kc.v1 = execKubeconfig.writeExecKubeconfig(state, { out: path.join(tmp, "kubeconfig-v1"), apiVersion: "v1" });
         kc.v1beta1 = execKubeconfig.writeExecKubeconfig(state, { out: path.join(tmp, "kubeconfig-v1beta1"), apiVersion: "v1beta1" });
         kc.fail = execKubeconfig.writeExecKubeconfig(state, { out: path.join(tmp, "kubeconfig-fail"), mode: "fail" });
     });
     beforeEach(() => clearExecCredentialCache());
     after(async () => {
-        if (fleetDir) await fleet.stopFleet(fleetDir).catch(() => undefined);
+        await stopFleet(fleet).catch(() => undefined);
         if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     });
 
