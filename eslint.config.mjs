@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", "test/fixtures/**", "testbed/**", "policy-pack/dist/**"] },
+    { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", "test/fixtures/**", "testbed/**", "policy-pack/dist/**", "policy-pack/bin/**"] },
     eslint.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -36,7 +36,7 @@ export default tseslint.config(
     },
     {
         // Tests and benchmarks read untyped JSON from API servers and engine events; `any` stays allowed there.
-        files: ["test/**/*.ts", "bench/**/*.ts", "examples/**/*.ts"],
+        files: ["test/**/*.ts", "bench/**/*.ts", "examples/**/*.ts", "policy-pack/test/**/*.ts"],
         // They also require the test bed's plain-JS modules (testbed/fleet.js) and built files by path.
         rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-require-imports": "off" },
     },

@@ -1,8 +1,7 @@
 /**
- * pulumi-kubefed policy pack. Run with:
- *   pulumi preview --policy-pack <repo>/policy-pack [--policy-pack-config <file.json>]
- * The Pulumi CLI starts this through @pulumi/pulumi's run-policy-pack, which registers ts-node, so the pack and
- * the decision core it imports (../src/core) are compiled from source: no build step.
+ * pulumi-kubefed policy pack. Installed (see README.md), run it with:
+ *   pulumi preview --policy-pack <dir>/node_modules/pulumi-kubefed-policy [--policy-pack-config <file.json>]
+ * It is compiled to bin/ (package.json `main`); the decisions it judges come from `pulumi-kubefed/core`.
  */
 import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";

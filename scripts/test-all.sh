@@ -40,7 +40,7 @@ versions() { # lane "pkg@ver ..."
 suite() {
   if [[ ${KUBEFED_LANE_LAYERS:-all} == fast ]]; then
     npx mocha --no-config --timeout 600000 --reporter ./scripts/mocha-reporter.js \
-      'dist/test/unit/**/*.test.js' 'dist/test/integration/**/*.test.js'
+      'dist/test/unit/**/*.test.js' 'dist/policy-pack/test/**/*.test.js' 'dist/test/integration/**/*.test.js'
   else
     npx mocha --config .mocharc.json
   fi

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as kubefed from "pulumi-kubefed";
 
 // A federation that is compliant with the pulumi-kubefed policy pack, plus violations switched on by config, one
-// per policy. test/e2e/policy.test.ts runs it with `pulumi up --policy-pack ../../policy-pack` and the pack config
+// per policy. test/e2e/policy.test.ts runs it with `pulumi up --policy-pack <installed pack>` and the pack config
 //   { "kubefed-placement-residency": { "rules": [{ "name": "pii-stays-in-eu", "matchLabels": { "data-class": "pii" },
 //                                                  "allowedRegions": ["<euRegion>"] }] },
 //     "kubefed-overrides-and-images": { "allowedRegistries": ["registry.example.com"] } }
@@ -20,6 +20,7 @@ import * as kubefed from "pulumi-kubefed";
 //     plain-kubeconfig   the members get the kubeconfig as a plain (unsecret) value    → kubefed-member-credentials-secret
 //     default-provider   a ConfigMap on the default (ambient) Kubernetes provider      → kubefed-explicit-provider
 //     duplicate          two FederatedResources placing the same ConfigMap in c1/c2    → kubefed-unique-member-objects
+//     bad-placement      a placement naming a cluster no member has ("mars")           → the component's own error
 // Everything the program federates carries app.kubernetes.io/part-of=kubefed-policy-e2e (plus the library's
 // kubefed.io/managed=true), so the test can list exactly this program's objects in each member.
 interface ClusterConfig { name: string; context: string; labels?: Record<string, string>; region?: string; zones?: string[] }
@@ -28,7 +29,7 @@ const secretKubeconfig = cfg.requireSecret("kubeconfig");
 const fleet = cfg.requireObject<ClusterConfig[]>("clusters");
 const euRegion = cfg.get("euRegion") ?? "eu-central";
 const violations = new Set((cfg.get("violations") ?? "").split(",").map(s => s.trim()).filter(Boolean));
-const KNOWN = ["cluster-count", "residency", "unplaced-override", "registry", "infeasible-rsp", "plain-kubeconfig", "default-provider", "duplicate"];
+const KNOWN = ["cluster-count", "residency", "unplaced-override", "registry", "infeasible-rsp", "plain-kubeconfig", "default-provider", "duplicate", "bad-placement"];
 for (const v of violations) if (!KNOWN.includes(v)) throw new Error(`violations: unknown "${v}" (known: ${KNOWN.join(", ")})`);
 const eu = fleet.find(c => c.region === euRegion);
 if (!eu || fleet.length < 3) throw new Error(`needs at least 3 clusters, one in region ${euRegion}`);
@@ -129,3 +130,9 @@ if (violations.has("duplicate")) {
 }
 
 export const placed = { web: web.clusterNames, customers: customers.clusterNames, scaled: kubefed.replicasOf(scaled.decision) };
+if (violations.has("bad-placement")) {
+    new kubefed.FederatedResource("misplaced", {
+        ...common, placement: { clusters: [{ name: "mars" }] },
+        template: configMap("misplaced"),
+    });
+}

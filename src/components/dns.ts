@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare, unwrap } from "./errors";
+import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import {
     DnsEndpoint, HostnameResolution, LoadBalancerStatus, Resolver, ValidationIssue, assertValid, dnsNameProblem, ingressDnsEndpoints,
@@ -75,15 +75,14 @@ export class Domain extends pulumi.ComponentResource {
     /** The Domain's name, used as `domainRef` in record names. */
     readonly domainRef: string;
     constructor(name: string, args: DomainArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        prepare(opts, () => {
             const issues: ValidationIssue[] = [];
             const dp = dnsNameProblem(args?.domain);
             if (dp) issues.push({ severity: "error", field: "domain", message: `${dp}; use a DNS zone name such as example.com` });
             assertValid(`Domain ${name}`, issues);
             return {};
         });
-        super(Domain.__pulumiType, name, pre.ok ? { domain: args.domain, nameServer: args.nameServer ?? "" } : {}, opts);
-        unwrap(this, pre);
+        super(Domain.__pulumiType, name, { domain: args.domain, nameServer: args.nameServer ?? "" }, opts);
         brand(this, Domain.__pulumiType);
         this.domain = args.domain;
         this.nameServer = args.nameServer;
@@ -147,7 +146,7 @@ export class IngressDNSRecord extends pulumi.ComponentResource {
     readonly dnsEndpoint: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: IngressDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        const pre = prepare(opts, () => {
             const subject = `IngressDNSRecord ${name}`;
             const issues = checkBase(subject, args, args?.ingress, "ingress", ["Ingress"]);
             issues.push(...validateIngressDnsInput({ hosts: args?.hosts }));
@@ -155,9 +154,9 @@ export class IngressDNSRecord extends pulumi.ComponentResource {
             const hosts = [...new Set(args.hosts)].sort();
             return { hosts };
         });
-        super(IngressDNSRecord.__pulumiType, name, pre.ok ? { hosts: pre.value.hosts, recordTTL: args.recordTTL ?? 0, clusters: args.ingress.clusterNames,
-            dnsCluster: args.dnsCluster.clusterName } : {}, opts);
-        const { hosts } = unwrap(this, pre);
+        super(IngressDNSRecord.__pulumiType, name, { hosts: pre.hosts, recordTTL: args.recordTTL ?? 0, clusters: args.ingress.clusterNames,
+            dnsCluster: args.dnsCluster.clusterName }, opts);
+        const { hosts } = pre;
         brand(this, IngressDNSRecord.__pulumiType);
         const resolve = resolverOf(args);
         this.endpoints = loadBalancers(args.ingress).apply(clusters =>
@@ -183,7 +182,7 @@ export class ServiceDNSRecord extends pulumi.ComponentResource {
     readonly dnsEndpoint: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: ServiceDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        const pre = prepare(opts, () => {
             const subject = `ServiceDNSRecord ${name}`;
             const issues = checkBase(subject, args, args?.service, "service", ["Service"]);
             if (!args?.domain || !Domain.isInstance(args.domain)) {
@@ -210,10 +209,10 @@ export class ServiceDNSRecord extends pulumi.ComponentResource {
             const svcNamespace = svc.template.metadata.namespace ?? "default";
             return { svc, svcName, svcNamespace };
         });
-        super(ServiceDNSRecord.__pulumiType, name, pre.ok ? { service: `${pre.value.svcNamespace}/${pre.value.svcName}`, domain: args.domain.domain,
+        super(ServiceDNSRecord.__pulumiType, name, { service: `${pre.svcNamespace}/${pre.svcName}`, domain: args.domain.domain,
             recordTTL: args.recordTTL ?? 0, dnsPrefix: args.dnsPrefix ?? "", externalName: args.externalName ?? "",
-            clusters: pre.value.svc.clusterNames, dnsCluster: args.dnsCluster.clusterName } : {}, opts);
-        const { svc, svcName, svcNamespace } = unwrap(this, pre);
+            clusters: pre.svc.clusterNames, dnsCluster: args.dnsCluster.clusterName }, opts);
+        const { svc, svcName, svcNamespace } = pre;
         brand(this, ServiceDNSRecord.__pulumiType);
         const byName = new Map(svc.members.map(m => [m.clusterName, m]));
         const domain = args.domain;

@@ -1,38 +1,35 @@
 /**
  * How components report errors and recognise each other.
  *
- * Errors: a component checks its arguments and plans before it can register (the decision is its recorded input),
- * so that work runs in {@link prepare}; the component then registers and {@link unwrap} rethrows any failure as a
- * `pulumi.ResourceError` on it, which the engine shows under the component's URN. The core's
- * {@link ValidationError} (resource, field and fix) is kept as the error's `cause`.
+ * Errors: a component checks its arguments and plans before it registers (the decision is its recorded input), in
+ * {@link prepare}. A failure is thrown right there, before `super()`: a refused component is never registered, so
+ * neither the engine's state nor a policy pack sees it with empty or half-checked inputs (an `up` that fails on it
+ * leaves its previous state as it was). It is a `pulumi.ResourceError` with `hideStack`: the engine prints the
+ * message (resource, field and fix) without a stack trace. As the component has no URN yet, the error is
+ * attached to its parent when it has one (else the stack); the message names the component. The core's
+ * {@link ValidationError} is kept as the error's `cause`. Failures after registration ({@link raise}, {@link on})
+ * are ResourceErrors on the component itself.
  *
  * Recognition: `instanceof` fails when two copies of this package are loaded (two versions in node_modules, or
  * one linked twice), so every component carries a registry-symbol brand and classes check it in `isInstance`.
  */
 import * as pulumi from "@pulumi/pulumi";
 
-/** The outcome of a component's checks and planning, done before it registers. */
-export type Prepared<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** Runs `fn`, capturing a failure to be raised on the component once it is registered. */
-export function prepare<T>(fn: () => T): Prepared<T> {
+/** Runs a component's checks and planning before it registers; a failure is thrown as a `pulumi.ResourceError`
+ *  (stack hidden) on the component's parent, so the component is never registered with unchecked inputs. */
+export function prepare<T>(opts: pulumi.ResourceOptions | undefined, fn: () => T): T {
     try {
-        return { ok: true, value: fn() };
+        return fn();
     } catch (error) {
-        return { ok: false, error };
+        return raise(opts?.parent, error);
     }
 }
 
-/** The prepared value, or the failure rethrown as a `pulumi.ResourceError` on `resource`. */
-export function unwrap<T>(resource: pulumi.Resource, p: Prepared<T>): T {
-    if (p.ok) return p.value;
-    return raise(resource, p.error);
-}
-
-/** Throws `error` as a `pulumi.ResourceError` on `resource` (its message unchanged, the original as `cause`). */
-export function raise(resource: pulumi.Resource, error: unknown): never {
+/** Throws `error` as a `pulumi.ResourceError` on `resource` (its message unchanged, the original as `cause`, the
+ *  stack hidden: the message says what to fix, the library's frames would only bury it). */
+export function raise(resource: pulumi.Resource | undefined, error: unknown): never {
     if (pulumi.ResourceError.isInstance(error)) throw error;
-    const err = new pulumi.ResourceError(error instanceof Error ? error.message : String(error), resource);
+    const err = new pulumi.ResourceError(error instanceof Error ? error.message : String(error), resource, true);
     (err as Error & { cause?: unknown }).cause = error;
     throw err;
 }

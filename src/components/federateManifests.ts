@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare, unwrap } from "./errors";
+import { brand, isBranded, prepare } from "./errors";
 import * as YAML from "yaml";
 import { fnv1_32 } from "../core";
 import { manifestToTemplate, objectIdentityKey, objectKey } from "../core/manifests";
@@ -52,13 +52,13 @@ export class FederatedManifests extends pulumi.ComponentResource implements Fede
     readonly byObject: Record<string, FederatedResource | FederatedNamespace> = {};
 
     constructor(prefix: string, args: FederateArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        const pre = prepare(opts, () => {
             const subject = `federate ${prefix}`;
             const docs = readDocuments(subject, args);
             return { subject, docs, keys: childKeys(docs) };
         });
-        super(FederatedManifests.__pulumiType, prefix, pre.ok ? { objects: pre.value.docs.map(d => d.identity) } : {}, opts);
-        const { subject, docs, keys } = unwrap(this, pre);
+        super(FederatedManifests.__pulumiType, prefix, { objects: pre.docs.map(d => d.identity) }, opts);
+        const { subject, docs, keys } = pre;
         brand(this, FederatedManifests.__pulumiType);
         const placement = args.placement ?? { clusterSelector: {} };
         const base: FederationOptions = {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare, unwrap } from "./errors";
+import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import { ChartPlan, ClusterInfo, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, planFederatedChart } from "../core";
 import { FederatedNamespaceLike } from "./federatedResource";
@@ -67,7 +67,7 @@ export class FederatedChart extends pulumi.ComponentResource {
     readonly decision: ChartDecision;
 
     constructor(name: string, args: FederatedChartArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        const pre = prepare(opts, () => {
             const subject = `FederatedChart ${name}`;
             const members = sortedMembers(subject, args?.clusters);
             const issues: ValidationIssue[] = [];
@@ -107,8 +107,8 @@ export class FederatedChart extends pulumi.ComponentResource {
             registerShardDecision(FederatedChart.__pulumiType, name, decision);
             return { subject, members, ns, nsComponent, releaseName, plan, decision };
         });
-        super(FederatedChart.__pulumiType, name, pre.ok ? { decision: pre.value.decision } : {}, opts);
-        const { subject, members, ns, nsComponent, releaseName, plan, decision } = unwrap(this, pre);
+        super(FederatedChart.__pulumiType, name, { decision: pre.decision }, opts);
+        const { subject, members, ns, nsComponent, releaseName, plan, decision } = pre;
         brand(this, FederatedChart.__pulumiType);
         this.decision = decision;
         this.clusterNames = plan.clusters;

@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare, unwrap } from "./errors";
+import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
-import {
-    ClusterInfo, Placement, ValidationIssue, assertValid, selectClusters, selectNamespacedClusters, validatePlacement,
-} from "../core";
+import { Placement, ValidationIssue, assertValid, planFederatedKustomization } from "../core";
 import { FederatedNamespaceLike } from "./federatedResource";
 import { refuseOutputs } from "./inputs";
-import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
+import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, childName, claimChildNames } from "./names";
 import { inShard, registerShardDecision } from "./shard";
 
@@ -41,41 +39,30 @@ export class FederatedKustomization extends pulumi.ComponentResource {
     readonly decision: { clusters: string[]; directories: Record<string, string>; namespace?: string; warnings: string[] };
 
     constructor(name: string, args: FederatedKustomizationArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        const pre = prepare(opts, () => {
             const subject = `FederatedKustomization ${name}`;
             const members = sortedMembers(subject, args?.clusters);
-            const infos: ClusterInfo[] = members.map(m => ({ name: m.clusterName, labels: m.labels }));
-            const known = infos.map(i => i.name).sort();
             const issues: ValidationIssue[] = [];
             const why = "which directory each cluster gets is part of the decision shown at preview";
             refuseOutputs(args.directory, "directory", why, issues);
             refuseOutputs(args.clusterDirectories, "clusterDirectories", why, issues);
             refuseOutputs(args.placement, "placement", "placement decides which members get the objects", issues);
-            if (typeof args.directory !== "string" || args.directory === "") {
-                issues.push({ severity: "error", field: "directory", message: "must be a directory with a kustomization.yaml, e.g. \"./base\"" });
-            }
-            const cd = args.clusterDirectories ?? {};
-            for (const [c, d] of Object.entries(cd)) {
-                if (!known.includes(c)) issues.push({ severity: "error", field: `clusterDirectories["${c}"]`, message: `unknown cluster "${c}" (known: ${known.join(", ") || "none"}); fix the name or add the cluster` });
-                if (typeof d !== "string" || d === "") issues.push({ severity: "error", field: `clusterDirectories["${c}"]`, message: "must be an overlay directory path" });
-            }
-            issues.push(...validatePlacement(args.placement, known, "placement"));
-            const warnings = assertValid(subject, issues).map(i => `${i.field}: ${i.message}`);
+            assertValid(subject, issues);
             const nsComponent = typeof args.namespace === "object" ? args.namespace : undefined;
             const ns = typeof args.namespace === "string" ? args.namespace : nsComponent?.namespaceName;
-            const placed = nsComponent ? selectNamespacedClusters(args.placement, nsComponent.placement ?? null, infos) : selectClusters(args.placement, infos);
-            for (const c of Object.keys(cd).sort()) {
-                if (known.includes(c) && !placed.includes(c)) warnings.push(`clusterDirectories["${c}"]: cluster "${c}" is not placed, so this overlay has no effect; remove it or add the cluster to the placement`);
-            }
-            const directories: Record<string, string> = {};
-            for (const c of placed) directories[c] = cd[c] ?? args.directory;
+            // The decision is the core's; this component only turns it into Directory resources.
+            const plan = planFederatedKustomization(subject, {
+                clusters: clusterInfos(members), directory: args.directory, clusterDirectories: args.clusterDirectories,
+                placement: args.placement, ...(nsComponent ? { namespacePlacement: nsComponent.placement ?? null } : {}),
+            });
+            const { clusters: placed, directories, warnings } = plan;
             const decision = { clusters: placed, directories: sortRecord(directories), ...(ns ? { namespace: ns } : {}), warnings };
             claimChildNames(subject, name, placed);
             registerShardDecision(FederatedKustomization.__pulumiType, name, decision);
             return { subject, members, warnings, nsComponent, ns, placed, directories, decision };
         });
-        super(FederatedKustomization.__pulumiType, name, pre.ok ? { decision: pre.value.decision } : {}, opts);
-        const { subject, members, warnings, nsComponent, ns, placed, directories, decision } = unwrap(this, pre);
+        super(FederatedKustomization.__pulumiType, name, { decision: pre.decision }, opts);
+        const { subject, members, warnings, nsComponent, ns, placed, directories, decision } = pre;
         brand(this, FederatedKustomization.__pulumiType);
         this.decision = decision;
         this.clusterNames = placed;

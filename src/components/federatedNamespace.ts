@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare, unwrap } from "./errors";
+import { brand, isBranded, prepare } from "./errors";
 import { ValidationIssue, assertValid } from "../core";
 import {
     DecisionSummary, FederationOptions, KubernetesObject, decisionLogEnabled, emit, planFor, summarize,
@@ -40,7 +40,7 @@ export class FederatedNamespace extends pulumi.ComponentResource {
     readonly statusKey?: string;
 
     constructor(name: string, args: FederatedNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        const pre = prepare(opts, () => {
             const subject = `FederatedNamespace ${name}`;
             const members = sortedMembers(subject, args?.clusters);
             const nsName = args.namespaceName ?? name;
@@ -63,8 +63,8 @@ export class FederatedNamespace extends pulumi.ComponentResource {
             registerShardDecision(FederatedNamespace.__pulumiType, name, decision, { template, overrides: args.overrides });
             return { subject, members, nsName, plan, decision };
         });
-        super(FederatedNamespace.__pulumiType, name, pre.ok ? { decision: pre.value.decision } : {}, opts);
-        const { subject, members, nsName, plan, decision } = unwrap(this, pre);
+        super(FederatedNamespace.__pulumiType, name, { decision: pre.decision }, opts);
+        const { subject, members, nsName, plan, decision } = pre;
         brand(this, FederatedNamespace.__pulumiType);
         this.namespaceName = nsName;
         // With spread constraints, what resources inside intersect with is where the namespace actually went.

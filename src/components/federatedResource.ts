@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare, unwrap } from "./errors";
+import { brand, isBranded, prepare } from "./errors";
 import {
     ClusterOverride, DecisionSummary, DependencyMode, FederatedObjectPlan, Placement, ReplicaSchedulingSpec,
     RolloutSpec, ValidationIssue, assertValid, decisionLine, objectOf, planFederatedObject, podTemplateReferences,
@@ -116,7 +116,7 @@ export class FederatedResource extends pulumi.ComponentResource {
     readonly members: MemberCluster[];
 
     constructor(name: string, args: FederatedResourceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        const pre = prepare(opts, () => {
             const subject = `FederatedResource ${name}`;
             const members = sortedMembers(subject, args?.clusters);
             const rsp = ReplicaSchedulingPreference.isInstance(args.replicaScheduling)
@@ -161,8 +161,8 @@ export class FederatedResource extends pulumi.ComponentResource {
             registerShardDecision(FederatedResource.__pulumiType, name, decision, { template, overrides });
             return { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey };
         });
-        super(FederatedResource.__pulumiType, name, pre.ok ? { decision: pre.value.decision } : {}, opts);
-        const { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey } = unwrap(this, pre);
+        super(FederatedResource.__pulumiType, name, { decision: pre.decision }, opts);
+        const { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey } = pre;
         brand(this, FederatedResource.__pulumiType);
         this.template = template;
         this.members = members;
@@ -258,11 +258,8 @@ function checkTemplate(subject: string, template: KubernetesObject | undefined, 
         assertValid(subject, [{ severity: "error", field: "template", message: "is required: a Kubernetes object with apiVersion, kind and metadata.name" }]);
     }
     const t = template!;
-    if (typeof t.apiVersion !== "string" || !t.apiVersion) issues.push({ severity: "error", field: "template.apiVersion", message: "must be a non-empty string such as \"apps/v1\"" });
-    if (typeof t.kind !== "string" || !t.kind) issues.push({ severity: "error", field: "template.kind", message: "must be a non-empty string such as \"Deployment\"" });
-    if (!t.metadata || typeof t.metadata.name !== "string" || !t.metadata.name) {
-        issues.push({ severity: "error", field: "template.metadata.name", message: "must be set: member objects keep the template's name" });
-    }
+    // apiVersion, kind and metadata.name are checked by the core (planFederatedObject), with the other inputs;
+    // these are the checks only a FederatedResource makes.
     if (t.kind === "Namespace" && t.apiVersion === "v1") {
         issues.push({ severity: "error", field: "template.kind", message: "Namespaces are federated with FederatedNamespace, which resources can then be placed in" });
     }
@@ -279,7 +276,7 @@ function checkTemplate(subject: string, template: KubernetesObject | undefined, 
     }
     assertValid(subject, issues);
     const copy = JSON.parse(JSON.stringify(t)) as KubernetesObject;
-    if (ns) copy.metadata.namespace = ns.namespaceName;
+    if (ns && copy.metadata && typeof copy.metadata === "object") copy.metadata.namespace = ns.namespaceName;
     return copy;
 }
 
@@ -348,7 +345,11 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
     const templateLabels = sortRecord(template.metadata.labels ?? {});
     for (const c of [...plan.clusters].sort()) {
         const obj = plan.objects[c] as { metadata?: { labels?: Record<string, string> }; spec?: { replicas?: unknown } };
-        const replicas = rsp ? plan.replicas?.[c] : obj.spec && typeof obj.spec.replicas === "number" ? obj.spec.replicas : undefined;
+        // Scheduled replicas, else what the object is sent with (replica scheduling that schedules nothing, e.g. an
+        // empty intersection with the selector, leaves the template's spec.replicas in place).
+        const scheduled = rsp ? plan.replicas?.[c] : undefined;
+        const replicas = typeof scheduled === "number" ? scheduled
+            : obj.spec && typeof obj.spec.replicas === "number" ? obj.spec.replicas : undefined;
         // labels as sent, recorded only where overrides changed them: policies judge what each cluster gets
         const { [MANAGED_LABEL]: _managed, ...sent } = obj.metadata?.labels ?? {};
         const labels = sortRecord(sent);

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare, unwrap } from "./errors";
+import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterInfo, MemberClusterSummary, ValidationIssue, assertValid, validateClusters } from "../core";
 import { MemberReadBack } from "../dynamic/memberReadBack";
@@ -170,7 +170,7 @@ export class MemberCluster extends pulumi.ComponentResource {
     }
 
     constructor(name: string, args: MemberClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        const pre = prepare(opts, () => {
             const clusterName = args?.clusterName ?? name;
             const labels = { ...(args?.labels ?? {}) };
             const zones = [...(args?.zones ?? [])].sort();
@@ -195,8 +195,8 @@ export class MemberCluster extends pulumi.ComponentResource {
             const local = registerShardMember(`MemberCluster ${name}`, { clusterName, labels, region: args.region, zones });
             return { clusterName, labels, zones, joinArgs, summary, local };
         });
-        super(MemberCluster.__pulumiType, name, pre.ok ? pre.value.summary : {}, opts);
-        const { clusterName, labels, zones, joinArgs, summary, local } = unwrap(this, pre);
+        super(MemberCluster.__pulumiType, name, pre.summary, opts);
+        const { clusterName, labels, zones, joinArgs, summary, local } = pre;
         brand(this, MemberCluster.__pulumiType);
         if (!pulumi.Output.isInstance(args.kubeconfig)) {
             pulumi.log.warn(`MemberCluster ${name}: kubeconfig is a plain value; it is stored as a secret, ` +

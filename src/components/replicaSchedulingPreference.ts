@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare, unwrap } from "./errors";
+import { brand, isBranded, prepare } from "./errors";
 import { ReplicaSchedulingSpec, assertValid, validateReplicaScheduling } from "../core";
 import { TYPE_PREFIX } from "./names";
 
@@ -37,7 +37,7 @@ export class ReplicaSchedulingPreference extends pulumi.ComponentResource {
     readonly observed?: ObservedReplicas;
 
     constructor(name: string, args: ReplicaSchedulingPreferenceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const pre = prepare(() => {
+        const pre = prepare(opts, () => {
             const { observed, ...spec } = args ?? ({} as ReplicaSchedulingPreferenceArgs);
             // Cluster names are checked against the members by the FederatedResource that uses this preference.
             const issues = validateReplicaScheduling(spec as ReplicaSchedulingSpec, [], "spec")
@@ -49,8 +49,8 @@ export class ReplicaSchedulingPreference extends pulumi.ComponentResource {
         // Only capacity is recorded: ready counts move with every rollout and would make each preview show a change,
         // while the replicas they lead to are in the FederatedResource's decision anyway.
         super(ReplicaSchedulingPreference.__pulumiType, name,
-            pre.ok ? { spec: pre.value.clean, estimatedCapacity: pre.value.observed?.estimatedCapacity ?? {} } : {}, opts);
-        const { observed, clean } = unwrap(this, pre);
+            { spec: pre.clean, estimatedCapacity: pre.observed?.estimatedCapacity ?? {} }, opts);
+        const { observed, clean } = pre;
         brand(this, ReplicaSchedulingPreference.__pulumiType);
         this.spec = clean;
         this.observed = observed;

@@ -21,6 +21,7 @@ import { labelKeyProblem, labelValueProblem } from "./labels";
 import { ClusterOverride, OverrideOperation, applyPatch, deepFreeze, jsonClone } from "./overrides";
 import { ClusterInfo, Placement, compareStrings, selectClusters, selectNamespacedClusters } from "./placement";
 import { planFailover } from "./planner";
+import { ReplicaFeasibility, replicaFeasibility } from "./feasibility";
 import { SpreadConstraint, applySpreadConstraints } from "./spread";
 import { metadataMapIssues, objectIdentityIssues, stripServerSetFields } from "./objects";
 import { canonicalPointer } from "./paths";
@@ -84,6 +85,9 @@ export interface FederatedObjectPlan {
     spreadExcluded?: Record<string, string>;
     /** Spread constraints: the groups the placement spans, per constraint (same order as given). */
     spreadGroups?: string[][];
+    /** When replicaScheduling is set: whether its minimums, maximums and weights hold totalReplicas over the
+     *  placed clusters, and what the plan left unplaced (the policy pack judges the same, from the recorded decision). */
+    feasibility?: ReplicaFeasibility;
 }
 
 /** A fresh top-level metadata object with fresh labels/annotations maps (callers commonly add to those). */
@@ -388,6 +392,14 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     if (rs) {
         out.replicas = replicas;
         out.unplacedReplicas = unplaced;
+        // Judged on the replicas each cluster is sent (scheduled, else the template's when nothing was scheduled), as
+        // the recorded decision shows them.
+        const sent: Record<string, number> = {};
+        for (const c of final) {
+            const r = replicas?.[c] ?? (objects[c].spec as { replicas?: unknown } | undefined)?.replicas;
+            if (typeof r === "number") sent[c] = r;
+        }
+        out.feasibility = replicaFeasibility(rs, final, { replicas: sent, unplaced, failover, key: ns ? `${ns}/${name}` : name });
     }
     return out;
 }

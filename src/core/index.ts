@@ -10,7 +10,11 @@ export { Placement, ClusterInfo, SelectOptions, selectClusters, selectNamespaced
 export { OverrideOperation, ClusterOverride, applyOverrides, jsonClone, deepFreeze } from "./overrides";
 export {
     ClusterPreference, ReplicaPlanInput, ReplicaPlan, FailoverPlanInput, FailoverPlan, planReplicas, planFailover, fnv1_32,
+    preferenceFor,
 } from "./planner";
+export {
+    ReplicaCapacity, FeasibilityProblem, ReplicaFeasibility, replicaCapacity, replicaFeasibility, decisionFeasibility,
+} from "./feasibility";
 export {
     SPREAD_FIELDS, SpreadField, SpreadConstraint, SpreadResult, PROVIDER_LABEL, applySpreadConstraints, describeSpreadConstraint,
     spreadGroupsOf, spreadKind, validateSpreadConstraints,
@@ -40,6 +44,7 @@ export {
     decisionLine, decisionChanges,
 } from "./summary";
 export { ChartPlanInput, ChartPlan, mergeValues, planFederatedChart } from "./chart";
+export { KustomizationPlanInput, KustomizationPlan, planFederatedKustomization } from "./kustomization";
 export {
     DependencyKind, DependencyMode, DependencyRef, NeededDependency, DependencyNeed, DependencyPlacement, DEPENDENCY_KINDS,
     DEFAULT_NAMESPACE, dependencyKey, podSpecOf, podTemplateReferences, neededDependencies, clustersToPull, misplacement,

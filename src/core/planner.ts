@@ -14,6 +14,19 @@ export interface ClusterPreference {
     weight?: number;
 }
 
+/**
+ * The preference a cluster plans with (docs/semantics.md#replica-algorithm step 1): its own entry, else `"*"`,
+ * else none (the cluster gets 0 and takes no further part). Absent or empty preferences mean `{"*": {weight: 1}}`.
+ * The planner, the validator and the feasibility check all look preferences up here.
+ */
+export function preferenceFor(prefs: Record<string, ClusterPreference> | undefined | null, cluster: string): ClusterPreference | undefined {
+    const effective = prefs && Object.keys(prefs).length > 0 ? prefs : DEFAULT_PREFERENCES;
+    const has = (k: string) => Object.prototype.hasOwnProperty.call(effective, k);
+    return has(cluster) ? effective[cluster] : has("*") ? effective["*"] : undefined;
+}
+
+const DEFAULT_PREFERENCES: Record<string, ClusterPreference> = Object.freeze({ "*": Object.freeze({ weight: 1 }) }) as Record<string, ClusterPreference>;
+
 /** Input of {@link planReplicas}. */
 export interface ReplicaPlanInput {
     /** Replicas to distribute. */
@@ -112,8 +125,6 @@ function lookup(m: Record<string, number> | undefined, k: string): number | unde
 export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
     checkCount(input.totalReplicas, "totalReplicas");
     const key = input.key ?? "";
-    const prefsIn = input.clusters && Object.keys(input.clusters).length > 0 ? input.clusters : { "*": { weight: 1 } };
-    const hasPref = (k: string) => Object.prototype.hasOwnProperty.call(prefsIn, k);
     const capacity = input.estimatedCapacity;
     const current = input.currentReplicas;
     for (const m of [capacity, current]) {
@@ -126,7 +137,7 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
 
     let prefs: Pref[] = [];
     for (const name of available) {
-        const p = hasPref(name) ? prefsIn[name] : hasPref("*") ? prefsIn["*"] : undefined;
+        const p = preferenceFor(input.clusters, name);
         if (!p) {
             plan.set(name, 0);
             continue;

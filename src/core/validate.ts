@@ -8,6 +8,7 @@ import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./label
 import { ClusterOverride } from "./overrides";
 import { ClusterInfo, Placement } from "./placement";
 import { ClusterPreference } from "./planner";
+import { replicaCapacity } from "./feasibility";
 import { validateSelector } from "./selector";
 import { validateSpreadConstraints } from "./spread";
 import { IDENTITY_PATHS, canonicalPointer, decodePointer, identityOverrideProblem } from "./paths";
@@ -253,25 +254,10 @@ export function validateReplicaScheduling(spec: ReplicaSchedulingSpec | undefine
     }
     if (issues.some(i => i.severity === "error")) return issues;
 
-    // Static feasibility, over the known clusters with nothing running yet (docs/semantics.md#replica-algorithm): the weighted rounds give every
-    // cluster with weight > 0 at least one replica per round until it reaches its max, so those absorb up to their
-    // max (unbounded without one); weight-0 clusters keep just their minimum.
+    // Static feasibility, over the known clusters with nothing running yet (docs/semantics.md#replica-algorithm):
+    // one computation, shared with the decision (feasibility.ts).
     const total = spec.totalReplicas;
-    const effective = prefs && Object.keys(prefs).length > 0 ? prefs : { "*": { weight: 1 } };
-    const star = Object.prototype.hasOwnProperty.call(effective, "*") ? effective["*"] : undefined;
-    let participating = 0, sumMin = 0, placeable = 0, anyWeight = false;
-    for (const c of knownClusters) {
-        const p = Object.prototype.hasOwnProperty.call(effective, c) ? effective[c] : star;
-        if (!p) continue;
-        participating++;
-        sumMin += p.minReplicas ?? 0;
-        if ((p.weight ?? 0) > 0) {
-            anyWeight = true;
-            placeable += p.maxReplicas ?? Infinity;
-        } else {
-            placeable += p.minReplicas ?? 0;
-        }
-    }
+    const { participating, sumMin, placeable, anyWeight } = replicaCapacity(spec, knownClusters);
     if (sumMin > total) {
         issues.push(warn(`${field}.clusters`, `the minimums add up to ${sumMin}, more than totalReplicas (${total}); clusters late in the planner's order get less than their minimum — lower minReplicas or raise totalReplicas`));
     }

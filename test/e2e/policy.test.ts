@@ -2,15 +2,17 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { execFileSync } from "child_process";
 import { CliResult, CliStack, ROOT as REPO, Fleet as RunningFleet, listManaged, startOrReuseFleet, tail, toolchain } from "../support";
 
-// The policy pack through the real Pulumi CLI: `pulumi up --policy-pack policy-pack --policy-pack-config …` on
+// The policy pack through the real Pulumi CLI, installed as a user installs it: `npm pack` of the library and of
+// policy-pack/, both tarballs installed into a directory outside the repository, then
+// `pulumi up --policy-pack <that dir>/node_modules/pulumi-kubefed-policy --policy-pack-config …` on
 // examples/policy-violation against a local fleet (3 kube-apiservers). A violating program fails naming each
 // policy, and afterwards no member holds any object of the program and the stack holds no resource; the compliant
 // configuration of the same program passes `up` with the pack and its objects exist in the members.
 // The fleet: c1 (us-east), c2 (us-west), c3 (eu-central). KUBEFED_E2E_FLEET_DIR reuses a running fleet.
 
-const PACK = path.join(REPO, "policy-pack");
 const PART_OF = "app.kubernetes.io/part-of=kubefed-policy-e2e";
 const PACK_CONFIG = {
     "kubefed-placement-residency": {
@@ -35,6 +37,7 @@ describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
     let work: string;
     let env: Record<string, string>;
     let packConfig: string;
+    let PACK: string;
     const stacks: CliStack[] = [];
     let failed = false;
 
@@ -50,6 +53,7 @@ describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-e2e-policy-"));
         // The default provider (the default-provider violation) must never reach a real cluster: no ambient kubeconfig.
         env = { ...env, KUBECONFIG: path.join(work, "no-ambient-kubeconfig") };
+        PACK = installPack(work);
         packConfig = path.join(work, "policy-config.json");
         fs.writeFileSync(packConfig, JSON.stringify(PACK_CONFIG, null, 2));
         fleet = await startOrReuseFleet(process.env.KUBEFED_E2E_FLEET_DIR, 3, "kubefed-e2e-policy-fleet-");
@@ -93,6 +97,14 @@ describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
         }, ["kubeconfig"]);
         return s;
     }
+
+    it("0. the installed pack is the packed one: outside the repository, with the library from its tarball", () => {
+        assert.ok(!PACK.startsWith(REPO + path.sep), PACK);
+        assert.ok(fs.existsSync(path.join(PACK, "bin", "index.js")) && !fs.existsSync(path.join(PACK, "index.ts")), "compiled, without sources");
+        // Resolved as the pack resolves it (a child process: this test file would resolve its own package first).
+        const core = fs.realpathSync(execFileSync(process.execPath, ["-p", "require.resolve('pulumi-kubefed/core')"], { cwd: PACK, encoding: "utf8" }).trim());
+        assert.ok(core.startsWith(fs.realpathSync(work) + path.sep) && !core.startsWith(REPO + path.sep), `pulumi-kubefed/core resolves to ${core}`);
+    });
 
     const withPack = () => ["--policy-pack", PACK, "--policy-pack-config", packConfig];
     const show = (r: CliResult) => `exit ${r.code}; output tail:\n${tail(r.out, 60)}`;
@@ -147,6 +159,16 @@ describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
         await assertEmptyStack(s);
     });
 
+    it("d. a bad placement fails at preview with the component's message and no stack trace", async () => {
+        const s = await newStack("badplacement", ["bad-placement"]);
+        const r = await s.run(["preview", ...withPack()]);
+        assert.notEqual(r.code, 0, `preview must fail; ${show(r)}`);
+        assert.match(r.out, /FederatedResource misplaced: ConfigMap kubefed-policy-e2e\/misplaced: placement\.clusters\[0\]\.name: unknown cluster "mars" \(known: c1, c2, c3\); fix the name/, show(r));
+        assert.doesNotMatch(r.out, /^\s+at .+:\d+:\d+\)?$/m, `a stack trace was printed; ${show(r)}`);
+        assert.doesNotMatch(r.out, /failed with an unhandled exception/, show(r));
+        assert.doesNotMatch(r.out, /FederatedResource::misplaced/, `the refused component was registered; ${show(r)}`);
+    });
+
     it("c. the compliant configuration passes `up` with the pack, and its objects exist in the members", async () => {
         const s = await newStack("compliant", []);
         const r = await s.run(["up", "--yes", ...withPack()]);
@@ -172,3 +194,17 @@ describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
         assert.deepEqual(left, {}, "destroy leaves nothing behind");
     });
 });
+
+/** `npm pack` of the library and of the policy pack (both built by `npm run build`), installed together into
+ *  `<work>/pack-install` as a user would; returns the installed pack's directory. */
+function installPack(work: string): string {
+    const dir = path.join(work, "pack-install");
+    fs.mkdirSync(dir, { recursive: true });
+    const npm = (args: string[], cwd: string) => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const lib = npm(["pack", "--silent", "--pack-destination", dir], REPO).trim().split("\n").pop()!;
+    const pack = npm(["pack", "--silent", "--pack-destination", dir], path.join(REPO, "policy-pack")).trim().split("\n").pop()!;
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "policy-pack-install", private: true }));
+    // --omit=peer: the pack needs the library's core only, not @pulumi/kubernetes (the library's peer).
+    npm(["install", "--no-audit", "--no-fund", "--prefer-offline", "--omit=peer", `./${lib}`, `./${pack}`], dir);
+    return path.join(dir, "node_modules", "pulumi-kubefed-policy");
+}

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { reset, settle } from "./harness";
+import { registered, reset, settle } from "./harness";
 import * as kubefed from "../../../src";
 import { ValidationError } from "../../../src/core";
 
@@ -21,14 +21,20 @@ function errorOf(fn: () => unknown): Error {
 describe("component errors and recognition", () => {
     beforeEach(reset);
 
-    it("bad input is a pulumi.ResourceError on the component, naming it, the field and the fix, with the core's ValidationError as cause", async () => {
+    it("bad input is a pulumi.ResourceError naming the component, the field and the fix, with the core's ValidationError as cause; the component is not registered", async () => {
         const clusters = [new kubefed.MemberCluster("c1", { kubeconfig: kc("c1") })];
         const e = errorOf(() => new kubefed.FederatedResource("web", { clusters, template: configMap, placement: { clusters: [{ name: "mars" }] } }));
         assert.ok(pulumi.ResourceError.isInstance(e), `not a ResourceError: ${e}`);
-        const resource = (e as pulumi.ResourceError).resource;
-        assert.ok(resource, "the error carries the component");
-        assert.equal(await new Promise(res => resource!.urn.apply(res)), "urn:pulumi:test::kubefed::pulumi-kubefed:index:FederatedResource::web");
+        assert.equal((e as pulumi.ResourceError).hideStack, true, "the engine prints the message without a stack trace");
+        assert.equal((e as pulumi.ResourceError).resource, undefined, "no parent: attached to the stack");
         assert.match(e.message, /FederatedResource web: .*placement\.clusters\[0\]\.name: .*mars/);
+        await settle(...clusters);
+        assert.deepEqual(registered.filter(r => r.type === "pulumi-kubefed:index:FederatedResource"), [],
+            "failed before registering: neither state nor policies see it with empty inputs");
+        // With a parent, the error is shown under the parent's URN.
+        const parent = new pulumi.ComponentResource("test:index:Parent", "app");
+        const e2 = errorOf(() => new kubefed.FederatedResource("web2", { clusters, template: configMap, placement: { clusters: [{ name: "mars" }] } }, { parent }));
+        assert.equal((e2 as pulumi.ResourceError).resource, parent);
         const cause = (e as Error & { cause?: unknown }).cause;
         assert.ok(cause instanceof Error);
         assert.ok((cause as Error & { cause?: unknown }).cause instanceof ValidationError, "the core raised its ValidationError");
@@ -41,11 +47,14 @@ describe("component errors and recognition", () => {
         ["Domain", () => new kubefed.Domain("d", { domain: "not a domain" })],
         ["FederatedManifests", () => kubefed.federate("m", { clusters: [], yaml: "- not an object" })],
     ] as [string, () => unknown][]) {
-        it(`${what}: bad input is a pulumi.ResourceError on the component`, async () => {
+        it(`${what}: bad input is a pulumi.ResourceError (stack hidden) raised before the component registers`, async () => {
+            const before = registered.length;
             const e = errorOf(make);
             assert.ok(pulumi.ResourceError.isInstance(e), `${what}: not a ResourceError: ${e}`);
-            const urn = await new Promise<string>(res => (e as pulumi.ResourceError).resource!.urn.apply(res));
-            assert.match(urn, new RegExp(`::pulumi-kubefed:index:${what}::`));
+            assert.equal((e as pulumi.ResourceError).hideStack, true);
+            assert.match(e.message, new RegExp(`^${what === "FederatedManifests" ? "federate" : what}\\b`), "the message names the component");
+            await new Promise(res => setTimeout(res, 50));
+            assert.deepEqual(registered.slice(before).filter(r => r.type === `pulumi-kubefed:index:${what}`).map(r => r.name), []);
         });
     }
 

@@ -10,7 +10,7 @@ import * as kubefed from "../../../src";
 import {
     DEFAULTS, TYPES, clusterCountPolicy, overridesPolicy, residencyPolicy, uniqueObjectsPolicy,
 } from "../../../policy-pack/policies";
-import { FLEET, decision, memberResources, resourceArgs, stackResource, stackViolations, violations } from "./helpers";
+import { FLEET, decision, memberResources, resourceArgs, stackResource, stackViolations, violations } from "../../../policy-pack/test/helpers";
 
 const FR = TYPES.federatedResource;
 const fr = (name: string, d = decision(), config?: Record<string, unknown>) => resourceArgs(FR, name, { decision: d }, { config });

@@ -12,7 +12,7 @@ import {
     TYPES, clusterCountPolicy, credentialsPolicy, explicitProviderPolicy, overridesPolicy, providerUrnOfRef,
     replicaFeasibilityPolicy, residencyPolicy, uniqueObjectsPolicy,
 } from "../../../policy-pack/policies";
-import { resourceArgs, stackResource, stackViolations, violations } from "./helpers";
+import { resourceArgs, stackResource, stackViolations, violations } from "../../../policy-pack/test/helpers";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
 

@@ -2,12 +2,14 @@
  * Fake @pulumi/policy arguments (the package ships no test harness). Props are wrapped with
  * the runtime's own unknownCheckingProxy, as the policy server does.
  */
-import { PolicyResource, ResourceValidationArgs, StackValidationArgs, unknownCheckingProxy } from "@pulumi/policy";
 import {
-    DecisionSummary, ResourceValidationPolicyLike, StackValidationPolicyLike,
-} from "./types";
+    PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy, unknownCheckingProxy,
+} from "@pulumi/policy";
+import { DecisionSummary } from "../policies";
 
 export type { DecisionSummary };
+type ResourceValidationPolicyLike = ResourceValidationPolicy;
+type StackValidationPolicyLike = StackValidationPolicy;
 
 const STACK = "urn:pulumi:test::kubefed::";
 

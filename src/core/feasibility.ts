@@ -1,0 +1,128 @@
+/**
+ * Replica-scheduling feasibility: whether a spec's minimums, maximums and weights can hold its totalReplicas over
+ * a set of clusters, and what a plan left unplaced. Computed here only: the validator (over the known clusters),
+ * the decision (over the placed clusters) and the policy pack (which maps the problems to violations) all call it.
+ */
+import { FailoverPlanInput, planFailover, preferenceFor } from "./planner";
+import { compareStrings } from "./placement";
+import { DecisionSummary, failoverMoves, placedClusters, replicasOf } from "./summary";
+import type { ReplicaSchedulingSpec } from "./validate";
+
+/** Sums of the preferences of a set of clusters (a cluster with no preference and no `"*"` takes no part). */
+export interface ReplicaCapacity {
+    /** Clusters that have a preference (their own or `"*"`). */
+    participating: number;
+    /** Σ minReplicas of the participating clusters. */
+    sumMin: number;
+    /** Clusters with a minimum above 0 → that minimum (sorted by cluster). */
+    minimums: Record<string, number>;
+    /** Whether every participating cluster has a maxReplicas. */
+    bounded: boolean;
+    /** Σ maxReplicas of the participating clusters that have one. */
+    sumMax: number;
+    /** Clusters with a maxReplicas → that maximum (sorted by cluster). */
+    maximums: Record<string, number>;
+    /** Replicas the weighted rounds can place at most: up to max (unbounded: Infinity) for clusters with weight,
+     *  just the minimum for weight-0 clusters. */
+    placeable: number;
+    /** Whether some participating cluster has a weight above 0. */
+    anyWeight: boolean;
+}
+
+/** The {@link ReplicaCapacity} of `spec` over `clusters`. */
+export function replicaCapacity(spec: Pick<ReplicaSchedulingSpec, "clusters">, clusters: string[]): ReplicaCapacity {
+    const out: ReplicaCapacity = { participating: 0, sumMin: 0, minimums: {}, bounded: true, sumMax: 0, maximums: {}, placeable: 0, anyWeight: false };
+    for (const c of [...new Set(clusters)].sort(compareStrings)) {
+        const p = preferenceFor(spec.clusters, c);
+        if (!p) continue;
+        out.participating++;
+        const min = p.minReplicas ?? 0;
+        out.sumMin += min;
+        if (min > 0) out.minimums[c] = min;
+        if (p.maxReplicas === undefined || p.maxReplicas === null) out.bounded = false;
+        else { out.sumMax += p.maxReplicas; out.maximums[c] = p.maxReplicas; }
+        if ((p.weight ?? 0) > 0) {
+            out.anyWeight = true;
+            out.placeable += p.maxReplicas ?? Infinity;
+        } else {
+            out.placeable += min;
+        }
+    }
+    return out;
+}
+
+/** One feasibility problem of a replica split. */
+export interface FeasibilityProblem {
+    /** `minimums`: Σ minReplicas > totalReplicas; `maximums`: totalReplicas > Σ maxReplicas (every participating
+     *  cluster bounded); `unplaced`: the plan left replicas unplaced (not reported when `maximums` explains it). */
+    kind: "minimums" | "maximums" | "unplaced";
+    /** The input to change, e.g. `replicaScheduling.totalReplicas`. */
+    field: string;
+    /** What is wrong and how to fix it (without the subject). */
+    message: string;
+}
+
+/** Feasibility of a replica split over its placed clusters (see {@link replicaFeasibility}). */
+export interface ReplicaFeasibility {
+    totalReplicas: number;
+    capacity: ReplicaCapacity;
+    /** Replicas the plan left unplaced. */
+    unplaced: number;
+    problems: FeasibilityProblem[];
+}
+
+const entries = (m: Record<string, number>) => Object.keys(m).map(c => `${c}=${m[c]}`);
+
+/**
+ * Feasibility of `spec` over the `placed` clusters, given what the plan did (`replicas` per placed cluster and
+ * `unplaced`). When `unplaced` is not known (a decision recorded without it), the plan is computed again with the
+ * planner: nothing running, the members failover found not ready still not ready.
+ */
+export function replicaFeasibility(spec: ReplicaSchedulingSpec, placed: string[], o: {
+    replicas?: Record<string, number>; unplaced?: number; failover?: DecisionSummary["failover"]; key?: string; field?: string;
+} = {}): ReplicaFeasibility {
+    const field = o.field ?? "replicaScheduling";
+    const total = spec.totalReplicas;
+    const cap = replicaCapacity(spec, placed);
+    const problems: FeasibilityProblem[] = [];
+    if (cap.sumMin > total) {
+        problems.push({ kind: "minimums", field: `${field}.clusters`,
+            message: `the minReplicas of the placed clusters add up to ${cap.sumMin} (${entries(cap.minimums).join(", ")}), more than ` +
+                `totalReplicas ${total}; clusters late in the planner's order get less than their minimum. ` +
+                `Lower minReplicas or raise totalReplicas to at least ${cap.sumMin}.` });
+    }
+    const overMax = cap.bounded && total > cap.sumMax;
+    if (overMax) {
+        problems.push({ kind: "maximums", field: `${field}.totalReplicas`,
+            message: `totalReplicas ${total} exceeds the sum of maxReplicas of the placed clusters ` +
+                `(${cap.sumMax}: ${entries(cap.maximums).join(", ") || "no cluster has a preference"}); ${total - cap.sumMax} replicas can never run. ` +
+                `Raise maxReplicas, place the workload in more clusters, or lower totalReplicas to ${cap.sumMax}.` });
+    }
+    let unplaced = o.unplaced;
+    if (unplaced === undefined || unplaced === null) {
+        const input: FailoverPlanInput = {
+            totalReplicas: total, clusters: spec.clusters, availableClusters: placed, rebalance: true, key: o.key,
+            readiness: spec.failover === false ? undefined : Object.fromEntries((o.failover?.notReady ?? []).map(c => [c, false])),
+        };
+        const { plan } = planFailover(input);
+        unplaced = total - Object.values(plan).reduce((s, n) => s + n, 0);
+    }
+    if (unplaced > 0 && !overMax) {
+        const got = entries(o.replicas ?? {}).join(", ");
+        const moves = o.failover ? failoverMoves({ failover: o.failover, placed: Object.fromEntries(Object.entries(o.replicas ?? {}).map(([c, n]) => [c, { replicas: n, overrides: [], images: [] }])) }) : [];
+        problems.push({ kind: "unplaced", field,
+            message: `the replica plan leaves ${unplaced} of ${total} replicas unplaced${got ? ` (planned: ${got})` : ""}; ` +
+                `KubeFed would drop them silently. Give a placed cluster a weight above 0 or a higher maxReplicas, add clusters, ` +
+                `or lower totalReplicas.` + moves.map(m => ` Failover: ${m}; the replicas move back when the member is ready again.`).join("") });
+    }
+    return { totalReplicas: total, capacity: cap, unplaced, problems };
+}
+
+/** Feasibility of a recorded decision's replica scheduling (undefined without one): what the policy pack judges. */
+export function decisionFeasibility(d: DecisionSummary): ReplicaFeasibility | undefined {
+    if (!d.replicaScheduling) return undefined;
+    return replicaFeasibility(d.replicaScheduling, placedClusters(d), {
+        replicas: replicasOf(d), unplaced: d.unplacedReplicas, failover: d.failover,
+        key: d.namespace ? `${d.namespace}/${d.name}` : d.name,
+    });
+}
