@@ -1,9 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { CliResult, CliStack, ROOT as REPO, Fleet as RunningFleet, listManaged, startOrReuseFleet, tail, toolchain } from "../support";
+import { CliResult, CliStack, ROOT as REPO, Fleet as RunningFleet, cliTestBed, listManagedObjects, tail } from "../support";
 
 // The policy pack through the real Pulumi CLI, installed as a user installs it: `npm pack` of the library and of
 // policy-pack/, both tarballs installed into a directory outside the repository, then
@@ -42,21 +41,10 @@ describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
     let failed = false;
 
     before(async function () {
-        const tc = toolchain();
-        if ("missing" in tc) {
-            if (process.env.CI) throw new Error(`the test bed is missing (${tc.missing}): run \`bash testbed/setup.sh && source testbed/env.sh\``);
-            this.skip();
-        }
-        env = (tc as { env: Record<string, string> }).env;
-        // testbed/fleet.js finds the binaries through this variable (or ~/.cache/pulumi-kubefed/current).
-        if (env.PULUMI_KUBEFED_TOOLS) process.env.PULUMI_KUBEFED_TOOLS = env.PULUMI_KUBEFED_TOOLS;
-        work = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-e2e-policy-"));
-        // The default provider (the default-provider violation) must never reach a real cluster: no ambient kubeconfig.
-        env = { ...env, KUBECONFIG: path.join(work, "no-ambient-kubeconfig") };
+        ({ env, work, fleet } = await cliTestBed(this, "policy"));
         PACK = installPack(work);
         packConfig = path.join(work, "policy-config.json");
         fs.writeFileSync(packConfig, JSON.stringify(PACK_CONFIG, null, 2));
-        fleet = await startOrReuseFleet(process.env.KUBEFED_E2E_FLEET_DIR, 3, "kubefed-e2e-policy-fleet-");
         assert.ok(fleet.clusters.some(c => c.region === "eu-central"), "the fleet needs a cluster in eu-central");
         const leftovers = await objectsOfProgram();
         assert.deepEqual(leftovers, {}, "the fleet already holds objects of examples/policy-violation");
@@ -81,7 +69,8 @@ describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
     async function objectsOfProgram(): Promise<Record<string, string[]>> {
         const out: Record<string, string[]> = {};
         for (const c of fleet!.clusters) {
-            const objs = await listManaged(fleet!.kubeconfig, c.context, PART_OF);
+            const objs = (await listManagedObjects(fleet!, c.name, { selector: PART_OF }))
+                .map(o => `${o.namespace ? o.namespace + "/" : ""}${o.name} (${o.plural})`);
             if (objs.length > 0) out[c.name] = objs.sort();
         }
         return out;

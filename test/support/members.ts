@@ -90,13 +90,6 @@ export async function managedObjects(f: Members, cluster: string, opts: { select
     return (await listManagedObjects(f, cluster, opts)).map(o => `${o.kind} ${o.namespace ? o.namespace + "/" : ""}${o.name}`).sort();
 }
 
-/** Every managed object (narrowed by `extraSelector`) in the member of `context` as `<namespace>/<name> (<plural>)`,
- *  the format of the policy pack's end-to-end test. */
-export async function listManaged(kubeconfig: string, context: string, extraSelector?: string): Promise<string[]> {
-    return (await listManagedObjects({ kubeconfig, clusters: [{ name: context, context }] }, context, { selector: extraSelector }))
-        .map(o => `${o.namespace ? o.namespace + "/" : ""}${o.name} (${o.plural})`);
-}
-
 /** Apply a JSON merge patch to a member object, as someone editing behind Pulumi's back would. */
 export async function patchObject(f: Members, cluster: string, apiVersion: string, kind: string, namespace: string, name: string, patch: unknown): Promise<void> {
     const c = member(f, cluster);
