@@ -54,7 +54,7 @@ lane_node20() {
   fi
   step "lane node20: build"
   npm run --silent build
-  step "lint (typescript-eslint; once, in this lane)"
+  step "lint (typescript-eslint, and knip for unused files, exports and dependencies; once, in this lane)"
   npm run --silent lint
   # shellcheck source=/dev/null
   source testbed/env.sh

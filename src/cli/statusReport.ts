@@ -16,9 +16,6 @@
  * also be exported individually or nested elsewhere; `kubefed` is just the conventional place.
  */
 
-/** Marker values. */
-export type KubefedStatusKind = "ClusterHealth" | "PropagationStatus";
-
 /** A cluster-health entry of the report. */
 export interface ClusterHealthReport {
     __kubefedStatus: "ClusterHealth";

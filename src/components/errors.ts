@@ -34,14 +34,6 @@ export function raise(resource: pulumi.Resource | undefined, error: unknown): ne
     throw err;
 }
 
-/** Runs `fn` on a registered component; a failure becomes a `pulumi.ResourceError` on it. */
-export function on<T>(resource: pulumi.Resource, fn: () => T): T {
-    try {
-        return fn();
-    } catch (e) {
-        return raise(resource, e);
-    }
-}
 
 const BRAND = Symbol.for("pulumi-kubefed:component-type");
 

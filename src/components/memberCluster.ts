@@ -54,8 +54,6 @@ export interface MemberClusterArgs {
     providerArgs?: Omit<k8s.ProviderArgs, "kubeconfig" | "context" | "clusterIdentifier">;
 }
 
-export type { MemberClusterSummary } from "../core";
-
 /** What one program-time probe of a member found. */
 export interface MemberProbeResult {
     ready: boolean;

@@ -18,12 +18,6 @@ const SERVER_METADATA = [
 /** The value the engine sends for inputs that are not known yet (preview). Same as `pulumi.runtime.unknownValue`. */
 export const UNKNOWN = UNKNOWN_VALUE;
 
-/** The managed label KubeFed puts on every propagated object. */
-export const MANAGED_LABEL = MANAGED;
-
-/** Metadata fields the API server sets; ignored even when `desired` carries them. */
-export const SERVER_METADATA_FIELDS: readonly string[] = SERVER_METADATA;
-
 /** Whether `v` contains the engine's unknown sentinel anywhere. */
 export function containsUnknown(v: unknown): boolean {
     if (v === UNKNOWN_VALUE) return true;

@@ -25,14 +25,14 @@ import * as schema from "./schema";
 // The schema's shapes must stay assignable to what the components take and give (checked by tsc, so they cannot
 // drift apart): the decision the components record is what the schema promises, and schema arguments are valid
 // component arguments.
-export const schemaDecision = (d: CoreDecision): schema.DecisionSummary => d;
-export const corePlacement = (p: schema.Placement): CorePlacement => p;
-export const coreOverrides = (o: schema.ClusterOverride[]): ClusterOverride[] => o;
-export const coreRsp = (s: schema.ReplicaSchedulingSpec): CoreRsp => s;
-export const schemaEndpoints = (e: CoreDnsEndpoint[]): schema.DnsEndpoint[] => e;
-export const coreResolution = (r: schema.HostnameResolution): CoreResolution => r;
-export const schemaChartDecision = (d: CoreChartDecision): schema.ChartDecision => d;
-export const schemaKustomizationDecision = (d: FederatedKustomization["decision"]): schema.KustomizationDecision => d;
+const _schemaDecision = (d: CoreDecision): schema.DecisionSummary => d;
+const _corePlacement = (p: schema.Placement): CorePlacement => p;
+const _coreOverrides = (o: schema.ClusterOverride[]): ClusterOverride[] => o;
+const _coreRsp = (s: schema.ReplicaSchedulingSpec): CoreRsp => s;
+const _schemaEndpoints = (e: CoreDnsEndpoint[]): schema.DnsEndpoint[] => e;
+const _coreResolution = (r: schema.HostnameResolution): CoreResolution => r;
+const _schemaChartDecision = (d: CoreChartDecision): schema.ChartDecision => d;
+const _schemaKustomizationDecision = (d: FederatedKustomization["decision"]): schema.KustomizationDecision => d;
 
 /** Components built by this process, by URN: another component's arguments reference them. */
 interface Built<T> { name: string; component: T }

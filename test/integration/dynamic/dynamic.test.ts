@@ -107,7 +107,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
         serverVersion = ((await kube("c1").request("GET", "/version")).body as any).gitVersion;
 
         // The program passes the kubeconfig as a PLAIN string: the resource must make it secret itself.
-        const { MemberReadBack } = await import("../../../src/dynamic");
+        const { MemberReadBack } = await import("../../../src/dynamic/memberReadBack");
         const program = async () => {
             for (const c of CLUSTERS) {
                 new MemberReadBack(`${c}-readback`, {
@@ -218,7 +218,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
     });
 
     it("preview with the kubeconfig unknown (from a resource being created) succeeds; up then uses the real value", async () => {
-        const { MemberReadBack } = await import("../../../src/dynamic");
+        const { MemberReadBack } = await import("../../../src/dynamic/memberReadBack");
         // `value` is computed (not an input), so it is unknown while a create is previewed
         const echoProvider: pulumi.dynamic.ResourceProvider = {
             create: async (inputs: any) => ({ id: "echo", outs: { v: inputs.v, value: inputs.v } }),
@@ -328,7 +328,7 @@ describe("observeReplicas against a real kube-apiserver (docs/semantics.md#curre
     });
 
     it("reads readyReplicas, analyses pods via the status subresource data, leaves out absent objects", async () => {
-        const { observeReplicas } = await import("../../../src/dynamic");
+        const { observeReplicas } = await import("../../../src/dynamic/replicas");
         const c1 = member(fleet!, "c1");
         const deploy = {
             apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "default" },
