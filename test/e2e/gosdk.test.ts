@@ -1,23 +1,13 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT, requireTestbed } from "../support";
+import { PULUMI_GO_VERSION, packageSchema, requireTestbed, runTool as run, sdkGenerator } from "../support";
 import { readmeSnippet } from "./readme";
 
 // The component package's Go SDK: the schema the real CLI infers from plugin/ (`pulumi package get-schema`), the
-// SDK written by Pulumi's Go generator (testbed/golang/gen-go-sdk), and `go build` of that SDK plus a program
+// SDK written by Pulumi's Go generator (testbed/golang/gen-sdk), and `go build` of that SDK plus a program
 // using it (and the README's Go example) against github.com/pulumi/pulumi/sdk/v3 from the Go module proxy.
-
-const SDK_VERSION = "v3.248.0";
-const GO_ENV = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-buildvcs=false", GOTOOLCHAIN: "local" };
-
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = GO_ENV): string {
-    const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 64 << 20 });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) failed with ${r.status}:\n${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-}
 
 describe("e2e: the component package's Go SDK compiles", function () {
     let dir: string;
@@ -28,8 +18,7 @@ describe("e2e: the component package's Go SDK compiles", function () {
     after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
     it("get-schema → Go SDK → go build of the SDK and of a program using it", () => {
-        const schema = run("pulumi", ["package", "get-schema", path.join(ROOT, "plugin")], dir,
-            { ...process.env, PULUMI_BACKEND_URL: `file://${dir}` });
+        const schema = packageSchema(dir);
         const parsed = JSON.parse(schema);
         assert.deepEqual(Object.keys(parsed.resources).sort(), ["Domain", "FederatedChart", "FederatedKustomization", "FederatedNamespace",
             "FederatedResource", "IngressDNSRecord", "MemberCluster", "ReplicaSchedulingPreference", "ServiceDNSRecord"].map(n => `pulumi-kubefed:index:${n}`));
@@ -39,19 +28,11 @@ describe("e2e: the component package's Go SDK compiles", function () {
         assert.equal(fr.properties.decision.$ref, "#/types/pulumi-kubefed:index:DecisionSummary");
         fs.writeFileSync(path.join(dir, "schema.json"), schema);
 
-        // the generator, pinned to the CLI's own pkg/v3
-        const gen = path.join(dir, "gen");
-        fs.mkdirSync(gen);
-        fs.writeFileSync(path.join(gen, "go.mod"), `module testbed.local/gen-go-sdk\n\ngo 1.25.11\n\nrequire github.com/pulumi/pulumi/pkg/v3 ${SDK_VERSION}\n`);
-        fs.cpSync(path.join(ROOT, "testbed", "golang", "gen-go-sdk", "main.go"), path.join(gen, "main.go"));
-        run("go", ["mod", "tidy"], gen);
-        run("go", ["build", "-trimpath", "-tags", "osusergo,grpcnotrace", "-o", "gen-go-sdk", "."], gen);
-
         // the SDK, in the consumer's module, and a program using it
         const app = path.join(dir, "app");
         fs.mkdirSync(app);
-        run(path.join(gen, "gen-go-sdk"), [path.join(dir, "schema.json"), app, "example.com/app/pulumikubefed"], dir);
-        fs.writeFileSync(path.join(app, "go.mod"), `module example.com/app\n\ngo 1.25.11\n\nrequire github.com/pulumi/pulumi/sdk/v3 ${SDK_VERSION}\n`);
+        run(sdkGenerator(), ["go", path.join(dir, "schema.json"), app, "example.com/app/pulumikubefed"], dir);
+        fs.writeFileSync(path.join(app, "go.mod"), `module example.com/app\n\ngo 1.25.11\n\nrequire github.com/pulumi/pulumi/sdk/v3 ${PULUMI_GO_VERSION}\n`);
         fs.writeFileSync(path.join(app, "main.go"), `package main
 
 import (

@@ -4,22 +4,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readmeSnippet } from "./readme";
-import { ROOT, requireTestbed } from "../support";
+import { packageSchema, requireTestbed, runTool as run, sdkGenerator } from "../support";
 
 // The component package's Python SDK: the schema the real CLI infers from plugin/, the SDK written by Pulumi's
-// Python generator (testbed/golang/gen-python-sdk), byte-compiled; and the README's Python example compiled and
+// Python generator (testbed/golang/gen-sdk), byte-compiled; and the README's Python example compiled and
 // checked against that SDK (every `kubefed.X(...)` names a class of the SDK and only keywords its constructor takes,
 // every `kubefed.Enum.MEMBER` exists). The Pulumi Python SDK itself is not installed here, so nothing is imported
 // or run: this proves the generated code and the README agree with the schema, not a deployment from Python.
-
-const SDK_VERSION = "v3.248.0";
-const GO_ENV = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-buildvcs=false", GOTOOLCHAIN: "local" };
-
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = GO_ENV): string {
-    const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 64 << 20 });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) failed with ${r.status}:\n${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-}
 
 // Collects the SDK's classes (constructor parameter names, enum members) and checks a program's uses of `kubefed.`.
 const CHECKER = `
@@ -72,20 +63,11 @@ describe("e2e: the component package's Python SDK compiles, and the README's Pyt
     after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
     it("get-schema → Python SDK → py_compile; the README example compiles and uses only what the SDK has", () => {
-        const schema = run("pulumi", ["package", "get-schema", path.join(ROOT, "plugin")], dir,
-            { ...process.env, PULUMI_BACKEND_URL: `file://${dir}` });
+        const schema = packageSchema(dir);
         fs.writeFileSync(path.join(dir, "schema.json"), schema);
 
-        // the generator, pinned to the CLI's own pkg/v3
-        const gen = path.join(dir, "gen");
-        fs.mkdirSync(gen);
-        fs.writeFileSync(path.join(gen, "go.mod"), `module testbed.local/gen-python-sdk\n\ngo 1.25.11\n\nrequire github.com/pulumi/pulumi/pkg/v3 ${SDK_VERSION}\n`);
-        fs.cpSync(path.join(ROOT, "testbed", "golang", "gen-python-sdk", "main.go"), path.join(gen, "main.go"));
-        run("go", ["mod", "tidy"], gen);
-        run("go", ["build", "-trimpath", "-tags", "osusergo,grpcnotrace", "-o", "gen-python-sdk", "."], gen);
-
         const out = path.join(dir, "sdk");
-        run(path.join(gen, "gen-python-sdk"), [path.join(dir, "schema.json"), out], dir);
+        run(sdkGenerator(), ["python", path.join(dir, "schema.json"), out], dir);
         const pkgDir = path.join(out, "pulumi_kubefed");
         const modules = fs.readdirSync(pkgDir).filter(f => f.endsWith(".py"));
         // one module per component of the schema

@@ -8,3 +8,4 @@ export * from "./fleet";
 export * from "./members";
 export * from "./stack";
 export * from "./wait";
+export * from "./sdkgen";
