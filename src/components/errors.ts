@@ -7,8 +7,8 @@
  * leaves its previous state as it was). It is a `pulumi.ResourceError` with `hideStack`: the engine prints the
  * message (resource, field and fix) without a stack trace. As the component has no URN yet, the error is
  * attached to its parent when it has one (else the stack); the message names the component. The core's
- * {@link ValidationError} is kept as the error's `cause`. Failures after registration ({@link raise}, {@link on})
- * are ResourceErrors on the component itself.
+ * {@link ValidationError} is kept as the error's `cause`. Failures after registration ({@link raise}) are
+ * ResourceErrors on the component itself.
  *
  * Recognition: `instanceof` fails when two copies of this package are loaded (two versions in node_modules, or
  * one linked twice), so every component carries a registry-symbol brand and classes check it in `isInstance`.
@@ -33,7 +33,6 @@ export function raise(resource: pulumi.Resource | undefined, error: unknown): ne
     (err as Error & { cause?: unknown }).cause = error;
     throw err;
 }
-
 
 const BRAND = Symbol.for("pulumi-kubefed:component-type");
 

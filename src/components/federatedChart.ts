@@ -116,12 +116,14 @@ export class FederatedChart extends pulumi.ComponentResource {
         const byName = new Map(members.map(m => [m.clusterName, m]));
         for (const c of plan.clusters.filter(x => inShard(x))) { // a sharded stack emits only its own clusters
             const dep = nsComponent?.resources[c];
+            // `provider`, not `providers: [p]`: the Chart is a remote component, for which the SDK copies the list's
+            // entry into `provider` as well and then warns of a conflict between the two.
             this.charts[c] = new k8s.helm.v4.Chart(childName(name, c), {
                 chart: args.chart, name: releaseName, values: plan.values[c],
                 ...(args.version ? { version: args.version } : {}),
                 ...(ns ? { namespace: ns } : {}),
                 ...(args.skipCrds ? { skipCrds: true } : {}),
-            }, { parent: this, providers: [byName.get(c)!.provider], ...(dep ? { dependsOn: [dep] } : {}) });
+            }, { parent: this, provider: byName.get(c)!.provider, ...(dep ? { dependsOn: [dep] } : {}) });
         }
         for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
         this.registerOutputs({ clusterNames: this.clusterNames, decision });

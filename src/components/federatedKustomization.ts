@@ -71,7 +71,8 @@ export class FederatedKustomization extends pulumi.ComponentResource {
         for (const c of placed.filter(x => inShard(x))) { // a sharded stack emits only its own clusters
             const dep = nsComponent?.resources[c];
             this.directories[c] = new k8s.kustomize.v2.Directory(childName(name, c), { directory: directories[c], ...(ns ? { namespace: ns } : {}) },
-                { parent: this, providers: [byName.get(c)!.provider], ...(dep ? { dependsOn: [dep] } : {}) });
+                // `provider`, not `providers: [p]`: see FederatedChart (the SDK would warn of a conflict).
+                { parent: this, provider: byName.get(c)!.provider, ...(dep ? { dependsOn: [dep] } : {}) });
         }
         for (const w of warnings) pulumi.log.warn(`${subject}: ${w}`, this);
         this.registerOutputs({ clusterNames: this.clusterNames, decision });

@@ -28,6 +28,8 @@ describe("e2e: FederatedChart (local Helm chart, values per cluster)", function 
 
     it("up installs the chart in both members as asked", async () => {
         const res = await stack.up();
+        // one provider per chart, given once: no warning about `provider` and `providers` (the SDK's conflict check)
+        assert.doesNotMatch(res.stdout, /conflict between the 'provider' field/);
         const decision = res.outputs.chartDecision.value;
         assert.deepEqual(decision.clusters, ["c1", "c2"]);
         let total = 0;

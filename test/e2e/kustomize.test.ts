@@ -18,6 +18,7 @@ describe("e2e: FederatedKustomization (directory per member, per-cluster patches
 
     it("each member gets its own rendering, and a second preview shows no changes", async () => {
         const res = await stack.up();
+        assert.doesNotMatch(res.stdout, /conflict between the 'provider' field/);
         assert.deepEqual(res.outputs.kustomizeDecision.value.clusters, ["c1", "c2"]);
         assert.equal((await getObject(fleet!, "c1", "v1", "ConfigMap", "kapps", "greeting")).data.message, "hello from c1");
         assert.equal((await getObject(fleet!, "c2", "v1", "ConfigMap", "kapps", "greeting")).data.message, "hello from the base");
