@@ -101,11 +101,14 @@ step "test-bed toolchain (cold build takes a while; warm runs take seconds)"
 bash testbed/setup.sh
 TOOLCHAIN_S=$(($(date +%s) - T0))
 
-step "headless Chromium (status --html is checked in a real browser)"
-if ! command -v chromium >/dev/null 2>&1; then
-  # Debian's package; CI runs as root on a fresh machine
+step "headless Chromium (status --html is checked in a real browser) and python3 (the Python SDK is byte-compiled)"
+MISSING_PKGS=()
+command -v chromium >/dev/null 2>&1 || MISSING_PKGS+=(chromium)
+command -v python3 >/dev/null 2>&1 || MISSING_PKGS+=(python3)
+if [[ ${#MISSING_PKGS[@]} -gt 0 ]]; then
+  # Debian's packages; CI runs as root on a fresh machine
   if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${MISSING_PKGS[@]}"
 fi
 
 # Each lane runs in its own process (its PATH and directory stay its own) and goes on after a failed lane, so
