@@ -4,7 +4,7 @@
  * the decision (over the placed clusters) and the policy pack (which maps the problems to violations) all call it.
  */
 import { FailoverPlanInput, planFailover, preferenceFor } from "./planner";
-import { compareStrings } from "./placement";
+import { sortedUnique } from "./placement";
 import { DecisionSummary, failoverMoves, placedClusters, replicasOf } from "./summary";
 import type { ReplicaSchedulingSpec } from "./validate";
 
@@ -32,7 +32,7 @@ export interface ReplicaCapacity {
 /** The {@link ReplicaCapacity} of `spec` over `clusters`. */
 export function replicaCapacity(spec: Pick<ReplicaSchedulingSpec, "clusters">, clusters: string[]): ReplicaCapacity {
     const out: ReplicaCapacity = { participating: 0, sumMin: 0, minimums: {}, bounded: true, sumMax: 0, maximums: {}, placeable: 0, anyWeight: false };
-    for (const c of [...new Set(clusters)].sort(compareStrings)) {
+    for (const c of sortedUnique(clusters)) {
         const p = preferenceFor(spec.clusters, c);
         if (!p) continue;
         out.participating++;

@@ -31,8 +31,12 @@ export interface SelectOptions {
     selectorOnly?: boolean;
 }
 
-function sortedUnique(names: Iterable<string>): string[] {
-    return Array.from(new Set(names)).sort(compareStrings);
+/** `names` sorted (code-unit order) without duplicates; an already sorted, duplicate-free array is copied as it is
+ *  (the common case: cluster lists are sorted once, and sorting 10,000 of them again showed in bench:core). */
+export function sortedUnique(names: readonly string[]): string[] {
+    let sorted = true;
+    for (let i = 1; i < names.length && sorted; i++) sorted = names[i - 1] < names[i];
+    return sorted ? names.slice() : Array.from(new Set(names)).sort(compareStrings);
 }
 
 /** Code-unit order, the same as Go's byte order for the ASCII names Kubernetes allows; independent of locale. */
