@@ -152,6 +152,18 @@ for lane in $LANES; do
   fi
   [[ ${RC[$lane]} == 0 ]] || bad=1
 done
+# CI shows only the end of the output: repeat each failed lane's failures (mocha's "N failing" section, without
+# stack frames) or, when it never got to the tests, the end of its output.
+for lane in $LANES; do
+  [[ ${RC[$lane]} == 0 ]] && continue
+  printf '\n-- lane %s failed (its full output is above)\n' "$lane"
+  if grep -qE '^  [0-9]+ failing$' "$LOGDIR/$lane.log"; then
+    { awk '/^  [0-9]+ failing$/ { on = 1 } /^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$/ { on = 0 } on' "$LOGDIR/$lane.log" |
+      grep -vE '^ +at ' | cat -s | head -n 80; } || true
+  else
+    tail -n 25 "$LOGDIR/$lane.log"
+  fi
+done
 printf 'total: %s\n' "$(mmss $(($(date +%s) - T0)))"
 echo
 echo "$pass passed, $fail failed, $skip skipped"
