@@ -46,6 +46,8 @@ describe("components: FederatedChart (mocked engine)", () => {
             /FederatedChart bad: .*replicasPath: is required/);
         assert.throws(() => new kubefed.FederatedChart("bad2", { clusters, chart: "./c", values: { x: pulumi.output(1) } }),
             /FederatedChart bad2: values\.x: is an Output/);
+        assert.throws(() => new kubefed.FederatedChart("bad3", { clusters, chart: "./c", clusterValues: { chx: JSON.parse('{"env": {"__proto__": 1}}') } }),
+            /FederatedChart bad3: clusterValues\.chx\.env\.__proto__: is a key named __proto__, which Pulumi cannot send to a resource/);
     });
 });
 
