@@ -8,7 +8,7 @@ import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./label
 import { ClusterOverride } from "./overrides";
 import { ClusterInfo, Placement } from "./placement";
 import { ClusterPreference } from "./planner";
-import { replicaCapacity } from "./feasibility";
+import { replicaCapacitySums } from "./feasibility";
 import { validateSelector } from "./selector";
 import { validateSpreadConstraints } from "./spread";
 import { IDENTITY_PATHS, canonicalPointer, decodePointer, identityOverrideProblem } from "./paths";
@@ -257,7 +257,7 @@ export function validateReplicaScheduling(spec: ReplicaSchedulingSpec | undefine
     // Static feasibility, over the known clusters with nothing running yet (docs/semantics.md#replica-algorithm):
     // one computation, shared with the decision (feasibility.ts).
     const total = spec.totalReplicas;
-    const { participating, sumMin, placeable, anyWeight } = replicaCapacity(spec, knownClusters);
+    const { participating, sumMin, placeable, anyWeight } = replicaCapacitySums(spec, knownClusters);
     if (sumMin > total) {
         issues.push(warn(`${field}.clusters`, `the minimums add up to ${sumMin}, more than totalReplicas (${total}); clusters late in the planner's order get less than their minimum — lower minReplicas or raise totalReplicas`));
     }
