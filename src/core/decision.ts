@@ -359,9 +359,8 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         warnings.push("placement: selects no cluster, so the object is deployed nowhere; list clusters or use a clusterSelector ({} selects all)");
     }
 
-    const placedSet = new Set(final);
     (input.overrides ?? []).forEach((o, i) => {
-        if (o && typeof o.clusterName === "string" && index.has(o.clusterName) && !placedSet.has(o.clusterName)) {
+        if (o && typeof o.clusterName === "string" && index.has(o.clusterName) && !final.includes(o.clusterName)) {
             warnings.push(`overrides[${i}].clusterName: cluster "${o.clusterName}" is not placed (placed: ${final.join(", ") || "none"}), so these overrides have no effect; remove them or add the cluster to the placement`);
         }
     });
@@ -434,11 +433,14 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         out.replicas = replicas;
         out.unplacedReplicas = unplaced;
         // Judged on the replicas each cluster is sent (scheduled, else the template's when nothing was scheduled), as
-        // the recorded decision shows them.
-        const sent: Record<string, number> = {};
-        for (const c of final) {
-            const r = replicas?.[c] ?? (objects[c].spec as { replicas?: unknown } | undefined)?.replicas;
-            if (typeof r === "number") sent[c] = r;
+        // the recorded decision shows them. They are only read to describe unplaced replicas, so only built then.
+        let sent: Record<string, number> | undefined;
+        if (unplaced !== 0) {
+            sent = {};
+            for (const c of final) {
+                const r = replicas?.[c] ?? (objects[c].spec as { replicas?: unknown } | undefined)?.replicas;
+                if (typeof r === "number") sent[c] = r;
+            }
         }
         out.feasibility = replicaFeasibility(rs, final, { replicas: sent, unplaced, failover, key: ns ? `${ns}/${name}` : name });
     }

@@ -104,6 +104,24 @@ function decodeToken(t: string): string {
     return t.indexOf("~") < 0 ? t : t.replace(/~[01]/g, m => (m === "~1" ? "/" : "~"));
 }
 
+/**
+ * The decoded reference tokens of a pointer that starts with "/" (without the empty first one), memoised by the
+ * path string: a plan applies the same few paths (e.g. the scheduler's `/spec/replicas`) to every cluster of
+ * every object. Strings are values, so the memo cannot go stale; it is emptied when it grows past a bound.
+ * The arrays are shared: read them, never change them.
+ */
+const tokenMemo = new Map<string, readonly string[]>();
+const TOKEN_MEMO_MAX = 1024;
+function pointerTokens(path: string): readonly string[] {
+    let tokens = tokenMemo.get(path);
+    if (tokens === undefined) {
+        tokens = path.split("/").slice(1).map(decodeToken);
+        if (tokenMemo.size >= TOKEN_MEMO_MAX) tokenMemo.clear();
+        tokenMemo.set(path, tokens);
+    }
+    return tokens;
+}
+
 /** Go `strconv.Atoi`: optional sign and decimal digits; undefined when that fails. */
 function atoi(s: string): number | undefined {
     if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
@@ -146,16 +164,16 @@ export function applyPatch(root: Record<string, unknown>, ops: readonly Override
         }
         if (path[0] !== "/") fail(`path ${JSON.stringify(path)} is not a JSON pointer: it must start with "/" (e.g. "/spec/replicas")`);
 
-        const tokens = path.split("/");
-        const key = decodeToken(tokens[tokens.length - 1]);
+        const tokens = pointerTokens(path);
+        const key = tokens[tokens.length - 1];
         const missingParent: () => never = () => fail(op === "replace"
             ? `replace operation does not apply: doc is missing path: ${path}: missing value`
             : `${op} operation does not apply: doc is missing path: "${path}": missing value`);
 
         // Walk to the parent container, copying on write.
         let cur: Container = doc;
-        for (let t = 1; t < tokens.length - 1; t++) {
-            const part = decodeToken(tokens[t]);
+        for (let t = 0; t < tokens.length - 1; t++) {
+            const part = tokens[t];
             let next: Json | undefined;
             let slot: string | number;
             if (Array.isArray(cur)) {
