@@ -138,7 +138,8 @@ function clusterFacts(clusters: ClusterInfo[]): ClusterFacts {
     const snapshot: unknown[] = [];
     for (const c of clusters) snapshot.push(c, c?.name, c?.labels, keyCount(c?.labels));
     const known = Array.from(new Set(clusters.map(c => c?.name).filter((n): n is string => typeof n === "string"))).sort(compareStrings);
-    const facts = { snapshot, issues: validateClusters(clusters, "clusters"), known, index: new Map(known.map((n, i) => [n, i])) };
+    // `known` is frozen: it is shared by every plan over this list, and the validators skip re-checking a frozen list.
+    const facts = { snapshot, issues: validateClusters(clusters, "clusters"), known: Object.freeze(known) as string[], index: new Map(known.map((n, i) => [n, i])) };
     clusterCache.set(clusters, facts);
     return facts;
 }

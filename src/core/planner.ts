@@ -72,7 +72,20 @@ const FNV_PRIME_32 = 0x01000193; // 16777619
  * Encodes UTF-8 by hand to avoid allocating a Buffer per call (the planner hashes every cluster of every object).
  */
 export function fnv1_32(s: string): number {
-    let h = FNV_OFFSET_32;
+    return fnv1Update(FNV_OFFSET_32, s) >>> 0;
+}
+
+/** FNV-1 of `name + key` without building the concatenated string (the planner hashes every cluster of every
+ *  object). Hashing is byte by byte, so this equals `fnv1_32(name + key)` unless a surrogate pair spans the
+ *  two strings: then the concatenation is hashed. */
+function fnv1NameKey(name: string, key: string): number {
+    const last = name.charCodeAt(name.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) return fnv1_32(name + key);
+    return fnv1Update(fnv1Update(FNV_OFFSET_32, name), key) >>> 0;
+}
+
+/** The FNV-1 state `h` after the UTF-8 bytes of `s` (not yet made unsigned). */
+function fnv1Update(h: number, s: string): number {
     for (let i = 0; i < s.length; i++) {
         let c = s.charCodeAt(i);
         if (c < 0x80) {
@@ -92,7 +105,7 @@ export function fnv1_32(s: string): number {
                 : [0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)];
         for (const b of bytes) h = Math.imul(h, FNV_PRIME_32) ^ b;
     }
-    return h >>> 0;
+    return h;
 }
 
 /** ceil(a * b / c) for non-negative integers, exact even when a * b exceeds 2^53 (weights are int64 in KubeFed). */
@@ -164,7 +177,7 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
         checkCount(min, `minReplicas of "${name}"`);
         checkCount(weight, `weight of "${name}"`);
         if (max !== undefined) checkCount(max, `maxReplicas of "${name}"`);
-        const pref: Pref = { name, hash: fnv1_32(name + key), min, max, weight, planned: 0, pre: 0, overflow: undefined };
+        const pref: Pref = { name, hash: fnv1NameKey(name, key), min, max, weight, planned: 0, pre: 0, overflow: undefined };
         byIndex[i] = pref;
         prefs.push(pref);
     }

@@ -21,11 +21,12 @@ export const FORBIDDEN_OVERRIDE_PATHS: readonly string[] = IDENTITY_PATHS;
 
 const MAX_INT32 = 2147483647;
 
-/** Sets of known names, memoised per array: planning many objects passes the same list again and again. */
+/** Sets of known names, memoised per array: planning many objects passes the same list again and again. A frozen
+ *  array (the decision's cached cluster names) cannot have changed, so its contents are not compared again. */
 const knownSets = new WeakMap<string[], { copy: string[]; set: Set<string> }>();
 function knownSet(names: string[]): Set<string> {
     const hit = knownSets.get(names);
-    if (hit && hit.copy.length === names.length && names.every((n, i) => n === hit.copy[i])) return hit.set;
+    if (hit && (Object.isFrozen(names) || (hit.copy.length === names.length && names.every((n, i) => n === hit.copy[i])))) return hit.set;
     const set = new Set(names);
     knownSets.set(names, { copy: names.slice(), set });
     return set;
