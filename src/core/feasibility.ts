@@ -3,7 +3,7 @@
  * a set of clusters, and what a plan left unplaced. Computed here only: the validator (over the known clusters),
  * the decision (over the placed clusters) and the policy pack (which maps the problems to violations) all call it.
  */
-import { FailoverPlanInput, effectivePreferences, planFailover, preferenceIn } from "./planner";
+import { ClusterPreference, FailoverPlanInput, effectivePreferences, planFailover, preferenceIn } from "./planner";
 import { isSortedUnique, sortedUnique } from "./placement";
 import { DecisionSummary, failoverMoves, placedClusters, replicasOf } from "./summary";
 import type { ReplicaSchedulingSpec } from "./validate";
@@ -34,10 +34,52 @@ export function replicaCapacity(spec: Pick<ReplicaSchedulingSpec, "clusters">, c
     return capacityOf(spec, clusters, true);
 }
 
-/** {@link replicaCapacity} with `minimums` and `maximums` left empty: the validator sums over every known cluster
- *  for every object and reads only the sums, so building those per-cluster maps there was wasted work. */
-export function replicaCapacitySums(spec: Pick<ReplicaSchedulingSpec, "clusters">, clusters: string[]): ReplicaCapacity {
-    return capacityOf(spec, clusters, false);
+/**
+ * The sums of {@link replicaCapacity} over the clusters in `known` (`minimums` and `maximums` left empty), from
+ * the preference entries rather than cluster by cluster: the validator checks every object's spec against every
+ * known cluster, and all the clusters without an entry of their own share `"*"`. With integer preferences (always
+ * so after validation) the sums are exact in any order; otherwise this sums cluster by cluster as replicaCapacity.
+ */
+export function replicaCapacitySums(spec: Pick<ReplicaSchedulingSpec, "clusters">, known: ReadonlySet<string>): ReplicaCapacity {
+    const out: ReplicaCapacity = { participating: 0, sumMin: 0, minimums: {}, bounded: true, sumMax: 0, maximums: {}, placeable: 0, anyWeight: false };
+    const effective = effectivePreferences(spec.clusters);
+    let named = 0;
+    // Every own key, enumerable or not: preferenceIn sees them all.
+    for (const k of Object.getOwnPropertyNames(effective)) {
+        const p = effective[k];
+        if (!isIntegerPreference(p)) return capacityOf(spec, [...known], false);
+        if (k !== "*" && known.has(k)) {
+            addPreference(out, p, 1);
+            named++;
+        }
+    }
+    const star = preferenceIn(effective, "*");
+    if (star && known.size > named) addPreference(out, star, known.size - named);
+    return out;
+}
+
+/** Absent, or a whole number small enough that sums of any order are exact (the validator's bound). */
+const isCount = (v: unknown) => v === undefined || v === null || (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 0x7fffffff);
+/** A preference whose summed fields (minReplicas, maxReplicas) are counts; weight is only compared, never summed. */
+function isIntegerPreference(p: unknown): p is ClusterPreference {
+    if (p === null || typeof p !== "object") return false;
+    const q = p as ClusterPreference;
+    return isCount(q.minReplicas) && isCount(q.maxReplicas);
+}
+
+/** Adds `n` participating clusters that plan with `p` to the sums (as the per-cluster loop does, n times). */
+function addPreference(out: ReplicaCapacity, p: ClusterPreference, n: number): void {
+    const min = p.minReplicas ?? 0;
+    out.participating += n;
+    out.sumMin += min * n;
+    if (p.maxReplicas === undefined || p.maxReplicas === null) out.bounded = false;
+    else out.sumMax += p.maxReplicas * n;
+    if ((p.weight ?? 0) > 0) {
+        out.anyWeight = true;
+        out.placeable += (p.maxReplicas ?? Infinity) * n;
+    } else {
+        out.placeable += min * n;
+    }
 }
 
 function capacityOf(spec: Pick<ReplicaSchedulingSpec, "clusters">, clusters: string[], perCluster: boolean): ReplicaCapacity {

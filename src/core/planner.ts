@@ -286,7 +286,9 @@ export interface FailoverPlan extends ReplicaPlan {
  * ready clusters). Deterministic for the same observations. With nobody not ready it is exactly {@link planReplicas}.
  */
 export function planFailover(input: FailoverPlanInput): FailoverPlan {
-    const readiness = input.readiness ?? {};
+    // No observations (the common case at preview): nothing to filter, and no need to sort the clusters here too.
+    if (input.readiness === undefined || input.readiness === null) return { ...planReplicas(input), notReady: [] };
+    const readiness = input.readiness;
     const available = sortedUnique(input.availableClusters);
     const notReady = available.filter(c => readiness[c] === false);
     if (notReady.length === 0) return { ...planReplicas(input), notReady };

@@ -258,7 +258,7 @@ export function validateReplicaScheduling(spec: ReplicaSchedulingSpec | undefine
     // Static feasibility, over the known clusters with nothing running yet (docs/semantics.md#replica-algorithm):
     // one computation, shared with the decision (feasibility.ts).
     const total = spec.totalReplicas;
-    const { participating, sumMin, placeable, anyWeight } = replicaCapacitySums(spec, knownClusters);
+    const { participating, sumMin, placeable, anyWeight } = replicaCapacitySums(spec, known);
     if (sumMin > total) {
         issues.push(warn(`${field}.clusters`, `the minimums add up to ${sumMin}, more than totalReplicas (${total}); clusters late in the planner's order get less than their minimum — lower minReplicas or raise totalReplicas`));
     }
