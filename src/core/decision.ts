@@ -112,6 +112,8 @@ interface ClusterFacts {
     known: string[];
     /** name -> its position in `known`, for per-object flags instead of per-object Sets. */
     index: Map<string, number>;
+    /** Exclusion records seen for this list, by their reason codes (see {@link exclusionReasons}). */
+    exclusions: Map<string, Record<string, string> | null>;
 }
 const clusterCache = new WeakMap<ClusterInfo[], ClusterFacts>();
 
@@ -124,7 +126,7 @@ function keyCount(labels: Record<string, string> | null | undefined): number {
 }
 
 function clusterFacts(clusters: ClusterInfo[]): ClusterFacts {
-    if (!Array.isArray(clusters)) return { snapshot: [], issues: validateClusters(clusters, "clusters"), known: [], index: new Map() };
+    if (!Array.isArray(clusters)) return { snapshot: [], issues: validateClusters(clusters, "clusters"), known: [], index: new Map(), exclusions: new Map() };
     const hit = clusterCache.get(clusters);
     if (hit && hit.snapshot.length === clusters.length * 4) {
         let same = true;
@@ -139,7 +141,8 @@ function clusterFacts(clusters: ClusterInfo[]): ClusterFacts {
     for (const c of clusters) snapshot.push(c, c?.name, c?.labels, keyCount(c?.labels));
     const known = Array.from(new Set(clusters.map(c => c?.name).filter((n): n is string => typeof n === "string"))).sort(compareStrings);
     // `known` is frozen: it is shared by every plan over this list, and the validators skip re-checking a frozen list.
-    const facts = { snapshot, issues: validateClusters(clusters, "clusters"), known: Object.freeze(known) as string[], index: new Map(known.map((n, i) => [n, i])) };
+    const facts = { snapshot, issues: validateClusters(clusters, "clusters"), known: Object.freeze(known) as string[], index: new Map(known.map((n, i) => [n, i])),
+        exclusions: new Map() };
     clusterCache.set(clusters, facts);
     return facts;
 }
@@ -156,46 +159,74 @@ function countIssues(m: Record<string, number> | undefined, field: string): Vali
     return out;
 }
 
+/** Why a known cluster is not placed, by code (0: placed). Spread constraints give their own reasons. */
+const EXCLUSION_REASONS = [
+    "",
+    "labels do not match placement.clusterSelector (replica scheduling intersects with it)",
+    "not listed in placement.clusters",
+    "placement has neither clusters nor clusterSelector, which selects no cluster",
+    "labels do not match placement.clusterSelector",
+    "not in the federated namespace's placement",
+    "not chosen by replica scheduling",
+];
+const NOT_IN_NAMESPACE = 5, NOT_CHOSEN = 6;
+/** Bounds of the per-cluster-list memo of exclusion records: distinct records kept, and list length. */
+const EXCLUSION_MEMO_MAX = 256, EXCLUSION_MEMO_CLUSTERS = 4096;
+
 /**
  * The reason each known cluster is not in `placed`: the first filter (docs/semantics.md#placement) that dropped it.
  * `own` is the object's own selection as the placement step computed it (undefined: every known cluster, as when
  * replica scheduling decides placement), `ns` the namespace placement's (undefined: not namespaced); reusing them
- * spares selecting the clusters a second time. Membership is kept in one flag byte per known cluster.
+ * spares selecting the clusters a second time.
+ *
+ * Objects placed alike have the same record (one entry for most of the fleet), and building it key by key was the
+ * largest self time in bench:core. The record is a function of the cluster list and one reason code per cluster,
+ * so it is memoised on the list's facts by those codes (a record seen twice is kept) and handed out as a copy.
  */
 function exclusionReasons(input: FederatedObjectInput, facts: ClusterFacts, placed: string[], own: string[] | undefined,
                           ns: string[] | undefined, spreadExcluded?: Record<string, string>): Record<string, string> {
     const PLACED = 1, OWN = 2, NS = 4;
     const { known, index } = facts;
-    const flags = new Uint8Array(known.length);
+    const codes = new Uint8Array(known.length); // membership flags first, then reason codes
     const mark = (names: string[], bit: number) => {
         for (const n of names) {
             const i = index.get(n);
-            if (i !== undefined) flags[i] |= bit;
+            if (i !== undefined) codes[i] |= bit;
         }
     };
     if (own) mark(own, OWN);
-    else flags.fill(OWN);
+    else codes.fill(OWN);
     mark(placed, PLACED);
     if (ns) mark(ns, NS);
     const rs = input.replicaScheduling;
     const placement = input.placement;
+    // Outside the object's own selection, the reason depends only on how the placement selects.
+    const notOwn = rs ? 1 : placement?.clusters ? 2 : !placement?.clusterSelector ? 3 : 4;
+    for (let i = 0; i < known.length; i++) {
+        const f = codes[i];
+        codes[i] = f & PLACED ? 0 : !(f & OWN) ? notOwn : ns && !(f & NS) ? NOT_IN_NAMESPACE : NOT_CHOSEN;
+    }
+    if (spreadExcluded || known.length > EXCLUSION_MEMO_CLUSTERS) return exclusionRecord(known, codes, spreadExcluded);
+    const key = String.fromCharCode.apply(null, codes as unknown as number[]);
+    const seen = facts.exclusions.get(key);
+    if (seen) return { ...seen };
+    const out = exclusionRecord(known, codes);
+    if (seen === null) facts.exclusions.set(key, { ...out });
+    else {
+        if (facts.exclusions.size >= EXCLUSION_MEMO_MAX) facts.exclusions.clear();
+        facts.exclusions.set(key, null);
+    }
+    return out;
+}
+
+/** The exclusion record for reason `codes` (one per known cluster), with the spread constraints' reasons where they left a cluster out. */
+function exclusionRecord(known: readonly string[], codes: Uint8Array, spreadExcluded?: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (let i = 0; i < known.length; i++) {
-        const f = flags[i];
-        if (f & PLACED) continue;
+        const code = codes[i];
+        if (code === 0) continue;
         const c = known[i];
-        if (!(f & OWN)) {
-            if (rs) out[c] = "labels do not match placement.clusterSelector (replica scheduling intersects with it)";
-            else if (placement?.clusters) out[c] = "not listed in placement.clusters";
-            else if (!placement?.clusterSelector) out[c] = "placement has neither clusters nor clusterSelector, which selects no cluster";
-            else out[c] = "labels do not match placement.clusterSelector";
-        } else if (ns && !(f & NS)) {
-            out[c] = "not in the federated namespace's placement";
-        } else if (spreadExcluded?.[c]) {
-            out[c] = spreadExcluded[c];
-        } else {
-            out[c] = "not chosen by replica scheduling";
-        }
+        out[c] = code === NOT_CHOSEN && spreadExcluded?.[c] ? spreadExcluded[c] : EXCLUSION_REASONS[code];
     }
     return out;
 }
