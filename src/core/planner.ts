@@ -116,9 +116,12 @@ function ceilMulDiv(a: number, b: number, c: number): number {
     return Number((BigInt(a) * BigInt(b) + BigInt(c) - 1n) / BigInt(c));
 }
 
-function checkCount(v: unknown, what: string): void {
+/** Throws unless `v` is a count; the field is `what`, followed by `"<cluster>"` when given (the name is only put
+ *  into the message on failure: the planner checks every cluster of every object). */
+function checkCount(v: unknown, what: string, cluster?: string): void {
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
-        throw new ValidationError("replica plan", [{ severity: "error", field: what, message: `must be a non-negative integer, got ${String(v)}; pass a whole number of replicas` }]);
+        const field = cluster === undefined ? what : `${what} "${cluster}"`;
+        throw new ValidationError("replica plan", [{ severity: "error", field, message: `must be a non-negative integer, got ${String(v)}; pass a whole number of replicas` }]);
     }
 }
 
@@ -160,7 +163,7 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
     const capacity = input.estimatedCapacity;
     const current = input.currentReplicas;
     for (const m of [capacity, current]) {
-        if (m) for (const k of Object.keys(m)) checkCount(m[k], `replicas for cluster "${k}"`);
+        if (m) for (const k of Object.keys(m)) checkCount(m[k], "replicas for cluster", k);
     }
 
     const available = sortedUnique(input.availableClusters);
@@ -174,9 +177,9 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
         const p = preferenceIn(effective, name);
         if (!p) continue;
         const min = p.minReplicas ?? 0, weight = p.weight ?? 0, max = p.maxReplicas ?? undefined;
-        checkCount(min, `minReplicas of "${name}"`);
-        checkCount(weight, `weight of "${name}"`);
-        if (max !== undefined) checkCount(max, `maxReplicas of "${name}"`);
+        checkCount(min, "minReplicas of", name);
+        checkCount(weight, "weight of", name);
+        if (max !== undefined) checkCount(max, "maxReplicas of", name);
         const pref: Pref = { name, hash: fnv1NameKey(name, key), min, max, weight, planned: 0, pre: 0, overflow: undefined };
         byIndex[i] = pref;
         prefs.push(pref);
