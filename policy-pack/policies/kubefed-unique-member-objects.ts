@@ -3,7 +3,7 @@
  * (cluster, kind, namespace, name). A stack policy.
  */
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { effectiveNamespace, placedClusters } from "pulumi-kubefed/core";
+import { effectiveNamespace, objectIdentity, placedClusters } from "pulumi-kubefed/core";
 import { NAMES, TYPES, config, decisionOf, isKubernetesResourceType, level, safe, shortType } from "./common";
 
 export interface UniqueObjectsConfig {
@@ -14,16 +14,8 @@ export interface UniqueObjectsConfig {
 /** Defaults (the pack applies them; see `config`). */
 export const defaults: UniqueObjectsConfig = { includeUnmanagedResources: true };
 
-function apiGroup(apiVersion: string): string {
-    const s = apiVersion.lastIndexOf("/");
-    return s < 0 ? "" : apiVersion.slice(0, s);
-}
-
-/** What identifies an object in a cluster: group, kind, namespace, name (the version does not). */
-export function objectIdentity(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
-    const g = apiGroup(apiVersion);
-    return `${g ? `${kind}.${g}` : kind} ${namespace ? `${namespace}/` : ""}${name}`;
-}
+/** What identifies an object in a cluster: the core's (group, kind, namespace, name; not the version). */
+export { objectIdentity };
 
 interface Claim { who: string; cluster: string; object: string }
 

@@ -34,7 +34,7 @@ export {
     dealiasPointer, pathsOverlap,
 } from "./paths";
 export {
-    kindScope, effectiveNamespace, objectNameProblem, SERVER_SET_FIELDS, stripServerSetFields, metadataMapIssues,
+    kindScope, effectiveNamespace, objectIdentity, objectNameProblem, SERVER_SET_FIELDS, stripServerSetFields, metadataMapIssues,
     objectIdentityIssues, ChildNameRegistry,
 } from "./objects";
 export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";

@@ -52,6 +52,16 @@ export function effectiveNamespace(apiVersion: string, kind: string, namespace: 
     return kindScope(apiVersion, kind) === "Namespaced" ? "default" : undefined;
 }
 
+/**
+ * What identifies an object inside one cluster, as people read it: `Kind[.group] [namespace/]name`. The version is
+ * left out (`apps/v1` and `apps/v1beta1` Deployments of one name are one object); pass the effective namespace.
+ */
+export function objectIdentity(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+    const s = apiVersion.lastIndexOf("/");
+    const group = s < 0 ? "" : apiVersion.slice(0, s);
+    return `${group ? `${kind}.${group}` : kind} ${namespace ? `${namespace}/` : ""}${name}`;
+}
+
 /** Kinds whose names are path segments rather than DNS subdomains (e.g. `system:controller:x`). */
 const PATH_SEGMENT_NAMES = new Set(["rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/ClusterRole",
     "rbac.authorization.k8s.io/RoleBinding", "rbac.authorization.k8s.io/ClusterRoleBinding"]);

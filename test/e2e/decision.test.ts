@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { CELL_COLOURS } from "../../src/cli/html";
-import { Fleet, ROOT, exampleStack, getObject, kubefedOnStack, patchObject, startFleet, stopFleet, requireTestbed } from "../support";
+import { Fleet, ROOT, exampleStack, getObject, kubefedOnStack, patchObject, startFleet, stopFleet, requireTestbed, scratchDir } from "../support";
 import { cellBoxes, chromiumPath, decodePng, dumpDom, rgb, screenshot } from "./browser";
 
 // The decision at a glance, on the real engine: examples/quickstart (replica scheduling over the prod tier,
@@ -107,7 +107,7 @@ describe("e2e: one-line decisions, plan and the status page on a real fleet", fu
         assert.ok(!settingsObj || settingsObj.changes.length === 0, JSON.stringify(settingsObj));
 
         // A policy that requires two clusters blocks this update; plan says so and exits 1.
-        const cfgFile = path.join(os.tmpdir(), `kubefed-plan-policy-${process.pid}.json`);
+        const cfgFile = path.join(scratchDir("kubefed-plan-policy-"), "config.json");
         fs.writeFileSync(cfgFile, JSON.stringify({ "kubefed-cluster-count": { minClusters: 2 } }));
         const blocked = cli("plan", "--policy-pack", path.join(ROOT, "policy-pack"), "--policy-pack-config", cfgFile);
         fs.writeFileSync(out("kubefed-plan-blocked.txt"), blocked.stdout + blocked.stderr);

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { CELL_COLOURS, renderStatusHtml } from "../../src/cli/html";
 import { ClusterHealthReport, PropagationReport } from "../../src/cli/statusReport";
+import { scratchDir } from "../support/scratch";
 import { cellBoxes, chromiumPath, decodePng, dumpDom, rgb, screenshot } from "./browser";
 
 // The status page in a real headless Chromium: the page is laid out by the browser, screenshotted, and the
@@ -38,7 +38,7 @@ describe("e2e: status --html renders in headless Chromium", function () {
                 ]),
             ],
         };
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-html-"));
+        const dir = scratchDir("kubefed-html-");
         const file = path.join(dir, "status.html");
         fs.writeFileSync(file, renderStatusHtml(report));
         const dom = dumpDom(file);

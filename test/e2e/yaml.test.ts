@@ -5,7 +5,7 @@ import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import * as pulumi from "@pulumi/pulumi";
 import * as kubefed from "../../src";
-import { Fleet, ROOT, eventually, exampleStack, getObject, kubefedStatus, managedObjects, requireTestbed, startFleet, stopFleet } from "../support";
+import { Fleet, ROOT, eventually, exampleStack, getObject, kubefedStatus, managedObjects, requireTestbed, scratchDir, startFleet, stopFleet } from "../support";
 
 // End to end: the component package (plugin/) used from Pulumi YAML, under the real engine with the test bed's
 // pulumi-language-yaml, against a real fleet. The YAML quickstart must put exactly what the TypeScript quickstart
@@ -37,7 +37,7 @@ async function snapshot(f: Fleet): Promise<Record<string, unknown>> {
 
 /** A YAML stack of a project directory, on a file backend of its own. */
 async function yamlStack(workDir: string, stackName: string, kubeconfig: string): Promise<{ stack: Stack; backend: string }> {
-    const backend = fs.mkdtempSync(path.join(os.tmpdir(), `kubefed-state-${stackName}-`));
+    const backend = scratchDir(`kubefed-state-${stackName}-`);
     fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars: { ...ENV, PULUMI_BACKEND_URL: `file://${backend}` } });
     await stack.setConfig("kubeconfig", { value: kubeconfig, secret: true });
@@ -123,7 +123,7 @@ describe("e2e: the component package from Pulumi YAML", function () {
                 const clusters = ["c1", "c2", "c3"].map(c => new kubefed.MemberCluster(c, { kubeconfig, context: c, health: false }));
                 new kubefed.FederatedResource("web", { clusters, template, ...props } as kubefed.FederatedResourceArgs);
             },
-        }, { envVars: { ...ENV, PULUMI_BACKEND_URL: `file://${fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-state-bad-ts-"))}` } });
+        }, { envVars: { ...ENV, PULUMI_BACKEND_URL: `file://${scratchDir("kubefed-state-bad-ts-")}` } });
         await ts.setConfig("kubeconfig", { value: f().kubeconfig, secret: true });
         const tsErr = await ts.preview().then(() => "", (e: Error) => e.message);
         const tsLine = lineWith(tsErr, field);

@@ -6,7 +6,7 @@ import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import * as pulumi from "@pulumi/pulumi";
 import * as kubefed from "../../src";
-import { Fleet, ROOT, getObject, linkDependencies, member, requireTestbed, startFleet, stopFleet } from "../support";
+import { Fleet, ROOT, getObject, linkDependencies, member, requireTestbed, scratchDir, startFleet, stopFleet } from "../support";
 
 // End to end: the DNS records, Domain, FederatedChart and FederatedKustomization through the component package,
 // from Pulumi YAML (examples/yaml-dns-charts), under the real engine against a real fleet; everything is read back
@@ -45,7 +45,7 @@ describe("e2e: DNS records, a chart and a kustomization from Pulumi YAML (compon
         const onPath = (process.env.PATH ?? "").split(path.delimiter).some(d => fs.existsSync(path.join(d, "pulumi-language-yaml")));
         if (!onPath) throw new Error("pulumi-language-yaml is missing from the test bed: run `bash testbed/setup.sh language-yaml`");
         fleet = await startFleet("yamlkinds");
-        backend = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-state-yamlkinds-"));
+        backend = scratchDir("kubefed-state-yamlkinds-");
         fs.rmSync(path.join(workDir, `Pulumi.${STACK}.yaml`), { force: true });
         stack = await LocalWorkspace.createOrSelectStack({ stackName: STACK, workDir }, { envVars: { ...ENV, PULUMI_BACKEND_URL: `file://${backend}` } });
         await stack.setConfig("kubeconfig", { value: f().kubeconfig, secret: true });
@@ -155,7 +155,7 @@ describe("e2e: DNS records, a chart and a kustomization from Pulumi YAML (compon
     ];
     for (const [i, bad] of badCases.entries()) {
         it(`${"de"[i]}. bad ${bad.tag} input: the TypeScript program's message from YAML, at preview, nothing applied`, async () => {
-            const envVars = (tag: string) => ({ ...ENV, PULUMI_BACKEND_URL: `file://${fs.mkdtempSync(path.join(os.tmpdir(), `kubefed-state-bad-${tag}-`))}` });
+            const envVars = (tag: string) => ({ ...ENV, PULUMI_BACKEND_URL: `file://${scratchDir(`kubefed-state-bad-${tag}-`)}` });
             const ts = await LocalWorkspace.createOrSelectStack({
                 stackName: "bad", projectName: `kubefed-bad-ts-${bad.tag}`,
                 program: async () => {

@@ -9,3 +9,4 @@ export * from "./members";
 export * from "./stack";
 export * from "./wait";
 export * from "./sdkgen";
+export * from "./scratch";

@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { Fleet, startOrReuseFleet } from "./fleet";
+import { scratchDir } from "./scratch";
 import { ROOT, requireToolchain } from "./testbed";
 
 /** The passphrase of the stacks {@link exampleStack} makes (the status CLI needs it to read their state). */
@@ -20,7 +21,7 @@ export const E2E_PASSPHRASE = "e2e-passphrase";
  *  with the fleet's kubeconfig (secret) and clusters, plus `config`. */
 export async function exampleStack(example: string, stackName: string, fleet: Fleet, config: Record<string, string> = {},
                                    opts: { kubeconfig?: string; workDir?: string } = {}): Promise<{ stack: Stack; backend: string }> {
-    const backend = fs.mkdtempSync(path.join(os.tmpdir(), `kubefed-state-${stackName}-`));
+    const backend = scratchDir(`kubefed-state-${stackName}-`);
     const workDir = opts.workDir ?? path.join(ROOT, "examples", example);
     // Stack config lives beside the project; start from none so an earlier run's settings cannot leak in.
     fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });

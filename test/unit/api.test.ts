@@ -44,7 +44,7 @@ const ENTRY_POINTS: Record<string, string[]> = {
         "firstDifference", "fnv1_32", "identityOverrideProblem", "ingressDnsEndpoints", "isJsonPointer",
         "jsonClone", "kindScope", "labelKeyProblem", "labelValueProblem", "loadBalancerTargets", "matchesSelector",
         "mergeDnsEndpoints", "mergeValues", "metadataMapIssues", "misplacement", "neededDependencies",
-        "normalizeDecision", "objectIdentityIssues", "objectNameProblem", "objectOf", "pathsOverlap",
+        "normalizeDecision", "objectIdentity", "objectIdentityIssues", "objectNameProblem", "objectOf", "pathsOverlap",
         "placedClusters", "planFailover", "planFederatedChart", "planFederatedKustomization", "planFederatedObject",
         "planReplicas", "planRollout", "podSpecOf", "podTemplateReferences", "preferenceFor", "replicaCapacity",
         "replicaFeasibility", "replicasOf", "resolverFor", "rolloutLine", "selectClusters", "selectNamespacedClusters",

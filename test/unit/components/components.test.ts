@@ -1,12 +1,12 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import * as fs from "fs";
-import * as os from "os";
 import * as pulumi from "@pulumi/pulumi";
 import { registered, reset, settle, byName, children, value } from "./harness";
 import * as kubefed from "../../../src";
 import { resetReadBackForTests } from "../../../src/components/readBack";
 import { decodeObjects } from "../../../src/dynamic/objectsCodec";
+import { scratchDir } from "../../support/scratch";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
 
@@ -375,7 +375,7 @@ describe("components (mocked engine)", () => {
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  uid: 123\nspec:\n  finalizers: [kubernetes]\nstatus:\n  phase: Active",
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\n  resourceVersion: '5'\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '{}'\nspec:\n  clusterIP: 10.0.0.7\n  clusterIPs: [10.0.0.7]\n  ports:\n  - port: 80\n    nodePort: 30080",
         ].join("\n---\n");
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kf-")), "app.yaml");
+        const file = path.join(scratchDir("kf-"), "app.yaml");
         fs.writeFileSync(file, yaml);
         const set = kubefed.federate("app", { clusters, file, placement: { clusters: [{ name: "east" }] } });
         assert.deepEqual(Object.keys(set.namespaces), ["shop"]);
