@@ -170,8 +170,9 @@ const EXCLUSION_REASONS = [
     "not chosen by replica scheduling",
 ];
 const NOT_IN_NAMESPACE = 5, NOT_CHOSEN = 6;
-/** Bounds of the per-cluster-list memo of exclusion records: distinct records kept, and list length. */
-const EXCLUSION_MEMO_MAX = 256, EXCLUSION_MEMO_CLUSTERS = 4096;
+/** Bounds of the per-cluster-list memo of exclusion records: records kept (fewer for long lists, so records ×
+ *  clusters stays under EXCLUSION_MEMO_CELLS), and the longest list memoised. */
+const EXCLUSION_MEMO_RECORDS = 256, EXCLUSION_MEMO_CELLS = 1 << 18, EXCLUSION_MEMO_CLUSTERS = 4096;
 
 /**
  * The reason each known cluster is not in `placed`: the first filter (docs/semantics.md#placement) that dropped it.
@@ -213,7 +214,7 @@ function exclusionReasons(input: FederatedObjectInput, facts: ClusterFacts, plac
     const out = exclusionRecord(known, codes);
     if (seen === null) facts.exclusions.set(key, { ...out });
     else {
-        if (facts.exclusions.size >= EXCLUSION_MEMO_MAX) facts.exclusions.clear();
+        if (facts.exclusions.size >= Math.min(EXCLUSION_MEMO_RECORDS, EXCLUSION_MEMO_CELLS / known.length)) facts.exclusions.clear();
         facts.exclusions.set(key, null);
     }
     return out;
@@ -331,6 +332,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
             return i !== undefined && flags[i] === 1;
         });
     };
+    // Without replica scheduling `own` is the normal selection; with it, `own` ignores placement.clusters.
     const normalPlacement = () => inNamespace(own && !rs ? own : selectValidatedClusters(input.placement, clusters));
     let final: string[];
     let failover: FederatedObjectPlan["failover"];
