@@ -11,7 +11,7 @@ import { ClusterPreference } from "./planner";
 import { replicaCapacitySums } from "./feasibility";
 import { validateSelector } from "./selector";
 import { validateSpreadConstraints } from "./spread";
-import { IDENTITY_PATHS, canonicalPointer, decodePointer, identityOverrideProblem } from "./paths";
+import { IDENTITY_PATHS, canonicalPointer, identityOverrideProblem } from "./paths";
 
 export { validateSelector };
 
@@ -115,10 +115,11 @@ export function isJsonPointer(path: unknown): path is string {
 
 /** True when an override of `path` changes `/spec/replicas` (the path itself, below it, or `/spec` as a whole). */
 export function touchesReplicas(path: string): boolean {
-    if (typeof path !== "string" || !path.startsWith("/spec")) return false; // "spec" has no escapable character
-    const t = decodePointer(path);
-    if (t === undefined || t.length === 0) return false;
-    return t[0] === "spec" && (t.length === 1 || t[1] === "replicas");
+    if (typeof path !== "string" || !path.startsWith("/spec")) return false;
+    if (!isJsonPointer(path)) return false;
+    // "spec" and "replicas" have no escapable character, so a token decodes to one of them only when it is spelled
+    // so: the raw text decides, without decoding the whole path (checked for every override of every object).
+    return path === "/spec" || (path.startsWith("/spec/replicas") && (path.length === 14 || path[14] === "/"));
 }
 
 /**
