@@ -113,8 +113,14 @@ fi
 
 # Each lane runs in its own process (its PATH and directory stay its own) and goes on after a failed lane, so
 # one run reports both. Its output is kept to read the lane's counts from mocha's closing line.
-LOGDIR=$(mktemp -d "${TMPDIR:-/tmp}/pulumi-kubefed-lanes.XXXXXX")
-trap 'rm -rf "$LOGDIR"' EXIT
+# Every temporary file of the run goes under one directory, removed at the end: state backends, fleets, lane logs,
+# and the kubeconfig file the Kubernetes provider writes for each provider it configures and never removes (README,
+# "Credentials on disk"). A run used to leave thousands of them behind.
+RUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pulumi-kubefed-run.XXXXXX")
+export TMPDIR=$RUN_TMP
+LOGDIR=$RUN_TMP/lanes
+mkdir -p "$LOGDIR"
+trap 'rm -rf "$RUN_TMP" || true' EXIT
 # CI stops a run at 90 minutes. With CI=true (or KUBEFED_TEST_BUDGET_MIN set), a lane after the first runs its
 # end-to-end layer only when the previous lane's time still fits in the budget; otherwise it runs the unit and
 # integration layers and says so in the summary (a cold toolchain build can take half of CI's time).

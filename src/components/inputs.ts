@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationIssue } from "../core";
+import { setOwn } from "../core/own";
 
 /** Placeholder text: NUL-delimited so it cannot be mistaken for user data (NUL is not valid in Kubernetes strings). */
 const PREFIX = "\u0000kubefed:output:";
@@ -64,7 +65,12 @@ export function takeOutputs(v: unknown, path: string, slots: OutputSlots, issues
     const out: Record<string, unknown> = {};
     for (const [k, e] of Object.entries(v)) {
         if (e === undefined) continue;
-        out[k] = takeOutputs(e, `${path}.${k}`, slots, issues, fixed);
+        if (k === "__proto__") {
+            // Pulumi's SDK drops such a key from resource inputs without a word: refuse it rather than lose it.
+            issues.push({ severity: "error", field: `${path}.${k}`, message: "is a key named __proto__, which Pulumi cannot send to a resource (its SDK drops the key); rename the key" });
+            continue;
+        }
+        setOwn(out, k, takeOutputs(e, `${path}.${k}`, slots, issues, fixed));
     }
     return out;
 }
@@ -99,7 +105,7 @@ export function restoreOutputs(obj: Record<string, unknown>, slots: OutputSlots)
         if (Array.isArray(v)) return v.map(walk);
         if (v !== null && typeof v === "object") {
             const out: Record<string, unknown> = {};
-            for (const [k, e] of Object.entries(v)) out[k] = walk(e);
+            for (const [k, e] of Object.entries(v)) setOwn(out, k, walk(e));
             return out;
         }
         return v;

@@ -5,6 +5,7 @@
  */
 import { ValidationIssue, assertValid } from "./errors";
 import { ClusterInfo, Placement, compareStrings, selectClusters, selectNamespacedClusters } from "./placement";
+import { hasOwn, setOwn } from "./own";
 import { planReplicas } from "./planner";
 import { ReplicaSchedulingSpec, validateClusters, validatePlacement, validateReplicaScheduling } from "./validate";
 
@@ -17,9 +18,9 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
 export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = { ...base };
     for (const [k, v] of Object.entries(over)) {
+        const cur = hasOwn(out, k) ? out[k] : undefined;
         if (v === null) delete out[k];
-        else if (isPlainObject(v) && isPlainObject(out[k])) out[k] = mergeValues(out[k] as Record<string, unknown>, v);
-        else out[k] = v;
+        else setOwn(out, k, isPlainObject(v) && isPlainObject(cur) ? mergeValues(cur, v) : v);
     }
     return out;
 }
@@ -57,7 +58,8 @@ export interface ChartPlan {
 function setPath(values: Record<string, unknown>, path: string[], v: unknown): Record<string, unknown> {
     const [head, ...rest] = path;
     const out = { ...values };
-    out[head] = rest.length === 0 ? v : setPath(isPlainObject(values[head]) ? values[head] as Record<string, unknown> : {}, rest, v);
+    const cur = hasOwn(values, head) ? values[head] : undefined;
+    setOwn(out, head, rest.length === 0 ? v : setPath(isPlainObject(cur) ? cur : {}, rest, v));
     return out;
 }
 

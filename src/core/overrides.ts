@@ -19,6 +19,7 @@
  * library would silently apply it to the root using only its last segment; KubeFed's schema does not catch it.
  */
 import { OverrideError, ValidationError } from "./errors";
+import { hasOwn, setOwn } from "./own";
 
 /** One JSON-patch operation of a cluster's overrides. */
 export interface OverrideOperation {
@@ -39,13 +40,6 @@ export interface ClusterOverride {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Container = Json[] | { [k: string]: Json };
 
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-
-/** Sets an own data property even for keys like `__proto__`, which plain assignment would treat specially. */
-function setProp(o: Record<string, unknown>, k: string, v: unknown): void {
-    if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
-    else o[k] = v;
-}
 
 /**
  * A deep copy with JSON round-trip semantics (what KubeFed's JSON (de)serialisation does to a template or a
@@ -81,7 +75,7 @@ function cloneValue(v: unknown): unknown {
             for (const k of Object.keys(v as object)) {
                 const e = (v as Record<string, unknown>)[k];
                 if (e === undefined || typeof e === "function" || typeof e === "symbol") continue;
-                setProp(out, k, cloneValue(e));
+                setOwn(out, k, cloneValue(e));
             }
             return out;
         }
@@ -203,7 +197,7 @@ export function applyPatch(root: Record<string, unknown>, ops: readonly Override
             if (copyFrozen && Object.isFrozen(next)) {
                 next = Array.isArray(next) ? next.slice() : { ...next };
                 if (typeof slot === "number") (cur as Json[])[slot] = next;
-                else setProp(cur as Record<string, unknown>, slot, next);
+                else setOwn(cur as Record<string, unknown>, slot, next);
             }
             cur = next;
         }
@@ -235,7 +229,7 @@ export function applyPatch(root: Record<string, unknown>, ops: readonly Override
                 delete cur[key];
             } else {
                 // add and replace alike: the library's object `get` never fails, so replace of a missing key adds it.
-                setProp(cur, key, value);
+                setOwn(cur, key, value);
             }
         }
     }

@@ -8,6 +8,7 @@
 import { createHash } from "crypto";
 import { ValidationIssue } from "./errors";
 import { dns1123LabelProblem } from "./labels";
+import { setOwn } from "./own";
 
 /** Env var the driver sets: the program writes its shard record and full decision there at the end of the run. */
 export const DECISION_FILE_ENV = "PULUMI_KUBEFED_DECISION_FILE";
@@ -58,7 +59,7 @@ export function canonical(value: unknown): unknown {
         const out: Record<string, unknown> = {};
         for (const k of Object.keys(value as Record<string, unknown>).sort(cmp)) {
             const v = (value as Record<string, unknown>)[k];
-            if (v !== undefined) out[k] = canonical(v);
+            if (v !== undefined) setOwn(out, k, canonical(v));
         }
         return out;
     }

@@ -204,7 +204,8 @@ export function driftPaths(desired: Record<string, unknown>, live: Record<string
     if (desired?.kind === "Secret" && d.stringData && typeof d.stringData === "object") {
         const data: Record<string, unknown> = { ...((d.data as Record<string, unknown>) ?? {}) };
         for (const [k, v] of Object.entries(d.stringData as Record<string, unknown>)) {
-            data[k] = Buffer.from(String(v), "utf8").toString("base64");
+            // own property even for a `__proto__` key (a valid Secret key; this module imports nothing, see above)
+            Object.defineProperty(data, k, { value: Buffer.from(String(v), "utf8").toString("base64"), writable: true, enumerable: true, configurable: true });
         }
         d.data = data;
         delete d.stringData;

@@ -20,6 +20,7 @@ import { MemberCluster, MemberClusterArgs } from "../components/memberCluster";
 import { MemberTracker } from "../components/readBack";
 import { ReplicaSchedulingPreference, ReplicaSchedulingPreferenceArgs } from "../components/replicaSchedulingPreference";
 import { MemberReadBack } from "../dynamic/memberReadBack";
+import { setOwn } from "../core/own";
 import * as schema from "./schema";
 
 // The schema's shapes must stay assignable to what the components take and give (checked by tsc, so they cannot
@@ -59,7 +60,7 @@ async function settle(v: unknown): Promise<unknown> {
     if (Array.isArray(v)) return Promise.all(v.map(settle));
     if (v !== null && typeof v === "object" && !pulumi.Resource.isInstance(v)) {
         const out: Record<string, unknown> = {};
-        for (const [k, e] of Object.entries(v)) out[k] = await settle(e);
+        for (const [k, e] of Object.entries(v)) setOwn(out, k, await settle(e));
         return out;
     }
     return v;

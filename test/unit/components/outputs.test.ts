@@ -72,6 +72,15 @@ describe("components: Outputs and secrets in templates and override values", () 
         assert.doesNotMatch(JSON.stringify(comp.inputs), TOJSON);
     });
 
+    it("a key named __proto__ (valid in a ConfigMap, dropped by Pulumi's SDK) is refused before anything registers, naming the field", async () => {
+        // JSON.parse makes `__proto__` an own key, as YAML or config input would
+        const data = { ...JSON.parse('{"__proto__": "kept", "plain": "x"}'), tag: pulumi.output("1.27") };
+        assert.throws(() => new kubefed.FederatedResource("oproto", { clusters: fleet(), placement: { clusterSelector: {} },
+            template: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "p", namespace: "shop" }, data } }),
+        /FederatedResource oproto: template\.data\.__proto__: is a key named __proto__, which Pulumi cannot send to a resource \(its SDK drops the key\); rename the key/);
+        assert.equal(registered.filter(x => x.name.startsWith("oproto")).length, 0);
+    });
+
     it("an Output as an override value is put in, not the text of Pulumi's toJSON error", async () => {
         const image = pulumi.output("nginx:1.28");
         const r = new kubefed.FederatedResource("oov", { clusters: fleet(), placement: { clusterSelector: {} },

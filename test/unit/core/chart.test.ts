@@ -14,6 +14,12 @@ describe("chart: values merge (Helm's rules)", () => {
         mergeValues(b, { image: { tag: "x" } });
         assert.deepEqual(b, base);
     });
+
+    it("mergeValues keeps a key named __proto__ as a value key and merges into it", () => {
+        const merged = mergeValues(JSON.parse('{"__proto__": {"a": 1}}'), JSON.parse('{"__proto__": {"b": 2}, "c": 3}'));
+        assert.equal(JSON.stringify(merged), '{"__proto__":{"a":1,"b":2},"c":3}');
+        assert.equal(Object.getPrototypeOf(merged), Object.prototype);
+    });
 });
 
 describe("chart: planFederatedChart", () => {

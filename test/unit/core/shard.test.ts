@@ -78,6 +78,13 @@ describe("core/shard: digest and differences", () => {
         assert.notEqual(decisionDigest(changed), decisionDigest(d));
     });
 
+    it("canonical() keeps a key named __proto__ as a key, so it counts in the digest (fast-check found it dropped)", () => {
+        const o = JSON.parse('{"b": 1, "__proto__": [], "a": {"__proto__": {"x": 1}}}');
+        assert.equal(JSON.stringify(canonical(o)), '{"__proto__":[],"a":{"__proto__":{"x":1}},"b":1}');
+        const d = { version: "x", members: {}, objects: { o } };
+        assert.notEqual(decisionDigest(d), decisionDigest({ ...d, objects: { o: { b: 1, a: {} } } }));
+    });
+
     it("property: canonical() is idempotent and the digest is invariant under key shuffles", () => {
         fc.assert(fc.property(fc.object({ maxDepth: 3 }), fc.nat(), (o, seed) => {
             const shuffle = (v: unknown, s: number): unknown => {
@@ -85,9 +92,8 @@ describe("core/shard: digest and differences", () => {
                 if (v && typeof v === "object") {
                     const ks = Object.keys(v);
                     const rot = ks.length ? s % ks.length : 0;
-                    const out: Record<string, unknown> = {};
-                    for (const k of [...ks.slice(rot), ...ks.slice(0, rot)]) out[k] = shuffle((v as Record<string, unknown>)[k], s + 1);
-                    return out;
+                    // fromEntries: a `__proto__` key (fast-check generates them) stays a key
+                    return Object.fromEntries([...ks.slice(rot), ...ks.slice(0, rot)].map(k => [k, shuffle((v as Record<string, unknown>)[k], s + 1)]));
                 }
                 return v;
             };
