@@ -19,7 +19,7 @@
 import { ValidationError, ValidationIssue, OverrideError, assertValid } from "./errors";
 import { labelKeyProblem, labelValueProblem } from "./labels";
 import { ClusterOverride, OverrideOperation, applyPatch, deepFreeze, jsonClone } from "./overrides";
-import { ClusterInfo, Placement, compareStrings, selectClusters, selectNamespacedClusters } from "./placement";
+import { ClusterInfo, Placement, compareStrings, selectValidatedClusters } from "./placement";
 import { planFailover } from "./planner";
 import { ReplicaFeasibility, replicaFeasibility } from "./feasibility";
 import { SpreadConstraint, applySpreadConstraints } from "./spread";
@@ -105,25 +105,44 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
  * the same member list, and re-checking every name and label per object would dominate the cost. The cached
  * result is reused only while the array holds the same cluster objects with the same names and label maps.
  */
-interface ClusterFacts { snapshot: unknown[]; issues: ValidationIssue[]; known: string[] }
+interface ClusterFacts {
+    snapshot: unknown[];
+    issues: ValidationIssue[];
+    /** Sorted unique names. */
+    known: string[];
+    /** name -> its position in `known`, for per-object flags instead of per-object Sets. */
+    index: Map<string, number>;
+    /** Exclusion records seen for this list, by their reason codes (see {@link exclusionReasons}). */
+    exclusions: Map<string, Record<string, string> | null>;
+}
 const clusterCache = new WeakMap<ClusterInfo[], ClusterFacts>();
 
+/** Own enumerable keys of a label map, counted without allocating (this check runs per cluster per object). */
+function keyCount(labels: Record<string, string> | null | undefined): number {
+    if (!labels) return 0;
+    let n = 0;
+    for (const k in labels) if (Object.prototype.hasOwnProperty.call(labels, k)) n++;
+    return n;
+}
+
 function clusterFacts(clusters: ClusterInfo[]): ClusterFacts {
-    if (!Array.isArray(clusters)) return { snapshot: [], issues: validateClusters(clusters, "clusters"), known: [] };
+    if (!Array.isArray(clusters)) return { snapshot: [], issues: validateClusters(clusters, "clusters"), known: [], index: new Map(), exclusions: new Map() };
     const hit = clusterCache.get(clusters);
     if (hit && hit.snapshot.length === clusters.length * 4) {
         let same = true;
         for (let i = 0, j = 0; i < clusters.length && same; i++, j += 4) {
             const c = clusters[i];
             same = hit.snapshot[j] === c && hit.snapshot[j + 1] === c?.name && hit.snapshot[j + 2] === c?.labels
-                && hit.snapshot[j + 3] === (c?.labels ? Object.keys(c.labels).length : 0);
+                && hit.snapshot[j + 3] === keyCount(c?.labels);
         }
         if (same) return hit;
     }
     const snapshot: unknown[] = [];
-    for (const c of clusters) snapshot.push(c, c?.name, c?.labels, c?.labels ? Object.keys(c.labels).length : 0);
+    for (const c of clusters) snapshot.push(c, c?.name, c?.labels, keyCount(c?.labels));
     const known = Array.from(new Set(clusters.map(c => c?.name).filter((n): n is string => typeof n === "string"))).sort(compareStrings);
-    const facts = { snapshot, issues: validateClusters(clusters, "clusters"), known };
+    // `known` is frozen: it is shared by every plan over this list, and the validators skip re-checking a frozen list.
+    const facts = { snapshot, issues: validateClusters(clusters, "clusters"), known: Object.freeze(known) as string[], index: new Map(known.map((n, i) => [n, i])),
+        exclusions: new Map() };
     clusterCache.set(clusters, facts);
     return facts;
 }
@@ -140,30 +159,75 @@ function countIssues(m: Record<string, number> | undefined, field: string): Vali
     return out;
 }
 
-/** The reason each known cluster is not in `placed`: the first filter (docs/semantics.md#placement) that dropped it. */
-function exclusionReasons(input: FederatedObjectInput, known: string[], placed: string[],
-                          spreadExcluded?: Record<string, string>): Record<string, string> {
+/** Why a known cluster is not placed, by code (0: placed). Spread constraints give their own reasons. */
+const EXCLUSION_REASONS = [
+    "",
+    "labels do not match placement.clusterSelector (replica scheduling intersects with it)",
+    "not listed in placement.clusters",
+    "placement has neither clusters nor clusterSelector, which selects no cluster",
+    "labels do not match placement.clusterSelector",
+    "not in the federated namespace's placement",
+    "not chosen by replica scheduling",
+];
+const NOT_IN_NAMESPACE = 5, NOT_CHOSEN = 6;
+/** Bounds of the per-cluster-list memo of exclusion records: records kept (fewer for long lists, so records ×
+ *  clusters stays under EXCLUSION_MEMO_CELLS), and the longest list memoised. */
+const EXCLUSION_MEMO_RECORDS = 256, EXCLUSION_MEMO_CELLS = 1 << 18, EXCLUSION_MEMO_CLUSTERS = 4096;
+
+/**
+ * The reason each known cluster is not in `placed`: the first filter (docs/semantics.md#placement) that dropped it.
+ * `own` is the object's own selection as the placement step computed it (undefined: every known cluster, as when
+ * replica scheduling decides placement), `ns` the namespace placement's (undefined: not namespaced); reusing them
+ * spares selecting the clusters a second time.
+ *
+ * Objects placed alike have the same record (one entry for most of the fleet), and building it key by key was the
+ * largest self time in bench:core. The record is a function of the cluster list and one reason code per cluster,
+ * so it is memoised on the list's facts by those codes (a record seen twice is kept) and handed out as a copy.
+ */
+function exclusionReasons(input: FederatedObjectInput, facts: ClusterFacts, placed: string[], own: string[] | undefined,
+                          ns: string[] | undefined, spreadExcluded?: Record<string, string>): Record<string, string> {
+    const PLACED = 1, OWN = 2, NS = 4;
+    const { known, index } = facts;
+    const codes = new Uint8Array(known.length); // membership flags first, then reason codes
+    const mark = (names: string[], bit: number) => {
+        for (const n of names) {
+            const i = index.get(n);
+            if (i !== undefined) codes[i] |= bit;
+        }
+    };
+    if (own) mark(own, OWN);
+    else codes.fill(OWN);
+    mark(placed, PLACED);
+    if (ns) mark(ns, NS);
     const rs = input.replicaScheduling;
     const placement = input.placement;
-    const on = new Set(placed);
-    const own = new Set(rs && !rs.intersectWithClusterSelector ? known
-        : selectClusters(placement, input.clusters, { selectorOnly: !!rs }));
-    const ns = input.namespacePlacement === undefined ? undefined : new Set(selectClusters(input.namespacePlacement, input.clusters));
+    // Outside the object's own selection, the reason depends only on how the placement selects.
+    const notOwn = rs ? 1 : placement?.clusters ? 2 : !placement?.clusterSelector ? 3 : 4;
+    for (let i = 0; i < known.length; i++) {
+        const f = codes[i];
+        codes[i] = f & PLACED ? 0 : !(f & OWN) ? notOwn : ns && !(f & NS) ? NOT_IN_NAMESPACE : NOT_CHOSEN;
+    }
+    if (spreadExcluded || known.length > EXCLUSION_MEMO_CLUSTERS) return exclusionRecord(known, codes, spreadExcluded);
+    const key = String.fromCharCode.apply(null, codes as unknown as number[]);
+    const seen = facts.exclusions.get(key);
+    if (seen) return { ...seen };
+    const out = exclusionRecord(known, codes);
+    if (seen === null) facts.exclusions.set(key, { ...out });
+    else {
+        if (facts.exclusions.size >= Math.min(EXCLUSION_MEMO_RECORDS, EXCLUSION_MEMO_CELLS / known.length)) facts.exclusions.clear();
+        facts.exclusions.set(key, null);
+    }
+    return out;
+}
+
+/** The exclusion record for reason `codes` (one per known cluster), with the spread constraints' reasons where they left a cluster out. */
+function exclusionRecord(known: readonly string[], codes: Uint8Array, spreadExcluded?: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const c of known) {
-        if (on.has(c)) continue;
-        if (!own.has(c)) {
-            if (rs) out[c] = "labels do not match placement.clusterSelector (replica scheduling intersects with it)";
-            else if (placement?.clusters) out[c] = "not listed in placement.clusters";
-            else if (!placement?.clusterSelector) out[c] = "placement has neither clusters nor clusterSelector, which selects no cluster";
-            else out[c] = "labels do not match placement.clusterSelector";
-        } else if (ns && !ns.has(c)) {
-            out[c] = "not in the federated namespace's placement";
-        } else if (spreadExcluded?.[c]) {
-            out[c] = spreadExcluded[c];
-        } else {
-            out[c] = "not chosen by replica scheduling";
-        }
+    for (let i = 0; i < known.length; i++) {
+        const code = codes[i];
+        if (code === 0) continue;
+        const c = known[i];
+        out[c] = code === NOT_CHOSEN && spreadExcluded?.[c] ? spreadExcluded[c] : EXCLUSION_REASONS[code];
     }
     return out;
 }
@@ -245,28 +309,42 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         return r.clusters;
     };
 
-    // Placement and replicas.
-    const normalPlacement = () => namespaced
-        ? selectNamespacedClusters(input.placement, input.namespacePlacement, clusters)
-        : selectClusters(input.placement, clusters);
+    // Placement and replicas. Each selection is computed once, reused below and by the exclusion reasons; the
+    // placements were validated above, so their selectors are not validated again.
+    const index = facts.index;
+    const own = rs && !rs.intersectWithClusterSelector ? undefined
+        : selectValidatedClusters(input.placement, clusters, { selectorOnly: !!rs });
+    const nsSelected = namespaced ? selectValidatedClusters(input.namespacePlacement, clusters) : undefined;
+    let nsFlags: Uint8Array | undefined; // 1 per known cluster the namespace placement selects
+    /** `names` (in their order) that the namespace placement selects too; all of them when not namespaced. */
+    const inNamespace = (names: string[]): string[] => {
+        if (!nsSelected) return names;
+        if (!nsFlags) {
+            nsFlags = new Uint8Array(known.length);
+            for (const n of nsSelected) {
+                const i = index.get(n);
+                if (i !== undefined) nsFlags[i] = 1;
+            }
+        }
+        const flags = nsFlags;
+        return names.filter(n => {
+            const i = index.get(n);
+            return i !== undefined && flags[i] === 1;
+        });
+    };
+    // Without replica scheduling `own` is the normal selection; with it, `own` ignores placement.clusters.
+    const normalPlacement = () => inNamespace(own && !rs ? own : selectValidatedClusters(input.placement, clusters));
     let final: string[];
     let failover: FederatedObjectPlan["failover"];
     let replicas: Record<string, number> | undefined;
     let unplaced: number | undefined;
     let scheduled = false; // true when the RSP result drives /spec/replicas overrides
     if (rs) {
-        let available = rs.intersectWithClusterSelector
-            ? (namespaced
-                ? selectNamespacedClusters(input.placement, input.namespacePlacement, clusters, { selectorOnly: true })
-                : selectClusters(input.placement, clusters, { selectorOnly: true }))
-            : known;
+        let available = own ? inNamespace(own) : known; // own: the selector's clusters (intersectWithClusterSelector)
         if (spread && spread.length > 0) {
             // Spread over the clusters the object can actually land in: without intersectWithClusterSelector the
             // namespace placement still filters the result below, so it is applied first here.
-            if (namespaced && !rs.intersectWithClusterSelector) {
-                const nsSet = new Set(selectClusters(input.namespacePlacement, clusters));
-                available = available.filter(c => nsSet.has(c));
-            }
+            if (!rs.intersectWithClusterSelector) available = inNamespace(available);
             available = spreadOver(available);
         }
         if (rs.intersectWithClusterSelector && available.length === 0) {
@@ -286,10 +364,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
             // docs example "selector picks A,B,C; RSP lists C,D → placement C" does not match that code; we follow
             // the code.
             let placed = Object.keys(plan); // sorted by planReplicas
-            if (namespaced && !rs.intersectWithClusterSelector) {
-                const nsSet = new Set(selectClusters(input.namespacePlacement, clusters));
-                placed = placed.filter(c => nsSet.has(c));
-            }
+            if (!rs.intersectWithClusterSelector) placed = inNamespace(placed);
             final = placed;
             scheduled = true;
             replicas = {};
@@ -318,9 +393,8 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         warnings.push("placement: selects no cluster, so the object is deployed nowhere; list clusters or use a clusterSelector ({} selects all)");
     }
 
-    const placedSet = new Set(final);
     (input.overrides ?? []).forEach((o, i) => {
-        if (o && typeof o.clusterName === "string" && known.includes(o.clusterName) && !placedSet.has(o.clusterName)) {
+        if (o && typeof o.clusterName === "string" && index.has(o.clusterName) && !final.includes(o.clusterName)) {
             warnings.push(`overrides[${i}].clusterName: cluster "${o.clusterName}" is not placed (placed: ${final.join(", ") || "none"}), so these overrides have no effect; remove them or add the cluster to the placement`);
         }
     });
@@ -385,7 +459,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         overridesApplied[c] = userCount > 0 ? ops.map(o => canonicalPointer(o.path, base)) : ops.map(o => o.path);
     }
 
-    const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, excluded: exclusionReasons(input, known, final, spreadExcluded), warnings };
+    const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, excluded: exclusionReasons(input, facts, final, own, nsSelected, spreadExcluded), warnings };
     if (failover) out.failover = failover;
     if (spreadExcluded) out.spreadExcluded = spreadExcluded;
     if (spreadGroups) out.spreadGroups = spreadGroups;
@@ -393,11 +467,14 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         out.replicas = replicas;
         out.unplacedReplicas = unplaced;
         // Judged on the replicas each cluster is sent (scheduled, else the template's when nothing was scheduled), as
-        // the recorded decision shows them.
-        const sent: Record<string, number> = {};
-        for (const c of final) {
-            const r = replicas?.[c] ?? (objects[c].spec as { replicas?: unknown } | undefined)?.replicas;
-            if (typeof r === "number") sent[c] = r;
+        // the recorded decision shows them. They are only read to describe unplaced replicas, so only built then.
+        let sent: Record<string, number> | undefined;
+        if (unplaced !== 0) {
+            sent = {};
+            for (const c of final) {
+                const r = replicas?.[c] ?? (objects[c].spec as { replicas?: unknown } | undefined)?.replicas;
+                if (typeof r === "number") sent[c] = r;
+            }
         }
         out.feasibility = replicaFeasibility(rs, final, { replicas: sent, unplaced, failover, key: ns ? `${ns}/${name}` : name });
     }

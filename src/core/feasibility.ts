@@ -3,8 +3,8 @@
  * a set of clusters, and what a plan left unplaced. Computed here only: the validator (over the known clusters),
  * the decision (over the placed clusters) and the policy pack (which maps the problems to violations) all call it.
  */
-import { FailoverPlanInput, planFailover, preferenceFor } from "./planner";
-import { sortedUnique } from "./placement";
+import { ClusterPreference, FailoverPlanInput, effectivePreferences, planFailover, preferenceIn } from "./planner";
+import { isSortedUnique, sortedUnique } from "./placement";
 import { DecisionSummary, failoverMoves, placedClusters, replicasOf } from "./summary";
 import type { ReplicaSchedulingSpec } from "./validate";
 
@@ -31,16 +31,73 @@ export interface ReplicaCapacity {
 
 /** The {@link ReplicaCapacity} of `spec` over `clusters`. */
 export function replicaCapacity(spec: Pick<ReplicaSchedulingSpec, "clusters">, clusters: string[]): ReplicaCapacity {
+    return capacityOf(spec, clusters, true);
+}
+
+/**
+ * The sums of {@link replicaCapacity} over the clusters in `known` (`minimums` and `maximums` left empty), from
+ * the preference entries rather than cluster by cluster: the validator checks every object's spec against every
+ * known cluster, and all the clusters without an entry of their own share `"*"`. With integer preferences (always
+ * so after validation) the sums are exact in any order; otherwise this sums cluster by cluster as replicaCapacity.
+ */
+export function replicaCapacitySums(spec: Pick<ReplicaSchedulingSpec, "clusters">, known: ReadonlySet<string>): ReplicaCapacity {
     const out: ReplicaCapacity = { participating: 0, sumMin: 0, minimums: {}, bounded: true, sumMax: 0, maximums: {}, placeable: 0, anyWeight: false };
-    for (const c of sortedUnique(clusters)) {
-        const p = preferenceFor(spec.clusters, c);
+    const effective = effectivePreferences(spec.clusters);
+    let named = 0;
+    // Every own key, enumerable or not: preferenceIn sees them all.
+    for (const k of Object.getOwnPropertyNames(effective)) {
+        const p = effective[k];
+        if (!isIntegerPreference(p)) return capacityOf(spec, [...known], false);
+        if (k !== "*" && known.has(k)) {
+            addPreference(out, p, 1);
+            named++;
+        }
+    }
+    const star = preferenceIn(effective, "*");
+    if (star && known.size > named) addPreference(out, star, known.size - named);
+    return out;
+}
+
+/** Absent, or a whole number small enough that sums of any order are exact (the validator's bound). */
+const isCount = (v: unknown) => v === undefined || v === null || (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 0x7fffffff);
+/** A preference whose summed fields (minReplicas, maxReplicas) are counts; weight is only compared, never summed. */
+function isIntegerPreference(p: unknown): p is ClusterPreference {
+    if (p === null || typeof p !== "object") return false;
+    const q = p as ClusterPreference;
+    return isCount(q.minReplicas) && isCount(q.maxReplicas);
+}
+
+/** Adds `n` participating clusters that plan with `p` to the sums (as the per-cluster loop does, n times). */
+function addPreference(out: ReplicaCapacity, p: ClusterPreference, n: number): void {
+    const min = p.minReplicas ?? 0;
+    out.participating += n;
+    out.sumMin += min * n;
+    if (p.maxReplicas === undefined || p.maxReplicas === null) out.bounded = false;
+    else out.sumMax += p.maxReplicas * n;
+    if ((p.weight ?? 0) > 0) {
+        out.anyWeight = true;
+        out.placeable += (p.maxReplicas ?? Infinity) * n;
+    } else {
+        out.placeable += min * n;
+    }
+}
+
+function capacityOf(spec: Pick<ReplicaSchedulingSpec, "clusters">, clusters: string[], perCluster: boolean): ReplicaCapacity {
+    const out: ReplicaCapacity = { participating: 0, sumMin: 0, minimums: {}, bounded: true, sumMax: 0, maximums: {}, placeable: 0, anyWeight: false };
+    const effective = effectivePreferences(spec.clusters);
+    const names = isSortedUnique(clusters) ? clusters : sortedUnique(clusters); // only read: no copy needed
+    for (const c of names) {
+        const p = preferenceIn(effective, c);
         if (!p) continue;
         out.participating++;
         const min = p.minReplicas ?? 0;
         out.sumMin += min;
-        if (min > 0) out.minimums[c] = min;
+        if (min > 0 && perCluster) out.minimums[c] = min;
         if (p.maxReplicas === undefined || p.maxReplicas === null) out.bounded = false;
-        else { out.sumMax += p.maxReplicas; out.maximums[c] = p.maxReplicas; }
+        else {
+            out.sumMax += p.maxReplicas;
+            if (perCluster) out.maximums[c] = p.maxReplicas;
+        }
         if ((p.weight ?? 0) > 0) {
             out.anyWeight = true;
             out.placeable += p.maxReplicas ?? Infinity;

@@ -98,6 +98,24 @@ function decodeToken(t: string): string {
     return t.indexOf("~") < 0 ? t : t.replace(/~[01]/g, m => (m === "~1" ? "/" : "~"));
 }
 
+/**
+ * The decoded reference tokens of a pointer that starts with "/" (without the empty first one), memoised by the
+ * path string: a plan applies the same few paths (e.g. the scheduler's `/spec/replicas`) to every cluster of
+ * every object. Strings are values, so the memo cannot go stale; it is emptied when it grows past a bound.
+ * The arrays are shared: read them, never change them.
+ */
+const tokenMemo = new Map<string, readonly string[]>();
+const TOKEN_MEMO_MAX = 1024;
+function pointerTokens(path: string): readonly string[] {
+    let tokens = tokenMemo.get(path);
+    if (tokens === undefined) {
+        tokens = path.split("/").slice(1).map(decodeToken);
+        if (tokenMemo.size >= TOKEN_MEMO_MAX) tokenMemo.clear();
+        tokenMemo.set(path, tokens);
+    }
+    return tokens;
+}
+
 /** Go `strconv.Atoi`: optional sign and decimal digits; undefined when that fails. */
 function atoi(s: string): number | undefined {
     if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
@@ -113,6 +131,19 @@ function isContainer(v: unknown): v is Container {
     return v !== null && typeof v === "object";
 }
 
+/** Throws op `i`'s {@link OverrideError}. A function rather than a closure per op: applyPatch runs for every
+ *  cluster of every object, and the per-op closures showed in bench:core's allocations. */
+function opError(msg: string, path: unknown, i: number, cluster: string | undefined): never {
+    throw new OverrideError(msg, String(path), i, cluster);
+}
+
+/** The library's message when the parent of `path` is missing (or not a container). */
+function missingParent(op: string, path: string): string {
+    return op === "replace"
+        ? `replace operation does not apply: doc is missing path: ${path}: missing value`
+        : `${op} operation does not apply: doc is missing path: "${path}": missing value`;
+}
+
 /**
  * Applies `ops` to `root` and returns the (possibly new) root. With `copyFrozen`, works copy-on-write: frozen
  * containers (subtrees shared between clusters) are shallow-copied before being changed, everything else is
@@ -126,47 +157,43 @@ export function applyPatch(root: Record<string, unknown>, ops: readonly Override
         const o = ops[i];
         const op = o.op === undefined || o.op === null || (o.op as string) === "" ? "replace" : o.op;
         const path = o.path;
-        const fail: (msg: string) => never = msg => { throw new OverrideError(msg, String(path), i, cluster); };
-        if (op !== "add" && op !== "remove" && op !== "replace") fail(`Unexpected kind: ${String(op)} (at path ${String(path)})`);
-        if (typeof path !== "string") fail(`${op} operation failed to decode path: path must be a string, got ${typeof path}`);
+        if (op !== "add" && op !== "remove" && op !== "replace") opError(`Unexpected kind: ${String(op)} (at path ${String(path)})`, path, i, cluster);
+        if (typeof path !== "string") opError(`${op} operation failed to decode path: path must be a string, got ${typeof path}`, path, i, cluster);
         const value = op === "remove" ? undefined : (o.value === undefined ? null : cloneValue(o.value) as Json);
 
         if (path === "") {
             // The library only lets `replace` address the whole document; Kubernetes objects must stay objects.
-            if (op !== "replace") fail(`${op} operation does not apply: doc is missing path: "": missing value`);
-            if (!isContainer(value) || Array.isArray(value)) fail(`replace operation value must be an object for path ""`);
+            if (op !== "replace") opError(`${op} operation does not apply: doc is missing path: "": missing value`, path, i, cluster);
+            if (!isContainer(value) || Array.isArray(value)) opError(`replace operation value must be an object for path ""`, path, i, cluster);
             doc = value as { [k: string]: Json };
             continue;
         }
-        if (path[0] !== "/") fail(`path ${JSON.stringify(path)} is not a JSON pointer: it must start with "/" (e.g. "/spec/replicas")`);
+        if (path[0] !== "/") opError(`path ${JSON.stringify(path)} is not a JSON pointer: it must start with "/" (e.g. "/spec/replicas")`, path, i, cluster);
 
-        const tokens = path.split("/");
-        const key = decodeToken(tokens[tokens.length - 1]);
-        const missingParent: () => never = () => fail(op === "replace"
-            ? `replace operation does not apply: doc is missing path: ${path}: missing value`
-            : `${op} operation does not apply: doc is missing path: "${path}": missing value`);
+        const tokens = pointerTokens(path);
+        const key = tokens[tokens.length - 1];
 
         // Walk to the parent container, copying on write.
         let cur: Container = doc;
-        for (let t = 1; t < tokens.length - 1; t++) {
-            const part = decodeToken(tokens[t]);
+        for (let t = 0; t < tokens.length - 1; t++) {
+            const part = tokens[t];
             let next: Json | undefined;
             let slot: string | number;
             if (Array.isArray(cur)) {
                 let idx = atoi(part);
-                if (idx === undefined) return missingParent();
+                if (idx === undefined) return opError(missingParent(op, path), path, i, cluster);
                 if (idx < 0) {
-                    if (idx < -cur.length) return missingParent();
+                    if (idx < -cur.length) return opError(missingParent(op, path), path, i, cluster);
                     idx += cur.length;
                 }
-                if (idx >= cur.length) return missingParent();
+                if (idx >= cur.length) return opError(missingParent(op, path), path, i, cluster);
                 slot = idx;
                 next = cur[idx];
             } else {
                 slot = part;
                 next = hasOwn(cur, part) ? cur[part] : undefined;
             }
-            if (!isContainer(next)) return missingParent();
+            if (!isContainer(next)) return opError(missingParent(op, path), path, i, cluster);
             if (copyFrozen && Object.isFrozen(next)) {
                 next = Array.isArray(next) ? next.slice() : { ...next };
                 if (typeof slot === "number") (cur as Json[])[slot] = next;
@@ -180,25 +207,25 @@ export function applyPatch(root: Record<string, unknown>, ops: readonly Override
             if (op === "add") {
                 if (key === "-") { cur.push(value as Json); continue; }
                 let idx = atoi(key);
-                if (idx === undefined) fail(`error in add for path: '${path}': value was not a proper array index: '${key}': ${atoiError(key)}`);
-                if (idx > len || idx < -(len + 1)) fail(`error in add for path: '${path}': Unable to access invalid index: ${idx}: invalid index referenced`);
+                if (idx === undefined) opError(`error in add for path: '${path}': value was not a proper array index: '${key}': ${atoiError(key)}`, path, i, cluster);
+                if (idx > len || idx < -(len + 1)) opError(`error in add for path: '${path}': Unable to access invalid index: ${idx}: invalid index referenced`, path, i, cluster);
                 if (idx < 0) idx += len + 1;
                 cur.splice(idx, 0, value as Json);
             } else if (op === "remove") {
                 let idx = atoi(key);
-                if (idx === undefined) fail(`error in remove for path: '${path}': ${atoiError(key)}`);
-                if (idx >= len || idx < -len) fail(`error in remove for path: '${path}': Unable to access invalid index: ${idx}: invalid index referenced`);
+                if (idx === undefined) opError(`error in remove for path: '${path}': ${atoiError(key)}`, path, i, cluster);
+                if (idx >= len || idx < -len) opError(`error in remove for path: '${path}': Unable to access invalid index: ${idx}: invalid index referenced`, path, i, cluster);
                 if (idx < 0) idx += len;
                 cur.splice(idx, 1);
             } else {
                 let idx = atoi(key);
-                if (idx === undefined || idx >= len || idx < -len) fail(`replace operation does not apply: doc is missing key: ${path}: missing value`);
+                if (idx === undefined || idx >= len || idx < -len) opError(`replace operation does not apply: doc is missing key: ${path}: missing value`, path, i, cluster);
                 if (idx < 0) idx += len;
                 cur[idx] = value as Json;
             }
         } else {
             if (op === "remove") {
-                if (!hasOwn(cur, key)) fail(`error in remove for path: '${path}': Unable to remove nonexistent key: ${key}: missing value`);
+                if (!hasOwn(cur, key)) opError(`error in remove for path: '${path}': Unable to remove nonexistent key: ${key}: missing value`, path, i, cluster);
                 delete cur[key];
             } else {
                 // add and replace alike: the library's object `get` never fails, so replace of a missing key adds it.

@@ -1,7 +1,7 @@
 /**
  * Placement (docs/semantics.md#placement): which member clusters a federated object goes to.
  */
-import { LabelSelector, compileSelector } from "./selector";
+import { LabelSelector, compileSelector, compileValidSelector } from "./selector";
 import type { SpreadConstraint } from "./spread";
 
 /** KubeFed's `spec.placement`. */
@@ -34,9 +34,13 @@ export interface SelectOptions {
 /** `names` sorted (code-unit order) without duplicates; an already sorted, duplicate-free array is copied as it is
  *  (the common case: cluster lists are sorted once, and sorting 10,000 of them again showed in bench:core). */
 export function sortedUnique(names: readonly string[]): string[] {
-    let sorted = true;
-    for (let i = 1; i < names.length && sorted; i++) sorted = names[i - 1] < names[i];
-    return sorted ? names.slice() : Array.from(new Set(names)).sort(compareStrings);
+    return isSortedUnique(names) ? names.slice() : Array.from(new Set(names)).sort(compareStrings);
+}
+
+/** Whether `names` is strictly increasing (code-unit order), i.e. already what {@link sortedUnique} returns. */
+export function isSortedUnique(names: readonly string[]): boolean {
+    for (let i = 1; i < names.length; i++) if (!(names[i - 1] < names[i])) return false;
+    return true;
 }
 
 /** Code-unit order, the same as Go's byte order for the ASCII names Kubernetes allows; independent of locale. */
@@ -51,15 +55,28 @@ export function compareStrings(a: string, b: string): number {
  * use {@link validatePlacement} to refuse them instead). Throws when the selector is invalid.
  */
 export function selectClusters(placement: Placement | null | undefined, clusters: ClusterInfo[], opts?: SelectOptions): string[] {
+    return select(placement, clusters, !!opts?.selectorOnly, false);
+}
+
+/**
+ * {@link selectClusters} for a placement {@link validatePlacement} has already accepted: the selector is not
+ * validated again. For the decision, which validates every input before selecting.
+ */
+export function selectValidatedClusters(placement: Placement | null | undefined, clusters: ClusterInfo[], opts?: SelectOptions): string[] {
+    return select(placement, clusters, !!opts?.selectorOnly, true);
+}
+
+function select(placement: Placement | null | undefined, clusters: ClusterInfo[], selectorOnly: boolean, validated: boolean): string[] {
     const list = placement?.clusters;
-    if (!opts?.selectorOnly && list !== null && list !== undefined) {
+    if (!selectorOnly && list !== null && list !== undefined) {
         const known = new Set(clusters.map(c => c.name));
         return sortedUnique(list.map(c => c?.name).filter((n): n is string => typeof n === "string" && known.has(n)));
     }
-    const matches = compileSelector(placement?.clusterSelector, "placement.clusterSelector");
+    const selector = placement?.clusterSelector;
+    const matches = validated ? compileValidSelector(selector) : compileSelector(selector, "placement.clusterSelector");
     const out: string[] = [];
     for (const c of clusters) if (matches(c.labels)) out.push(c.name);
-    return sortedUnique(out);
+    return isSortedUnique(out) ? out : sortedUnique(out); // `out` is ours: no copy needed when already sorted
 }
 
 /**

@@ -2,7 +2,7 @@
  * KubeFed's replica planner (docs/semantics.md#replica-algorithm, `pkg/controller/util/planner/planner.go`), re-stated in TypeScript.
  */
 import { ValidationError } from "./errors";
-import { compareStrings } from "./placement";
+import { compareStrings, sortedUnique } from "./placement";
 
 /** A ReplicaSchedulingPreference entry for one cluster (or for "*"). */
 export interface ClusterPreference {
@@ -20,12 +20,23 @@ export interface ClusterPreference {
  * The planner, the validator and the feasibility check all look preferences up here.
  */
 export function preferenceFor(prefs: Record<string, ClusterPreference> | undefined | null, cluster: string): ClusterPreference | undefined {
-    const effective = prefs && Object.keys(prefs).length > 0 ? prefs : DEFAULT_PREFERENCES;
-    const has = (k: string) => Object.prototype.hasOwnProperty.call(effective, k);
-    return has(cluster) ? effective[cluster] : has("*") ? effective["*"] : undefined;
+    return preferenceIn(effectivePreferences(prefs), cluster);
 }
 
 const DEFAULT_PREFERENCES: Record<string, ClusterPreference> = Object.freeze({ "*": Object.freeze({ weight: 1 }) }) as Record<string, ClusterPreference>;
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** `prefs`, or the default `{"*": {weight: 1}}` when absent or empty. Resolve once, then look clusters up with
+ *  {@link preferenceIn}: callers that look up every cluster of a fleet avoid re-checking emptiness each time. */
+export function effectivePreferences(prefs: Record<string, ClusterPreference> | undefined | null): Record<string, ClusterPreference> {
+    if (prefs) for (const k in prefs) if (hasOwn(prefs, k)) return prefs; // an own enumerable key: not empty
+    return DEFAULT_PREFERENCES;
+}
+
+/** {@link preferenceFor} over preferences already resolved by {@link effectivePreferences}. */
+export function preferenceIn(effective: Record<string, ClusterPreference>, cluster: string): ClusterPreference | undefined {
+    return hasOwn(effective, cluster) ? effective[cluster] : hasOwn(effective, "*") ? effective["*"] : undefined;
+}
 
 /** Input of {@link planReplicas}. */
 export interface ReplicaPlanInput {
@@ -61,7 +72,20 @@ const FNV_PRIME_32 = 0x01000193; // 16777619
  * Encodes UTF-8 by hand to avoid allocating a Buffer per call (the planner hashes every cluster of every object).
  */
 export function fnv1_32(s: string): number {
-    let h = FNV_OFFSET_32;
+    return fnv1Update(FNV_OFFSET_32, s) >>> 0;
+}
+
+/** FNV-1 of `name + key` without building the concatenated string (the planner hashes every cluster of every
+ *  object). Hashing is byte by byte, so this equals `fnv1_32(name + key)` unless a surrogate pair spans the
+ *  two strings: then the concatenation is hashed. */
+function fnv1NameKey(name: string, key: string): number {
+    const last = name.charCodeAt(name.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) return fnv1_32(name + key);
+    return fnv1Update(fnv1Update(FNV_OFFSET_32, name), key) >>> 0;
+}
+
+/** The FNV-1 state `h` after the UTF-8 bytes of `s` (not yet made unsigned). */
+function fnv1Update(h: number, s: string): number {
     for (let i = 0; i < s.length; i++) {
         let c = s.charCodeAt(i);
         if (c < 0x80) {
@@ -81,7 +105,7 @@ export function fnv1_32(s: string): number {
                 : [0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)];
         for (const b of bytes) h = Math.imul(h, FNV_PRIME_32) ^ b;
     }
-    return h >>> 0;
+    return h;
 }
 
 /** ceil(a * b / c) for non-negative integers, exact even when a * b exceeds 2^53 (weights are int64 in KubeFed). */
@@ -92,18 +116,29 @@ function ceilMulDiv(a: number, b: number, c: number): number {
     return Number((BigInt(a) * BigInt(b) + BigInt(c) - 1n) / BigInt(c));
 }
 
-function checkCount(v: unknown, what: string): void {
+/** Throws unless `v` is a count; the field is `what`, followed by `"<cluster>"` when given (the name is only put
+ *  into the message on failure: the planner checks every cluster of every object). */
+function checkCount(v: unknown, what: string, cluster?: string): void {
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
-        throw new ValidationError("replica plan", [{ severity: "error", field: what, message: `must be a non-negative integer, got ${String(v)}; pass a whole number of replicas` }]);
+        const field = cluster === undefined ? what : `${what} "${cluster}"`;
+        throw new ValidationError("replica plan", [{ severity: "error", field, message: `must be a non-negative integer, got ${String(v)}; pass a whole number of replicas` }]);
     }
 }
 
+/** A participating cluster and its running state in the planner (fields instead of per-name Maps: the planner
+ *  runs for every federated object, and the Maps were a large share of bench:core's allocations). */
 interface Pref {
     name: string;
     hash: number;
     min: number;
     max: number | undefined;
     weight: number;
+    /** Replicas planned so far. */
+    planned: number;
+    /** Step 4's preallocation not yet consumed by the weighted rounds. */
+    pre: number;
+    /** Replicas beyond the capacity (step 5), when capped by it. */
+    overflow: number | undefined;
 }
 
 function lookup(m: Record<string, number> | undefined, k: string): number | undefined {
@@ -128,25 +163,26 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
     const capacity = input.estimatedCapacity;
     const current = input.currentReplicas;
     for (const m of [capacity, current]) {
-        if (m) for (const [k, v] of Object.entries(m)) checkCount(v, `replicas for cluster "${k}"`);
+        if (m) for (const k of Object.keys(m)) checkCount(m[k], "replicas for cluster", k);
     }
 
-    const available = Array.from(new Set(input.availableClusters)).sort(compareStrings);
-    const plan = new Map<string, number>();
-    const overflow = new Map<string, number>();
+    const available = sortedUnique(input.availableClusters);
+    const effective = effectivePreferences(input.clusters);
+    // Parallel to `available`: the cluster's planner state, undefined when it has no preference (it gets 0).
+    const byIndex: (Pref | undefined)[] = new Array(available.length);
 
     let prefs: Pref[] = [];
-    for (const name of available) {
-        const p = preferenceFor(input.clusters, name);
-        if (!p) {
-            plan.set(name, 0);
-            continue;
-        }
+    for (let i = 0; i < available.length; i++) {
+        const name = available[i];
+        const p = preferenceIn(effective, name);
+        if (!p) continue;
         const min = p.minReplicas ?? 0, weight = p.weight ?? 0, max = p.maxReplicas ?? undefined;
-        checkCount(min, `minReplicas of "${name}"`);
-        checkCount(weight, `weight of "${name}"`);
-        if (max !== undefined) checkCount(max, `maxReplicas of "${name}"`);
-        prefs.push({ name, hash: fnv1_32(name + key), min, max: max === null ? undefined : max, weight });
+        checkCount(min, "minReplicas of", name);
+        checkCount(weight, "weight of", name);
+        if (max !== undefined) checkCount(max, "maxReplicas of", name);
+        const pref: Pref = { name, hash: fnv1NameKey(name, key), min, max, weight, planned: 0, pre: 0, overflow: undefined };
+        byIndex[i] = pref;
+        prefs.push(pref);
     }
     // Input order is irrelevant: (weight, hash) is a total order unless two names collide in FNV-1, where the
     // name breaks the tie so the result stays deterministic.
@@ -160,14 +196,13 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
         const cap = lookup(capacity, p.name);
         if (cap !== undefined) m = Math.min(m, cap);
         remaining -= m;
-        plan.set(p.name, m);
+        p.planned = m;
     }
 
     // Step 4: keep what is running when not rebalancing.
-    const prealloc = new Map<string, number>();
     if (!input.rebalance) {
         for (const p of prefs) {
-            const planned = plan.get(p.name)!;
+            const planned = p.planned;
             const count = lookup(current, p.name);
             if (count !== undefined && count > planned) {
                 let target = count;
@@ -176,8 +211,8 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
                 if (cap !== undefined) target = Math.min(cap, target);
                 const extra = Math.max(0, Math.min(target - planned, remaining));
                 remaining -= extra;
-                prealloc.set(p.name, extra);
-                plan.set(p.name, planned + extra);
+                p.pre = extra;
+                p.planned = planned + extra;
             }
         }
     }
@@ -192,11 +227,11 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
         const next: Pref[] = [];
         const distribute = remaining;
         for (const p of prefs) {
-            const start = plan.get(p.name)!;
+            const start = p.planned;
             let extra = Math.min(ceilMulDiv(distribute, p.weight, weightSum), remaining);
-            const pre = prealloc.get(p.name) ?? 0;
+            const pre = p.pre;
             const used = Math.min(extra, pre);
-            prealloc.set(p.name, pre - used);
+            p.pre = pre - used;
             extra -= used;
             if (used > 0) modified = true;
 
@@ -208,13 +243,13 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
             }
             const cap = lookup(capacity, p.name);
             if (cap !== undefined && total > cap) {
-                overflow.set(p.name, total - cap);
+                p.overflow = total - cap;
                 total = cap;
                 full = true;
             }
             if (!full) next.push(p);
             remaining -= total - start;
-            plan.set(p.name, total);
+            p.planned = total;
             if (total > start) modified = true;
         }
         prefs = next;
@@ -222,13 +257,13 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
 
     // Step 6.
     const planOut: Record<string, number> = {};
-    for (const name of available) planOut[name] = plan.get(name)!;
+    for (let i = 0; i < available.length; i++) planOut[available[i]] = byIndex[i]?.planned ?? 0;
     const overflowOut: Record<string, number> = {};
-    for (const name of available) {
-        let v = overflow.get(name);
+    for (let i = 0; i < available.length; i++) {
+        let v = byIndex[i]?.overflow;
         if (v === undefined) continue;
         if (!input.rebalance) v = Math.min(v, remaining);
-        if (v > 0) overflowOut[name] = v;
+        if (v > 0) overflowOut[available[i]] = v;
     }
     return { plan: planOut, overflow: overflowOut };
 }
@@ -254,8 +289,10 @@ export interface FailoverPlan extends ReplicaPlan {
  * ready clusters). Deterministic for the same observations. With nobody not ready it is exactly {@link planReplicas}.
  */
 export function planFailover(input: FailoverPlanInput): FailoverPlan {
-    const readiness = input.readiness ?? {};
-    const available = Array.from(new Set(input.availableClusters)).sort(compareStrings);
+    // No observations (the common case at preview): nothing to filter, and no need to sort the clusters here too.
+    if (input.readiness === undefined || input.readiness === null) return { ...planReplicas(input), notReady: [] };
+    const readiness = input.readiness;
+    const available = sortedUnique(input.availableClusters);
     const notReady = available.filter(c => readiness[c] === false);
     if (notReady.length === 0) return { ...planReplicas(input), notReady };
     const down = new Set(notReady);

@@ -103,6 +103,13 @@ export function compileSelector(selector: LabelSelector | null | undefined, fiel
         err.message = `invalid label selector: ${issues.map(i => `${i.field}: ${i.message}`).join("; ")}`;
         throw err;
     }
+    return compileValidSelector(selector);
+}
+
+/** {@link compileSelector} for a selector {@link validateSelector} has already accepted (the decision validates
+ *  every placement first, and validating the same selector again per selection showed in bench:core). */
+export function compileValidSelector(selector: LabelSelector | null | undefined): LabelMatcher {
+    if (selector === null || selector === undefined) return NOTHING;
     const checks: LabelMatcher[] = [];
     for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
         checks.push(l => !!l && Object.prototype.hasOwnProperty.call(l, k) && l[k] === v);

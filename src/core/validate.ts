@@ -8,10 +8,10 @@ import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./label
 import { ClusterOverride } from "./overrides";
 import { ClusterInfo, Placement } from "./placement";
 import { ClusterPreference } from "./planner";
-import { replicaCapacity } from "./feasibility";
+import { replicaCapacitySums } from "./feasibility";
 import { validateSelector } from "./selector";
 import { validateSpreadConstraints } from "./spread";
-import { IDENTITY_PATHS, canonicalPointer, decodePointer, identityOverrideProblem } from "./paths";
+import { IDENTITY_PATHS, canonicalPointer, identityOverrideProblem } from "./paths";
 
 export { validateSelector };
 
@@ -21,11 +21,12 @@ export const FORBIDDEN_OVERRIDE_PATHS: readonly string[] = IDENTITY_PATHS;
 
 const MAX_INT32 = 2147483647;
 
-/** Sets of known names, memoised per array: planning many objects passes the same list again and again. */
+/** Sets of known names, memoised per array: planning many objects passes the same list again and again. A frozen
+ *  array (the decision's cached cluster names) cannot have changed, so its contents are not compared again. */
 const knownSets = new WeakMap<string[], { copy: string[]; set: Set<string> }>();
 function knownSet(names: string[]): Set<string> {
     const hit = knownSets.get(names);
-    if (hit && hit.copy.length === names.length && names.every((n, i) => n === hit.copy[i])) return hit.set;
+    if (hit && (Object.isFrozen(names) || (hit.copy.length === names.length && names.every((n, i) => n === hit.copy[i])))) return hit.set;
     const set = new Set(names);
     knownSets.set(names, { copy: names.slice(), set });
     return set;
@@ -114,10 +115,11 @@ export function isJsonPointer(path: unknown): path is string {
 
 /** True when an override of `path` changes `/spec/replicas` (the path itself, below it, or `/spec` as a whole). */
 export function touchesReplicas(path: string): boolean {
-    if (typeof path !== "string" || !path.startsWith("/spec")) return false; // "spec" has no escapable character
-    const t = decodePointer(path);
-    if (t === undefined || t.length === 0) return false;
-    return t[0] === "spec" && (t.length === 1 || t[1] === "replicas");
+    if (typeof path !== "string" || !path.startsWith("/spec")) return false;
+    if (!isJsonPointer(path)) return false;
+    // "spec" and "replicas" have no escapable character, so a token decodes to one of them only when it is spelled
+    // so: the raw text decides, without decoding the whole path (checked for every override of every object).
+    return path === "/spec" || (path.startsWith("/spec/replicas") && (path.length === 14 || path[14] === "/"));
 }
 
 /**
@@ -257,7 +259,7 @@ export function validateReplicaScheduling(spec: ReplicaSchedulingSpec | undefine
     // Static feasibility, over the known clusters with nothing running yet (docs/semantics.md#replica-algorithm):
     // one computation, shared with the decision (feasibility.ts).
     const total = spec.totalReplicas;
-    const { participating, sumMin, placeable, anyWeight } = replicaCapacity(spec, knownClusters);
+    const { participating, sumMin, placeable, anyWeight } = replicaCapacitySums(spec, known);
     if (sumMin > total) {
         issues.push(warn(`${field}.clusters`, `the minimums add up to ${sumMin}, more than totalReplicas (${total}); clusters late in the planner's order get less than their minimum — lower minReplicas or raise totalReplicas`));
     }

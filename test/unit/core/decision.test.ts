@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import fc from "fast-check";
 import { ClusterInfo, FederatedObjectInput, OverrideError, ValidationError, planFederatedObject } from "../../../src/core";
 
 /* The composite (docs/semantics.md#placement, docs/semantics.md#overrides, docs/semantics.md#desired-object, docs/semantics.md#writing-the-result, docs/semantics.md#intersect-with-the-cluster-selector); every expectation below is derived by hand from the spec. */
@@ -257,5 +258,37 @@ describe("federate: errors", () => {
         planFederatedObject({ template: deployment(), clusters: list, placement: { clusterSelector: {} } });
         list.push({ name: "Bad" });
         assert.throws(() => planFederatedObject({ template: deployment(), clusters: list, placement: { clusterSelector: {} } }), ValidationError);
+    });
+
+    // The decision memoises per cluster list (validation, names, exclusion records): many objects planned in turn over
+    // one shared list must each get the plan the same input gets over a fresh copy of the list (nothing memoised).
+    it("property: plans over one shared cluster list equal plans over a fresh copy, whatever was planned before", () => {
+        const names = ["a", "b", "c", "d", "e", "f", "10", "9"];
+        const fleet: ClusterInfo[] = names.map((name, i) => ({ name, labels: { env: i % 3 === 0 ? "dev" : "prod", region: i % 2 ? "us" : "eu" } }));
+        const selector = fc.oneof(
+            fc.constant({}),
+            fc.constantFrom("dev", "prod").map(env => ({ matchLabels: { env } })),
+            fc.constantFrom("eu", "us").map(region => ({ matchExpressions: [{ key: "region", operator: "NotIn" as const, values: [region] }] })));
+        const placement = fc.oneof(
+            fc.constant(undefined),
+            selector.map(clusterSelector => ({ clusterSelector })),
+            fc.subarray(names).map(cs => ({ clusters: cs.map(name => ({ name })) })));
+        const input = fc.record({
+            placement,
+            namespacePlacement: fc.option(selector.map(clusterSelector => ({ clusterSelector })), { nil: undefined }),
+            rsp: fc.option(fc.record({ totalReplicas: fc.integer({ min: 0, max: 9 }), intersectWithClusterSelector: fc.boolean() }), { nil: undefined }),
+        });
+        fc.assert(fc.property(fc.array(input, { minLength: 1, maxLength: 12 }), objects => {
+            for (const o of objects) {
+                const args = (list: ClusterInfo[]): FederatedObjectInput => ({
+                    template: deployment(), clusters: list, placement: o.placement, namespacePlacement: o.namespacePlacement, replicaScheduling: o.rsp,
+                });
+                const shared = planFederatedObject(args(fleet));
+                const fresh = planFederatedObject(args(fleet.map(c => ({ ...c, labels: { ...c.labels } }))));
+                assert.equal(JSON.stringify(shared), JSON.stringify(fresh), "same values in the same key order");
+                assert.deepStrictEqual(shared, fresh);
+                shared.excluded.x = "changed by the caller"; // must not leak into later plans
+            }
+        }), { numRuns: 200, seed: 20261201 });
     });
 });

@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
+import fc from "fast-check";
 import {
-    ValidationError, decisionFeasibility, planFederatedKustomization, planFederatedObject, replicaCapacity, replicaFeasibility,
+    ClusterPreference, ValidationError, decisionFeasibility, planFederatedKustomization, planFederatedObject, replicaCapacity,
+    replicaFeasibility, validateReplicaScheduling,
 } from "../../../src/core";
 
 const clusters = ["a", "b", "c"].map(name => ({ name, labels: { tier: name === "c" ? "dev" : "prod" } }));
@@ -33,6 +35,37 @@ describe("core: replica-scheduling feasibility (one computation for validator, p
             overrideClusters: [], replicaScheduling: rs, orphanOnDelete: false, retainReplicas: false, waitForReady: true, warnings: [] };
         assert.deepEqual(decisionFeasibility({ ...recorded, unplacedReplicas: plan.unplacedReplicas })!.problems, plan.feasibility.problems);
         assert.deepEqual(decisionFeasibility(recorded)!.problems, plan.feasibility.problems, "recomputed");
+    });
+
+    // The validator sums from the preference entries (all clusters without their own share "*") instead of cluster by
+    // cluster; its warnings must carry exactly the sums replicaCapacity computes over the same known clusters.
+    it("the validator's static feasibility agrees with replicaCapacity over the known clusters (random specs)", () => {
+        const pool = ["a", "b", "c", "d", "e", "f"];
+        const count = fc.option(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant(2147483647)), { nil: undefined });
+        const pref = fc.record({ minReplicas: count, maxReplicas: count, weight: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }) }, { requiredKeys: [] })
+            .filter(p => p.minReplicas === undefined || p.maxReplicas === undefined || p.minReplicas <= p.maxReplicas);
+        const prefs = fc.option(fc.dictionary(fc.constantFrom(...pool, "*", "x"), pref, { maxKeys: 5 }), { nil: undefined });
+        const hidden = fc.option(fc.tuple(fc.constantFrom(...pool), pref), { nil: undefined }); // a non-enumerable entry
+        const known = fc.array(fc.constantFrom(...pool), { maxLength: 8 }); // unsorted, with duplicates
+        fc.assert(fc.property(prefs, hidden, known, fc.integer({ min: 0, max: 40 }), (clusters, extra, names, total) => {
+            let spec: { totalReplicas: number; clusters?: Record<string, ClusterPreference> } = { totalReplicas: total, clusters };
+            if (extra && clusters && !(extra[0] in clusters)) {
+                const withHidden = { ...clusters };
+                Object.defineProperty(withHidden, extra[0], { value: extra[1], enumerable: false });
+                spec = { totalReplicas: total, clusters: withHidden };
+            }
+            const cap = replicaCapacity(spec, names);
+            const warnings = validateReplicaScheduling(spec, names, "rs").filter(i => !/names no known cluster/.test(i.message));
+            assert.ok(warnings.every(i => i.severity === "warning"), JSON.stringify(warnings));
+            const text = warnings.map(i => i.message).join("\n");
+            const mins = /the minimums add up to (\d+)/.exec(text);
+            assert.equal(mins ? Number(mins[1]) : undefined, cap.sumMin > total ? cap.sumMin : undefined, text);
+            assert.equal(/no known cluster has a preference/.test(text), total > 0 && cap.participating === 0, text);
+            const only = /only (\S+) of \d+ replicas can be placed: (every weight is 0)?/.exec(text);
+            const short = total > 0 && cap.participating > 0 && cap.placeable < total;
+            assert.equal(only ? Number(only[1]) : undefined, short ? cap.placeable : undefined, text);
+            if (short) assert.equal(!!only![2], !cap.anyWeight, text);
+        }), { numRuns: 2000, seed: 20261201 });
     });
 });
 
