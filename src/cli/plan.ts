@@ -12,6 +12,7 @@ import * as path from "path";
 import * as fs from "fs";
 import { eachFlag } from "./args";
 import { DecisionSummary, decisionChanges, normalizeDecision, objectOf, placedClusters } from "../core/summary";
+import { ownEntry } from "../core/own";
 
 /** Options of `pulumi-kubefed plan`. */
 export interface PlanOptions {
@@ -227,7 +228,7 @@ function table(rows: string[][]): string {
 
 /** Cell of one object in one cluster: replicas (or `yes`) where placed, `*` when overridden there, `-` elsewhere. */
 export function planCell(d: DecisionSummary | undefined, cluster: string): string {
-    const p = d?.placed?.[cluster];
+    const p = ownEntry(d?.placed, cluster);
     if (!p) return "-";
     const userOverrides = (p.overrides ?? []).filter(x => !(d!.replicaScheduling && x === "/spec/replicas"));
     return `${typeof p.replicas === "number" ? String(p.replicas) : "yes"}${userOverrides.length ? "*" : ""}`;

@@ -14,6 +14,7 @@ import { MANAGED_LABEL, TYPE_PREFIX, childName, claimChildNames, resourceClassFo
 import { failoverEnabled } from "./failover";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 import { inShard, registerShardDecision } from "./shard";
+import { ownEntry } from "../core/own";
 import { OutputSlots, fixedTemplatePath, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
 
 /** A Kubernetes object used as a template: plain data with apiVersion, kind and metadata.name. */
@@ -355,7 +356,7 @@ export function summarize(template: KubernetesObject, members: MemberCluster[], 
         const labels = sortRecord(sent);
         placed[c] = {
             ...(typeof replicas === "number" ? { replicas } : {}),
-            overrides: plan.overridesApplied[c] ?? [],
+            overrides: ownEntry(plan.overridesApplied, c) ?? [],
             images: containerImages(plan.objects[c]),
             ...(JSON.stringify(labels) !== JSON.stringify(templateLabels) ? { labels } : {}),
         };
@@ -456,8 +457,8 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
         const restored = o.outputs ? restoreOutputs(obj, o.outputs) : { value: obj, hasOutputs: false };
         objects[cluster] = restored.hasOutputs ? pulumi.output(restored.value) as unknown as pulumi.Output<Record<string, unknown>> : obj;
         const Ctor = resourceClassFor(obj.apiVersion, obj.kind);
-        const dep = o.dependsOnPerCluster?.[cluster];
-        const deps: pulumi.Resource[] = [...(dep ? [dep] : []), ...(o.extraDependsOn?.[cluster] ?? [])];
+        const dep = ownEntry(o.dependsOnPerCluster, cluster);
+        const deps: pulumi.Resource[] = [...(dep ? [dep] : []), ...(ownEntry(o.extraDependsOn, cluster) ?? [])];
         out[cluster] = new Ctor(childName(name, cluster), restored.value, {
             parent,
             provider: member.provider,
@@ -521,7 +522,7 @@ function growDependency(parent: pulumi.ComponentResource, name: string, subject:
     const sub: FederatedObjectPlan = {
         ...plan, clusters: add,
         objects: Object.fromEntries(add.map(c => [c, plan.objects[c]])),
-        overridesApplied: Object.fromEntries(add.map(c => [c, plan.overridesApplied[c] ?? []])),
+        overridesApplied: Object.fromEntries(add.map(c => [c, ownEntry(plan.overridesApplied, c) ?? []])),
     };
     pulumi.log.info(`${subject}: also placed in ${add.join(", ")}, where ${by} runs (dependencies: "follow")`, parent);
     return emit(parent, name, members, sub, { ...o, orphanGuard: false });

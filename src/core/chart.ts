@@ -5,7 +5,7 @@
  */
 import { ValidationIssue, assertValid } from "./errors";
 import { ClusterInfo, Placement, compareStrings, selectClusters, selectNamespacedClusters } from "./placement";
-import { hasOwn, setOwn } from "./own";
+import { hasOwn, ownEntry, setOwn } from "./own";
 import { planReplicas } from "./planner";
 import { ReplicaSchedulingSpec, validateClusters, validatePlacement, validateReplicaScheduling } from "./validate";
 
@@ -125,7 +125,7 @@ export function planFederatedChart(input: ChartPlanInput): ChartPlan {
         final = placed;
         replicas = {};
         let sum = 0;
-        for (const c of final) { replicas[c] = plan[c] + (overflow[c] ?? 0); sum += replicas[c]; }
+        for (const c of final) { replicas[c] = plan[c] + (ownEntry(overflow, c) ?? 0); sum += replicas[c]; }
         unplaced = Math.max(0, rs.totalReplicas - sum);
         if (unplaced > 0) warnings.push(`replicaScheduling: ${unplaced} of ${rs.totalReplicas} replicas are not placed; add clusters, weights or raise maxReplicas`);
     } else {
@@ -140,7 +140,7 @@ export function planFederatedChart(input: ChartPlanInput): ChartPlan {
 
     const values: Record<string, Record<string, unknown>> = {};
     for (const c of final) {
-        let v = mergeValues(input.values ?? {}, cv[c] ?? {});
+        let v = mergeValues(input.values ?? {}, ownEntry(cv, c) ?? {});
         if (replicas && path) v = setPath(v, path, replicas[c]);
         values[c] = JSON.parse(JSON.stringify(v));
     }

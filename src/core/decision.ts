@@ -28,6 +28,7 @@ import { canonicalPointer } from "./paths";
 import {
     ReplicaSchedulingSpec, validateClusters, validateOverrides, validatePlacement, validateReplicaScheduling,
 } from "./validate";
+import { ownEntry } from "./own";
 
 /** The label KubeFed puts on every propagated object (docs/semantics.md#names). */
 export const MANAGED_LABEL = "kubefed.io/managed";
@@ -370,7 +371,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
             replicas = {};
             let sum = 0;
             for (const c of final) {
-                const n = plan[c] + (overflow[c] ?? 0);
+                const n = plan[c] + (ownEntry(overflow, c) ?? 0);
                 replicas[c] = n;
                 sum += n;
             }
@@ -472,7 +473,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         if (unplaced !== 0) {
             sent = {};
             for (const c of final) {
-                const r = replicas?.[c] ?? (objects[c].spec as { replicas?: unknown } | undefined)?.replicas;
+                const r = ownEntry(replicas, c) ?? (objects[c].spec as { replicas?: unknown } | undefined)?.replicas;
                 if (typeof r === "number") sent[c] = r;
             }
         }

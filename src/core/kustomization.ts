@@ -6,6 +6,7 @@
 import { ValidationIssue, assertValid } from "./errors";
 import { ClusterInfo, Placement, compareStrings, selectClusters, selectNamespacedClusters } from "./placement";
 import { validatePlacement } from "./validate";
+import { ownEntry } from "./own";
 
 /** Input of {@link planFederatedKustomization}. */
 export interface KustomizationPlanInput {
@@ -52,6 +53,6 @@ export function planFederatedKustomization(subject: string, input: Kustomization
         if (known.includes(c) && !placed.includes(c)) warnings.push(`clusterDirectories["${c}"]: cluster "${c}" is not placed, so this overlay has no effect; remove it or add the cluster to the placement`);
     }
     const directories: Record<string, string> = {};
-    for (const c of placed) directories[c] = cd[c] ?? input.directory;
+    for (const c of placed) directories[c] = ownEntry(cd, c) ?? input.directory;
     return { clusters: placed, directories, warnings };
 }

@@ -12,3 +12,9 @@ export function setOwn(o: Record<string, unknown>, k: string, v: unknown): void 
     if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
     else o[k] = v;
 }
+
+/** `r[k]` when `k` is an own key of `r`, else undefined. Records here are keyed by cluster names, and a cluster may
+ *  be called `constructor` (a valid DNS label), which `r[k]` would find on Object.prototype. */
+export function ownEntry<V>(r: Readonly<Record<string, V>> | undefined | null, k: string): V | undefined {
+    return r !== undefined && r !== null && hasOwn(r, k) ? r[k] : undefined;
+}

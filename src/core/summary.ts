@@ -1,5 +1,6 @@
 import type { SpreadConstraint } from "./spread";
 import { ReplicaSchedulingSpec } from "./validate";
+import { ownEntry } from "./own";
 
 /** What a federated object gets in one placed cluster. */
 export interface PlacedCluster {
@@ -88,10 +89,10 @@ export function failoverMoves(d: Pick<DecisionSummary, "failover" | "placed">): 
     if (!f || !Array.isArray(f.notReady) || f.notReady.length === 0) return [];
     const gains = Object.keys(f.replicasIfReady ?? {}).sort(cmp)
         .filter(c => !f.notReady.includes(c))
-        .map(c => [c, (d.placed?.[c]?.replicas ?? 0) - (f.replicasIfReady[c] ?? 0)] as const)
+        .map(c => [c, (ownEntry(d.placed, c)?.replicas ?? 0) - (ownEntry(f.replicasIfReady, c) ?? 0)] as const)
         .filter(([, n]) => n !== 0)
         .map(([c, n]) => `${c} ${n > 0 ? "+" : ""}${n}`);
-    const lost = f.notReady.map(c => `${c} ${f.replicasIfReady?.[c] ?? 0} → ${d.placed?.[c]?.replicas ?? 0}`);
+    const lost = f.notReady.map(c => `${c} ${ownEntry(f.replicasIfReady, c) ?? 0} → ${ownEntry(d.placed, c)?.replicas ?? 0}`);
     return [`not ready: ${lost.join(", ")}${gains.length ? ` (moved: ${gains.join(", ")})` : ""}`];
 }
 
@@ -128,6 +129,9 @@ function cmp(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A recorded list as it was stored (unchecked, as before), or an empty one. */
+const stringList = (v: unknown): string[] => (Array.isArray(v) ? v as string[] : []);
+
 function isRecord(v: unknown): v is Record<string, unknown> {
     return !!v && typeof v === "object" && !Array.isArray(v);
 }
@@ -143,11 +147,11 @@ export function normalizeDecision(raw: unknown): DecisionSummary | undefined {
     if (!Array.isArray(raw.clusters)) return undefined;
     const placed: Record<string, PlacedCluster> = {};
     for (const c of [...raw.clusters].map(String).sort(cmp)) {
-        const r = isRecord(raw.replicas) ? raw.replicas[c] : undefined;
+        const r = isRecord(raw.replicas) ? ownEntry(raw.replicas, c) : undefined;
         placed[c] = {
             ...(typeof r === "number" ? { replicas: r } : {}),
-            overrides: isRecord(raw.overrides) && Array.isArray(raw.overrides[c]) ? raw.overrides[c] : [],
-            images: isRecord(raw.images) && Array.isArray(raw.images[c]) ? raw.images[c] : [],
+            overrides: stringList(isRecord(raw.overrides) ? ownEntry(raw.overrides, c) : undefined),
+            images: stringList(isRecord(raw.images) ? ownEntry(raw.images, c) : undefined),
         };
     }
     const { clusters: _c, overrides: _o, images: _i, replicas: _r, members: _m, ...rest } = raw;
@@ -219,13 +223,13 @@ export function decisionChanges(before: DecisionSummary, after: DecisionSummary)
     const out: string[] = [];
     const names = [...new Set([...placedClusters(before), ...placedClusters(after)])].sort(cmp);
     for (const c of names) {
-        const o = before.placed?.[c], n = after.placed?.[c];
+        const o = ownEntry(before.placed, c), n = ownEntry(after.placed, c);
         if (!o && n) {
             out.push(`+${c}${typeof n.replicas === "number" ? ` ${n.replicas}` : ""}`);
             continue;
         }
         if (o && !n) {
-            const why = after.excluded?.[c];
+            const why = ownEntry(after.excluded, c);
             out.push(`−${c}${why ? ` (${shortReason(why)})` : ""}`);
             continue;
         }

@@ -178,6 +178,20 @@ describe("components (mocked engine)", () => {
             { totalReplicas: 9, clusters: { "*": { weight: 1 }, eu: { weight: 1, maxReplicas: 1 } } });
     });
 
+    it("a member named constructor (a valid DNS label, and a member of Object.prototype) gets its replicas like any other", async () => {
+        const clusters = [new kubefed.MemberCluster("constructor", { kubeconfig: kc("c") }), new kubefed.MemberCluster("plain", { kubeconfig: kc("p") })];
+        const shop = new kubefed.FederatedNamespace("shop", { clusters, placement: { clusterSelector: {} } });
+        const web = new kubefed.FederatedResource("webc", { clusters, namespace: shop, template: deployment(), placement: { clusterSelector: {} },
+            replicaScheduling: { totalReplicas: 5, clusters: { "*": { weight: 1, maxReplicas: 2 } } } });
+        await settle(web, shop, ...Object.values(web.resources), ...Object.values(shop.resources));
+        assert.deepEqual(web.clusterNames, ["constructor", "plain"]);
+        assert.deepEqual([byName("webc-constructor").inputs.spec.replicas, byName("webc-plain").inputs.spec.replicas], [2, 2]);
+        const recorded = byName("webc", "pulumi-kubefed:index:FederatedResource").inputs.decision;
+        assert.equal(recorded.unplacedReplicas, 1);
+        assert.deepEqual(recorded.placed.constructor.overrides, ["/spec/replicas"]);
+        assert.deepEqual(byName("webc-constructor").dependencies, [await value(shop.resources["constructor" as string].urn)]);
+    });
+
     it("clusters with zero planned replicas stay placed with replicas 0", async () => {
         const clusters = fleet();
         const web = new kubefed.FederatedResource("web", { clusters, template: deployment(), placement: { clusterSelector: {} },

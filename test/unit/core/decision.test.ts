@@ -1,6 +1,9 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { ClusterInfo, FederatedObjectInput, OverrideError, ValidationError, planFederatedObject } from "../../../src/core";
+import {
+    ClusterInfo, FederatedObjectInput, OverrideError, ValidationError, planFederatedChart, planFederatedKustomization,
+    planFederatedObject,
+} from "../../../src/core";
 
 /* The composite (docs/semantics.md#placement, docs/semantics.md#overrides, docs/semantics.md#desired-object, docs/semantics.md#writing-the-result, docs/semantics.md#intersect-with-the-cluster-selector); every expectation below is derived by hand from the spec. */
 const clusters: ClusterInfo[] = [
@@ -291,4 +294,36 @@ describe("federate: errors", () => {
             }
         }), { numRuns: 200, seed: 20261201 });
     });
+});
+
+// `constructor` is a valid DNS label, and the one name of Object.prototype's members that is: every record keyed by
+// cluster name must treat it as a cluster, not find the Object constructor in it.
+describe("decision: a member cluster named constructor", () => {
+    const fleet: ClusterInfo[] = [{ name: "constructor", labels: { tier: "prod" } }, { name: "a", labels: { tier: "prod", constructor: "x" } }, { name: "b", labels: {} }];
+    const C = "constructor" as string; // so that TypeScript too reads the record's key, not Object's constructor
+    const tpl = () => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "w", namespace: "n" }, spec: { replicas: 1 } });
+
+    it("gets whole replicas from replica scheduling, with and without overflow", () => {
+        const even = planFederatedObject({ template: tpl(), clusters: fleet, placement: { clusterSelector: {} }, replicaScheduling: { totalReplicas: 3 } });
+        assert.deepEqual([even.replicas, even.unplacedReplicas], [{ a: 1, b: 1, constructor: 1 }, 0]);
+        assert.equal((even.objects[C].spec as { replicas?: unknown }).replicas, 1);
+        const capped = planFederatedObject({ template: tpl(), clusters: fleet, placement: { clusterSelector: {} },
+            replicaScheduling: { totalReplicas: 7, clusters: { "*": { weight: 1, maxReplicas: 2 } } } });
+        assert.deepEqual([capped.replicas, capped.unplacedReplicas], [{ a: 2, b: 2, constructor: 2 }, 1]);
+    });
+
+    it("is selected by labels like any cluster; a label key named constructor matches only where it is set", () => {
+        const p = planFederatedObject({ template: tpl(), clusters: fleet, placement: { clusterSelector: { matchExpressions: [{ key: "constructor", operator: "DoesNotExist" }] } } });
+        assert.deepEqual(p.clusters, ["b", "constructor"]);
+        assert.deepEqual(Object.keys(p.excluded), ["a"]);
+    });
+
+    it("in a chart and a kustomization: its own values and directory, or the shared ones", () => {
+        const chart = planFederatedChart({ clusters: fleet, placement: { clusterSelector: {} }, values: { m: 1 }, key: "n/r",
+            replicaScheduling: { totalReplicas: 3 }, replicasPath: "replicaCount" });
+        assert.deepEqual(chart.values[C], { m: 1, replicaCount: 1 });
+        const k = planFederatedKustomization("k", { clusters: fleet, placement: { clusterSelector: {} }, directory: "./base" });
+        assert.equal(k.directories[C], "./base");
+    });
+
 });

@@ -52,3 +52,13 @@ describe("decision summary: one line and changes", () => {
         assert.equal(normalizeDecision("[secret]"), undefined);
     });
 });
+
+describe("decision summary: a member cluster named constructor (a valid DNS label, and a member of Object.prototype)", () => {
+    it("a move into and out of it is named as such, and the one-line decision lists it", () => {
+        const before = d({ a: { replicas: 2, overrides: [], images: [] } }, { constructor: "not listed in placement.clusters" });
+        const after = d({ a: { replicas: 1, overrides: [], images: [] }, constructor: { replicas: 1, overrides: [], images: [] } });
+        assert.deepEqual(decisionChanges(before, after), ["a 2 → 1", "+constructor 1"]);
+        assert.deepEqual(decisionChanges(after, before), ["a 1 → 2", "−constructor (not listed)"]);
+        assert.match(decisionLine("test-deployment", after), /a 1 · constructor 1/);
+    });
+});
