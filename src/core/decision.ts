@@ -228,7 +228,7 @@ function exclusionRecord(known: readonly string[], codes: Uint8Array, spreadExcl
         const code = codes[i];
         if (code === 0) continue;
         const c = known[i];
-        out[c] = code === NOT_CHOSEN && spreadExcluded?.[c] ? spreadExcluded[c] : EXCLUSION_REASONS[code];
+        out[c] = (code === NOT_CHOSEN ? ownEntry(spreadExcluded, c) : undefined) || EXCLUSION_REASONS[code];
     }
     return out;
 }
