@@ -4,7 +4,7 @@
  * the decision core (`pulumi-kubefed/core`): the policies only turn its results into violations.
  */
 import { EnforcementLevel, ReportViolation, ResourceValidationArgs, UnknownValueError } from "@pulumi/policy";
-import { DecisionSummary, MemberClusterSummary, normalizeDecision } from "pulumi-kubefed/core";
+import { DecisionSummary, MemberClusterSummary, UNKNOWN_IMAGE, normalizeDecision } from "pulumi-kubefed/core";
 
 /** Type tokens of the components (must equal the classes' `__pulumiType`). */
 export const TYPES = {
@@ -12,11 +12,10 @@ export const TYPES = {
     federatedResource: "pulumi-kubefed:index:FederatedResource",
     federatedNamespace: "pulumi-kubefed:index:FederatedNamespace",
     replicaSchedulingPreference: "pulumi-kubefed:index:ReplicaSchedulingPreference",
+    federatedChart: "pulumi-kubefed:index:FederatedChart",
+    federatedKustomization: "pulumi-kubefed:index:FederatedKustomization",
     k8sProvider: "pulumi:providers:kubernetes",
 } as const;
-
-/** The decision summary of a FederatedResource / FederatedNamespace and a MemberCluster's recorded inputs: the
- *  contract shared with the components, declared in the (Pulumi-free) core. */
 
 /** The decision summary of a FederatedResource / FederatedNamespace and a MemberCluster's recorded inputs: the
  *  contract shared with the components, declared in the (Pulumi-free) core. */
@@ -32,6 +31,7 @@ export const NAMES = {
     credentials: "kubefed-member-credentials-secret",
     explicitProvider: "kubefed-explicit-provider",
     uniqueObjects: "kubefed-unique-member-objects",
+    knownAtPreview: "kubefed-known-at-preview",
 } as const;
 
 /** A policy's configuration: its defaults with whatever `--policy-pack-config` sets on top (the policy server does
@@ -43,11 +43,14 @@ export function config<T extends object>(args: { getConfig<C extends object>(): 
     return out as T;
 }
 
+/** Every federated kind records its decision in one shape (the core's DecisionSummary). */
+const FEDERATED: ReadonlySet<string> = new Set([TYPES.federatedResource, TYPES.federatedNamespace, TYPES.federatedChart, TYPES.federatedKustomization]);
+
 function isFederated(type: string): boolean {
-    return type === TYPES.federatedResource || type === TYPES.federatedNamespace;
+    return FEDERATED.has(type);
 }
 
-/** The decision of a FederatedResource/FederatedNamespace, or undefined for other resources. */
+/** The decision of a federated component (resource, namespace, chart, kustomization), or undefined for other resources. */
 export function decisionOf(type: string, props: Record<string, unknown>): DecisionSummary | undefined {
     if (!isFederated(type)) return undefined;
     return normalizeDecision(props?.decision);
@@ -95,3 +98,71 @@ export const level = (l: EnforcementLevel = "mandatory") => l;
 
 export const stringArray = { type: "array", items: { type: "string" } } as const;
 export const stringMap = { type: "object", additionalProperties: { type: "string" } } as const;
+
+/** A federated component's type token in a URN's type chain (`…::pulumi-kubefed:index:FederatedChart$kubernetes:…::name`). */
+const FEDERATED_IN_URN = /::(?:[^:]+\$)*pulumi-kubefed:index:(Federated[A-Za-z]+)\$/;
+
+/**
+ * Whether a resource is a member object the library emitted: a Kubernetes resource (not a provider, not a
+ * component) below a federated component, whether the component created it (objects, namespaces, pulled
+ * dependencies) or rendered it (charts, kustomizations). Returns the component's short type, or undefined.
+ */
+export function memberObjectOwner(type: string, urn: string): string | undefined {
+    if (!type.startsWith("kubernetes:") || type.startsWith("kubernetes:helm.sh/") || type.startsWith("kubernetes:kustomize/")
+        || type.startsWith("kubernetes:yaml/")) return undefined;
+    return FEDERATED_IN_URN.exec(urn)?.[1];
+}
+
+/** The member cluster a provider deploys to: the `clusterIdentifier` a MemberCluster gives its provider. */
+export function clusterOfProvider(provider: { props?: Record<string, unknown> } | undefined): string | undefined {
+    const id = safe(() => provider?.props?.clusterIdentifier);
+    return typeof id === "string" && id !== "" ? id : undefined;
+}
+
+const CONTAINER_LISTS = new Set(["containers", "initContainers", "ephemeralContainers"]);
+const HIDES_IMAGES = new Set(["spec", "template", "jobTemplate", ...CONTAINER_LISTS]);
+
+/** `o[k]`, or `unknown` when the policy server marks it unknown (preview, an Output not yet resolved). */
+function read(o: Record<string, unknown>, k: string): { value?: unknown; unknown?: true } {
+    try { return { value: o[k] }; } catch (e) { if (e instanceof UnknownValueError) return { unknown: true }; throw e; }
+}
+
+/**
+ * Container images of a member object's inputs, wherever its pod template is, sorted and unique; an image (or a
+ * container list, spec or template) that is still unknown is reported as {@link UNKNOWN_IMAGE}, never skipped
+ * silently. Other unknown fields (a secret env value) do not hide the known images.
+ */
+export function memberImages(props: Record<string, unknown>): string[] {
+    const images = new Set<string>();
+    const visit = (v: unknown, key: string) => {
+        if (Array.isArray(v)) {
+            for (let i = 0; i < v.length; i++) {
+                const e = read(v as unknown as Record<string, unknown>, String(i));
+                if (e.unknown) { if (CONTAINER_LISTS.has(key)) images.add(UNKNOWN_IMAGE); continue; }
+                if (CONTAINER_LISTS.has(key) && e.value && typeof e.value === "object") {
+                    const img = read(e.value as Record<string, unknown>, "image");
+                    if (img.unknown) images.add(UNKNOWN_IMAGE);
+                    else if (typeof img.value === "string") images.add(img.value);
+                }
+                visit(e.value, "");
+            }
+        } else if (v && typeof v === "object") {
+            for (const k of Object.keys(v)) {
+                const e = read(v as Record<string, unknown>, k);
+                if (e.unknown) { if (HIDES_IMAGES.has(k)) images.add(UNKNOWN_IMAGE); continue; }
+                visit(e.value, k);
+            }
+        }
+    };
+    visit(props, "");
+    return [...images].sort();
+}
+
+/** `Deployment shop/web` of a member object's inputs (what a message names), or undefined while unknown. */
+export function memberObjectName(props: Record<string, unknown>): string | undefined {
+    return safe(() => {
+        const md = props?.metadata as Record<string, unknown> | undefined;
+        if (typeof props?.kind !== "string" || typeof md?.name !== "string") return undefined;
+        return `${props.kind} ${typeof md.namespace === "string" ? `${md.namespace}/` : ""}${md.name}`;
+    });
+}

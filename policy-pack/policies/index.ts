@@ -9,6 +9,7 @@ import * as replicaFeasibility from "./kubefed-replica-scheduling-feasible";
 import * as credentials from "./kubefed-member-credentials-secret";
 import * as explicitProvider from "./kubefed-explicit-provider";
 import * as uniqueObjects from "./kubefed-unique-member-objects";
+import * as knownAtPreview from "./kubefed-known-at-preview";
 
 export * from "./common";
 export {
@@ -18,8 +19,9 @@ export {
     ResidencyConfig, ResidencyRule, MemberFacts, checkResidency, findResidencyViolations, residencyPolicy,
 } from "./kubefed-placement-residency";
 export {
-    OverridesConfig, checkOverrides, imageAllowed, imageRepository, overridesPolicy, touchesProtected,
+    OverridesConfig, checkMemberObject, checkOverrides, imageAllowed, imageRepository, overridesPolicy, touchesProtected,
 } from "./kubefed-overrides-and-images";
+export { checkKnownAtPreview, knownAtPreviewPolicy } from "./kubefed-known-at-preview";
 export {
     ReplicaFeasibilityConfig, checkReplicaFeasibility, replicaFeasibilityPolicy,
 } from "./kubefed-replica-scheduling-feasible";
@@ -44,5 +46,5 @@ export const DEFAULTS = {
 export const policies = [
     clusterCount.clusterCountPolicy, residency.residencyPolicy, overrides.overridesPolicy,
     replicaFeasibility.replicaFeasibilityPolicy, credentials.credentialsPolicy, explicitProvider.explicitProviderPolicy,
-    uniqueObjects.uniqueObjectsPolicy,
+    uniqueObjects.uniqueObjectsPolicy, knownAtPreview.knownAtPreviewPolicy,
 ];

@@ -3,8 +3,10 @@
  * images only from allowed registries after overrides.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { DecisionSummary, identityOverrideProblem, pathsOverlap, placedClusters } from "pulumi-kubefed/core";
-import { NAMES, config, describe, forDecision, level, list, stringArray } from "./common";
+import { DecisionSummary, identityOverrideProblem, isUnknownImage, pathsOverlap, placedClusters } from "pulumi-kubefed/core";
+import {
+    NAMES, clusterOfProvider, config, decisionOf, describe, level, list, memberImages, memberObjectName, memberObjectOwner, stringArray,
+} from "./common";
 
 export interface OverridesConfig {
     /** JSON pointers nobody may override; a path protects its sub-paths, `*` matches one segment. */
@@ -99,7 +101,8 @@ export function checkOverrides(type: string, name: string, d: DecisionSummary, c
     if ((cfg.allowedRegistries ?? []).length > 0) {
         const bad: string[] = [];
         for (const c of placedClusters(d)) {
-            const imgs = (d.placed[c].images ?? []).filter(i => !imageAllowed(i, cfg.allowedRegistries));
+            // Images not known yet (Outputs, what a chart renders) are judged on the member objects themselves.
+            const imgs = (d.placed[c].images ?? []).filter(i => !isUnknownImage(i) && !imageAllowed(i, cfg.allowedRegistries));
             if (imgs.length) bad.push(`"${c}": ${imgs.join(", ")}`);
         }
         if (bad.length) {
@@ -109,6 +112,23 @@ export function checkOverrides(type: string, name: string, d: DecisionSummary, c
         }
     }
     return out;
+}
+
+/**
+ * The registry rule on one member object as the engine registers it: what lands, whichever kind emitted it (a
+ * rendered chart or kustomization, a pulled dependency) and whatever was an Output in the program. At preview an
+ * image that is still unknown is left to `up`, where the engine judges the resolved inputs before creating it.
+ */
+export function checkMemberObject(type: string, name: string, urn: string, props: Record<string, unknown>,
+                                  provider: { props?: Record<string, unknown> } | undefined, cfg: OverridesConfig): string[] {
+    const owner = memberObjectOwner(type, urn);
+    if (!owner || (cfg.allowedRegistries ?? []).length === 0) return [];
+    const bad = memberImages(props).filter(i => !isUnknownImage(i) && !imageAllowed(i, cfg.allowedRegistries));
+    if (bad.length === 0) return [];
+    const cluster = clusterOfProvider(provider);
+    return [`${memberObjectName(props) ?? type} ${cluster !== undefined ? `in cluster "${cluster}" ` : ""}(${type} "${name}", emitted by a ` +
+        `${owner}) runs images from registries that are not allowed: ${bad.join(", ")}. Allowed: ${list(cfg.allowedRegistries)}. ` +
+        `Use an image from an allowed registry (fix the template, the image override, the chart values or the Output that gives the image).`];
 }
 
 export const overridesPolicy: ResourceValidationPolicy = {
@@ -122,5 +142,11 @@ export const overridesPolicy: ResourceValidationPolicy = {
             requirePlacedOverrideClusters: { type: "boolean", default: true },
         },
     },
-    validateResource: forDecision((t, n, d, a) => checkOverrides(t, n, d, config(a, defaults))),
+    validateResource: (args, report) => {
+        const cfg = config(args, defaults);
+        const d = decisionOf(args.type, args.props);
+        const found = d ? checkOverrides(args.type, args.name, d, cfg)
+            : checkMemberObject(args.type, args.name, args.urn, args.props, args.provider, cfg);
+        for (const m of found) report(m);
+    },
 };

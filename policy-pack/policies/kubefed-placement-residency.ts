@@ -4,7 +4,10 @@
  */
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { DecisionSummary, LabelSelector, MemberClusterSummary, compileSelector, placedClusters } from "pulumi-kubefed/core";
-import { NAMES, TYPES, config, decisionOf, describe, fmtLabels, level, list, safe, stringArray, stringMap } from "./common";
+import {
+    NAMES, TYPES, clusterOfProvider, config, decisionOf, describe, fmtLabels, level, list, memberObjectName, memberObjectOwner, safe, stringArray,
+    stringMap,
+} from "./common";
 
 export interface ResidencyRule {
     /** Optional name, shown in messages. */
@@ -96,7 +99,7 @@ export function checkResidency(type: string, name: string, d: DecisionSummary, m
 
 /** Residency over a whole stack: member facts from the MemberClusters' outputs, decisions from the federated
  *  resources; each violation is reported against the federated resource's URN. */
-export function findResidencyViolations(resources: Pick<PolicyResource, "type" | "name" | "urn" | "props">[], cfg: ResidencyConfig): { message: string; urn: string }[] {
+export function findResidencyViolations(resources: Pick<PolicyResource, "type" | "name" | "urn" | "props" | "provider" | "parent">[], cfg: ResidencyConfig): { message: string; urn: string }[] {
     const members: Record<string, MemberFacts> = {};
     for (const r of resources) {
         if (r.type !== TYPES.memberCluster) continue;
@@ -114,6 +117,43 @@ export function findResidencyViolations(resources: Pick<PolicyResource, "type" |
         const d = safe(() => decisionOf(r.type, r.props as Record<string, unknown>));
         if (!d) continue;
         for (const message of checkResidency(r.type, r.name, d, members, cfg)) out.push({ message, urn: r.urn });
+    }
+    // What a chart or kustomization renders has no decision of its own: each rendered member object is judged by
+    // its own labels in the cluster its provider deploys to.
+    const clusterOf = providerClusters(resources);
+    for (const r of resources) {
+        const owner = memberObjectOwner(r.type, r.urn);
+        if (owner !== "FederatedChart" && owner !== "FederatedKustomization") continue;
+        const cluster = r.provider ? clusterOf.get(r.provider.urn) ?? clusterOfProvider(r.provider) : undefined;
+        const obj = safe(() => {
+            const p = r.props as Record<string, unknown>;
+            const md = p?.metadata as Record<string, unknown> | undefined;
+            const labels = md?.labels && typeof md.labels === "object" ? { ...md.labels as Record<string, string> } : {};
+            return { labels, name: memberObjectName(p) ?? r.name };
+        });
+        if (cluster === undefined || !obj) continue;
+        const d: DecisionSummary = {
+            apiVersion: "", kind: owner, name: obj.name, labels: obj.labels, placed: { [cluster]: { overrides: [], images: [] } },
+            excluded: {}, overrideClusters: [], orphanOnDelete: false, retainReplicas: false, waitForReady: true, warnings: [],
+        };
+        for (const message of checkResidency(r.type, r.name, d, members, cfg)) {
+            out.push({ message: message.replace(describe(r.type, r.name, d), `${obj.name} rendered by a ${owner} ("${r.name}")`), urn: r.urn });
+        }
+    }
+    return out;
+}
+
+/** Provider URN → the cluster name of the MemberCluster that parents it. */
+export function providerClusters(resources: Pick<PolicyResource, "type" | "name" | "urn" | "props" | "parent">[]): Map<string, string> {
+    const members = new Map<string, string>();
+    for (const r of resources) {
+        if (r.type !== TYPES.memberCluster) continue;
+        const cn = safe(() => (r.props as Record<string, unknown>)?.clusterName);
+        members.set(r.urn, typeof cn === "string" ? cn : r.name);
+    }
+    const out = new Map<string, string>();
+    for (const r of resources) {
+        if (r.type === TYPES.k8sProvider && r.parent && members.has(r.parent.urn)) out.set(r.urn, members.get(r.parent.urn)!);
     }
     return out;
 }

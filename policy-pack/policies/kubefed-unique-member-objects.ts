@@ -4,7 +4,8 @@
  */
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { effectiveNamespace, objectIdentity, placedClusters } from "pulumi-kubefed/core";
-import { NAMES, TYPES, config, decisionOf, isKubernetesResourceType, level, safe, shortType } from "./common";
+import { NAMES, config, decisionOf, isKubernetesResourceType, level, safe, shortType } from "./common";
+import { providerClusters } from "./kubefed-placement-residency";
 
 export interface UniqueObjectsConfig {
     /** Also compare plain `kubernetes:*` resources of the stack by provider (default true). */
@@ -25,17 +26,7 @@ export function findDuplicateObjects(resources: Pick<PolicyResource, "type" | "n
     const add = (key: string, c: Claim) => { const l = claims.get(key); if (l) l.push(c); else claims.set(key, [c]); };
     const federatedUrns = new Set<string>();
     // Provider URN → cluster name, via the MemberCluster that parents the provider.
-    const memberOf = new Map<string, string>();
-    const members = new Map<string, string>();
-    for (const r of resources) {
-        if (r.type === TYPES.memberCluster) {
-            const cn = safe(() => r.props?.clusterName as string | undefined);
-            members.set(r.urn, typeof cn === "string" ? cn : r.name);
-        }
-    }
-    for (const r of resources) {
-        if (r.type === TYPES.k8sProvider && r.parent && members.has(r.parent.urn)) memberOf.set(r.urn, members.get(r.parent.urn)!);
-    }
+    const memberOf = providerClusters(resources);
     for (const r of resources) {
         const d = safe(() => decisionOf(r.type, r.props));
         if (!d) continue;

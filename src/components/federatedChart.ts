@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
-import { ChartPlan, ClusterInfo, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, planFederatedChart } from "../core";
+import {
+    CHART_KIND, ChartPlan, ClusterInfo, DecisionSummary, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, planFederatedChart,
+    summarizeRenderedPlan,
+} from "../core";
+import { failoverEnabled } from "./failover";
 import { FederatedNamespaceLike } from "./federatedResource";
 import { refuseOutputs } from "./inputs";
 import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
@@ -35,8 +39,12 @@ export interface FederatedChartArgs {
     skipCrds?: boolean;
 }
 
-/** What a FederatedChart records as its input (and output): what `preview --diff` and policies see. */
-export interface ChartDecision {
+/**
+ * What a FederatedChart records as its input (and output): what `preview --diff` and policies see. It is the
+ * decision every federated kind records (placed clusters with replicas, exclusions, failover, spread; kind `Chart`,
+ * apiVersion `helm.sh/v4`, name = the release), plus the chart and each placed cluster's values.
+ */
+export interface ChartDecision extends DecisionSummary {
     chart: string;
     releaseName: string;
     namespace?: string;
@@ -79,6 +87,7 @@ export class FederatedChart extends pulumi.ComponentResource {
             refuseOutputs(args.clusterValues, "clusterValues", why, issues);
             refuseOutputs(args.placement, "placement", "placement decides which members get a release", issues);
             const rsp = ReplicaSchedulingPreference.isInstance(args.replicaScheduling) ? args.replicaScheduling.spec : args.replicaScheduling;
+            const observed = ReplicaSchedulingPreference.isInstance(args.replicaScheduling) ? args.replicaScheduling.observed : undefined;
             refuseOutputs(rsp, "replicaScheduling", "replica scheduling decides placement and replicas per member", issues);
             const ns = typeof args.namespace === "string" ? args.namespace : args.namespace?.namespaceName;
             const nsComponent = typeof args.namespace === "object" ? args.namespace : undefined;
@@ -92,15 +101,23 @@ export class FederatedChart extends pulumi.ComponentResource {
                     namespacePlacement: nsComponent ? (nsComponent.placement ?? null) : undefined,
                     values: args.values, clusterValues: args.clusterValues, replicaScheduling: rsp, replicasPath: args.replicasPath,
                     key: `${ns ?? "default"}/${releaseName}`,
+                    // the same observations and failover switch a FederatedResource plans with
+                    currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
+                    readiness: failoverEnabled() ? observed?.ready : undefined,
                 });
             } catch (e) {
                 const err = new Error(`${subject}: ${(e as Error).message}`);
                 (err as Error & { cause?: unknown }).cause = e;
                 throw err;
             }
+            const summary = summarizeRenderedPlan(CHART_KIND, plan, {
+                name: releaseName, ...(ns ? { namespace: ns } : {}), replicaScheduling: rsp, spreadConstraints: args.placement?.spreadConstraints,
+                namespaced: !!nsComponent, clusterSpecific: Object.keys(args.clusterValues ?? {}),
+            });
             const decision: ChartDecision = {
-                chart: args.chart, releaseName, ...(ns ? { namespace: ns } : {}), clusters: plan.clusters,
-                values: sortRecord(plan.values), warnings: plan.warnings,
+                ...summary,
+                chart: args.chart, releaseName, clusters: plan.clusters,
+                values: sortRecord(plan.values),
                 ...(plan.replicas ? { replicas: sortRecord(plan.replicas), unplacedReplicas: plan.unplacedReplicas ?? 0 } : {}),
             };
             claimChildNames(subject, name, plan.clusters);

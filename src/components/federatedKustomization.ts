@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
-import { Placement, ValidationIssue, assertValid, planFederatedKustomization } from "../core";
+import { DecisionSummary, KUSTOMIZATION_KIND, Placement, ValidationIssue, assertValid, planFederatedKustomization, summarizeRenderedPlan } from "../core";
 import { FederatedNamespaceLike } from "./federatedResource";
 import { refuseOutputs } from "./inputs";
 import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
@@ -36,7 +36,9 @@ export class FederatedKustomization extends pulumi.ComponentResource {
     }
     readonly clusterNames: string[];
     readonly directories: Record<string, k8s.kustomize.v2.Directory>;
-    readonly decision: { clusters: string[]; directories: Record<string, string>; namespace?: string; warnings: string[] };
+    /** The decision every federated kind records (kind `Kustomization`, name = this component's), plus the placed
+     *  clusters and the directory each one builds. */
+    readonly decision: DecisionSummary & { clusters: string[]; directories: Record<string, string> };
 
     constructor(name: string, args: FederatedKustomizationArgs, opts?: pulumi.ComponentResourceOptions) {
         const pre = prepare(opts, () => {
@@ -56,7 +58,11 @@ export class FederatedKustomization extends pulumi.ComponentResource {
                 placement: args.placement, ...(nsComponent ? { namespacePlacement: nsComponent.placement ?? null } : {}),
             });
             const { clusters: placed, directories, warnings } = plan;
-            const decision = { clusters: placed, directories: sortRecord(directories), ...(ns ? { namespace: ns } : {}), warnings };
+            const summary = summarizeRenderedPlan(KUSTOMIZATION_KIND, plan, {
+                name, ...(ns ? { namespace: ns } : {}), spreadConstraints: args.placement?.spreadConstraints,
+                namespaced: !!nsComponent, clusterSpecific: Object.keys(args.clusterDirectories ?? {}),
+            });
+            const decision = { ...summary, clusters: placed, directories: sortRecord(directories) };
             claimChildNames(subject, name, placed);
             registerShardDecision(FederatedKustomization.__pulumiType, name, decision);
             return { subject, members, warnings, nsComponent, ns, placed, directories, decision };

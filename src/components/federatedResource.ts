@@ -3,7 +3,7 @@ import { brand, isBranded, prepare } from "./errors";
 import {
     ClusterOverride, DecisionSummary, DependencyMode, FederatedObjectPlan, Placement, ReplicaSchedulingSpec,
     RolloutSpec, ValidationIssue, assertValid, decisionLine, objectOf, planFederatedObject, podTemplateReferences,
-    dependencyKey,
+    dependencyKey, summarizeObjectPlan,
 } from "../core";
 import { dependencyKeyOf, dependencyRegistry } from "./dependencies";
 import { whenProgramDone } from "./readBack";
@@ -322,71 +322,15 @@ function takeOverrideOutputs(overrides: ClusterOverride[] | undefined, slots: Ou
     });
 }
 
-function containerImages(obj: Record<string, unknown>): string[] {
-    const images: string[] = [];
-    const visit = (v: unknown, key: string) => {
-        if (Array.isArray(v)) {
-            if (key === "containers" || key === "initContainers" || key === "ephemeralContainers") {
-                // An image from an Output is only known once applied: shown as <output>, never as its value.
-                for (const c of v) if (c && typeof (c as { image?: unknown }).image === "string") images.push(isPlaceholder((c as { image: string }).image) ? "<output>" : (c as { image: string }).image);
-            }
-            v.forEach(e => visit(e, ""));
-        } else if (v && typeof v === "object") {
-            for (const [k, e] of Object.entries(v)) visit(e, k);
-        }
-    };
-    visit(obj, "");
-    return [...new Set(images)].sort();
-}
-
-export function summarize(template: KubernetesObject, members: MemberCluster[], plan: FederatedObjectPlan,
+/** The recorded decision of a FederatedResource / FederatedNamespace: built by the core, as for every kind. */
+export function summarize(template: KubernetesObject, _members: MemberCluster[], plan: FederatedObjectPlan,
                           args: FederationOptions & { retainReplicas?: boolean; namespace?: FederatedNamespaceLike },
                           rsp: ReplicaSchedulingSpec | undefined, outputPaths: string[] = []): DecisionSummary {
-    const placed: DecisionSummary["placed"] = {};
-    const templateLabels = sortRecord(template.metadata.labels ?? {});
-    for (const c of [...plan.clusters].sort()) {
-        const obj = plan.objects[c] as { metadata?: { labels?: Record<string, string> }; spec?: { replicas?: unknown } };
-        // Scheduled replicas, else what the object is sent with (replica scheduling that schedules nothing, e.g. an
-        // empty intersection with the selector, leaves the template's spec.replicas in place).
-        const scheduled = rsp ? plan.replicas?.[c] : undefined;
-        const replicas = typeof scheduled === "number" ? scheduled
-            : obj.spec && typeof obj.spec.replicas === "number" ? obj.spec.replicas : undefined;
-        // labels as sent, recorded only where overrides changed them: policies judge what each cluster gets
-        const { [MANAGED_LABEL]: _managed, ...sent } = obj.metadata?.labels ?? {};
-        const labels = sortRecord(sent);
-        placed[c] = {
-            ...(typeof replicas === "number" ? { replicas } : {}),
-            overrides: ownEntry(plan.overridesApplied, c) ?? [],
-            images: containerImages(plan.objects[c]),
-            ...(JSON.stringify(labels) !== JSON.stringify(templateLabels) ? { labels } : {}),
-        };
-    }
-    const s: DecisionSummary = {
-        apiVersion: template.apiVersion,
-        kind: template.kind,
-        name: template.metadata.name,
-        ...(template.metadata.namespace !== undefined ? { namespace: template.metadata.namespace } : {}),
-        labels: sortRecord(template.metadata.labels ?? {}),
-        placed,
-        excluded: plan.excluded,
-        overrideClusters: [...new Set((args.overrides ?? []).map(o => o.clusterName))].sort(),
-        orphanOnDelete: !!args.orphanOnDelete,
-        retainReplicas: !!args.retainReplicas,
-        waitForReady: args.waitForReady !== false,
-        warnings: plan.warnings,
-    };
-    if (outputPaths.length > 0) s.outputPaths = outputPaths.slice().sort();
-    if (args.namespace !== undefined) s.namespacePlacement = true;
-    if (rsp) {
-        s.replicaScheduling = JSON.parse(JSON.stringify(rsp));
-        s.unplacedReplicas = plan.unplacedReplicas ?? 0;
-    }
-    if (plan.failover) s.failover = JSON.parse(JSON.stringify(plan.failover));
-    const spread = args.placement?.spreadConstraints;
-    if (spread && spread.length > 0 && plan.spreadGroups) {
-        s.spread = spread.map((constraint, i) => ({ constraint: JSON.parse(JSON.stringify(constraint)), groups: plan.spreadGroups![i] ?? [] }));
-    }
-    return s;
+    return summarizeObjectPlan(template as unknown as Record<string, unknown>, plan, {
+        overrideClusters: (args.overrides ?? []).map(o => o.clusterName),
+        orphanOnDelete: !!args.orphanOnDelete, retainReplicas: !!args.retainReplicas, waitForReady: args.waitForReady !== false,
+        namespaced: args.namespace !== undefined, replicaScheduling: rsp, spreadConstraints: args.placement?.spreadConstraints, outputPaths,
+    });
 }
 
 /** Whether the one-line decision is printed: the component option, else stack config, else env, else on. */

@@ -6,13 +6,13 @@
  * therefore travel with each value into the member object (and nowhere else: the decision only records paths).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ValidationIssue } from "../core";
+import { OUTPUT_PLACEHOLDER, ValidationIssue } from "../core";
 import { setOwn } from "../core/own";
 
 /** Placeholder text: NUL-delimited so it cannot be mistaken for user data (NUL is not valid in Kubernetes strings). */
 const PREFIX = "\u0000kubefed:output:";
 const SUFFIX = "\u0000";
-const PLACEHOLDER = /^\u0000kubefed:output:[0-9]+\u0000$/;
+const PLACEHOLDER = OUTPUT_PLACEHOLDER; // the core recognises it too (images hidden by an Output)
 
 /** The Outputs taken out of one component's inputs, by placeholder. */
 export class OutputSlots {

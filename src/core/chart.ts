@@ -3,11 +3,10 @@
  * federated object, docs/semantics.md#placement), the values each one gets (shared values deep-merged with that cluster's values, Helm's
  * merge rules) and, with replica scheduling (docs/semantics.md#replica-scheduling), the replicas written at a values path the user names.
  */
-import { ValidationIssue, assertValid } from "./errors";
-import { ClusterInfo, Placement, compareStrings, selectClusters, selectNamespacedClusters } from "./placement";
+import { ValidationIssue } from "./errors";
+import { PlacementDecision, PlacementInput, decidePlacement, knownClusterNames } from "./decision";
+import { compareStrings } from "./placement";
 import { hasOwn, ownEntry, setOwn } from "./own";
-import { planReplicas } from "./planner";
-import { ReplicaSchedulingSpec, validateClusters, validatePlacement, validateReplicaScheduling } from "./validate";
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -26,33 +25,21 @@ export function mergeValues(base: Record<string, unknown>, over: Record<string, 
 }
 
 /** Input of {@link planFederatedChart}. */
-export interface ChartPlanInput {
-    /** Every member cluster of the program. */
-    clusters: ClusterInfo[];
-    /** Where releases go (KubeFed placement semantics). */
-    placement?: Placement | null;
-    /** The federated namespace's placement when the chart is installed into one (intersection, docs/semantics.md#namespaces). */
-    namespacePlacement?: Placement | null;
+export interface ChartPlanInput extends PlacementInput {
     /** Values every release gets. */
     values?: Record<string, unknown>;
     /** Per cluster: values merged over the shared ones for that cluster's release. */
     clusterValues?: Record<string, Record<string, unknown>>;
-    /** Replica scheduling; needs `replicasPath`. */
-    replicaScheduling?: ReplicaSchedulingSpec;
     /** Dotted values path that receives each cluster's replicas, e.g. `replicaCount` or `web.replicas`. */
     replicasPath?: string;
     /** `<namespace>/<release>`: feeds the planner's tie-break hash. */
     key: string;
 }
 
-/** Result of {@link planFederatedChart}; records keyed in sorted cluster order. */
-export interface ChartPlan {
-    clusters: string[];
-    /** The merged values of each placed cluster's release. */
+/** Result of {@link planFederatedChart}: the placement every kind gets, and the values of each placed release. */
+export interface ChartPlan extends PlacementDecision {
+    /** The merged values of each placed cluster's release (replicas written at `replicasPath`). */
     values: Record<string, Record<string, unknown>>;
-    replicas?: Record<string, number>;
-    unplacedReplicas?: number;
-    warnings: string[];
 }
 
 function setPath(values: Record<string, unknown>, path: string[], v: unknown): Record<string, unknown> {
@@ -81,17 +68,15 @@ export function planFederatedChart(input: ChartPlanInput): ChartPlan {
     const subject = `chart ${input.key}`;
     const issues: ValidationIssue[] = [];
     const error = (field: string, message: string) => issues.push({ severity: "error", field, message });
-    issues.push(...validateClusters(input.clusters, "clusters"));
-    const known = input.clusters.map(c => c.name).sort(compareStrings);
-    const namespaced = input.namespacePlacement !== undefined;
-    issues.push(...validatePlacement(input.placement, known, "placement"));
-    if (namespaced) issues.push(...validatePlacement(input.namespacePlacement, known, "namespacePlacement"));
+    const known = knownClusterNames(input.clusters);
     const rs = input.replicaScheduling;
-    issues.push(...validateReplicaScheduling(rs, known, "replicaScheduling"));
     if (input.values !== undefined && !isPlainObject(input.values)) error("values", "must be a map of chart values");
     const path = input.replicasPath ? input.replicasPath.split(".") : undefined;
-    if (input.replicasPath !== undefined && (!path || path.some(p => p === ""))) {
+    if (input.replicasPath !== undefined && (typeof input.replicasPath !== "string" || !path || path.some(p => p === ""))) {
         error("replicasPath", `"${input.replicasPath}" is not a dotted values path; write it like "replicaCount" or "web.replicas"`);
+    } else if (path?.some(p => p === "__proto__" || p === "constructor" || p === "prototype")) {
+        // Such a key would be dropped on the way to the chart (Pulumi's SDK drops __proto__), so the split would be recorded but never sent.
+        error("replicasPath", `"${input.replicasPath}" has a segment named ${path.find(p => p === "__proto__" || p === "constructor" || p === "prototype")}, which cannot be sent as a chart value; name the chart's replicas value, e.g. "replicaCount"`);
     }
     if (rs && !input.replicasPath) error("replicasPath", "is required with replicaScheduling: name the chart value that sets the replicas, e.g. \"replicaCount\"");
     const cv = input.clusterValues ?? {};
@@ -103,35 +88,14 @@ export function planFederatedChart(input: ChartPlanInput): ChartPlan {
             error(`clusterValues["${c}"].${input.replicasPath}`, `is set, but replicaScheduling writes ${input.replicasPath} in every cluster; remove it here or remove replicaScheduling`);
         }
     }
-    const warnings = assertValid(subject, issues).map(i => `${i.field}: ${i.message}`);
-
-    let final: string[];
-    let replicas: Record<string, number> | undefined;
-    let unplaced: number | undefined;
-    const normal = () => namespaced ? selectNamespacedClusters(input.placement, input.namespacePlacement, input.clusters)
-        : selectClusters(input.placement, input.clusters);
-    if (rs) {
-        const available = rs.intersectWithClusterSelector
-            ? (namespaced ? selectNamespacedClusters(input.placement, input.namespacePlacement, input.clusters, { selectorOnly: true })
-                : selectClusters(input.placement, input.clusters, { selectorOnly: true }))
-            : known;
-        const { plan, overflow } = planReplicas({ totalReplicas: rs.totalReplicas, rebalance: rs.rebalance, clusters: rs.clusters,
-            availableClusters: available, key: input.key });
-        let placed = Object.keys(plan);
-        if (namespaced && !rs.intersectWithClusterSelector) {
-            const ns = new Set(selectClusters(input.namespacePlacement, input.clusters));
-            placed = placed.filter(c => ns.has(c));
-        }
-        final = placed;
-        replicas = {};
-        let sum = 0;
-        for (const c of final) { replicas[c] = plan[c] + (ownEntry(overflow, c) ?? 0); sum += replicas[c]; }
-        unplaced = Math.max(0, rs.totalReplicas - sum);
-        if (unplaced > 0) warnings.push(`replicaScheduling: ${unplaced} of ${rs.totalReplicas} replicas are not placed; add clusters, weights or raise maxReplicas`);
-    } else {
-        final = normal();
-    }
-    if (final.length === 0) warnings.push("placement: selects no cluster, so the chart is installed nowhere; list clusters or use a clusterSelector ({} selects all)");
+    // The same placement as every other kind (docs/semantics.md#placement): selection, namespace, spread, replica
+    // scheduling and failover.
+    const placed = decidePlacement(subject, {
+        clusters: input.clusters, placement: input.placement, namespacePlacement: input.namespacePlacement,
+        replicaScheduling: rs, currentReplicas: input.currentReplicas, estimatedCapacity: input.estimatedCapacity, readiness: input.readiness,
+    }, { key: input.key, issues, nowhere: "the chart is installed nowhere" });
+    const final = placed.clusters;
+    const warnings = placed.warnings;
     for (const c of Object.keys(cv).sort(compareStrings)) {
         if (known.includes(c) && !final.includes(c)) {
             warnings.push(`clusterValues["${c}"]: cluster "${c}" is not placed, so these values have no effect; remove them or add the cluster to the placement`);
@@ -139,13 +103,11 @@ export function planFederatedChart(input: ChartPlanInput): ChartPlan {
     }
 
     const values: Record<string, Record<string, unknown>> = {};
+    const replicas = placed.scheduled ? placed.replicas : undefined;
     for (const c of final) {
         let v = mergeValues(input.values ?? {}, ownEntry(cv, c) ?? {});
         if (replicas && path) v = setPath(v, path, replicas[c]);
         values[c] = JSON.parse(JSON.stringify(v));
     }
-    const out: ChartPlan = { clusters: final, values, warnings };
-    if (rs) { out.replicas = replicas; out.unplacedReplicas = unplaced; }
-    return out;
+    return { ...placed, values };
 }
-

@@ -185,7 +185,7 @@ const EXCLUSION_MEMO_RECORDS = 256, EXCLUSION_MEMO_CELLS = 1 << 18, EXCLUSION_ME
  * largest self time in bench:core. The record is a function of the cluster list and one reason code per cluster,
  * so it is memoised on the list's facts by those codes (a record seen twice is kept) and handed out as a copy.
  */
-function exclusionReasons(input: FederatedObjectInput, facts: ClusterFacts, placed: string[], own: string[] | undefined,
+function exclusionReasons(input: PlacementInput, facts: ClusterFacts, placed: string[], own: string[] | undefined,
                           ns: string[] | undefined, spreadExcluded?: Record<string, string>): Record<string, string> {
     const PLACED = 1, OWN = 2, NS = 4;
     const { known, index } = facts;
@@ -233,70 +233,81 @@ function exclusionRecord(known: readonly string[], codes: Uint8Array, spreadExcl
     return out;
 }
 
-/**
- * Plans one federated object: validates every input (throwing one {@link ValidationError}, subject
- * `"<kind> <ns>/<name>"`, listing all errors), computes the final placement, the replica split when
- * `replicaScheduling` is set, and each placed cluster's desired object. Overrides are applied per cluster; a
- * failing override throws an {@link OverrideError} whose message names the object, the cluster and the path.
- */
-export function planFederatedObject(input: FederatedObjectInput): FederatedObjectPlan {
-    const t = input?.template;
-    if (!isPlainObject(t)) {
-        throw new ValidationError("<unknown object>", [{ severity: "error", field: "template", message: "is required: a Kubernetes object with apiVersion, kind and metadata.name" }]);
-    }
-    const issues: ValidationIssue[] = [];
-    const error = (field: string, message: string) => issues.push({ severity: "error", field, message });
-    const warning = (field: string, message: string) => issues.push({ severity: "warning", field, message });
+/** What decides where a federated unit goes: the same for every kind (objects, namespaces, chart releases,
+ *  kustomizations), so one placement gives one set of clusters whatever is placed. */
+export interface PlacementInput {
+    /** Every member cluster known to the program. */
+    clusters: ClusterInfo[];
+    /** Where the unit goes (docs/semantics.md#selected-clusters); null/absent selects nothing. */
+    placement?: Placement | null;
+    /** The federated namespace's placement when the unit lives in one (undefined: not federated-namespaced). */
+    namespacePlacement?: Placement | null;
+    /** Replica scheduling: decides placement and the replicas per cluster. */
+    replicaScheduling?: ReplicaSchedulingSpec;
+    /** docs/semantics.md#current-replicas-and-capacity inputs, when known. */
+    currentReplicas?: Record<string, number>;
+    /** docs/semantics.md#current-replicas-and-capacity inputs, when known. */
+    estimatedCapacity?: Record<string, number>;
+    /** Member readiness (cluster -> ready) for failover; absent entries count as ready. */
+    readiness?: Record<string, boolean>;
+}
 
-    const kind = typeof t.kind === "string" ? t.kind : "";
-    const meta = isPlainObject(t.metadata) ? t.metadata : undefined;
-    const name = typeof meta?.name === "string" ? meta.name : "";
-    const ns = typeof meta?.namespace === "string" ? meta.namespace : "";
-    const subject = `${kind || "<no kind>"} ${ns ? `${ns}/` : ""}${name || "<no name>"}`;
-    const namespaced = input.namespacePlacement !== undefined;
+/** The placement half of a decision, computed by {@link decidePlacement} for every kind. */
+export interface PlacementDecision {
+    /** Sorted final placement. */
+    clusters: string[];
+    /** With replica scheduling: cluster -> replicas (0-replica clusters stay placed). */
+    replicas?: Record<string, number>;
+    /** With replica scheduling: replicas no cluster could take. */
+    unplacedReplicas?: number;
+    /** Whether replica scheduling wrote the replicas (false when an empty selector intersection left the unit's own). */
+    scheduled: boolean;
+    /** Why each known cluster that is not placed was left out (sorted by cluster name). */
+    excluded: Record<string, string>;
+    /** See {@link FederatedObjectPlan.failover}. */
+    failover?: { notReady: string[]; replicasIfReady: Record<string, number> };
+    /** See {@link FederatedObjectPlan.spreadExcluded}. */
+    spreadExcluded?: Record<string, string>;
+    /** See {@link FederatedObjectPlan.spreadGroups}. */
+    spreadGroups?: string[][];
+    /** `"<field>: <message>"`, validation warnings first. */
+    warnings: string[];
+}
 
-    if (typeof t.apiVersion !== "string" || t.apiVersion === "") error("template.apiVersion", `must be a non-empty string such as "apps/v1"`);
-    if (!kind) error("template.kind", `must be a non-empty string such as "Deployment"`);
-    if (!meta) error("template.metadata", "must be an object with at least a name");
-    else if (!name) error("template.metadata.name", "must be set: member objects keep the template's name");
-    if (namespaced && !ns) error("template.metadata.namespace", "must be set: the object lives in a federated namespace");
-    if (meta && meta.finalizers !== undefined && meta.finalizers !== null && !(Array.isArray(meta.finalizers) && meta.finalizers.length === 0)) {
-        warning("template.metadata.finalizers", "cannot be set via the template (as in KubeFed) and are dropped; add finalizers in the member clusters instead");
-    }
-
-    const clusters = input.clusters;
-    const facts = clusterFacts(clusters);
-    issues.push(...facts.issues);
+/** Problems of the placement inputs (clusters, placements, replica scheduling, observations). */
+function placementIssues(input: PlacementInput, facts: ClusterFacts): ValidationIssue[] {
+    const issues: ValidationIssue[] = [...facts.issues];
     const known = facts.known;
     issues.push(...validatePlacement(input.placement, known, "placement"));
-    if (namespaced) issues.push(...validatePlacement(input.namespacePlacement, known, "namespacePlacement"));
+    if (input.namespacePlacement !== undefined) issues.push(...validatePlacement(input.namespacePlacement, known, "namespacePlacement"));
     const rs = input.replicaScheduling;
-    issues.push(...validateOverrides(input.overrides, known, "overrides", { replicaScheduling: !!rs }));
-    if (meta) issues.push(...objectIdentityIssues(t, "template.metadata"));
     issues.push(...validateReplicaScheduling(rs, known, "replicaScheduling"));
     issues.push(...countIssues(input.currentReplicas, "currentReplicas"));
     issues.push(...countIssues(input.estimatedCapacity, "estimatedCapacity"));
     if (input.readiness !== undefined && input.readiness !== null
         && (!isPlainObject(input.readiness) || Object.values(input.readiness).some(v => typeof v !== "boolean"))) {
-        error("readiness", "must be a map of cluster name to true/false");
-    }
-    if (input.labels !== undefined && input.labels !== null) {
-        if (!isPlainObject(input.labels)) error("labels", "must be a map of label key to string value");
-        else for (const [k, v] of Object.entries(input.labels)) {
-            const kp = labelKeyProblem(k);
-            if (kp) error(`labels["${k}"]`, `${kp}; fix the key`);
-            const vp = labelValueProblem(v);
-            if (vp) error(`labels["${k}"]`, `${vp}; fix the value`);
-            if (k === MANAGED_LABEL) warning(`labels["${k}"]`, `is always set to "true" on member objects; remove it`);
-        }
+        issues.push({ severity: "error", field: "readiness", message: "must be a map of cluster name to true/false" });
     }
     if (rs && !rs.intersectWithClusterSelector && input.placement !== undefined && input.placement !== null
         && ((input.placement.clusters !== undefined && input.placement.clusters !== null)
             || (input.placement.clusterSelector !== undefined && input.placement.clusterSelector !== null))) {
-        warning("placement", "is ignored because replicaScheduling decides placement; set replicaScheduling.intersectWithClusterSelector to schedule only over the selector's clusters");
+        issues.push({ severity: "warning", field: "placement", message: "is ignored because replicaScheduling decides placement; set replicaScheduling.intersectWithClusterSelector to schedule only over the selector's clusters" });
     }
-    const warnings = assertValid(subject, issues).map(i => `${i.field}: ${i.message}`);
+    return issues;
+}
 
+/**
+ * Placement over validated inputs (docs/semantics.md#placement): selection, namespace intersection, spread
+ * constraints, replica scheduling with failover, and why each other cluster is left out. `key` feeds the
+ * planner's tie-break hash; `nowhere` ends the warning given when nothing is selected.
+ */
+function placeValidated(subject: string, input: PlacementInput, facts: ClusterFacts, key: string, warnings: string[],
+                        nowhere: string): PlacementDecision & { own?: string[]; nsSelected?: string[] } {
+    const clusters = input.clusters;
+    const known = facts.known;
+    const index = facts.index;
+    const rs = input.replicaScheduling;
+    const namespaced = input.namespacePlacement !== undefined;
     // Spread constraints narrow a candidate set; an unsatisfiable one fails the plan (at preview).
     const spread = input.placement?.spreadConstraints ?? undefined;
     let spreadExcluded: Record<string, string> | undefined;
@@ -312,7 +323,6 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
 
     // Placement and replicas. Each selection is computed once, reused below and by the exclusion reasons; the
     // placements were validated above, so their selectors are not validated again.
-    const index = facts.index;
     const own = rs && !rs.intersectWithClusterSelector ? undefined
         : selectValidatedClusters(input.placement, clusters, { selectorOnly: !!rs });
     const nsSelected = namespaced ? selectValidatedClusters(input.namespacePlacement, clusters) : undefined;
@@ -357,7 +367,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         } else {
             const { plan, overflow, notReady, planIfReady } = planFailover({
                 totalReplicas: rs.totalReplicas, rebalance: rs.rebalance, clusters: rs.clusters, availableClusters: available,
-                currentReplicas: input.currentReplicas, estimatedCapacity: input.estimatedCapacity, key: ns ? `${ns}/${name}` : name,
+                currentReplicas: input.currentReplicas, estimatedCapacity: input.estimatedCapacity, key,
                 readiness: rs.failover === false ? undefined : input.readiness ?? undefined,
             });
             // Every available cluster is in the plan, including those without a preference (plan 0): KubeFed's
@@ -391,8 +401,88 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         final = spreadOver(normalPlacement());
     }
     if (final.length === 0) {
-        warnings.push("placement: selects no cluster, so the object is deployed nowhere; list clusters or use a clusterSelector ({} selects all)");
+        warnings.push(`placement: selects no cluster, so ${nowhere}; list clusters or use a clusterSelector ({} selects all)`);
     }
+    const out: PlacementDecision & { own?: string[]; nsSelected?: string[] } = {
+        clusters: final, scheduled, warnings, own, nsSelected,
+        excluded: exclusionReasons(input, facts, final, own, nsSelected, spreadExcluded),
+    };
+    if (rs) { out.replicas = replicas; out.unplacedReplicas = unplaced; }
+    if (failover) out.failover = failover;
+    if (spreadExcluded) out.spreadExcluded = spreadExcluded;
+    if (spreadGroups) out.spreadGroups = spreadGroups;
+    return out;
+}
+
+/** Sorted unique names of a cluster list (memoised with its validation). */
+export function knownClusterNames(clusters: ClusterInfo[]): string[] {
+    return clusterFacts(clusters).known;
+}
+
+/**
+ * The one placement decision of every federated kind: validates the placement inputs together with the kind's own
+ * `issues` (one {@link ValidationError} naming `subject` lists them all) and places the unit exactly as
+ * {@link planFederatedObject} places an object. `key` (`<namespace>/<name>`) feeds the planner's tie-break hash.
+ */
+export function decidePlacement(subject: string, input: PlacementInput, o: { key: string; issues?: ValidationIssue[]; nowhere?: string }): PlacementDecision {
+    const facts = clusterFacts(input.clusters);
+    const warnings = assertValid(subject, [...(o.issues ?? []), ...placementIssues(input, facts)]).map(i => `${i.field}: ${i.message}`);
+    const { own: _own, nsSelected: _ns, ...out } = placeValidated(subject, input, facts, o.key, warnings, o.nowhere ?? "the unit is deployed nowhere");
+    return out;
+}
+
+/**
+ * Plans one federated object: validates every input (throwing one {@link ValidationError}, subject
+ * `"<kind> <ns>/<name>"`, listing all errors), computes the final placement, the replica split when
+ * `replicaScheduling` is set, and each placed cluster's desired object. Overrides are applied per cluster; a
+ * failing override throws an {@link OverrideError} whose message names the object, the cluster and the path.
+ */
+export function planFederatedObject(input: FederatedObjectInput): FederatedObjectPlan {
+    const t = input?.template;
+    if (!isPlainObject(t)) {
+        throw new ValidationError("<unknown object>", [{ severity: "error", field: "template", message: "is required: a Kubernetes object with apiVersion, kind and metadata.name" }]);
+    }
+    const issues: ValidationIssue[] = [];
+    const error = (field: string, message: string) => issues.push({ severity: "error", field, message });
+    const warning = (field: string, message: string) => issues.push({ severity: "warning", field, message });
+
+    const kind = typeof t.kind === "string" ? t.kind : "";
+    const meta = isPlainObject(t.metadata) ? t.metadata : undefined;
+    const name = typeof meta?.name === "string" ? meta.name : "";
+    const ns = typeof meta?.namespace === "string" ? meta.namespace : "";
+    const subject = `${kind || "<no kind>"} ${ns ? `${ns}/` : ""}${name || "<no name>"}`;
+    const namespaced = input.namespacePlacement !== undefined;
+
+    if (typeof t.apiVersion !== "string" || t.apiVersion === "") error("template.apiVersion", `must be a non-empty string such as "apps/v1"`);
+    if (!kind) error("template.kind", `must be a non-empty string such as "Deployment"`);
+    if (!meta) error("template.metadata", "must be an object with at least a name");
+    else if (!name) error("template.metadata.name", "must be set: member objects keep the template's name");
+    if (namespaced && !ns) error("template.metadata.namespace", "must be set: the object lives in a federated namespace");
+    if (meta && meta.finalizers !== undefined && meta.finalizers !== null && !(Array.isArray(meta.finalizers) && meta.finalizers.length === 0)) {
+        warning("template.metadata.finalizers", "cannot be set via the template (as in KubeFed) and are dropped; add finalizers in the member clusters instead");
+    }
+
+    const facts = clusterFacts(input.clusters);
+    const known = facts.known;
+    const index = facts.index;
+    issues.push(...placementIssues(input, facts));
+    const rs = input.replicaScheduling;
+    issues.push(...validateOverrides(input.overrides, known, "overrides", { replicaScheduling: !!rs }));
+    if (meta) issues.push(...objectIdentityIssues(t, "template.metadata"));
+    if (input.labels !== undefined && input.labels !== null) {
+        if (!isPlainObject(input.labels)) error("labels", "must be a map of label key to string value");
+        else for (const [k, v] of Object.entries(input.labels)) {
+            const kp = labelKeyProblem(k);
+            if (kp) error(`labels["${k}"]`, `${kp}; fix the key`);
+            const vp = labelValueProblem(v);
+            if (vp) error(`labels["${k}"]`, `${vp}; fix the value`);
+            if (k === MANAGED_LABEL) warning(`labels["${k}"]`, `is always set to "true" on member objects; remove it`);
+        }
+    }
+    const warnings = assertValid(subject, issues).map(i => `${i.field}: ${i.message}`);
+    const placedBy = placeValidated(subject, input, facts, ns ? `${ns}/${name}` : name, warnings, "the object is deployed nowhere");
+    const { clusters: final, replicas, unplacedReplicas: unplaced, failover, spreadExcluded, spreadGroups, own, nsSelected } = placedBy;
+    const scheduled = placedBy.scheduled;
 
     (input.overrides ?? []).forEach((o, i) => {
         if (o && typeof o.clusterName === "string" && index.has(o.clusterName) && !final.includes(o.clusterName)) {
@@ -460,7 +550,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         overridesApplied[c] = userCount > 0 ? ops.map(o => canonicalPointer(o.path, base)) : ops.map(o => o.path);
     }
 
-    const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, excluded: exclusionReasons(input, facts, final, own, nsSelected, spreadExcluded), warnings };
+    const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, excluded: placedBy.excluded, warnings };
     if (failover) out.failover = failover;
     if (spreadExcluded) out.spreadExcluded = spreadExcluded;
     if (spreadGroups) out.spreadGroups = spreadGroups;

@@ -38,7 +38,14 @@ export {
     objectIdentityIssues, ChildNameRegistry,
 } from "./objects";
 export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
-export { MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, planFederatedObject } from "./decision";
+export {
+    MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, PlacementInput, PlacementDecision, planFederatedObject, decidePlacement,
+    knownClusterNames,
+} from "./decision";
+export {
+    OUTPUT_PLACEHOLDER, UNKNOWN_IMAGE, RENDERED_IMAGES, CHART_KIND, KUSTOMIZATION_KIND, ObjectSummaryOptions, RenderedSummaryOptions,
+    isUnknownImage, containerImages, summarizeObjectPlan, summarizeRenderedPlan,
+} from "./summarize";
 export {
     PlacedCluster, DecisionSummary, FailoverDecision, SpreadDecision, failoverMoves, MemberClusterSummary, placedClusters, replicasOf, normalizeDecision, objectOf, shortReason,
     decisionLine, decisionChanges,

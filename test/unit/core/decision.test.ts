@@ -236,7 +236,7 @@ describe("federate: errors", () => {
         } catch (e) {
             assert.ok(e instanceof ValidationError);
             assert.equal(e.subject, "Deployment shop/web");
-            assert.deepEqual(e.issues.map(i => i.field), ["placement.clusters[0].name", "overrides[0].clusterName", "overrides[0].clusterOverrides[0].path", "replicaScheduling.totalReplicas"]);
+            assert.deepEqual(e.issues.map(i => i.field), ["placement.clusters[0].name", "replicaScheduling.totalReplicas", "overrides[0].clusterName", "overrides[0].clusterOverrides[0].path"]);
             for (const line of e.message.split("\n")) assert.match(line, /^Deployment shop\/web: /);
         }
     });
