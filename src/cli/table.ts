@@ -8,10 +8,8 @@
  */
 
 /** SGR colour sequences (`ESC [ … m`): noise from pulumi's own output, dropped rather than shown escaped. */
-// eslint-disable-next-line no-control-regex
 const SGR = /\u001b\[[0-9;]*m/g;
 /** C0 and C1 controls, DEL, and the bidirectional overrides/isolates (which reorder what is shown after them). */
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 function escapeChar(c: string): string {

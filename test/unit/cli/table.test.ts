@@ -6,7 +6,6 @@ import { buildPlan, renderPlan } from "../../../src/cli/plan";
 import { checkpointOf, inTempDir, objectStatus, run, writeJson } from "./helpers";
 
 /** Characters a terminal acts on: C0/C1 controls but the newline, DEL, bidi overrides and isolates. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 describe("cli: one table renderer, by display width", () => {
