@@ -27,16 +27,69 @@ export interface StatusReport {
     objects: PropagationReport[];
     /** When each member was last observed (ISO time), by cluster name. */
     observedAt: Record<string, string>;
+    /** Malformed checkpoint entries that were skipped, each naming the resource and field (not part of `-o json`). */
+    warnings?: string[];
 }
 
 /** The resources of a parsed `pulumi stack export` (its `deployment.resources`). */
 export function checkpointResources(exported: unknown): CheckpointResource[] {
     const d = (exported as { deployment?: { resources?: unknown } } | undefined)?.deployment;
-    return Array.isArray(d?.resources) ? (d!.resources as CheckpointResource[]) : [];
+    // entries that are not objects cannot be ours; skipping them here spares every reader a null check
+    return Array.isArray(d?.resources) ? (d!.resources as unknown[]).filter(isRecord) as unknown as CheckpointResource[] : [];
 }
 
-function nameOf(urn: string): string {
-    return urn.split("::").pop() ?? urn;
+function nameOf(urn: unknown): string {
+    return typeof urn === "string" ? urn.split("::").pop() ?? urn : "(no urn)";
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return !!v && typeof v === "object" && !Array.isArray(v);
+}
+
+/** The well-formed conditions of a checkpoint entry (objects with a string type and status); the others are
+ *  reported in `warnings`. */
+function conditionsOf(v: unknown, where: string, warnings: string[]): ClusterHealthReport["conditions"] {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+        warnings.push(`${where}: conditions is not a list; ignored`);
+        return [];
+    }
+    return v.filter((c, i) => {
+        const ok = isRecord(c) && typeof c.type === "string" && typeof c.status === "string";
+        if (!ok) warnings.push(`${where}: conditions[${i}] is malformed; skipped`);
+        return ok;
+    }) as ClusterHealthReport["conditions"];
+}
+
+/** The well-formed per-object entries of a read-back's `status` (each with a target naming kind and name, and a
+ *  string status: a missing status must not read as "OK"); the others are reported in `warnings`. */
+function objectStatusesOf(v: unknown, where: string, warnings: string[]): Record<string, ObjectStatus> {
+    if (v === undefined || v === null) return {};
+    if (!isRecord(v)) {
+        warnings.push(`${where}: status is not an object; ignored`);
+        return {};
+    }
+    const out: Record<string, ObjectStatus> = {};
+    for (const key of Object.keys(v).sort()) {
+        const e = v[key];
+        const t = isRecord(e) ? e.target : undefined;
+        if (!isRecord(e) || !isRecord(t) || typeof t.kind !== "string" || typeof t.name !== "string" || typeof e.status !== "string") {
+            warnings.push(`${where}: status.${key} is malformed (needs a target with kind and name, and a status); skipped`);
+            continue;
+        }
+        out[key] = { ...e, message: typeof e.message === "string" ? e.message : "", drifted: Array.isArray(e.drifted) ? e.drifted.map(String) : [] } as ObjectStatus;
+    }
+    return out;
+}
+
+/** Propagation of an object over these entries, as the read-back computes it (also used by `--cluster`, so a
+ *  filtered view and its `--check` judge only the clusters shown). */
+export function propagationOver(entries: ClusterPropagationReport[]): Pick<PropagationReport, "propagated" | "ready"> & { condition: PropagationReport["status"]["conditions"][number] } {
+    const cond = propagationCondition(entries.map((e) => ({ ...e, status: (e.status ?? "") as never, message: e.message ?? "",
+        exists: !!e.exists, managed: !!e.managed, drifted: e.drifted ?? [], ready: !!e.ready, conditions: [] })), "");
+    const propagated = cond.status === "True";
+    return { propagated, ready: propagated && entries.every((e) => e.ready),
+        condition: { type: "Propagation", status: cond.status, reason: cond.reason, message: cond.message } };
 }
 
 function byName<T>(items: T[], key: (t: T) => string): T[] {
@@ -77,44 +130,57 @@ export function reportFromObservations(members: MemberObservation[]): StatusRepo
     for (const key of [...objects.keys()].sort()) {
         const o = objects.get(key)!;
         const entries = byName(o.entries, (e) => e.name);
-        const cond = propagationCondition(entries.map((e) => ({ ...e, status: e.status as never, message: e.message ?? "",
-            exists: !!e.exists, managed: !!e.managed, drifted: e.drifted ?? [], ready: !!e.ready, conditions: [] })), "");
+        const p = propagationOver(entries);
         out.push({
             __kubefedStatus: "PropagationStatus", name: key, target: o.target,
-            propagated: cond.status === "True",
-            ready: cond.status === "True" && entries.every((e) => e.ready),
-            status: { conditions: [{ type: "Propagation", status: cond.status, reason: cond.reason, message: cond.message }], clusters: entries },
+            propagated: p.propagated, ready: p.ready, status: { conditions: [p.condition], clusters: entries },
         });
     }
     return { clusters, objects: out, observedAt };
 }
 
-/** The report as of the checkpoint: what the last `up` or `pulumi refresh` observed. */
+/** The report as of the checkpoint: what the last `up` or `pulumi refresh` observed. Malformed entries (a damaged
+ *  or hand-edited checkpoint) are skipped and named in `warnings`, never thrown on. */
 export function reportFromCheckpoint(resources: CheckpointResource[]): StatusReport {
     const members: MemberObservation[] = [];
     const legacyHealth: ClusterHealthReport[] = [];
     const legacyObjects: PropagationReport[] = [];
+    const warnings: string[] = [];
     for (const r of resources) {
-        const o = r.outputs ?? {};
+        if (!isRecord(r) || typeof r.type !== "string") continue;
+        const o = isRecord(r.outputs) ? r.outputs : {};
+        const where = `${r.type.slice(r.type.lastIndexOf(":") + 1)} ${nameOf(r.urn)}`;
         if (r.type === `${TYPE_PREFIX}MemberReadBack`) {
             members.push({
                 clusterName: String(o.clusterName ?? r.id ?? nameOf(r.urn)), ready: o.ready === true,
-                kubernetesVersion: String(o.kubernetesVersion ?? ""), conditions: (o.conditions ?? []) as ClusterHealthReport["conditions"],
-                health: o.health !== false, status: (o.status ?? {}) as Record<string, ObjectStatus>,
+                kubernetesVersion: String(o.kubernetesVersion ?? ""), conditions: conditionsOf(o.conditions, where, warnings),
+                health: o.health !== false, status: objectStatusesOf(o.status, where, warnings),
                 observedAt: typeof o.observedAt === "string" ? o.observedAt : undefined,
             });
         } else if (r.type === `${TYPE_PREFIX}ClusterHealth`) {
-            legacyHealth.push({ __kubefedStatus: "ClusterHealth", clusterName: String(o.clusterName ?? r.id), ready: o.ready === true,
-                kubernetesVersion: String(o.kubernetesVersion ?? ""), conditions: (o.conditions ?? []) as ClusterHealthReport["conditions"] });
-        } else if (r.type === `${TYPE_PREFIX}PropagationStatus` && o.status && o.target) {
+            legacyHealth.push({ __kubefedStatus: "ClusterHealth", clusterName: String(o.clusterName ?? r.id ?? nameOf(r.urn)), ready: o.ready === true,
+                kubernetesVersion: String(o.kubernetesVersion ?? ""), conditions: conditionsOf(o.conditions, where, warnings) });
+        } else if (r.type === `${TYPE_PREFIX}PropagationStatus` && (o.status || o.target)) {
+            const t = o.target;
+            const st = isRecord(o.status) ? o.status : undefined;
+            if (!isRecord(t) || typeof t.kind !== "string" || typeof t.name !== "string" || !st) {
+                warnings.push(`${where}: target or status is malformed; skipped`);
+                continue;
+            }
+            const clusters = (Array.isArray(st.clusters) ? st.clusters : []).filter((e, i) => {
+                const ok = isRecord(e) && typeof e.name === "string";
+                if (!ok) warnings.push(`${where}: status.clusters[${i}] is malformed; skipped`);
+                return ok;
+            }) as ClusterPropagationReport[];
             legacyObjects.push({ __kubefedStatus: "PropagationStatus", name: nameOf(r.urn).replace(/-status$/, ""),
-                target: o.target as PropagationReport["target"], propagated: o.propagated === true, ready: o.ready === true,
-                status: o.status as PropagationReport["status"] });
+                target: t as PropagationReport["target"], propagated: o.propagated === true, ready: o.ready === true,
+                status: { conditions: conditionsOf(st.conditions, where, warnings), clusters } });
         }
     }
     const report = reportFromObservations(members);
     report.clusters = byName([...report.clusters, ...legacyHealth], (c) => c.clusterName);
     report.objects = byName([...report.objects, ...legacyObjects], (o) => o.name ?? "");
+    if (warnings.length) report.warnings = warnings;
     return report;
 }
 

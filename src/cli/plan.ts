@@ -10,7 +10,10 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
-import { eachFlag } from "./args";
+import { parseFlags } from "./args";
+import { Filters, filterPlan } from "./filter";
+import { OutputFormat, parseOutputFormat, renderData } from "./output";
+import { renderTable, terminalSafe } from "./table";
 import { DecisionSummary, decisionChanges, normalizeDecision, objectOf, placedClusters } from "../core/summary";
 import { ownEntry } from "../core/own";
 
@@ -20,7 +23,11 @@ export interface PlanOptions {
     cwd?: string;
     policyPacks: string[];
     policyPackConfigs: string[];
-    output: "table" | "json";
+    output: OutputFormat;
+    /** `--cluster` / `--object`. */
+    filters?: Filters;
+    /** `--help`: print the usage. */
+    help?: boolean;
     /** Read the preview JSON from this file instead of running pulumi (tests, CI artefacts). */
     jsonFile?: string;
 }
@@ -60,36 +67,37 @@ export interface PlanModel {
     previewSucceeded: boolean;
 }
 
-const USAGE = `usage: pulumi-kubefed plan [--stack S] [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config F]... [-o table|json] [--json-file F]
+const USAGE = `usage: pulumi-kubefed plan [--stack S] [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config F]... [-o table|wide|json|yaml]
+                           [--cluster NAME]... [--object NAME]... [--json-file F]
 
-  --stack S               stack to preview (default: the selected stack)
-  --cwd DIR               Pulumi project directory (default: current directory)
+  -s, --stack S           stack to preview (default: the selected stack)
+  -C, --cwd DIR           Pulumi project directory (default: current directory)
   --policy-pack DIR       passed to pulumi preview (repeatable)
   --policy-pack-config F  passed to pulumi preview (repeatable)
-  -o, --output FORMAT     table (default) or json
+  -o, --output FORMAT     table (default), wide (adds the step and component type), json or yaml
+  --cluster NAME          only these clusters' columns, and objects placed or left out there (repeatable, or a,b)
+  --object NAME           only these objects (repeatable, or a,b): resource name, name, namespace/name or Kind/name
   --json-file F           read the output of 'pulumi preview --json' from a file instead of running pulumi
 Exit codes: 0 the update would go through, 1 a policy violation or error would block it, 2 usage, 3 cannot run pulumi.
 `;
 
 /** Parses `plan` arguments; throws a usage message on errors. */
 export function parsePlanArgs(argv: string[]): PlanOptions {
-    const o: PlanOptions = { policyPacks: [], policyPackConfigs: [], output: "table" };
-    eachFlag(argv, (flag, value, a) => {
-        switch (flag) {
-            case "--stack": case "-s": o.stack = value(); break;
-            case "--cwd": case "-C": o.cwd = value(); break;
-            case "--policy-pack": o.policyPacks.push(value()); break;
-            case "--policy-pack-config": o.policyPackConfigs.push(value()); break;
-            case "--json-file": o.jsonFile = value(); break;
-            case "-o": case "--output": {
-                const v = value();
-                if (v !== "json" && v !== "table") throw new Error(`${flag}: unknown format "${v}"; use table or json`);
-                o.output = v;
-                break;
-            }
-            default: throw new Error(`unknown argument: ${a}`);
-        }
+    const { values: v } = parseFlags(argv, {
+        stack: { type: "string", short: "s" }, cwd: { type: "string", short: "C" }, "policy-pack": { type: "string", list: true },
+        "policy-pack-config": { type: "string", list: true }, "json-file": { type: "string" }, output: { type: "string", short: "o" },
+        cluster: { type: "string", list: true }, object: { type: "string", list: true },
     });
+    const str = (k: string) => v[k] as string | undefined;
+    const o: PlanOptions = { policyPacks: (v["policy-pack"] as string[] | undefined) ?? [],
+        policyPackConfigs: (v["policy-pack-config"] as string[] | undefined) ?? [], output: parseOutputFormat(str("output")) };
+    if (v.help) o.help = true;
+    if (str("stack")) o.stack = str("stack");
+    if (str("cwd")) o.cwd = str("cwd");
+    if (str("json-file")) o.jsonFile = str("json-file");
+    if (v.cluster || v.object) {
+        o.filters = { ...(v.cluster ? { clusters: v.cluster as string[] } : {}), ...(v.object ? { objects: v.object as string[] } : {}) };
+    }
     return o;
 }
 
@@ -220,12 +228,6 @@ export function buildPlan(preview: unknown, exitCode = 0, stderr = "", policy: P
     return { clusters: [...clusters].sort(cmp), objects, blockers, warnings, previewSucceeded: exitCode === 0 };
 }
 
-function table(rows: string[][]): string {
-    const widths: number[] = [];
-    for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
-    return rows.map(r => r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i] - [...c].length))).join("  ").trimEnd()).join("\n");
-}
-
 /** Cell of one object in one cluster: replicas (or `yes`) where placed, `*` when overridden there, `-` elsewhere. */
 export function planCell(d: DecisionSummary | undefined, cluster: string): string {
     const p = ownEntry(d?.placed, cluster);
@@ -238,25 +240,27 @@ function label(o: PlanObject): string {
     return o.decision?.name === o.resource || o.previous?.name === o.resource ? o.object : `${o.resource} (${o.object})`;
 }
 
-/** Renders the plan as text: the table objects × clusters, then overrides, exclusions, changes and blockers. */
-export function renderPlan(m: PlanModel): string {
+/** Renders the plan as text: the table objects × clusters, then overrides, exclusions, changes and blockers;
+ *  `wide` adds each object's step and component type. Every value is made terminal-safe (src/cli/table.ts). */
+export function renderPlan(m: PlanModel, opts: { wide?: boolean } = {}): string {
     const out: string[] = [];
     if (m.objects.length === 0) out.push("No FederatedResource or FederatedNamespace in the preview.");
     else {
-        const rows = [["OBJECT", ...m.clusters, "CHANGE"]];
+        const rows = [["OBJECT", ...(opts.wide ? ["TYPE", "OP"] : []), ...m.clusters, "CHANGE"]];
         for (const o of m.objects) {
-            rows.push([label(o), ...m.clusters.map(c => planCell(o.decision, c)), o.changes.length ? o.changes.join(", ") : "-"]);
+            rows.push([label(o), ...(opts.wide ? [o.type, o.op || "-"] : []), ...m.clusters.map(c => planCell(o.decision, c)),
+                o.changes.length ? o.changes.join(", ") : "-"]);
         }
-        out.push(table(rows), "(number: replicas; yes: placed; *: overridden there; -: not placed)");
+        out.push(renderTable(rows), "(number: replicas; yes: placed; *: overridden there; -: not placed)");
         const overrides: string[] = [], excluded: string[] = [];
         for (const o of m.objects) {
             const d = o.decision;
             if (!d) continue;
-            for (const c of placedClusters(d)) {
+            for (const c of placedClusters(d).filter(c => m.clusters.includes(c))) {
                 const ps = d.placed[c].overrides ?? [];
                 if (ps.length) overrides.push(`  ${label(o)} @ ${c}: ${ps.join(", ")}`);
             }
-            for (const c of Object.keys(d.excluded ?? {}).sort(cmp)) excluded.push(`  ${label(o)} @ ${c}: ${d.excluded[c]}`);
+            for (const c of Object.keys(d.excluded ?? {}).filter(c => m.clusters.includes(c)).sort(cmp)) excluded.push(`  ${label(o)} @ ${c}: ${d.excluded[c]}`);
         }
         if (overrides.length) out.push("", "Overridden paths:", ...overrides);
         if (excluded.length) out.push("", "Left out:", ...excluded);
@@ -265,7 +269,7 @@ export function renderPlan(m: PlanModel): string {
     if (m.blockers.length) {
         out.push("", "Blocked — `pulumi up` would fail:", ...m.blockers.map(b => `  ${b.urn ? `${nameOfUrn(b.urn)}: ` : ""}${oneLine(b.message)}`));
     }
-    return out.join("\n");
+    return terminalSafe(out.join("\n"), true);
 }
 
 function oneLine(s: string): string {
@@ -278,18 +282,27 @@ export function planMain(argv: string[], out: (s: string) => void, err: (s: stri
     try {
         opts = parsePlanArgs(argv);
     } catch (e) {
-        err(`${(e as Error).message}\n${USAGE}`);
+        err(`${terminalSafe((e as Error).message)}\n${USAGE}`);
         return 2;
+    }
+    if (opts.help) {
+        out(USAGE);
+        return 0;
     }
     let res: ReturnType<typeof runPreview>;
     try {
         res = runPreview(opts);
     } catch (e) {
-        err(`pulumi-kubefed: ${(e as Error).message}\n`);
+        err(`pulumi-kubefed: ${terminalSafe((e as Error).message, true)}\n`);
         return 3;
     }
-    const model = buildPlan(res.json, res.exitCode, res.stderr, res.policy);
-    out(opts.output === "json" ? `${JSON.stringify(model, null, 2)}\n` : `${renderPlan(model)}\n`);
+    let model = buildPlan(res.json, res.exitCode, res.stderr, res.policy);
+    if (opts.filters) {
+        const f = filterPlan(model, opts.filters);
+        for (const u of f.unmatched) err(`pulumi-kubefed: warning: ${terminalSafe(u)} matches nothing in the plan\n`);
+        model = f.value;
+    }
+    out(opts.output === "json" || opts.output === "yaml" ? renderData(opts.output, model) : `${renderPlan(model, { wide: opts.output === "wide" })}\n`);
     return model.blockers.length > 0 ? 1 : 0;
 }
 

@@ -14,7 +14,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { eachFlag } from "./args";
 import {
     DECISION_FILE_ENV, NormalizedDecision, ShardLayout, ShardMismatch, ShardRecord, compareShardDecisions, validateShardLayout,
 } from "../core/shard";
@@ -104,6 +103,17 @@ export function parseShardsSpec(text: string, file: string): ShardsSpec {
         concurrency,
         ...(r.operator && typeof r.operator === "object" ? { operator: r.operator as Record<string, unknown> } : {}),
     };
+}
+
+/** Why a shard record cannot be compared (undefined when it can): two records without a digest must not compare
+ *  equal, so a missing digest is an error naming the shard. */
+export function recordProblem(rec: unknown, shard: string, stack: string): string | undefined {
+    const r = rec as Partial<ShardRecord> | null;
+    if (!r || typeof r !== "object" || Array.isArray(r)) return `shard "${shard}" (stack ${stack}): its shard record is not an object`;
+    if (typeof r.digest !== "string" || !r.digest) {
+        return `shard "${shard}" (stack ${stack}): its shard record has no digest, so its decision cannot be compared; run up with this version of pulumi-kubefed`;
+    }
+    return undefined;
 }
 
 /** How one pulumi command of one shard went. */
@@ -255,9 +265,11 @@ export async function runShards(command: "preview" | "up" | "destroy", spec: Sha
         if (rep.preview.ok) {
             if (fs.existsSync(file)) {
                 const d = JSON.parse(fs.readFileSync(file, "utf8")) as { record?: ShardRecord; decision?: NormalizedDecision; errors?: string[] };
-                if (d.errors?.length || !d.record || !d.decision) {
+                const bad = d.record ? recordProblem(d.record, s.name, s.stack) : undefined;
+                if (d.errors?.length || !d.record || !d.decision || bad) {
                     // the program logged these as errors; pulumi preview still exits 0 for errors logged at the end
-                    for (const e of d.errors ?? ["the program wrote no decision"]) result.errors.push(`shard "${s.name}": ${e}`);
+                    for (const e of d.errors ?? (bad ? [] : ["the program wrote no decision"])) result.errors.push(`shard "${s.name}": ${e}`);
+                    if (bad) result.errors.push(bad);
                     rep.preview = { ...rep.preview, ok: false };
                     return false;
                 }
@@ -323,115 +335,26 @@ export async function checkShards(spec: ShardsSpec, o: RunShardsOptions = {}): P
             result.errors.push(`shard "${s.name}" (stack ${s.stack}): no kubefedShard stack output; export kubefed.shardDecision() from the program and run up`);
             return true;
         }
-        rep.record = JSON.parse(text) as ShardRecord;
+        let rec: unknown;
+        try {
+            rec = JSON.parse(text);
+        } catch {
+            result.errors.push(`shard "${s.name}" (stack ${s.stack}): its kubefedShard stack output is not JSON`);
+            return true;
+        }
+        const bad = recordProblem(rec, s.name, s.stack);
+        if (bad) result.errors.push(bad);
+        // kept for -o json even when unusable; compared only when it has a digest
+        if (rec && typeof rec === "object" && !Array.isArray(rec)) rep.record = rec as ShardRecord;
         return true;
     });
     result.shards.sort((a, b) => (a.shard < b.shard ? -1 : 1));
     for (const r of result.shards) {
         if (r.record && r.record.shard !== r.shard) result.errors.push(`shard "${r.shard}" (stack ${r.stack}) recorded shard "${r.record.shard}"; its config does not match the spec`);
     }
-    result.mismatch = compareShardDecisions(result.shards.filter(r => r.record).map(r => ({ shard: r.shard, record: r.record! })));
+    const comparable = result.shards.filter(r => r.record && !recordProblem(r.record, r.shard, r.stack));
+    result.mismatch = compareShardDecisions(comparable.map(r => ({ shard: r.shard, record: r.record! })));
     if (result.mismatch) result.errors.push(result.mismatch.message);
     result.ok = result.errors.length === 0;
     return result;
-}
-
-const secs = (ms?: number) => (ms === undefined ? "" : `${(ms / 1000).toFixed(1)}s`);
-
-/** The per-shard report as a table, then errors and failing shards' output tails. */
-export function renderShardsResult(r: ShardsResult): string {
-    const step = r.command === "destroy" ? "destroy" : r.command === "up" ? "up" : "preview";
-    const rows = [["SHARD", "STACK", "CLUSTERS", "PREVIEW", "UP/DESTROY", "DIGEST", "CHANGES"]];
-    for (const s of r.shards) {
-        const p = s.preview ? `${s.preview.ok ? "ok" : `failed (${s.preview.code})`} ${secs(s.preview.ms)}` : "-";
-        const last = s.up ?? s.destroy;
-        const u = last ? `${last.ok ? "ok" : `failed (${last.code})`} ${secs(last.ms)}` : s.skipped ? "skipped" : "-";
-        rows.push([s.shard, s.stack, s.clusters.join(","), p, step === "preview" ? "-" : u,
-            s.record ? s.record.digest.slice(7, 19) : "-", (last ?? s.preview)?.summary || "-"]);
-    }
-    const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
-    const lines = rows.map(row => row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd());
-    const notes: string[] = [];
-    for (const s of r.shards) {
-        if (s.skipped) notes.push(`${s.shard}: ${s.skipped}`);
-        if (s.warning) notes.push(`${s.shard}: ${s.warning}`);
-        for (const st of [s.preview, s.up, s.destroy]) {
-            if (st && !st.ok) notes.push(`${s.shard}: failed; last lines (full log: ${st.log}):\n${(st.tail ?? "").split("\n").map(l => `    ${l}`).join("\n")}`);
-        }
-    }
-    const errs = r.errors.map(e => `error: ${e}`);
-    return `${lines.join("\n")}\n${[...errs, ...notes].map(n => `${n}\n`).join("")}${r.ok ? `${step}: every shard succeeded\n` : ""}`;
-}
-
-export const SHARDS_USAGE = `usage: pulumi-kubefed shards preview|up|destroy|check|operator --file SHARDS.yaml [--concurrency N] [--fail-fast] [-o json] [--log-dir DIR]
-
-  preview   set each shard's pulumi-kubefed:shard/shards config, preview every shard, compare their decisions
-  up        preview, refuse if any two shards' decisions differ, then 'pulumi up' every shard
-  destroy   'pulumi destroy' every shard
-  check     compare the kubefedShard stack outputs of the shards (stacks updated elsewhere, e.g. by the operator)
-  operator  print Pulumi Kubernetes Operator Stack resources for the shards (the file's operator: section)
-  --fail-fast  start no further shard once one failed (default: the others carry on)
-  exit codes: 0 ok, 1 a shard failed or the decisions differ, 2 usage`;
-
-/** `pulumi-kubefed shards ...`; returns the exit code. */
-export async function shardsMain(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-    const [sub, ...rest] = argv;
-    let file: string | undefined;
-    let concurrency: number | undefined;
-    let failFast = false;
-    let json = false;
-    let logDir: string | undefined;
-    try {
-        if (!["preview", "up", "destroy", "check", "operator"].includes(sub ?? "")) throw new Error(`unknown shards command: ${sub ?? "(none)"}`);
-        eachFlag(rest, (flag, value, a) => {
-            switch (flag) {
-                case "--file": case "-f": file = value(); break;
-                case "--concurrency": case "-j": {
-                    concurrency = Number(value());
-                    if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`${flag} must be a positive integer`);
-                    break;
-                }
-                case "--fail-fast": failFast = true; break;
-                case "--output": case "-o": {
-                    const v = value();
-                    if (v !== "json" && v !== "table") throw new Error(`${flag} must be table or json`);
-                    json = v === "json";
-                    break;
-                }
-                case "--log-dir": logDir = value(); break;
-                default: throw new Error(`unknown argument: ${a}`);
-            }
-        });
-        if (!file) throw new Error("--file is required: the shards spec (YAML or JSON)");
-    } catch (e) {
-        err(`${(e as Error).message}\n${SHARDS_USAGE}\n`);
-        return 2;
-    }
-    let spec: ShardsSpec;
-    try {
-        spec = parseShardsSpec(fs.readFileSync(file!, "utf8"), file!);
-    } catch (e) {
-        err(`pulumi-kubefed shards: ${(e as Error).message}\n`);
-        return 2;
-    }
-    if (sub === "operator") {
-        const { operatorStacks, renderManifests } = await import("./operator");
-        try {
-            out(renderManifests(operatorStacks(spec)));
-            return 0;
-        } catch (e) {
-            err(`pulumi-kubefed shards operator: ${(e as Error).message}\n`);
-            return 2;
-        }
-    }
-    const opts: RunShardsOptions = {
-        failFast, concurrency, logDir,
-        onEvent: json ? undefined : (e) => {
-            if (e.step === "config") return;
-            err(`[${e.shard}] ${e.step} ${e.state === "start" ? "started" : e.result?.ok ? `ok (${secs(e.result.ms)})` : `failed (exit ${e.result?.code})`}\n`);
-        },
-    };
-    const r = sub === "check" ? await checkShards(spec, opts) : await runShards(sub as "preview" | "up" | "destroy", spec, opts);
-    out(json ? `${JSON.stringify(r, null, 2)}\n` : renderShardsResult(r));
-    return r.ok ? 0 : 1;
 }

@@ -15,6 +15,7 @@
  * The CLI collects every object carrying a `__kubefedStatus` marker anywhere in the stack outputs, so entries can
  * also be exported individually or nested elsewhere; `kubefed` is just the conventional place.
  */
+import { renderTable, terminalSafe, truncate } from "./table";
 
 /** A cluster-health entry of the report. */
 export interface ClusterHealthReport {
@@ -98,9 +99,18 @@ export function objectLabel(r: PropagationReport): string {
     return r.name && r.name !== t.name ? `${r.name} (${id})` : id;
 }
 
+function conditionList(c: ClusterHealthReport): ClusterHealthReport["conditions"] {
+    return Array.isArray(c.conditions) ? c.conditions.filter((x) => x && typeof x === "object") : [];
+}
+
+function entriesOf(o: PropagationReport): ClusterPropagationReport[] {
+    const l = o.status?.clusters;
+    return Array.isArray(l) ? l.filter((e) => e && typeof e === "object" && typeof e.name === "string") : [];
+}
+
 /** Short health word of a cluster entry: Ready, NotReady, Offline, ConfigMalformed or Unknown. */
 export function healthWord(c: ClusterHealthReport): string {
-    const conds = Array.isArray(c.conditions) ? c.conditions : [];
+    const conds = conditionList(c);
     if (conds.some((x) => x.type === "Ready" && x.status === "True")) return "Ready";
     if (conds.some((x) => x.type === "ConfigMalformed" && x.status === "True")) return "ConfigMalformed";
     if (conds.some((x) => x.type === "Offline" && x.status === "True")) return "Offline";
@@ -117,55 +127,66 @@ export function cellText(e: ClusterPropagationReport | undefined): string {
     return `${e.status}${replicas}`;
 }
 
-function table(rows: string[][]): string {
-    const widths: number[] = [];
-    for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-    return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd()).join("\n");
-}
-
 /** Whether everything is fine: all clusters Ready and every object propagated. */
 export function allHealthy(r: { clusters: ClusterHealthReport[]; objects: PropagationReport[] }): boolean {
     return r.clusters.every((c) => healthWord(c) === "Ready") && r.objects.every((o) => o.propagated === true);
 }
 
-/** Renders the readable report: cluster health, then a matrix objects × clusters, then details of problems. */
-export function renderStatus(r: { clusters: ClusterHealthReport[]; objects: PropagationReport[] }): string {
+/** Columns of a message in the table; `-o wide` shows it whole. */
+const MESSAGE_WIDTH = 60;
+
+/** Options of {@link renderStatus}. */
+export interface RenderStatusOptions {
+    /** `-o wide`: whole messages, and the reasons and observation times the table leaves out. */
+    wide?: boolean;
+    /** When each member was last observed, by cluster name (the wide OBSERVED column). */
+    observedAt?: Record<string, string>;
+}
+
+/** Renders the readable report: cluster health, then a matrix objects × clusters, then details of problems. Every
+ *  value is made terminal-safe (src/cli/table.ts). */
+export function renderStatus(r: { clusters: ClusterHealthReport[]; objects: PropagationReport[] }, opts: RenderStatusOptions = {}): string {
     const out: string[] = [];
+    const wide = !!opts.wide;
     if (r.clusters.length === 0 && r.objects.length === 0) {
         return "No kubefed status found in this stack: run `pulumi up` first (member health and object status are read back by default).";
     }
     if (r.clusters.length > 0) {
-        const rows = [["CLUSTER", "HEALTH", "VERSION", "MESSAGE"]];
+        const rows = [wide ? ["CLUSTER", "HEALTH", "VERSION", "REASON", "OBSERVED", "MESSAGE"] : ["CLUSTER", "HEALTH", "VERSION", "MESSAGE"]];
         for (const c of r.clusters) {
-            const conds = Array.isArray(c.conditions) ? c.conditions : [];
+            const conds = conditionList(c);
             const main = conds.find((x) => x.status === "True") ?? conds[0];
-            rows.push([c.clusterName, healthWord(c), c.kubernetesVersion || "-", (main?.message ?? "").replace(/\s+/g, " ")]);
+            const message = String(main?.message ?? "").replace(/\s+/g, " ");
+            rows.push(wide
+                ? [c.clusterName, healthWord(c), c.kubernetesVersion || "-", main?.reason || "-", opts.observedAt?.[c.clusterName] ?? "-", message]
+                : [c.clusterName, healthWord(c), c.kubernetesVersion || "-", truncate(terminalSafe(message), MESSAGE_WIDTH)]);
         }
-        out.push(table(rows));
+        out.push(renderTable(rows));
     }
     if (r.objects.length > 0) {
         const names = new Set<string>(r.clusters.map((c) => c.clusterName));
-        for (const o of r.objects) for (const e of o.status?.clusters ?? []) names.add(e.name);
+        for (const o of r.objects) for (const e of entriesOf(o)) names.add(e.name);
         const cols = [...names].sort();
-        const rows = [["OBJECT", ...cols, "PROPAGATION", "READY"]];
+        const rows = [["OBJECT", ...cols, "PROPAGATION", "READY", ...(wide ? ["MESSAGE"] : [])]];
         const details: string[] = [];
         for (const o of r.objects) {
-            const entries = new Map((o.status?.clusters ?? []).map((e) => [e.name, e]));
-            const cond = (o.status?.conditions ?? []).find((c) => c.type === "Propagation");
+            const entries = new Map(entriesOf(o).map((e) => [e.name, e]));
+            const cond = (Array.isArray(o.status?.conditions) ? o.status.conditions : []).find((c) => c?.type === "Propagation");
             rows.push([
                 objectLabel(o),
                 ...cols.map((c) => cellText(entries.get(c))),
                 cond ? `${cond.status}${cond.reason ? ` (${cond.reason})` : ""}` : "?",
                 o.ready ? "yes" : "no",
+                ...(wide ? [String(cond?.message ?? "")] : []),
             ]);
-            for (const e of o.status?.clusters ?? []) {
-                if (e.status) details.push(`  ${objectLabel(o)} @ ${e.name}: ${e.status}${e.message ? ` - ${e.message}` : ""}`);
+            for (const e of entriesOf(o)) {
+                if (e.status) details.push(`  ${objectLabel(o)} @ ${e.name}: ${e.status}${e.message ? ` - ${e.message}` : ""}${wide && e.drifted?.length ? ` (${e.drifted.join(", ")})` : ""}`);
             }
         }
         if (out.length) out.push("");
-        out.push(table(rows));
+        out.push(renderTable(rows));
         if (details.length) {
-            out.push("", "Problems:", ...details);
+            out.push("", "Problems:", ...details.map((d) => terminalSafe(d)));
         }
     }
     return out.join("\n");

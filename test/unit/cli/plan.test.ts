@@ -62,7 +62,7 @@ describe("cli: plan", () => {
         const o = parsePlanArgs(["--stack", "dev", "--cwd=/p", "--policy-pack", "/pp", "--policy-pack-config", "/c.json", "-o", "json"]);
         assert.deepEqual(previewArgs(o), ["preview", "--json", "--non-interactive", "--stack", "dev", "--policy-pack", "/pp", "--policy-pack-config", "/c.json"]);
         assert.equal(o.cwd, "/p");
-        assert.throws(() => parsePlanArgs(["-o", "yaml"]), /unknown format "yaml"/);
+        assert.throws(() => parsePlanArgs(["-o", "xml"]), /unknown format "xml"/);
         const errs: string[] = [];
         assert.equal(await main(["plan", "--bogus"], () => undefined, s => errs.push(s)), 2);
         assert.match(errs.join(""), /unknown argument: --bogus/);

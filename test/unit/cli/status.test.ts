@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main, parseStatusArgs } from "../../../src/cli";
+import { main } from "../../../src/cli";
+import { parseStatusArgs } from "../../../src/cli/status";
 import { reportFromCheckpoint } from "../../../src/cli/checkpoint";
 import { KubefedReport, collectReports, renderStatus } from "../../../src/cli/statusReport";
 
@@ -30,7 +31,7 @@ describe("cli: pulumi-kubefed status", () => {
     it("parses arguments", () => {
         assert.deepStrictEqual(parseStatusArgs(["--stack", "dev", "--cwd=/x", "--check"]), { stack: "dev", cwd: "/x", check: true });
         assert.deepStrictEqual(parseStatusArgs(["--live", "-o", "json"]), { live: true, output: "json", check: false });
-        assert.throws(() => parseStatusArgs(["-o", "yaml"]), /table or json/);
+        assert.throws(() => parseStatusArgs(["-o", "xml"]), /unknown format "xml"; use table, wide, json, yaml/);
         assert.throws(() => parseStatusArgs(["--live", "--state-file", "f"]), /cannot be combined/);
         assert.throws(() => parseStatusArgs(["--stack"]), /needs a value/);
         assert.throws(() => parseStatusArgs(["--bogus"]), /unknown argument/);
