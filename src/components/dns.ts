@@ -24,7 +24,8 @@ interface DnsRecordBase {
      *  `async h => [h]` to keep hostnames as they are, or your own resolver in tests. Or use `resolution`. */
     resolve?: Resolver;
     /** The same choice as data (what the component package offers, where no function can be passed): `system`
-     *  (Node's DNS, the default), `keep` (hostnames as they are) or `static` (from `addresses`). Not with `resolve`. */
+     *  (Node's DNS, the default), `keep` (hostnames as they are: a name whose only target is one hostname becomes a
+     *  CNAME to it, a hostname next to other targets fails the record) or `static` (from `addresses`). Not with `resolve`. */
     resolution?: HostnameResolution;
     /** With `resolution: "static"`: load-balancer hostname → its IP addresses; a hostname not listed fails the record. */
     addresses?: Record<string, string[]>;
