@@ -39,17 +39,17 @@ describe("components: issue 20 defects (mocked engine)", () => {
 
     it("1. dependencies: a typo is refused listing check|follow|ignore, on FederatedResource and federate()", async () => {
         const clusters = fleet("dm");
-        assert.throws(() => new kubefed.FederatedResource("dm-web", { clusters, template: deployment("web"), placement: { clusterSelector: {} },
-            dependencies: "folow" as any }), /^FederatedResource dm-web: dependencies: "folow" is not one of check\|follow\|ignore/);
-        assert.throws(() => kubefed.federate("dm-set", { clusters, yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: shop}\n",
-            dependencies: "folow" as any }), /^federate dm-set: dependencies: "folow" is not one of check\|follow\|ignore/);
-        await settle(...clusters);
-        assert.deepEqual([...componentsNamed("dm-web"), ...componentsNamed("dm-set")], [], "nothing registered");
         // a valid mode reaches the workloads federate() creates
-        const set = kubefed.federate("dm-ok", { clusters, yaml: [
+        const set = kubefed.federate("dm-ok", { clusters, yaml:
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w, namespace: shop}\nspec: {replicas: 1, selector: {matchLabels: {a: w}}, template: {metadata: {labels: {a: w}}, spec: {containers: [{name: c, image: x}]}}}",
-        ].join("\n"), dependencies: "follow" });
+        dependencies: "follow" });
         assert.equal(set.resources["deployment-shop-w"].decision.dependencies?.mode, "follow");
+        assert.throws(() => new kubefed.FederatedResource("dm-web", { clusters, template: deployment("web"), placement: { clusterSelector: {} },
+            dependencies: "folow" as any }), /^Error: FederatedResource dm-web: dependencies: "folow" is not one of check\|follow\|ignore/);
+        assert.throws(() => kubefed.federate("dm-set", { clusters, yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: shop}\n",
+            dependencies: "folow" as any }), /^Error: federate dm-set: dependencies: "folow" is not one of check\|follow\|ignore/);
+        await settle(set, ...clusters);
+        assert.deepEqual([...componentsNamed("dm-web"), ...componentsNamed("dm-set")], [], "nothing registered");
     });
 
     it("2. two rollout gates with the same name are refused, naming both components and waves", async () => {
@@ -58,7 +58,7 @@ describe("components: issue 20 defects (mocked engine)", () => {
             rollout: { waves: [{ name: "rollout-a", clusters: ["rgeu"] }] } });
         assert.throws(() => new kubefed.FederatedResource("rgweb-rollout", { clusters, template: deployment("rgweb2"), placement: { clusterSelector: {} },
             rollout: { waves: [{ name: "a", clusters: ["rgeu"] }] } }),
-        /^FederatedResource rgweb-rollout: rollout\.waves: the gate of wave "a" would be named "rgweb-rollout-rollout-a", which component "rgweb" already uses for the gate of its wave "rollout-a".*Rename one of the components or one of the waves/);
+        /^Error: FederatedResource rgweb-rollout: rollout\.waves: the gate of wave "a" would be named "rgweb-rollout-rollout-a", which component "rgweb" already uses for the gate of its wave "rollout-a".*Rename one of the components or one of the waves/);
         await settle(a, ...clusters);
         assert.deepEqual(componentsNamed("rgweb-rollout"), [], "the second component is not registered");
         assert.equal(registered.filter(r => r.name === "rgweb-rollout-rollout-a").length, 1, "one gate of that name");
@@ -68,11 +68,11 @@ describe("components: issue 20 defects (mocked engine)", () => {
         const clusters = fleet("rp");
         for (const bad of [NaN, -3, 1.5]) {
             assert.throws(() => new kubefed.FederatedResource(`rp-${String(bad).replace(/\W/g, "")}`, { clusters, template: deployment("web", bad), placement: { clusterSelector: {} } }),
-                new RegExp(`^FederatedResource rp-\\w+: template\\.spec\\.replicas: is ${String(bad).replace(".", "\\.")}; spec\\.replicas must be a whole number`));
+                new RegExp(`^Error: FederatedResource rp-\\w+: template\\.spec\\.replicas: is ${String(bad).replace(".", "\\.")}; spec\\.replicas must be a whole number`));
         }
         assert.throws(() => new kubefed.FederatedResource("rp-o", { clusters, template: deployment("web"), placement: { clusterSelector: {} },
             overrides: [{ clusterName: "rpeu", clusterOverrides: [{ path: "/spec/replicas", value: -3 }] }] }),
-        /^FederatedResource rp-o: .*overrides\[0\]\.clusterOverrides\[0\]\.value: is -3; spec\.replicas must be a whole number.*for cluster "rpeu"/s);
+        /^Error: FederatedResource rp-o: .*overrides\[0\]\.clusterOverrides\[0\]\.value: is -3; spec\.replicas must be a whole number.*for cluster "rpeu"/s);
         assert.deepEqual(["rp-NaN", "rp-3", "rp-15", "rp-o"].flatMap(componentsNamed), []);
     });
 
@@ -95,12 +95,12 @@ describe("components: issue 20 defects (mocked engine)", () => {
         new kubefed.FederatedResource("mc-1", { clusters, template: deployment("web"), placement: { clusterSelector: {} } });
         clusters[1] = clusters[0];
         assert.throws(() => new kubefed.FederatedResource("mc-2", { clusters, template: deployment("web"), placement: { clusterSelector: {} } }),
-            /^FederatedResource mc-2: clusters.*"mceast"/s);
+            /^Error: FederatedResource mc-2: clusters.*"mceast"/s);
         const again = fleet("md");
         new kubefed.FederatedResource("md-1", { clusters: again, template: deployment("web"), placement: { clusterSelector: {} } });
         (again[2].labels as Record<string, string>).tier = "not a label value!";
         assert.throws(() => new kubefed.FederatedResource("md-2", { clusters: again, template: deployment("web"), placement: { clusterSelector: {} } }),
-            /^FederatedResource md-2: .*labels\["tier"\]/s);
+            /^Error: FederatedResource md-2: .*labels\["tier"\]/s);
     });
 
     it("7. an Output as a MemberCluster's labels is refused: labels must be plain, placement is decided from them", () => {
@@ -111,7 +111,7 @@ describe("components: issue 20 defects (mocked engine)", () => {
                 return true;
             });
         }
-        assert.throws(() => new kubefed.MemberCluster("oz", { kubeconfig: kc("oz"), zones: pulumi.output(["a"]) as any }), /^MemberCluster oz: zones: is an Output/);
+        assert.throws(() => new kubefed.MemberCluster("oz", { kubeconfig: kc("oz"), zones: pulumi.output(["a"]) as any }), /^Error: MemberCluster oz: zones: is an Output/);
         assert.deepEqual([...componentsNamed("ol"), ...componentsNamed("oz")], []);
     });
 
@@ -121,11 +121,11 @@ describe("components: issue 20 defects (mocked engine)", () => {
             template: { apiVersion: "v1", kind: "Service", metadata: { name: "api", namespace: "shop" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] } } });
         const domain = new kubefed.Domain("dn-zone", { domain: "example.com" });
         assert.throws(() => new kubefed.ServiceDNSRecord("dn-rec", { service: svc, domain, dnsCluster: clusters[0], namespace: "Bad_Name!", resolution: "keep" }),
-            /^ServiceDNSRecord dn-rec: namespace: "Bad_Name!" cannot be part of a DNS name.*Kubernetes namespace name/);
+            /^Error: ServiceDNSRecord dn-rec: namespace: "Bad_Name!" cannot be part of a DNS name.*Kubernetes namespace name/);
         const ing = new kubefed.FederatedResource("dn-ing", { clusters, placement: { clusterSelector: {} },
             template: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web", namespace: "shop" }, spec: {} } });
         assert.throws(() => new kubefed.IngressDNSRecord("dn-irec", { ingress: ing, hosts: ["shop.example.com"], dnsCluster: clusters[0], namespace: "Bad_Name!" }),
-            /^IngressDNSRecord dn-irec: namespace: "Bad_Name!"/);
+            /^Error: IngressDNSRecord dn-irec: namespace: "Bad_Name!"/);
         assert.deepEqual([...componentsNamed("dn-rec"), ...componentsNamed("dn-irec")], []);
     });
 });
