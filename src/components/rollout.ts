@@ -7,11 +7,10 @@ import type { MemberCluster } from "./memberCluster";
 import { claimRolloutGateNames, rolloutGateName } from "./names";
 import { inShard } from "./shard";
 
-/** Validates `rollout` against the members (throwing an error naming the component), plans the waves and, given the
- *  component's name, claims the names of their gates (before anything is registered, so a collision is refused
- *  at preview). */
+/** Validates `rollout` against the members (throwing an error naming the component), plans the waves and claims
+ *  the names of their gates for component `name` (before anything is registered, so a collision is refused at preview). */
 export function rolloutPlanFor(subject: string, spec: RolloutSpec | undefined, members: MemberCluster[], placed: string[],
-                               waitForReady: boolean | undefined, name?: string): RolloutPlan | undefined {
+                               waitForReady: boolean | undefined, name: string): RolloutPlan | undefined {
     if (spec === undefined || spec === null) return undefined;
     const infos: ClusterInfo[] = members.map(m => ({ name: m.clusterName, labels: m.labels }));
     const issues = validateRollout(spec, infos, "rollout");
@@ -20,7 +19,7 @@ export function rolloutPlanFor(subject: string, spec: RolloutSpec | undefined, m
     }
     assertValid(subject, issues);
     const plan = planRollout(spec, infos, placed, "rollout");
-    if (name !== undefined) claimRolloutGateNames(subject, name, plan.waves.map(w => w.name));
+    claimRolloutGateNames(subject, name, plan.waves.map(w => w.name));
     return plan;
 }
 
