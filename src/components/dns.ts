@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare } from "./errors";
+import { brand, isBranded, prepare, raise } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import {
-    DnsEndpoint, HostnameResolution, LoadBalancerStatus, Resolver, ValidationIssue, assertValid, dnsNameProblem, ingressDnsEndpoints,
+    DnsEndpoint, HostnameResolution, LoadBalancerStatus, Resolver, ValidationIssue, assertValid, dnsLabelProblem, dnsNameProblem, ingressDnsEndpoints,
     resolverFor, serviceDnsEndpoints, validateHostnameResolution, validateIngressDnsInput, validateServiceDnsInput,
 } from "../core";
 import { FederatedResource } from "./federatedResource";
@@ -24,10 +24,17 @@ interface DnsRecordBase {
      *  `async h => [h]` to keep hostnames as they are, or your own resolver in tests. Or use `resolution`. */
     resolve?: Resolver;
     /** The same choice as data (what the component package offers, where no function can be passed): `system`
-     *  (Node's DNS, the default), `keep` (hostnames as they are) or `static` (from `addresses`). Not with `resolve`. */
+     *  (Node's DNS, the default), `keep` (hostnames as they are: a name whose only target is one hostname becomes a
+     *  CNAME to it, a hostname next to other targets fails the record) or `static` (from `addresses`). Not with `resolve`. */
     resolution?: HostnameResolution;
     /** With `resolution: "static"`: load-balancer hostname → its IP addresses; a hostname not listed fails the record. */
     addresses?: Record<string, string[]>;
+}
+
+/** Records computed once load balancers report, failing with an error on `resource` that names it (e.g. hostnames
+ *  that resolution "keep" cannot publish). */
+function recordsOf(resource: pulumi.Resource, subject: string, records: Promise<DnsEndpoint[]>): Promise<DnsEndpoint[]> {
+    return records.catch(e => raise(resource, new Error(`${subject}: ${(e as Error)?.message ?? String(e)}`)));
 }
 
 /** The resolver the arguments ask for: the callback, or the resolution mode's. */
@@ -112,6 +119,10 @@ function checkBase(subject: string, args: DnsRecordBase, fr: FederatedResource |
     } else if (args?.dnsCluster && MemberCluster.isInstance(args.dnsCluster)) {
         issues.push(...needsClustersInShard(field, [...fr.clusterNames, args.dnsCluster.clusterName]));
     }
+    if (args?.namespace !== undefined) {
+        const np = dnsLabelProblem(args.namespace);
+        if (np) issues.push({ severity: "error", field: "namespace", message: `${np}; it is the namespace the DNSEndpoint is created in: use a Kubernetes namespace name (a DNS-1123 label such as "dns") or leave it out` });
+    }
     if (args?.recordTTL !== undefined && (!Number.isInteger(args.recordTTL) || args.recordTTL < 0)) {
         issues.push({ severity: "error", field: "recordTTL", message: "must be a non-negative integer (seconds)" });
     }
@@ -160,7 +171,7 @@ export class IngressDNSRecord extends pulumi.ComponentResource {
         brand(this, IngressDNSRecord.__pulumiType);
         const resolve = resolverOf(args);
         this.endpoints = loadBalancers(args.ingress).apply(clusters =>
-            ingressDnsEndpoints({ hosts, recordTTL: args.recordTTL, clusters }, resolve));
+            recordsOf(this, `IngressDNSRecord ${name}`, ingressDnsEndpoints({ hosts, recordTTL: args.recordTTL, clusters }, resolve)));
         const namespace = args.namespace ?? args.ingress.template.metadata.namespace ?? "default";
         this.dnsEndpoint = emitEndpoint(this, name, `ingress-${args.ingress.template.metadata.name}`, namespace, args, this.endpoints);
         this.registerOutputs({ endpoints: this.endpoints });
@@ -216,11 +227,11 @@ export class ServiceDNSRecord extends pulumi.ComponentResource {
         brand(this, ServiceDNSRecord.__pulumiType);
         const byName = new Map(svc.members.map(m => [m.clusterName, m]));
         const domain = args.domain;
-        this.endpoints = loadBalancers(svc).apply(lbs => serviceDnsEndpoints({
+        this.endpoints = loadBalancers(svc).apply(lbs => recordsOf(this, `ServiceDNSRecord ${name}`, serviceDnsEndpoints({
             name: svcName, namespace: svcNamespace, domainRef: domain.domainRef, domain: domain.domain,
             recordTTL: args.recordTTL, dnsPrefix: args.dnsPrefix, externalName: args.externalName,
             clusters: lbs.map(l => ({ cluster: l.cluster, region: byName.get(l.cluster)!.region!, zones: byName.get(l.cluster)!.zones, loadBalancer: l.loadBalancer })),
-        }, resolverOf(args)));
+        }, resolverOf(args))));
         this.dnsEndpoint = emitEndpoint(this, name, `service-${svcName}`, args.namespace ?? svcNamespace, args, this.endpoints);
         this.registerOutputs({ endpoints: this.endpoints });
     }

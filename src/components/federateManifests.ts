@@ -3,7 +3,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { brand, isBranded, prepare } from "./errors";
 import * as YAML from "yaml";
-import { fnv1_32 } from "../core";
+import { DependencyMode, assertValid, fnv1_32 } from "../core";
+import { validateDependencyMode } from "../core/dependencies";
 import { manifestToTemplate, objectIdentityKey, objectKey } from "../core/manifests";
 import { FederatedNamespace } from "./federatedNamespace";
 import { FederatedResource, FederationOptions, KubernetesObject } from "./federatedResource";
@@ -19,6 +20,9 @@ export interface FederateArgs extends Omit<FederationOptions, "overrides"> {
     placement?: FederationOptions["placement"];
     /** Keep the members' own `spec.replicas` of scalable objects on updates (see FederatedResource). */
     retainReplicas?: boolean;
+    /** What the workloads do with the ConfigMaps, Secrets, ServiceAccounts and PVCs their pod templates reference:
+     *  `check` (default), `follow` or `ignore` (see FederatedResource). */
+    dependencies?: DependencyMode;
 }
 
 /** What {@link federate} created. */
@@ -54,6 +58,8 @@ export class FederatedManifests extends pulumi.ComponentResource implements Fede
     constructor(prefix: string, args: FederateArgs, opts?: pulumi.ComponentResourceOptions) {
         const pre = prepare(opts, () => {
             const subject = `federate ${prefix}`;
+            // Checked once here, before any document: an unknown mode would otherwise fail on the first workload only.
+            assertValid(subject, validateDependencyMode(args?.dependencies));
             const docs = readDocuments(subject, args);
             return { subject, docs, keys: childKeys(docs) };
         });
@@ -63,7 +69,7 @@ export class FederatedManifests extends pulumi.ComponentResource implements Fede
         const placement = args.placement ?? { clusterSelector: {} };
         const base: FederationOptions = {
             clusters: args.clusters, placement, orphanOnDelete: args.orphanOnDelete, waitForReady: args.waitForReady,
-            forceOwnership: args.forceOwnership, status: args.status,
+            forceOwnership: args.forceOwnership, status: args.status, logDecision: args.logDecision,
         };
         // Before this component existed, the children were created with the caller's options (parent included).
         const childOpts = (): pulumi.ComponentResourceOptions => ({
@@ -91,6 +97,7 @@ export class FederatedManifests extends pulumi.ComponentResource implements Fede
             const ns = t.metadata.namespace ? this.namespaces[t.metadata.namespace] : undefined;
             const r = create(d, () => new FederatedResource(`${prefix}-${keys.get(d.identity)}`, {
                 ...base, template: t, ...(ns ? { namespace: ns } : {}), retainReplicas: args.retainReplicas,
+                ...(args.dependencies !== undefined ? { dependencies: args.dependencies } : {}),
             }, childOpts()));
             this.resources[keys.get(d.identity)!] = r;
             this.byObject[d.identity] = r;

@@ -15,6 +15,8 @@ import { failoverEnabled } from "./failover";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 import { inShard, registerShardDecision } from "./shard";
 import { ownEntry } from "../core/own";
+import { validateDependencyMode } from "../core/dependencies";
+import { replicasProblem } from "../core/validate";
 import { OutputSlots, fixedTemplatePath, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
 
 /** A Kubernetes object used as a template: plain data with apiVersion, kind and metadata.name. */
@@ -132,6 +134,7 @@ export class FederatedResource extends pulumi.ComponentResource {
             const overrides = takeOverrideOutputs(args?.overrides, slots, inputIssues);
             refuseOutputs(args?.placement, "placement", "placement decides which members get the object", inputIssues);
             refuseOutputs(rsp, "replicaScheduling", "replica scheduling decides placement and replicas per member", inputIssues);
+            inputIssues.push(...validateDependencyMode(args?.dependencies));
             assertValid(subject, inputIssues);
             const template = checkTemplate(subject, plainTemplate, args.namespace, rsp);
             const plan = planFor(subject, {
@@ -140,7 +143,7 @@ export class FederatedResource extends pulumi.ComponentResource {
                 replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
                 readiness,
             });
-            const rollout = rolloutPlanFor(subject, args.rollout, members, plan.clusters, args.waitForReady);
+            const rollout = rolloutPlanFor(subject, args.rollout, members, plan.clusters, args.waitForReady, name);
             if (rollout) plan.warnings.push(...rollout.warnings);
             const decision = summarize(template, members, plan, { ...args, overrides }, rsp, slots.paths);
             if (rollout) {
@@ -271,6 +274,9 @@ function checkTemplate(subject: string, template: KubernetesObject | undefined, 
                 message: `is "${nsName}" but namespace is the federated namespace "${ns.namespaceName}"; drop metadata.namespace or make them equal` });
         }
     }
+    // Checked here, before the copy below: JSON turns NaN into null, which the core would take for "unset".
+    const rp = t.spec !== null && typeof t.spec === "object" ? replicasProblem((t.spec as { replicas?: unknown }).replicas) : undefined;
+    if (rp) issues.push({ severity: "error", field: "template.spec.replicas", message: `${rp}; fix the template (or leave spec.replicas out)` });
     if (rsp && !SCALABLE.has(`${t.apiVersion}/${t.kind}`)) {
         issues.push({ severity: "error", field: "replicaScheduling",
             message: `applies to apps/v1 Deployment, ReplicaSet or StatefulSet, not ${t.apiVersion} ${t.kind}; remove it or federate a scalable workload` });

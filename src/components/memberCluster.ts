@@ -170,9 +170,9 @@ export class MemberCluster extends pulumi.ComponentResource {
     constructor(name: string, args: MemberClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const pre = prepare(opts, () => {
             const clusterName = args?.clusterName ?? name;
-            const labels = { ...(args?.labels ?? {}) };
-            const zones = [...(args?.zones ?? [])].sort();
             validateMemberArgs(name, args, clusterName);
+            const labels = { ...(args.labels ?? {}) };
+            const zones = [...(args.zones ?? [])].sort();
             const joinArgs = args.join === true ? {} : args.join ? args.join : undefined;
             if (joinArgs) planJoin(`MemberCluster ${name}`, clusterName, joinArgs); // bad join arguments fail before anything is registered
             // credentialsWereSecret resolves before the engine records the inputs.
@@ -288,7 +288,16 @@ function validateMemberArgs(name: string, args: MemberClusterArgs | undefined, c
             issues.push({ severity: "error", field: "kubeconfig",
                 message: "is required; pass the member's kubeconfig as a secret, e.g. config.requireSecret(\"kubeconfig\")" });
         }
-        issues.push(...validateClusters([{ name: clusterName, labels: args.labels ?? {} }], "clusterName"));
+        // Placement is decided from labels, region and zones while the program runs; an Output (known only once
+        // applied) cannot be used there. Said plainly, instead of judging the Output's own fields as labels.
+        const outputs = (["labels", "region", "zones"] as const).filter(f => holdsOutput(args[f]));
+        for (const f of outputs) {
+            issues.push({ severity: "error", field: f, message: `is an Output (or holds one), but ${f} must be plain values: placement ` +
+                "(cluster selectors, spread constraints, rollout waves, DNS records) is decided from them while the program runs, " +
+                "so preview shows which clusters get which objects before anything is applied. Pass plain values (e.g. " +
+                "config.requireObject(...)), or create the MemberCluster inside the Output's apply if it really comes from another resource" });
+        }
+        if (!outputs.includes("labels")) issues.push(...validateClusters([{ name: clusterName, labels: args.labels ?? {} }], "clusterName"));
         if (args.provider !== undefined) {
             if (!pulumi.ProviderResource.isInstance(args.provider)) {
                 issues.push({ severity: "error", field: "provider", message: "must be a Kubernetes provider (new k8s.Provider(...)) or left out" });
@@ -303,14 +312,21 @@ function validateMemberArgs(name: string, args: MemberClusterArgs | undefined, c
             issues.push({ severity: "error", field: "unreachable",
                 message: `"${args.unreachable}" is not one of fail, skip, forget` });
         }
-        if (args.zones !== undefined && (!Array.isArray(args.zones) || args.zones.some(z => typeof z !== "string" || !z))) {
+        if (args.zones !== undefined && !outputs.includes("zones") && (!Array.isArray(args.zones) || args.zones.some(z => typeof z !== "string" || !z))) {
             issues.push({ severity: "error", field: "zones", message: "must be a list of non-empty strings" });
         }
-        if (args.region !== undefined && (typeof args.region !== "string" || !args.region)) {
+        if (args.region !== undefined && !outputs.includes("region") && (typeof args.region !== "string" || !args.region)) {
             issues.push({ severity: "error", field: "region", message: "must be a non-empty string" });
         }
     }
     assertValid(`MemberCluster ${name}`, issues);
+}
+
+/** Whether `v` is an Output or a Promise, or a list or map holding one at the top level (label values, zones). */
+function holdsOutput(v: unknown): boolean {
+    const isOutput = (x: unknown) => pulumi.Output.isInstance(x) || (x !== null && typeof x === "object" && typeof (x as { then?: unknown }).then === "function");
+    if (isOutput(v)) return true;
+    return v !== null && typeof v === "object" && Object.values(v as object).some(isOutput);
 }
 
 /** A copy of `r` with keys in sorted order, so what reaches state and diffs is deterministic. */
@@ -321,8 +337,10 @@ export function sortRecord<V>(r: Record<string, V>): Record<string, V> {
 }
 
 /** Member lists already checked, by the array the program passed: a program hands the same list to every component,
- *  so the list is validated once, and the core's per-list memo (keyed by {@link clusterInfos}' array) hits. */
-const checkedLists = new WeakMap<MemberCluster[], MemberCluster[]>();
+ *  so the list is validated once, and the core's per-list memo (keyed by {@link clusterInfos}' array) hits. `given`
+ *  is a copy of the list as checked: an element replaced in place (`clusters[1] = clusters[0]`, a duplicate) must
+ *  be checked again, so the copy is compared element by element (O(members), nothing allocated on a hit). */
+const checkedLists = new WeakMap<MemberCluster[], { given: MemberCluster[]; sorted: MemberCluster[] }>();
 const infosOfSorted = new WeakMap<MemberCluster[], ClusterInfo[]>();
 
 /** The core's view of members returned by {@link sortedMembers}: the same array for the same list. */
@@ -338,10 +356,7 @@ export function clusterInfos(members: MemberCluster[]): ClusterInfo[] {
 /** Check a list of members for duplicate cluster names; returns the members sorted by cluster name. */
 export function sortedMembers(subject: string, clusters: MemberCluster[] | undefined, field = "clusters"): MemberCluster[] {
     const hit = Array.isArray(clusters) ? checkedLists.get(clusters) : undefined;
-    if (hit && hit.length === clusters!.length) {
-        const same = new Set(hit);
-        if (clusters!.every(c => same.has(c))) return hit;
-    }
+    if (hit && sameElements(hit.given, clusters!)) return hit.sorted;
     const issues: ValidationIssue[] = [];
     if (!Array.isArray(clusters) || clusters.length === 0) {
         issues.push({ severity: "error", field, message: "must list the MemberCluster objects of the federation" });
@@ -355,6 +370,12 @@ export function sortedMembers(subject: string, clusters: MemberCluster[] | undef
     }
     assertValid(subject, issues);
     const members = [...clusters!].sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
-    checkedLists.set(clusters!, members);
+    checkedLists.set(clusters!, { given: [...clusters!], sorted: members });
     return members;
+}
+
+function sameElements<T>(a: T[], b: T[]): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
 }

@@ -4,11 +4,13 @@ import { ClusterInfo, RolloutPlan, RolloutSpec, assertValid, planRollout, valida
 import { RolloutGate } from "../dynamic/rolloutGate";
 import { stableStringify } from "../dynamic/observations";
 import type { MemberCluster } from "./memberCluster";
+import { claimRolloutGateNames, rolloutGateName } from "./names";
 import { inShard } from "./shard";
 
-/** Validates `rollout` against the members (throwing an error naming the component) and plans the waves. */
+/** Validates `rollout` against the members (throwing an error naming the component), plans the waves and claims
+ *  the names of their gates for component `name` (before anything is registered, so a collision is refused at preview). */
 export function rolloutPlanFor(subject: string, spec: RolloutSpec | undefined, members: MemberCluster[], placed: string[],
-                               waitForReady: boolean | undefined): RolloutPlan | undefined {
+                               waitForReady: boolean | undefined, name: string): RolloutPlan | undefined {
     if (spec === undefined || spec === null) return undefined;
     const infos: ClusterInfo[] = members.map(m => ({ name: m.clusterName, labels: m.labels }));
     const issues = validateRollout(spec, infos, "rollout");
@@ -16,7 +18,9 @@ export function rolloutPlanFor(subject: string, spec: RolloutSpec | undefined, m
         issues.push({ severity: "error", field: "waitForReady", message: "is false, but rollout waits for each wave to be ready before the next; remove waitForReady: false or the rollout" });
     }
     assertValid(subject, issues);
-    return planRollout(spec, infos, placed, "rollout");
+    const plan = planRollout(spec, infos, placed, "rollout");
+    claimRolloutGateNames(subject, name, plan.waves.map(w => w.name));
+    return plan;
 }
 
 /** The gates of a rollout and what the member objects of each cluster must depend on. */
@@ -55,7 +59,7 @@ export function rolloutGates(parent: pulumi.Resource, name: string, subject: str
             const m = byName.get(c)!;
             creds[c] = { kubeconfig: m.kubeconfig, ...(m.context ? { context: m.context } : {}) };
         }
-        const gate = new RolloutGate(`${name}-rollout-${w.name}`, {
+        const gate = new RolloutGate(rolloutGateName(name, w.name), {
             resource: subject, wave: w.name, laterWaves: waves.slice(k + 1).map(x => x.name), target,
             clusters: w.clusters, members: creds, revision, timeoutSeconds: plan.timeoutSeconds,
         }, { parent, dependsOn: emitted.then(e => w.clusters.map(c => e.resources[c] as pulumi.Resource)) as Promise<pulumi.Resource[]> });

@@ -1,4 +1,4 @@
-import { createHash } from "crypto";
+import { createHmac } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -124,7 +124,8 @@ export function registerShardMember(subject: string, facts: ShardMemberFacts): b
 /**
  * Called by the federated components: records one object's decision under `<type> <name>`, with the template and
  * overrides it was planned from (what each member's object is built from; values from Outputs are placeholders,
- * since they are not known at preview). A Secret's data values are recorded as hashes, never in clear.
+ * since they are not known at preview). A Secret's data values are never recorded, not even as plain hashes: see
+ * {@link secretValueDigest}.
  */
 export function registerShardDecision(type: string, name: string, decision: unknown, from: { template?: unknown; overrides?: unknown } = {}): void {
     const s = current();
@@ -135,21 +136,47 @@ export function registerShardDecision(type: string, name: string, decision: unkn
     s.objects.set(`${type.replace(/^pulumi-kubefed:index:/, "")} ${name}`, entry);
 }
 
-const hash = (v: unknown) => `sha256:${createHash("sha256").update(JSON.stringify(v) ?? "").digest("hex").slice(0, 16)}`;
+/** Env var holding the key Secret values are digested with in the shard decision (see {@link secretValueDigest}). */
+const SECRET_DIGEST_KEY_ENV = "PULUMI_KUBEFED_SECRET_DIGEST_KEY";
+/** What a Secret value is recorded as when no digest key is set. */
+const SECRET_NOT_RECORDED = "(secret value: not recorded)";
+
+/**
+ * What the shard decision records for one Secret value at `field` (e.g. `stringData.password`). The decision is
+ * hashed into a stack output and written to the driver's decision file, and a plain (even salted-by-path) SHA-256 of
+ * a password is a dictionary lookup away from the password. So:
+ * - with `PULUMI_KUBEFED_SECRET_DIGEST_KEY` set (the `pulumi-kubefed shards` driver passes its environment to every
+ *   shard), an HMAC-SHA256 of field and value under that key: shards with different values still disagree, and
+ *   without the key — which is in no state, output or file — the digest cannot be checked against guesses;
+ * - without it, a fixed marker: the Secret's keys (and so added or removed entries) are still compared, its values
+ *   are not (a shard fed a different value is then not caught by the shard check).
+ * Non-Secret objects are recorded as before, so their digests do not change; Secret objects' digests did change
+ * (they used to hold unkeyed `sha256:` prefixes of the values).
+ */
+function secretValueDigest(field: string, v: unknown): string {
+    const key = process.env[SECRET_DIGEST_KEY_ENV];
+    if (!key) return SECRET_NOT_RECORDED;
+    return `hmac-sha256:${createHmac("sha256", key).update(`${field}\u0000${JSON.stringify(v) ?? ""}`).digest("hex").slice(0, 32)}`;
+}
 
 function maskSecretValues(t: unknown): unknown {
     const o = { ...(t as Record<string, unknown>) };
     for (const k of ["data", "stringData"]) {
         const m = o[k];
-        if (m && typeof m === "object") o[k] = Object.fromEntries(Object.entries(m as Record<string, unknown>).map(([key, v]) => [key, hash(v)]));
+        if (m && typeof m === "object") {
+            o[k] = Object.fromEntries(Object.entries(m as Record<string, unknown>).map(([key, v]) => [key, secretValueDigest(`${k}.${key}`, v)]));
+        } else if (m !== undefined) {
+            o[k] = secretValueDigest(k, m); // not a map (refused later by the API server), but never recorded in clear
+        }
     }
     return o;
 }
 
 function maskOverrides(overrides: unknown): unknown {
     if (!Array.isArray(overrides)) return overrides;
-    return overrides.map((o: { clusterOverrides?: { value?: unknown }[] }) => ({
-        ...o, clusterOverrides: (o?.clusterOverrides ?? []).map(op => (op && op.value !== undefined ? { ...op, value: hash(op.value) } : op)),
+    return overrides.map((o: { clusterName?: unknown; clusterOverrides?: { path?: unknown; value?: unknown }[] }) => ({
+        ...o, clusterOverrides: (o?.clusterOverrides ?? []).map(op => (op && op.value !== undefined
+            ? { ...op, value: secretValueDigest(`overrides.${String(o?.clusterName)}.${String(op.path)}`, op.value) } : op)),
     }));
 }
 

@@ -26,7 +26,7 @@ import { SpreadConstraint, applySpreadConstraints } from "./spread";
 import { metadataMapIssues, objectIdentityIssues, stripServerSetFields } from "./objects";
 import { canonicalPointer } from "./paths";
 import {
-    ReplicaSchedulingSpec, validateClusters, validateOverrides, validatePlacement, validateReplicaScheduling,
+    ReplicaSchedulingSpec, replicasProblem, validateClusters, validateOverrides, validatePlacement, validateReplicaScheduling,
 } from "./validate";
 import { ownEntry } from "./own";
 
@@ -104,9 +104,11 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
 /**
  * Cluster-list validation (and the sorted name list) is memoised per array: a program plans many objects over
  * the same member list, and re-checking every name and label per object would dominate the cost. The cached
- * result is reused only while the array holds the same cluster objects with the same names and label maps.
+ * result is reused only while the array holds the same cluster objects with the same names and the same label
+ * entries (keys and values, compared in place, so a label changed in place is validated again).
  */
 interface ClusterFacts {
+    /** Per cluster: the cluster, its name, its label map, the number of label entries, then each key and value. */
     snapshot: unknown[];
     issues: ValidationIssue[];
     /** Sorted unique names. */
@@ -117,29 +119,47 @@ interface ClusterFacts {
     exclusions: Map<string, Record<string, string> | null>;
 }
 const clusterCache = new WeakMap<ClusterInfo[], ClusterFacts>();
+const hasOwn = Object.prototype.hasOwnProperty;
 
-/** Own enumerable keys of a label map, counted without allocating (this check runs per cluster per object). */
-function keyCount(labels: Record<string, string> | null | undefined): number {
-    if (!labels) return 0;
+/** Appends one cluster's entry of {@link ClusterFacts.snapshot}. */
+function pushSnapshot(out: unknown[], c: ClusterInfo): void {
+    const labels = c?.labels;
+    out.push(c, c?.name, labels, 0);
+    const at = out.length - 1;
     let n = 0;
-    for (const k in labels) if (Object.prototype.hasOwnProperty.call(labels, k)) n++;
-    return n;
+    if (labels) for (const k in labels) if (hasOwn.call(labels, k)) { out.push(k, labels[k]); n++; }
+    out[at] = n;
+}
+
+/** Whether `clusters` still matches `snapshot` entry by entry: walks each label map once, allocates nothing. */
+function sameSnapshot(clusters: ClusterInfo[], snapshot: unknown[]): boolean {
+    let j = 0;
+    for (let i = 0; i < clusters.length; i++) {
+        const c = clusters[i];
+        const labels = c?.labels;
+        if (j + 4 > snapshot.length || snapshot[j] !== c || snapshot[j + 1] !== c?.name || snapshot[j + 2] !== labels) return false;
+        const n = snapshot[j + 3] as number;
+        j += 4;
+        let m = 0;
+        if (labels) {
+            for (const k in labels) {
+                if (!hasOwn.call(labels, k)) continue;
+                if (m >= n || snapshot[j + 2 * m] !== k || snapshot[j + 2 * m + 1] !== labels[k]) return false;
+                m++;
+            }
+        }
+        if (m !== n) return false;
+        j += 2 * n;
+    }
+    return j === snapshot.length;
 }
 
 function clusterFacts(clusters: ClusterInfo[]): ClusterFacts {
     if (!Array.isArray(clusters)) return { snapshot: [], issues: validateClusters(clusters, "clusters"), known: [], index: new Map(), exclusions: new Map() };
     const hit = clusterCache.get(clusters);
-    if (hit && hit.snapshot.length === clusters.length * 4) {
-        let same = true;
-        for (let i = 0, j = 0; i < clusters.length && same; i++, j += 4) {
-            const c = clusters[i];
-            same = hit.snapshot[j] === c && hit.snapshot[j + 1] === c?.name && hit.snapshot[j + 2] === c?.labels
-                && hit.snapshot[j + 3] === keyCount(c?.labels);
-        }
-        if (same) return hit;
-    }
+    if (hit && sameSnapshot(clusters, hit.snapshot)) return hit;
     const snapshot: unknown[] = [];
-    for (const c of clusters) snapshot.push(c, c?.name, c?.labels, keyCount(c?.labels));
+    for (const c of clusters) pushSnapshot(snapshot, c);
     const known = Array.from(new Set(clusters.map(c => c?.name).filter((n): n is string => typeof n === "string"))).sort(compareStrings);
     // `known` is frozen: it is shared by every plan over this list, and the validators skip re-checking a frozen list.
     const facts = { snapshot, issues: validateClusters(clusters, "clusters"), known: Object.freeze(known) as string[], index: new Map(known.map((n, i) => [n, i])),
@@ -469,6 +489,8 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     const rs = input.replicaScheduling;
     issues.push(...validateOverrides(input.overrides, known, "overrides", { replicaScheduling: !!rs }));
     if (meta) issues.push(...objectIdentityIssues(t, "template.metadata"));
+    const rp = isPlainObject(t.spec) ? replicasProblem(t.spec.replicas) : undefined;
+    if (rp) error("template.spec.replicas", `${rp}; fix the template (or leave spec.replicas out)`);
     if (input.labels !== undefined && input.labels !== null) {
         if (!isPlainObject(input.labels)) error("labels", "must be a map of label key to string value");
         else for (const [k, v] of Object.entries(input.labels)) {

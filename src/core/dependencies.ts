@@ -6,6 +6,7 @@
  * References are read from the object each cluster gets (after overrides), so an override that changes a volume in
  * one cluster changes what that cluster needs.
  */
+import { ValidationIssue } from "./errors";
 import { compareStrings } from "./placement";
 
 /** The kinds a pod template can reference by name. */
@@ -21,6 +22,19 @@ export const DEPENDENCY_KINDS: Record<string, DependencyKind> = {
 
 /** How a federated workload treats the federated objects its pod template references. */
 export type DependencyMode = "follow" | "check" | "ignore";
+
+/** Every {@link DependencyMode}, in the order messages list them. */
+export const DEPENDENCY_MODES: readonly DependencyMode[] = ["check", "follow", "ignore"];
+
+/**
+ * Checks a `dependencies` option. JavaScript callers can pass any string, and an unknown one (a typo such as
+ * "folow") would otherwise act like "ignore": nothing checked, nothing followed, silently.
+ */
+export function validateDependencyMode(mode: unknown, field = "dependencies"): ValidationIssue[] {
+    if (mode === undefined || (DEPENDENCY_MODES as readonly unknown[]).includes(mode)) return [];
+    const shown = typeof mode === "string" ? `"${mode}"` : mode === null ? "null" : typeof mode;
+    return [{ severity: "error", field, message: `${shown} is not one of ${DEPENDENCY_MODES.join("|")}; use "check" (the default), "follow" or "ignore"` }];
+}
 
 /** One reference from a pod template to an object in the workload's namespace. */
 export interface DependencyRef {

@@ -103,6 +103,35 @@ function normalizeEndpoint(e: DnsEndpoint): DnsEndpoint {
     return out;
 }
 
+/**
+ * Record types from what the records hold. KubeFed resolves every load-balancer hostname, so its A records hold
+ * addresses only, and it points a name at another name only with a CNAME (the fall-back one level up). A hostname
+ * that stays a hostname (resolution "keep", or a resolver that returns names) is therefore published the way KubeFed
+ * publishes names: a record whose only target is one hostname becomes a CNAME to it. A CNAME is the only record of
+ * its name and has one target, so a name that would hold a kept hostname next to other targets (an address, or
+ * another cluster's or load-balancer entry's hostname) cannot be published as KubeFed means it (every cluster's
+ * endpoints behind the name) and is refused, rather than publishing an A record holding a hostname (which
+ * ExternalDNS and resolvers reject) or silently dropping a cluster. Runs after {@link mergeDnsEndpoints}, so a kept
+ * hostname counts as an endpoint there (it wins over the CNAME fall-backs of clusters without endpoints).
+ */
+function hostnameRecords(endpoints: DnsEndpoint[]): DnsEndpoint[] {
+    const issues: ValidationIssue[] = [];
+    const out = endpoints.map(e => {
+        if (e.recordType !== "A") return e;
+        const names = e.targets.filter(t => isIP(t) === 0);
+        if (names.length === 0) return e;
+        if (e.targets.length === 1) return { ...e, recordType: "CNAME" };
+        const others = e.targets.filter(t => isIP(t) !== 0);
+        issues.push({ severity: "error", field: "resolution", message: `the records of ${e.dnsName} would hold the load-balancer hostname(s) ` +
+            `${names.join(", ")}${others.length > 0 ? ` next to the address(es) ${others.join(", ")}` : " together"}, but hostnames kept as they are ` +
+            `(resolution "keep") can only be published as a CNAME, which holds exactly one name and nothing else. Use resolution ` +
+            `"system" (resolve them, as KubeFed does) or "static" (their addresses from addresses)` });
+        return e;
+    });
+    if (issues.length > 0) throw new ValidationError("DNS records", issues);
+    return out;
+}
+
 function ttlOf(recordTTL: number | undefined): number {
     return recordTTL ? recordTTL : DEFAULT_DNS_TTL;
 }
@@ -127,7 +156,7 @@ export async function ingressDnsEndpoints(input: { hosts: string[]; recordTTL?: 
             endpoints.push({ dnsName: host, targets: resolved.slice(), recordType: "A", recordTTL: ttl });
         }
     }
-    return mergeDnsEndpoints(endpoints);
+    return hostnameRecords(mergeDnsEndpoints(endpoints));
 }
 
 /**
@@ -168,7 +197,7 @@ export async function serviceDnsEndpoints(input: {
     if (input.dnsPrefix) {
         endpoints.push({ dnsName: `${input.dnsPrefix}.${domain}`, targets: [`${prefix}.${domain}`], recordType: "CNAME", recordTTL: ttl });
     }
-    return mergeDnsEndpoints(endpoints);
+    return hostnameRecords(mergeDnsEndpoints(endpoints));
 }
 
 // ---- input checks (issue 10: nothing invalid ends up in a DNS name) -----------------------------------------
@@ -232,6 +261,12 @@ export function validateServiceDnsInput(input: {
     if (input.externalName !== undefined && input.externalName !== "") {
         const p = dnsLabelProblem(input.externalName);
         if (p) err("externalName", `${p}; fix externalName`);
+    }
+    const np = dnsLabelProblem(input.namespace);
+    if (np) err("namespace", `the Service's namespace ${np}; it is part of every record name — use a Kubernetes namespace name (a DNS-1123 label)`);
+    if (!input.externalName) {
+        const sp = dnsLabelProblem(input.name);
+        if (sp) err("service", `the Service's name ${sp}; it is part of every record name — rename the Service or set externalName`);
     }
     const dr = dnsLabelProblem(input.domainRef);
     if (dr) err("domain", `the Domain's component name ${dr}; rename the Domain component`);

@@ -206,6 +206,41 @@ function show(v: unknown): string {
     return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
+/** Shown instead of a value that may be (or be derived from) a Secret's data. */
+const HIDDEN = "(a Secret's data: not shown)";
+
+/** Whether `v` holds a Secret template (kind "Secret" with data or stringData) at any depth. */
+function holdsSecret(v: unknown): boolean {
+    if (Array.isArray(v)) return v.some(holdsSecret);
+    if (!v || typeof v !== "object") return false;
+    const o = v as Record<string, unknown>;
+    if (o.kind === "Secret" && (o.data !== undefined || o.stringData !== undefined)) return true;
+    return Object.values(o).some(holdsSecret);
+}
+
+/**
+ * Whether a difference must be reported by its path only: it is in (or contains) a Secret's data, stringData or
+ * overrides. Those are recorded as digests or markers, never in clear (src/components/shard.ts), but a message is
+ * copied into logs and tickets, so not even those are printed.
+ */
+function hidesValues(d: DecisionDifference, decisions: (NormalizedDecision | undefined)[]): boolean {
+    if (holdsSecret(d.left) || holdsSecret(d.right)) return true;
+    for (const decision of decisions) {
+        const objects = decision?.objects;
+        if (!objects || typeof objects !== "object") continue;
+        for (const k of Object.keys(objects)) {
+            const template = (objects[k] as { template?: { kind?: unknown } } | undefined)?.template;
+            if (template?.kind !== "Secret") continue;
+            const at = seg("objects", k);
+            for (const f of [".template.data", ".template.stringData", ".overrides"]) {
+                const p = at + f;
+                if (d.path === p || d.path.startsWith(`${p}.`) || d.path.startsWith(`${p}[`)) return true;
+            }
+        }
+    }
+    return false;
+}
+
 /**
  * Compares every shard against the first one (by name): undefined when all digests agree, else the first
  * mismatch, naming both shards and the first differing path of the decision (or of the per-object digests when
@@ -217,13 +252,15 @@ export function compareShardDecisions(reports: ShardDecisionReport[]): ShardMism
     if (!base) return undefined;
     for (const r of sorted.slice(1)) {
         if (r.record.digest === base.record.digest) continue;
-        const difference = (base.decision && r.decision ? firstDifference(base.decision, r.decision) : undefined)
+        let difference = (base.decision && r.decision ? firstDifference(base.decision, r.decision) : undefined)
             ?? (base.record.version !== r.record.version ? { path: "version", left: base.record.version, right: r.record.version } : undefined)
             ?? firstDifference(base.record.objectDigests, r.record.objectDigests, "objects")
             ?? { path: "(digest)", left: base.record.digest, right: r.record.digest };
+        const hidden = hidesValues(difference, [base.decision, r.decision]);
+        if (hidden) difference = { path: difference.path, left: HIDDEN, right: HIDDEN };
         const message = `shards "${base.shard}" and "${r.shard}" computed different federation decisions ` +
-            `(${base.record.digest.slice(0, 19)} vs ${r.record.digest.slice(0, 19)}); first difference at ${difference.path}: ` +
-            `${show(difference.left)} in "${base.shard}" vs ${show(difference.right)} in "${r.shard}". ` +
+            `(${base.record.digest.slice(0, 19)} vs ${r.record.digest.slice(0, 19)}); first difference at ${difference.path}` +
+            (hidden ? ` (${HIDDEN.slice(1, -1)}). ` : `: ${show(difference.left)} in "${base.shard}" vs ${show(difference.right)} in "${r.shard}". `) +
             "Every shard must run the same program with the same config (except pulumi-kubefed:shard) and the same library version; nothing was applied.";
         return { left: base.shard, right: r.shard, difference, message };
     }

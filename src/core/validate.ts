@@ -122,6 +122,29 @@ export function touchesReplicas(path: string): boolean {
     return path === "/spec" || (path.startsWith("/spec/replicas") && (path.length === 14 || path[14] === "/"));
 }
 
+/** Largest `spec.replicas` Kubernetes accepts (an int32). */
+const MAX_REPLICAS = 2147483647;
+
+/**
+ * Why a numeric `spec.replicas` value cannot be sent, or undefined. Only numbers are judged: NaN would reach the API
+ * server as `null` (JSON has no NaN) and -3 or 1.5 would be sent as they are, while strings may be placeholders of
+ * Outputs (the API server judges what they resolve to) and null/absent leave the default.
+ */
+export function replicasProblem(v: unknown): string | undefined {
+    if (typeof v !== "number" || (Number.isInteger(v) && v >= 0 && v <= MAX_REPLICAS)) return undefined;
+    return `is ${String(v)}; spec.replicas must be a whole number from 0 to ${MAX_REPLICAS}, e.g. 3`;
+}
+
+/** The replicas an override operation writes, when it writes `/spec/replicas` (or a `/spec` holding `replicas`). */
+function overriddenReplicas(op: { op?: unknown; path: string; value?: unknown }): { has: boolean; value?: unknown } {
+    if (op.op === "remove") return { has: false };
+    if (op.path === "/spec/replicas") return { has: true, value: op.value };
+    if (op.path === "/spec" && op.value !== null && typeof op.value === "object" && Object.prototype.hasOwnProperty.call(op.value, "replicas")) {
+        return { has: true, value: (op.value as { replicas?: unknown }).replicas };
+    }
+    return { has: false };
+}
+
 /**
  * Same cluster twice, paths that touch the object's identity (see {@link identityOverrideProblem}), same path
  * twice for one cluster (index aliases such as `+0` count as the same path), unknown op, path not a JSON
@@ -183,6 +206,10 @@ export function validateOverrides(overrides: ClusterOverride[] | undefined, know
             }
             if (opts.replicaScheduling && touchesReplicas(p)) {
                 issues.push(err(`${g}.path`, `${p} overrides /spec/replicas, which replicaScheduling sets in every cluster; remove this override or remove replicaScheduling (use its minReplicas/maxReplicas/weight to steer a cluster's replicas)`));
+            } else {
+                const written = overriddenReplicas(op);
+                const rp = written.has ? replicasProblem(written.value) : undefined;
+                if (rp) issues.push(err(`${g}.value`, `${rp} (overriding /spec/replicas for cluster "${String(c)}"); fix the override value`));
             }
             const canon = canonicalPointer(p);
             if (paths.has(canon)) issues.push(err(`${g}.path`, `path "${p}" appears more than once for cluster "${String(c)}"; keep one`));

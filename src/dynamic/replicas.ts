@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { asMapping, connect, describeHttpError } from "./kube";
+import { asMapping, connect, describeHttpError, isKubeconfigError } from "./kube";
 import { matchLabelsSelector, needsPodAnalysis, replicaObservation } from "./observations";
 
 /** A member cluster as {@link observeReplicas} needs it (structurally compatible with `MemberCluster`). */
@@ -37,6 +37,21 @@ export async function resolveInput<T>(v: pulumi.Input<T> | undefined): Promise<T
 }
 
 /**
+ * One line about why a member could not be read, fit for a warning: the first line only (YAML and HTTP libraries
+ * quote source lines and request options), bounded, with URL user-info, bearer tokens and PEM blocks taken out.
+ * Kubeconfig errors of kube.ts never quote credential values; the rest comes from the HTTP client.
+ */
+function safeReason(e: unknown): string {
+    const code = (e as { code?: unknown })?.code;
+    const raw = String((e as Error)?.message ?? e).split("\n")[0];
+    const line = raw.replace(/-----BEGIN [^-]+-----.*/g, "[redacted]")
+        .replace(/\/\/[^/@\s]+@/g, "//[redacted]@")
+        .replace(/(bearer|token|password)([\s=:"']+)[^\s,"']+/gi, "$1$2[redacted]")
+        .slice(0, 200);
+    return line || (typeof code === "string" ? code : "unknown error");
+}
+
+/**
  * Program-time observation of current replicas and capacity for ReplicaSchedulingPreference rebalancing (KubeFed
  * docs/semantics.md#current-replicas-and-capacity), per member where the target exists:
  * - `replicas = spec.replicas` (missing → 0), `ready = status.readyReplicas` (missing → 0); if equal, current = ready;
@@ -45,9 +60,10 @@ export async function resolveInput<T>(v: pulumi.Input<T> | undefined): Promise<T
  *   `PodScheduled=False, reason=Unschedulable` for more than 60 s; if unschedulable > 0,
  *   capacity = replicas − unschedulable.
  *
- * Members that are unreachable, whose kubeconfig is unusable or unknown, or where the object (or its kind) does not
- * exist are left out. A target without `spec.selector.matchLabels` (KubeFed: "missing selector on object") or a failed
- * pod list leaves that member out with a warning.
+ * Members where the object (or its kind) does not exist, or whose kubeconfig is not known yet (preview before a
+ * join), are left out. Members that cannot be read — unreachable, an unusable kubeconfig, a refused request (e.g. 401
+ * or 403) — are left out with a warning naming the member and the reason (never a credential), as are a target
+ * without `spec.selector.matchLabels` (KubeFed: "missing selector on object") and a failed pod list.
  *
  * It runs while the program runs — during `pulumi preview` too, which is the point: the rebalanced split is computed
  * before the engine plans, so `preview --diff` shows it. Kubeconfig Outputs are awaited in memory (never exported).
@@ -55,17 +71,28 @@ export async function resolveInput<T>(v: pulumi.Input<T> | undefined): Promise<T
  */
 export async function observeReplicas(members: ReplicaObservationMember[], target: ReplicaObservationTarget): Promise<MeasuredReplicas> {
     const now = Date.now();
+    const what = `${target.kind} ${target.namespace}/${target.name}`;
+    // A member left out changes the replica split, so say why (never with a credential: see safeReason).
+    const leftOut = (m: ReplicaObservationMember, why: string): undefined => {
+        pulumi.log.warn(`observeReplicas: cannot read ${what} in cluster ${m.clusterName}: ${why}; its replicas are not observed ` +
+            `(left out of currentReplicas and estimatedCapacity)`);
+        return undefined;
+    };
     const results = await Promise.all(members.map(async (m): Promise<[string, { current: number; capacity?: number }] | undefined> => {
         try {
             const kubeconfig = await resolveInput(m.kubeconfig);
             const context = await resolveInput(m.context);
-            if (!kubeconfig) return undefined;
+            if (!kubeconfig) {
+                // unknown in a preview before the member is joined: nothing is wrong, it just cannot be read yet
+                return pulumi.Output.isInstance(m.kubeconfig) ? undefined : leftOut(m, "its kubeconfig is empty; pass the member's kubeconfig");
+            }
             const client = connect(kubeconfig, context || undefined);
             const path = await client.objectPath(target);
-            if (!path) return undefined;
+            if (!path) return undefined; // the kind is not served there: nothing to observe
             const res = await client.request("GET", path, undefined, { timeoutMs: 5000 });
             const obj = asMapping(res.body);
-            if (res.status !== 200 || !obj) return undefined;
+            if (res.status === 404) return undefined; // not there (yet): nothing to observe
+            if (res.status !== 200 || !obj) return leftOut(m, `${describeHttpError(res)}; check that its credentials may get ${target.kind} objects`);
             let pods: unknown[] | undefined;
             if (needsPodAnalysis(obj)) {
                 const selector = matchLabelsSelector(obj);
@@ -85,8 +112,9 @@ export async function observeReplicas(members: ReplicaObservationMember[], targe
                 pods = items;
             }
             return [m.clusterName, replicaObservation(obj, pods, now)];
-        } catch {
-            return undefined; // unreachable or unusable kubeconfig: left out
+        } catch (e) {
+            return leftOut(m, isKubeconfigError(e) ? `its kubeconfig cannot be used (${safeReason(e)}); fix the member's kubeconfig`
+                : `the API server cannot be reached (${safeReason(e)})`);
         }
     }));
     const out: MeasuredReplicas = { currentReplicas: {}, estimatedCapacity: {} };
