@@ -21,6 +21,11 @@ import * as kubefed from "pulumi-kubefed";
 //     default-provider   a ConfigMap on the default (ambient) Kubernetes provider      → kubefed-explicit-provider
 //     duplicate          two FederatedResources placing the same ConfigMap in c1/c2    → kubefed-unique-member-objects
 //     bad-placement      a placement naming a cluster no member has ("mars")           → the component's own error
+//     output-image       a Deployment whose quay.io image is an Output, unknown at preview (it waits for the
+//                        namespace's uid, as an image built by the program would wait for the build)
+//                                                                                   → kubefed-known-at-preview at preview,
+//                                                                                     kubefed-overrides-and-images on each
+//                                                                                     member object during up
 // Everything the program federates carries app.kubernetes.io/part-of=kubefed-policy-e2e (plus the library's
 // kubefed.io/managed=true), so the test can list exactly this program's objects in each member.
 interface ClusterConfig { name: string; context: string; labels?: Record<string, string>; region?: string; zones?: string[] }
@@ -29,7 +34,8 @@ const secretKubeconfig = cfg.requireSecret("kubeconfig");
 const fleet = cfg.requireObject<ClusterConfig[]>("clusters");
 const euRegion = cfg.get("euRegion") ?? "eu-central";
 const violations = new Set((cfg.get("violations") ?? "").split(",").map(s => s.trim()).filter(Boolean));
-const KNOWN = ["cluster-count", "residency", "unplaced-override", "registry", "infeasible-rsp", "plain-kubeconfig", "default-provider", "duplicate", "bad-placement"];
+const KNOWN = ["cluster-count", "residency", "unplaced-override", "registry", "infeasible-rsp", "plain-kubeconfig", "default-provider", "duplicate", "bad-placement",
+    "output-image"];
 for (const v of violations) if (!KNOWN.includes(v)) throw new Error(`violations: unknown "${v}" (known: ${KNOWN.join(", ")})`);
 const eu = fleet.find(c => c.region === euRegion);
 if (!eu || fleet.length < 3) throw new Error(`needs at least 3 clusters, one in region ${euRegion}`);
@@ -127,6 +133,16 @@ if (violations.has("duplicate")) {
             template: configMap("shared"),
         });
     }
+}
+
+if (violations.has("output-image")) {
+    // Known only once the namespace exists in the first member: unknown at preview, resolved during up.
+    const image = ns.resources[first].metadata.apply(m => `quay.io/someone/app:${m.uid ? "1.0" : "0.0"}`);
+    new kubefed.FederatedResource("outimg", {
+        ...common, placement: { clusterSelector: {} },
+        template: { ...deployment("outimg", "placeholder"), spec: { ...deployment("outimg", "placeholder").spec,
+            template: { metadata: { labels: { app: "outimg" } }, spec: { containers: [{ name: "app", image }] } } } },
+    });
 }
 
 export const placed = { web: web.clusterNames, customers: customers.clusterNames, scaled: kubefed.replicasOf(scaled.decision) };

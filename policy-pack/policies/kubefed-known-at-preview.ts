@@ -22,5 +22,6 @@ export const knownAtPreviewPolicy: ResourceValidationPolicy = {
     name: NAMES.knownAtPreview,
     description: "Reports judged values (images) a preview cannot see because they are Outputs; they are judged on the member objects during up.",
     enforcementLevel: "advisory",
+    configSchema: { properties: {} },
     validateResource: forDecision((t, n, d) => checkKnownAtPreview(t, n, d)),
 };

@@ -8,7 +8,7 @@ import {
 import { failoverEnabled } from "./failover";
 import { FederatedNamespaceLike } from "./federatedResource";
 import { refuseOutputs } from "./inputs";
-import { MemberCluster, sortRecord, sortedMembers } from "./memberCluster";
+import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, childName, claimChildNames } from "./names";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 import { inShard, registerShardDecision } from "./shard";
@@ -93,7 +93,8 @@ export class FederatedChart extends pulumi.ComponentResource {
             const nsComponent = typeof args.namespace === "object" ? args.namespace : undefined;
             const releaseName = args.releaseName ?? name;
             assertValid(subject, issues);
-            const infos: ClusterInfo[] = members.map(m => ({ name: m.clusterName, labels: m.labels }));
+            // Region and zones too: spread constraints group clusters by them, as for every other kind.
+            const infos: ClusterInfo[] = clusterInfos(members);
             let plan: ChartPlan;
             try {
                 plan = planFederatedChart({

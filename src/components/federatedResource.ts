@@ -3,21 +3,21 @@ import { brand, isBranded, prepare } from "./errors";
 import {
     ClusterOverride, DecisionSummary, DependencyMode, FederatedObjectPlan, Placement, ReplicaSchedulingSpec,
     RolloutSpec, ValidationIssue, assertValid, decisionLine, objectOf, planFederatedObject, podTemplateReferences,
-    dependencyKey, summarizeObjectPlan,
+    dependencyKey, summarizeObjectPlan, withPulledClusters,
 } from "../core";
 import { dependencyKeyOf, dependencyRegistry } from "./dependencies";
 import { whenProgramDone } from "./readBack";
 import { rolloutGates, rolloutPlanFor } from "./rollout";
 import { OrphanGuard } from "../dynamic/orphanGuard";
-import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
-import { MANAGED_LABEL, TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
+import { MemberCluster, clusterInfos, sortedMembers } from "./memberCluster";
+import { TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
 import { failoverEnabled } from "./failover";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 import { inShard, registerShardDecision } from "./shard";
 import { ownEntry } from "../core/own";
 import { validateDependencyMode } from "../core/dependencies";
 import { replicasProblem } from "../core/validate";
-import { OutputSlots, fixedTemplatePath, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
+import { OutputSlots, REPLICAS_WHY, fixedTemplatePath, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
 
 /** A Kubernetes object used as a template: plain data with apiVersion, kind and metadata.name. */
 export interface KubernetesObject {
@@ -193,12 +193,14 @@ export class FederatedResource extends pulumi.ComponentResource {
         this.resources = emitted.resources;
         this.objects = emitted.objects;
         this.statusKey = emitted.statusKey;
+        let grown: DecisionSummary | undefined; // the decision over every cluster `follow` pulled it into
         if (depKey) {
             registry.addDependency({
                 key: depKey, subject: who, clusters: [...plan.clusters],
                 grow: (extra, by) => {
                     const more = growDependency(this, name, subject, members, { template, overrides, namespace: args.namespace },
                         [...this.clusterNames], extra, by, emitOptions);
+                    grown = summarize(template, members, more.plan, { ...args, overrides }, undefined, slots.paths);
                     Object.assign(this.resources, more.resources);
                     Object.assign(this.objects, more.objects);
                     this.clusterNames.push(...Object.keys(more.resources));
@@ -217,7 +219,8 @@ export class FederatedResource extends pulumi.ComponentResource {
         if (depKey) {
             const final = whenProgramDone().then(() => {
                 const pulledBy = registry.pulledBy(depKey);
-                return { clusterNames: [...this.clusterNames], decision: Object.keys(pulledBy).length > 0 ? { ...decision, pulledBy } : decision };
+                // Recorded as placed where it is sent: stack policies (residency, unique objects) judge the outputs.
+                return { clusterNames: [...this.clusterNames], decision: Object.keys(pulledBy).length > 0 ? withPulledClusters(decision, grown, pulledBy) : decision };
             }, () => ({ clusterNames: [...this.clusterNames], decision }));
             this.registerOutputs(final);
         } else {
@@ -320,8 +323,11 @@ function takeOverrideOutputs(overrides: ClusterOverride[] | undefined, slots: Ou
                 refuseOutputs(op.op, `${g}.op`, why, issues);
                 refuseOutputs(op.path, `${g}.path`, why, issues);
                 const labels = typeof op.path === "string" && (op.path === "/metadata" || op.path.startsWith("/metadata/labels"));
+                // An Output at /spec/replicas (or a /spec holding it) would be counted as running wherever it lands.
+                const replicasAt = (p: string) => op.path === "/spec/replicas" ? p === `${g}.value`
+                    : op.path === "/spec" && (p === `${g}.value` || p === `${g}.value.replicas`);
                 const value = takeOutputs(op.value, `${g}.value`, slots, issues,
-                    () => (labels ? "labels are what placement and residency policies judge" : undefined));
+                    p => (labels ? "labels are what placement and residency policies judge" : replicasAt(p) ? REPLICAS_WHY : undefined));
                 return op.value === undefined ? { ...op } : { ...op, value };
             }),
         };
@@ -455,7 +461,7 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
 function growDependency(parent: pulumi.ComponentResource, name: string, subject: string, members: MemberCluster[],
                         p: { template: KubernetesObject; overrides?: ClusterOverride[]; namespace?: FederatedNamespaceLike },
                         current: string[], extra: string[], by: string,
-                        o: Parameters<typeof emit>[4]): Emitted {
+                        o: Parameters<typeof emit>[4]): Emitted & { plan: FederatedObjectPlan } {
     const wanted = [...new Set([...current, ...extra])].sort();
     const plan = planFor(subject, {
         template: p.template, members, placement: { clusters: wanted.map(c => ({ name: c })) }, overrides: p.overrides,
@@ -475,5 +481,5 @@ function growDependency(parent: pulumi.ComponentResource, name: string, subject:
         overridesApplied: Object.fromEntries(add.map(c => [c, ownEntry(plan.overridesApplied, c) ?? []])),
     };
     pulumi.log.info(`${subject}: also placed in ${add.join(", ")}, where ${by} runs (dependencies: "follow")`, parent);
-    return emit(parent, name, members, sub, { ...o, orphanGuard: false });
+    return { ...emit(parent, name, members, sub, { ...o, orphanGuard: false }), plan };
 }

@@ -75,6 +75,9 @@ export function takeOutputs(v: unknown, path: string, slots: OutputSlots, issues
     return out;
 }
 
+/** Why replica counts must be plain: how many clusters run a workload is decided and judged at preview. */
+export const REPLICAS_WHY = "replica counts are what replica scheduling and the cluster-count policy judge (a cluster given 0 replicas runs nothing)";
+
 /** Why a template path must be plain, or undefined. */
 export function fixedTemplatePath(path: string): string | undefined {
     if (path === "template" || path === "template.metadata") return "it holds the object's identity";
@@ -82,6 +85,7 @@ export function fixedTemplatePath(path: string): string | undefined {
         return `${path.slice("template.".length)} identifies the object in every member`;
     }
     if (/^template\.metadata\.labels(\.|\[|$)/.test(path)) return "labels are what placement and residency policies judge";
+    if (path === "template.spec" || path === "template.spec.replicas") return REPLICAS_WHY;
     return undefined;
 }
 

@@ -503,7 +503,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     }
     const warnings = assertValid(subject, issues).map(i => `${i.field}: ${i.message}`);
     const placedBy = placeValidated(subject, input, facts, ns ? `${ns}/${name}` : name, warnings, "the object is deployed nowhere");
-    const { clusters: final, replicas, unplacedReplicas: unplaced, failover, spreadExcluded, spreadGroups, own, nsSelected } = placedBy;
+    const { clusters: final, replicas, unplacedReplicas: unplaced, failover, spreadExcluded, spreadGroups } = placedBy;
     const scheduled = placedBy.scheduled;
 
     (input.overrides ?? []).forEach((o, i) => {

@@ -44,7 +44,7 @@ export {
 } from "./decision";
 export {
     OUTPUT_PLACEHOLDER, UNKNOWN_IMAGE, RENDERED_IMAGES, CHART_KIND, KUSTOMIZATION_KIND, ObjectSummaryOptions, RenderedSummaryOptions,
-    isUnknownImage, containerImages, summarizeObjectPlan, summarizeRenderedPlan,
+    isUnknownImage, containerImages, summarizeObjectPlan, summarizeRenderedPlan, withPulledClusters,
 } from "./summarize";
 export {
     PlacedCluster, DecisionSummary, FailoverDecision, SpreadDecision, failoverMoves, MemberClusterSummary, placedClusters, replicasOf, normalizeDecision, objectOf, shortReason,

@@ -175,3 +175,19 @@ export function summarizeRenderedPlan(kind: typeof CHART_KIND | typeof KUSTOMIZA
     if (o.namespaced) s.namespacePlacement = true;
     return { ...s, ...placementFields(plan, o.replicaScheduling, o.spreadConstraints) };
 }
+
+/**
+ * A dependency's decision once `follow` workloads have pulled it into more clusters: those clusters are placed
+ * (with what they are sent, from `grown`, the decision over every cluster it is sent to) and no longer excluded,
+ * and `pulledBy` says which workloads pulled it where. Policies judge where it lands, not where it was asked for.
+ */
+export function withPulledClusters(d: DecisionSummary, grown: DecisionSummary | undefined, pulledBy: Record<string, string[]>): DecisionSummary {
+    const placed: Record<string, PlacedCluster> = { ...d.placed };
+    const excluded: Record<string, string> = { ...d.excluded };
+    for (const c of Object.keys(pulledBy)) {
+        const entry = ownEntry(grown?.placed, c) ?? ownEntry(d.placed, c);
+        if (!Object.prototype.hasOwnProperty.call(placed, c)) placed[c] = entry ?? { overrides: [], images: [] };
+        delete excluded[c];
+    }
+    return { ...d, placed: sortRecord(placed), excluded: sortRecord(excluded), pulledBy: sortRecord(pulledBy) };
+}

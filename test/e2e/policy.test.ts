@@ -118,6 +118,10 @@ describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
             "kubefed-member-credentials-secret c2",
             "kubefed-member-credentials-secret c3",
             "kubefed-overrides-and-images external",
+            // and each of its member objects, judged as the engine registers them (what lands)
+            "kubefed-overrides-and-images external-c1",
+            "kubefed-overrides-and-images external-c2",
+            "kubefed-overrides-and-images external-c3",
             "kubefed-overrides-and-images partial",
             "kubefed-placement-residency leaky",
             "kubefed-replica-scheduling-feasible crowded",
@@ -181,6 +185,23 @@ describe("e2e: policy pack through the real CLI (--policy-pack)", function () {
             left = await objectsOfProgram();
         }
         assert.deepEqual(left, {}, "destroy leaves nothing behind");
+    });
+
+    it("e. an Output image from a disallowed registry: reported at preview, stops `up` on the member objects before any is created", async () => {
+        const s = await newStack("outputimage", ["output-image"]);
+        const p = await s.run(["preview", ...withPack()]);
+        assert.equal(p.code, 0, `preview passes: the image is not known yet; ${show(p)}`);
+        assert.deepEqual(violations(p.out), ["kubefed-known-at-preview outimg"], show(p));
+        assert.match(p.out, /FederatedResource "outimg" .*images in "c1", "c2", "c3" are Outputs .*unknown at preview/, show(p));
+        const r = await s.run(["up", "--yes", ...withPack()]);
+        assert.notEqual(r.code, 0, `up must fail; ${show(r)}`);
+        const found = violations(r.out).filter(v => v.startsWith("kubefed-overrides-and-images "));
+        assert.ok(found.length >= 1 && found.every(v => /^kubefed-overrides-and-images outimg-c[123]$/.test(v)), show(r));
+        assert.match(r.out, /Deployment kubefed-policy-e2e\/outimg in cluster "c[123]" .*quay\.io\/someone\/app:1\.0/, show(r));
+        // nothing of the workload in any member (the compliant objects of the program may exist: they are allowed)
+        const objects = await objectsOfProgram();
+        for (const [c, objs] of Object.entries(objects)) assert.ok(!objs.some(o => o.includes("/outimg ")), `${c} holds ${objs.join(", ")}`);
+        await s.must(["destroy", "--yes", "--skip-preview"]);
     });
 });
 

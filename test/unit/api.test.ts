@@ -14,7 +14,7 @@ const ENTRY_POINTS: Record<string, string[]> = {
         "FederatedSet", "FederationOptions", "IngressDNSRecord", "IngressDNSRecordArgs", "JoinArgs",
         "KubernetesObject", "LabelSelector", "LabelSelectorRequirement", "MANAGED_LABEL", "MemberCluster",
         "MemberClusterArgs", "MemberClusterSummary", "MemberHealthProbe", "MemberReadBack", "ObservedReplicas",
-        "OrphanGuard", "OverrideOperation", "PlacedCluster", "Placement", "PlacementDecision", "PlacementInput", "Reachability",
+        "OrphanGuard", "OverrideOperation", "PlacedCluster", "Placement", "Reachability",
         "ReplicaSchedulingPreference", "ReplicaSchedulingPreferenceArgs", "ReplicaSchedulingSpec", "RolloutGate",
         "RolloutSpec", "RolloutWave", "ServiceDNSRecord", "ServiceDNSRecordArgs", "ShardContext", "SpreadConstraint",
         "SpreadDecision", "SpreadField", "TYPE_PREFIX", "ValidationError", "ValidationIssue", "childName", "core",
@@ -51,7 +51,7 @@ const ENTRY_POINTS: Record<string, string[]> = {
         "serviceDnsEndpoints", "shardOf", "shardRecord", "shortReason", "spreadGroupsOf", "spreadKind",
         "stripServerSetFields", "summarizeObjectPlan", "summarizeRenderedPlan", "systemResolver", "touchesReplicas", "validateClusters", "validateHostnameResolution", "validateIngressDnsInput",
         "validateOverrides", "validatePlacement", "validateReplicaScheduling", "validateRollout",
-        "validateSelector", "validateServiceDnsInput", "validateShardLayout", "validateSpreadConstraints", "waveOf",
+        "validateSelector", "validateServiceDnsInput", "validateShardLayout", "validateSpreadConstraints", "waveOf", "withPulledClusters",
     ],
     "pulumi-kubefed/dynamic-providers": ["providers"],
 };

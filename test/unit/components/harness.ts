@@ -51,8 +51,23 @@ monitor.registerResource = (req: any, cb: any) => {
     return original(req, cb);
 };
 
+/** What each component registered as its outputs (stack policies read these), by URN. */
+export const registeredOutputs = new Map<string, any>();
+const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+monitor.registerResourceOutputs = (req: any, cb: any) => {
+    registeredOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript());
+    return originalOutputs(req, cb);
+};
+
+/** The outputs a resource named `name` registered (undefined until it has). */
+export function outputsOf(name: string): any {
+    for (const [urn, o] of registeredOutputs) if (urn.endsWith(`::${name}`)) return o;
+    return undefined;
+}
+
 export function reset(): void {
     registered.length = 0;
+    registeredOutputs.clear();
     resetDependenciesForTests();
 }
 
