@@ -31,6 +31,10 @@ export interface FederatedChartArgs {
     values?: Record<string, unknown>;
     /** Per cluster: values deep-merged over `values` (Helm's merge: maps merge, everything else replaces, null removes). */
     clusterValues?: Record<string, Record<string, unknown>>;
+    /** Values filled from each cluster's facts: fact (`name`, `region`, `zones`, `labels.<key>`) → dotted values
+     *  path, e.g. `{ region: "region", "labels.tier": "tier" }`. Merge order: `values`, then these, then
+     *  `clusterValues` (a cluster's own values win), then the scheduled replicas. */
+    clusterValuesFrom?: Record<string, string>;
     /** Replica scheduling: the replicas of each cluster are written at `replicasPath` in its values. */
     replicaScheduling?: ReplicaSchedulingPreference | ReplicaSchedulingSpec;
     /** Dotted values path receiving each cluster's replicas, e.g. `replicaCount`. Required with replicaScheduling. */
@@ -85,6 +89,7 @@ export class FederatedChart extends pulumi.ComponentResource {
             const why = "chart values are part of the decision shown at preview";
             refuseOutputs(args.values, "values", why, issues);
             refuseOutputs(args.clusterValues, "clusterValues", why, issues);
+            refuseOutputs(args.clusterValuesFrom, "clusterValuesFrom", why, issues);
             refuseOutputs(args.placement, "placement", "placement decides which members get a release", issues);
             const rsp = ReplicaSchedulingPreference.isInstance(args.replicaScheduling) ? args.replicaScheduling.spec : args.replicaScheduling;
             const observed = ReplicaSchedulingPreference.isInstance(args.replicaScheduling) ? args.replicaScheduling.observed : undefined;
@@ -100,7 +105,8 @@ export class FederatedChart extends pulumi.ComponentResource {
                 plan = planFederatedChart({
                     clusters: infos, placement: args.placement,
                     namespacePlacement: nsComponent ? (nsComponent.placement ?? null) : undefined,
-                    values: args.values, clusterValues: args.clusterValues, replicaScheduling: rsp, replicasPath: args.replicasPath,
+                    values: args.values, clusterValues: args.clusterValues, clusterValuesFrom: args.clusterValuesFrom,
+                    replicaScheduling: rsp, replicasPath: args.replicasPath,
                     key: `${ns ?? "default"}/${releaseName}`,
                     // the same observations and failover switch a FederatedResource plans with
                     currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,

@@ -3,7 +3,7 @@ import { brand, isBranded, prepare } from "./errors";
 import {
     ClusterOverride, DecisionSummary, DependencyMode, FederatedObjectPlan, Placement, ReplicaSchedulingSpec,
     RolloutSpec, ValidationIssue, assertValid, decisionLine, objectOf, planFederatedObject, podTemplateReferences,
-    dependencyKey, summarizeObjectPlan, withPulledClusters,
+    dependencyKey, overrideTargets, summarizeObjectPlan, withPulledClusters,
 } from "../core";
 import { dependencyKeyOf, dependencyRegistry } from "./dependencies";
 import { whenProgramDone } from "./readBack";
@@ -308,6 +308,8 @@ function takeOverrideOutputs(overrides: ClusterOverride[] | undefined, slots: Ou
             return o;
         }
         refuseOutputs(o.clusterName, `${f}.clusterName`, why, issues);
+        refuseOutputs(o.clusterSelector, `${f}.clusterSelector`, why, issues);
+        refuseOutputs(o.imageOverrides, `${f}.imageOverrides`, "the images each cluster runs are part of the decision and what the registry policy judges (to send an image from an Output, override the image path with clusterOverrides)", issues);
         if (!Array.isArray(o.clusterOverrides)) {
             refuseOutputs(o.clusterOverrides, `${f}.clusterOverrides`, why, issues);
             return o;
@@ -335,11 +337,12 @@ function takeOverrideOutputs(overrides: ClusterOverride[] | undefined, slots: Ou
 }
 
 /** The recorded decision of a FederatedResource / FederatedNamespace: built by the core, as for every kind. */
-export function summarize(template: KubernetesObject, _members: MemberCluster[], plan: FederatedObjectPlan,
+export function summarize(template: KubernetesObject, members: MemberCluster[], plan: FederatedObjectPlan,
                           args: FederationOptions & { retainReplicas?: boolean; namespace?: FederatedNamespaceLike },
                           rsp: ReplicaSchedulingSpec | undefined, outputPaths: string[] = []): DecisionSummary {
     return summarizeObjectPlan(template as unknown as Record<string, unknown>, plan, {
-        overrideClusters: (args.overrides ?? []).map(o => o.clusterName),
+        // named clusters (placed or not), and the placed clusters a selector matches
+        overrideClusters: overrideTargets(args.overrides, clusterInfos(members), plan.clusters),
         orphanOnDelete: !!args.orphanOnDelete, retainReplicas: !!args.retainReplicas, waitForReady: args.waitForReady !== false,
         namespaced: args.namespace !== undefined, replicaScheduling: rsp, spreadConstraints: args.placement?.spreadConstraints, outputPaths,
     });

@@ -5,7 +5,7 @@
  */
 import { ValidationIssue } from "./errors";
 import { PlacementDecision, PlacementInput, decidePlacement, knownClusterNames } from "./decision";
-import { compareStrings } from "./placement";
+import { ClusterInfo, compareStrings } from "./placement";
 import { hasOwn, ownEntry, setOwn } from "./own";
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -30,6 +30,13 @@ export interface ChartPlanInput extends PlacementInput {
     values?: Record<string, unknown>;
     /** Per cluster: values merged over the shared ones for that cluster's release. */
     clusterValues?: Record<string, Record<string, unknown>>;
+    /**
+     * Values filled from each cluster's facts, as Fleet and ApplicationSet do: fact → dotted values path, where a
+     * fact is `name`, `region`, `zones` (a list) or `labels.<key>`, e.g. `{ region: "region", "labels.tier": "tier" }`.
+     * Merged over `values` and under `clusterValues`; a cluster without the fact (no region, no such label) gets no
+     * value there.
+     */
+    clusterValuesFrom?: Record<string, string>;
     /** Dotted values path that receives each cluster's replicas, e.g. `replicaCount` or `web.replicas`. */
     replicasPath?: string;
     /** `<namespace>/<release>`: feeds the planner's tie-break hash. */
@@ -47,6 +54,23 @@ function setPath(values: Record<string, unknown>, path: string[], v: unknown): R
     const out = { ...values };
     const cur = hasOwn(values, head) ? values[head] : undefined;
     setOwn(out, head, rest.length === 0 ? v : setPath(isPlainObject(cur) ? cur : {}, rest, v));
+    return out;
+}
+
+/** Keys that cannot reach a chart: Pulumi's SDK drops `__proto__`, and the others would be read as prototype members. */
+const UNSENDABLE = new Set(["__proto__", "constructor", "prototype"]);
+
+/** The values a cluster's facts fill in (`clusterValuesFrom`), or undefined when none applies. */
+function factValues(from: Record<string, string>, cluster: ClusterInfo | undefined): Record<string, unknown> | undefined {
+    if (!cluster) return undefined;
+    let out: Record<string, unknown> | undefined;
+    for (const fact of Object.keys(from).sort(compareStrings)) {
+        const v = fact === "name" ? cluster.name : fact === "region" ? cluster.region
+            : fact === "zones" ? (cluster.zones && cluster.zones.length > 0 ? [...cluster.zones].sort(compareStrings) : undefined)
+            : ownEntry(cluster.labels ?? {}, fact.slice("labels.".length));
+        if (v === undefined || v === null) continue;
+        out = setPath(out ?? {}, from[fact].split("."), v);
+    }
     return out;
 }
 
@@ -74,11 +98,24 @@ export function planFederatedChart(input: ChartPlanInput): ChartPlan {
     const path = input.replicasPath ? input.replicasPath.split(".") : undefined;
     if (input.replicasPath !== undefined && (typeof input.replicasPath !== "string" || !path || path.some(p => p === ""))) {
         error("replicasPath", `"${input.replicasPath}" is not a dotted values path; write it like "replicaCount" or "web.replicas"`);
-    } else if (path?.some(p => p === "__proto__" || p === "constructor" || p === "prototype")) {
+    } else if (path?.some(p => UNSENDABLE.has(p))) {
         // Such a key would be dropped on the way to the chart (Pulumi's SDK drops __proto__), so the split would be recorded but never sent.
         error("replicasPath", `"${input.replicasPath}" has a segment named ${path.find(p => p === "__proto__" || p === "constructor" || p === "prototype")}, which cannot be sent as a chart value; name the chart's replicas value, e.g. "replicaCount"`);
     }
     if (rs && !input.replicasPath) error("replicasPath", "is required with replicaScheduling: name the chart value that sets the replicas, e.g. \"replicaCount\"");
+    const from = input.clusterValuesFrom ?? {};
+    if (!isPlainObject(from)) error("clusterValuesFrom", "must be a map of cluster fact (name, region, zones, labels.<key>) to a dotted values path");
+    else for (const [fact, target] of Object.entries(from)) {
+        const f = `clusterValuesFrom["${fact}"]`;
+        const twice = Object.entries(from).find(([other, t]) => other < fact && t === target);
+        if (twice) error(f, `writes ${String(target)}, as clusterValuesFrom["${twice[0]}"] does; give each fact its own values path`);
+        if (!/^(name|region|zones|labels\.[^.].*)$/.test(fact)) error(f, `"${fact}" is not a cluster fact; use name, region, zones or labels.<key>`);
+        if (typeof target !== "string" || target === "" || target.split(".").some(p => p === "" || UNSENDABLE.has(p))) {
+            error(f, `${JSON.stringify(target)} is not a dotted values path; write it like "region" or "global.clusterTier"`);
+        } else if (rs && input.replicasPath && target === input.replicasPath) {
+            error(f, `writes ${target}, which replicaScheduling writes in every cluster; choose another values path`);
+        }
+    }
     const cv = input.clusterValues ?? {};
     if (!isPlainObject(cv)) error("clusterValues", "must be a map of cluster name to values");
     else for (const [c, v] of Object.entries(cv)) {
@@ -105,7 +142,10 @@ export function planFederatedChart(input: ChartPlanInput): ChartPlan {
     const values: Record<string, Record<string, unknown>> = {};
     const replicas = placed.scheduled ? placed.replicas : undefined;
     for (const c of final) {
-        let v = mergeValues(input.values ?? {}, ownEntry(cv, c) ?? {});
+        let v = input.values ?? {};
+        const facts = factValues(from, input.clusters.find(x => x.name === c));
+        if (facts) v = mergeValues(v, facts);
+        v = mergeValues(v, ownEntry(cv, c) ?? {});
         if (replicas && path) v = setPath(v, path, replicas[c]);
         values[c] = JSON.parse(JSON.stringify(v));
     }

@@ -19,7 +19,8 @@
 import { ValidationError, ValidationIssue, OverrideError, assertValid } from "./errors";
 import { labelKeyProblem, labelValueProblem } from "./labels";
 import { ClusterOverride, OverrideOperation, applyPatch, deepFreeze, jsonClone } from "./overrides";
-import { ClusterInfo, Placement, compareStrings, selectValidatedClusters } from "./placement";
+import { ClusterInfo, Placement, compareStrings, selectClusters, selectValidatedClusters } from "./placement";
+import { imageOverrideOps } from "./images";
 import { planFailover } from "./planner";
 import { ReplicaFeasibility, replicaFeasibility } from "./feasibility";
 import { SpreadConstraint, applySpreadConstraints } from "./spread";
@@ -434,6 +435,44 @@ function placeValidated(subject: string, input: PlacementInput, facts: ClusterFa
     return out;
 }
 
+/**
+ * The override entries that apply to each placed cluster, in the order written: an entry names one cluster or
+ * selects clusters by label. Clusters no entry targets are absent.
+ */
+function overrideEntries(overrides: ClusterOverride[] | undefined, clusters: ClusterInfo[], placed: string[]): Map<string, { entry: ClusterOverride; index: number }[]> {
+    const out = new Map<string, { entry: ClusterOverride; index: number }[]>();
+    if (!overrides || overrides.length === 0) return out;
+    const isPlaced = new Set(placed);
+    overrides.forEach((entry, index) => {
+        const targets = entry.clusterSelector !== undefined && entry.clusterSelector !== null
+            ? selectValidatedClusters({ clusterSelector: entry.clusterSelector }, clusters)
+            : typeof entry.clusterName === "string" ? [entry.clusterName] : [];
+        for (const c of targets) {
+            if (!isPlaced.has(c)) continue;
+            const l = out.get(c);
+            if (l) l.push({ entry, index });
+            else out.set(c, [{ entry, index }]);
+        }
+    });
+    return out;
+}
+
+/**
+ * The clusters an override list targets that matter to a decision: every cluster named (placed or not: an
+ * override for an unplaced cluster is worth a warning and a policy), and the placed clusters a selector matches.
+ */
+export function overrideTargets(overrides: ClusterOverride[] | undefined, clusters: ClusterInfo[], placed: string[]): string[] {
+    const out = new Set<string>();
+    const isPlaced = new Set(placed);
+    for (const o of overrides ?? []) {
+        if (!o) continue;
+        if (o.clusterSelector !== undefined && o.clusterSelector !== null) {
+            for (const c of selectClusters({ clusterSelector: o.clusterSelector }, clusters)) if (isPlaced.has(c)) out.add(c);
+        } else if (typeof o.clusterName === "string") out.add(o.clusterName);
+    }
+    return [...out].sort(compareStrings);
+}
+
 /** Sorted unique names of a cluster list (memoised with its validation). */
 export function knownClusterNames(clusters: ClusterInfo[]): string[] {
     return clusterFacts(clusters).known;
@@ -507,7 +546,8 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     const scheduled = placedBy.scheduled;
 
     (input.overrides ?? []).forEach((o, i) => {
-        if (o && typeof o.clusterName === "string" && index.has(o.clusterName) && !final.includes(o.clusterName)) {
+        if (o && (o.clusterSelector === undefined || o.clusterSelector === null) && typeof o.clusterName === "string"
+            && index.has(o.clusterName) && !final.includes(o.clusterName)) {
             warnings.push(`overrides[${i}].clusterName: cluster "${o.clusterName}" is not placed (placed: ${final.join(", ") || "none"}), so these overrides have no effect; remove them or add the cluster to the placement`);
         }
     });
@@ -523,23 +563,41 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
     delete baseMeta.finalizers; // KubeFed: FinalizersNotSupported. Annotations are deliberately kept.
     deepFreeze(base);
 
-    const userOps = new Map<string, OverrideOperation[]>();
-    for (const o of input.overrides ?? []) userOps.set(o.clusterName, o.clusterOverrides ?? []);
+    // Each placed cluster's entries, in the order written: by name, or every entry whose selector matches it.
+    const entries = overrideEntries(input.overrides, input.clusters, final);
     const extraLabels = input.labels ?? {};
 
     const objects: Record<string, Record<string, unknown>> = {};
     const overridesApplied: Record<string, string[]> = {};
     for (const c of final) {
-        let ops = userOps.get(c) ?? [];
-        // docs/semantics.md#writing-the-result: the scheduler's /spec/replicas override (op absent = replace) comes last. A user override of
-        // /spec/replicas was refused above: the scheduler owns that field.
-        if (scheduled && replicas) ops = [...ops, { path: "/spec/replicas", value: replicas[c] }];
+        const mine = entries.get(c);
         // Own root, metadata, labels and annotations; everything else is shared with the other clusters (frozen)
         // until an override touches it (copy-on-write in applyPatch).
-        const root: Record<string, unknown> = { ...base, metadata: ownMetadata(baseMeta) };
-        let obj: Record<string, unknown>;
+        let obj: Record<string, unknown> = { ...base, metadata: ownMetadata(baseMeta) };
+        let ops: OverrideOperation[] = [];
         try {
-            obj = applyPatch(root, ops, true, c);
+            if (mine) {
+                for (const { entry, index: i } of mine) {
+                    // Image overrides resolve against the object as it stands, then the entry's own patch applies.
+                    let images: OverrideOperation[];
+                    try {
+                        images = imageOverrideOps(obj, entry.imageOverrides ?? []);
+                    } catch (e) {
+                        throw new ValidationError(subject, [{ severity: "error", field: `overrides[${i}].imageOverrides`, message: `${(e as Error).message} (cluster "${c}")` }]);
+                    }
+                    const step = images.length > 0 ? [...images, ...(entry.clusterOverrides ?? [])] : entry.clusterOverrides ?? [];
+                    if (step.length === 0) continue;
+                    obj = applyPatch(obj, step, true, c);
+                    ops = ops.length === 0 ? step : [...ops, ...step];
+                }
+            }
+            // docs/semantics.md#writing-the-result: the scheduler's /spec/replicas override (op absent = replace) comes
+            // last. A user override of /spec/replicas was refused above: the scheduler owns that field.
+            if (scheduled && replicas) {
+                const r: OverrideOperation = { path: "/spec/replicas", value: replicas[c] };
+                obj = applyPatch(obj, [r], true, c);
+                ops = [...ops, r];
+            }
         } catch (e) {
             if (e instanceof OverrideError) e.message = `${subject}: ${e.message}`;
             throw e;
@@ -556,7 +614,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         md.labels = own;
         // Labels and annotations added by overrides are checked like the template's (only user overrides can
         // change them: the template and the extra labels were checked above, which keeps big plans cheap).
-        const userCount = userOps.get(c)?.length ?? 0;
+        const userCount = ops.length - (scheduled && replicas ? 1 : 0);
         if (userCount > 0) {
             if (ops.some(o => typeof o.path === "string" && o.path.startsWith("/metadata"))) {
                 const mdIssues = metadataMapIssues(md, `overrides for cluster "${c}": metadata`).filter(i => i.severity === "error");

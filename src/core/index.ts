@@ -40,8 +40,11 @@ export {
 export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
 export {
     MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, PlacementInput, PlacementDecision, planFederatedObject, decidePlacement,
-    knownClusterNames,
+    knownClusterNames, overrideTargets,
 } from "./decision";
+export {
+    ImageComponent, IMAGE_COMPONENTS, ImageOverride, ImageRef, parseImage, formatImage, overrideImage, validateImageOverrides, imageOverrideOps,
+} from "./images";
 export {
     OUTPUT_PLACEHOLDER, UNKNOWN_IMAGE, RENDERED_IMAGES, CHART_KIND, KUSTOMIZATION_KIND, ObjectSummaryOptions, RenderedSummaryOptions,
     isUnknownImage, containerImages, summarizeObjectPlan, summarizeRenderedPlan, withPulledClusters,

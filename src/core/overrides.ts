@@ -20,6 +20,8 @@
  */
 import { OverrideError, ValidationError } from "./errors";
 import { hasOwn, setOwn } from "./own";
+import type { LabelSelector } from "./selector";
+import type { ImageOverride } from "./images";
 
 /** One JSON-patch operation of a cluster's overrides. */
 export interface OverrideOperation {
@@ -31,10 +33,21 @@ export interface OverrideOperation {
     value?: unknown;
 }
 
-/** One entry of `spec.overrides`: the operations for one member cluster (no wildcard). */
+/**
+ * One entry of `overrides`: what changes in the clusters it targets, by `clusterName` (one member, KubeFed's
+ * form) or by `clusterSelector` (every member whose labels match, Karmada's form; `{}` matches all). Entries apply
+ * in the order written, each one's `imageOverrides` before its `clusterOverrides` (as Karmada applies a rule's
+ * image overrider before its plaintext overrider), so a later entry wins where two change the same path.
+ */
 export interface ClusterOverride {
-    clusterName: string;
-    clusterOverrides: OverrideOperation[];
+    /** One member cluster. Exactly one of clusterName and clusterSelector. */
+    clusterName?: string;
+    /** Every member cluster whose labels match (Kubernetes label-selector semantics). */
+    clusterSelector?: LabelSelector;
+    /** JSON-patch operations (KubeFed's semantics: a missing op means replace). */
+    clusterOverrides?: OverrideOperation[];
+    /** Registry, repository, tag or digest changes of the pod template's containers (see images.ts). */
+    imageOverrides?: ImageOverride[];
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

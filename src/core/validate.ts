@@ -10,6 +10,7 @@ import { ClusterInfo, Placement } from "./placement";
 import { ClusterPreference } from "./planner";
 import { replicaCapacitySums } from "./feasibility";
 import { validateSelector } from "./selector";
+import { validateImageOverrides } from "./images";
 import { validateSpreadConstraints } from "./spread";
 import { IDENTITY_PATHS, canonicalPointer, identityOverrideProblem } from "./paths";
 
@@ -162,12 +163,16 @@ export function validateOverrides(overrides: ClusterOverride[] | undefined, know
     overrides.forEach((o, i) => {
         const f = `${field}[${i}]`;
         if (!o || typeof o !== "object") {
-            issues.push(err(f, "must be an object {clusterName, clusterOverrides}"));
+            issues.push(err(f, "must be an object {clusterName or clusterSelector, clusterOverrides?, imageOverrides?}"));
             return;
         }
         const c = o.clusterName;
-        if (typeof c !== "string" || c === "") {
-            issues.push(err(`${f}.clusterName`, "must be a non-empty cluster name (there is no wildcard)"));
+        const bySelector = o.clusterSelector !== undefined && o.clusterSelector !== null;
+        if (bySelector) {
+            if (c !== undefined && c !== null) issues.push(err(`${f}.clusterSelector`, "is set together with clusterName; target one cluster by name or several by selector, not both"));
+            issues.push(...validateSelector(o.clusterSelector, `${f}.clusterSelector`));
+        } else if (typeof c !== "string" || c === "") {
+            issues.push(err(`${f}.clusterName`, "must be a non-empty cluster name, or use clusterSelector ({} matches every cluster)"));
         } else {
             if (clusters.has(c)) issues.push(err(`${f}.clusterName`, `cluster "${c}" appears more than once; merge its overrides into one entry`));
             clusters.add(c);
@@ -175,6 +180,10 @@ export function validateOverrides(overrides: ClusterOverride[] | undefined, know
                 issues.push(err(`${f}.clusterName`, `unknown cluster "${c}" (known: ${knownClusters.join(", ") || "none"}); fix the name or add the cluster (KubeFed would silently ignore these overrides)`));
             }
         }
+        if ((o.clusterOverrides === undefined || o.clusterOverrides === null) && (o.imageOverrides === undefined || o.imageOverrides === null)) {
+            issues.push(err(f, "has neither clusterOverrides nor imageOverrides; add what changes or remove the entry"));
+        }
+        issues.push(...validateImageOverrides(o.imageOverrides, `${f}.imageOverrides`));
         const ops = o.clusterOverrides;
         if (ops === undefined || ops === null) return;
         if (!Array.isArray(ops)) {
@@ -209,10 +218,10 @@ export function validateOverrides(overrides: ClusterOverride[] | undefined, know
             } else {
                 const written = overriddenReplicas(op);
                 const rp = written.has ? replicasProblem(written.value) : undefined;
-                if (rp) issues.push(err(`${g}.value`, `${rp} (overriding /spec/replicas for cluster "${String(c)}"); fix the override value`));
+                if (rp) issues.push(err(`${g}.value`, `${rp} (overriding /spec/replicas for ${bySelector ? "the selected clusters" : `cluster "${String(c)}"`}); fix the override value`));
             }
             const canon = canonicalPointer(p);
-            if (paths.has(canon)) issues.push(err(`${g}.path`, `path "${p}" appears more than once for cluster "${String(c)}"; keep one`));
+            if (paths.has(canon)) issues.push(err(`${g}.path`, `path "${p}" appears more than once ${bySelector ? "in this entry" : `for cluster "${String(c)}"`}; keep one`));
             paths.add(canon);
         });
     });
