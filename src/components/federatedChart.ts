@@ -2,12 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import {
-    CHART_KIND, ChartPlan, ClusterInfo, DecisionSummary, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, planFederatedChart,
-    summarizeRenderedPlan,
+    CHART_KIND, ChartPlan, ClusterInfo, DecisionSummary, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, dns1123LabelProblem,
+    mergeValues, planFederatedChart, summarizeRenderedPlan,
 } from "../core";
 import { failoverEnabled } from "./failover";
 import { FederatedNamespaceLike } from "./federatedResource";
-import { refuseOutputs } from "./inputs";
+import { OutputSlots, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
+import * as fs from "fs";
+import * as YAML from "yaml";
 import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, childName, claimChildNames } from "./names";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
@@ -27,10 +29,16 @@ export interface FederatedChartArgs {
     namespace?: string | FederatedNamespaceLike;
     /** KubeFed placement, as for FederatedResource. */
     placement?: Placement;
-    /** Values every release gets. Plain data: the decision shows each cluster's values at preview. */
+    /** Values every release gets. Leaf values may be Outputs (a password from config): each member's Chart gets the
+     *  resolved value, a secret stays secret, and the decision shows `<output>` there. */
     values?: Record<string, unknown>;
     /** Per cluster: values deep-merged over `values` (Helm's merge: maps merge, everything else replaces, null removes). */
     clusterValues?: Record<string, Record<string, unknown>>;
+    /** Values files (paths of YAML files, read while the program runs), merged in order under `values`, as Helm's
+     *  `--values` would be: the decision shows the merged values of each cluster. */
+    valueYamlFiles?: string[];
+    /** The chart repository (Helm's `--repo`, credentials, CA), as `helm.v4.Chart` takes it; a password is kept secret. */
+    repositoryOpts?: k8s.types.input.helm.v4.RepositoryOpts;
     /** Values filled from each cluster's facts: fact (`name`, `region`, `zones`, `labels.<key>`) → dotted values
      *  path, e.g. `{ region: "region", "labels.tier": "tier" }`. Merge order: `values`, then these, then
      *  `clusterValues` (a cluster's own values win), then the scheduled replicas. */
@@ -58,6 +66,56 @@ export interface ChartDecision extends DecisionSummary {
     replicas?: Record<string, number>;
     unplacedReplicas?: number;
     warnings: string[];
+    /** The values files merged under `values`, as given. */
+    valueYamlFiles?: string[];
+    /** The chart repository, when one was given. */
+    repository?: string;
+}
+
+/** Helm's release-name rule (a DNS-1123 subdomain of at most 53 characters), or undefined. */
+function releaseNameProblem(v: unknown): string | undefined {
+    if (typeof v !== "string" || v.length === 0 || v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
+        return `${JSON.stringify(v)} is not a valid Helm release name: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 53 characters (e.g. "hello")`;
+    }
+    return undefined;
+}
+
+/** `valueYamlFiles` read and merged in order (Helm's rules), or undefined when there are none. */
+function readValueFiles(files: string[] | undefined, issues: ValidationIssue[]): Record<string, unknown> | undefined {
+    if (files === undefined || files === null) return undefined;
+    if (!Array.isArray(files)) {
+        issues.push({ severity: "error", field: "valueYamlFiles", message: "must be a list of paths of YAML values files" });
+        return undefined;
+    }
+    let out: Record<string, unknown> = {};
+    files.forEach((f, i) => {
+        const field = `valueYamlFiles[${i}]`;
+        if (typeof f !== "string" || f === "") { issues.push({ severity: "error", field, message: "must be the path of a YAML values file" }); return; }
+        let doc: unknown;
+        try {
+            doc = YAML.parse(fs.readFileSync(f, "utf8")) ?? {};
+        } catch (e) {
+            issues.push({ severity: "error", field, message: `cannot be read as YAML (${(e as Error).message.split("\n")[0]}); fix the path or the file` });
+            return;
+        }
+        if (doc === null || typeof doc !== "object" || Array.isArray(doc)) { issues.push({ severity: "error", field, message: "must hold a map of chart values" }); return; }
+        out = mergeValues(out, doc as Record<string, unknown>);
+    });
+    return out;
+}
+
+/** Values as recorded: each Output's placeholder shown as `<output>`, never its value. */
+function shownValues(values: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+    const walk = (v: unknown): unknown => isPlaceholder(v) ? UNKNOWN_IMAGE_OR_VALUE
+        : Array.isArray(v) ? v.map(walk)
+            : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, e]) => [k, walk(e)])) : v;
+    return walk(values) as Record<string, Record<string, unknown>>;
+}
+const UNKNOWN_IMAGE_OR_VALUE = "<output>";
+
+/** Repository options with the password kept secret in the Chart's state, however it was given. */
+function withSecretPassword(o: k8s.types.input.helm.v4.RepositoryOpts): k8s.types.input.helm.v4.RepositoryOpts {
+    return o.password === undefined ? o : { ...o, password: pulumi.secret(o.password) };
 }
 
 /**
@@ -87,9 +145,23 @@ export class FederatedChart extends pulumi.ComponentResource {
                 issues.push({ severity: "error", field: "chart", message: "must be a chart path or reference, e.g. \"./charts/hello\"" });
             }
             const why = "chart values are part of the decision shown at preview";
-            refuseOutputs(args.values, "values", why, issues);
-            refuseOutputs(args.clusterValues, "clusterValues", why, issues);
+            // Leaf values may be Outputs (placeholders while planning, put back per member); the maps themselves and
+            // what decides the split must be plain.
+            const slots = new OutputSlots();
+            const fixed = (path: string) => (/^(values|clusterValues(\.[^.]+)?)$/.test(path) ? `${path} is a map the decision merges` : undefined);
+            const values = takeOutputs(args.values, "values", slots, issues, fixed) as Record<string, unknown> | undefined;
+            const clusterValues = takeOutputs(args.clusterValues, "clusterValues", slots, issues, fixed) as Record<string, Record<string, unknown>> | undefined;
             refuseOutputs(args.clusterValuesFrom, "clusterValuesFrom", why, issues);
+            refuseOutputs(args.valueYamlFiles, "valueYamlFiles", why, issues);
+            const fromFiles = readValueFiles(args.valueYamlFiles, issues);
+            if (args.releaseName !== undefined) {
+                const p = releaseNameProblem(args.releaseName);
+                if (p) issues.push({ severity: "error", field: "releaseName", message: p });
+            }
+            if (typeof args.namespace === "string") {
+                const p = dns1123LabelProblem(args.namespace);
+                if (p) issues.push({ severity: "error", field: "namespace", message: `${p}; use a namespace name such as "apps"` });
+            }
             refuseOutputs(args.placement, "placement", "placement decides which members get a release", issues);
             const rsp = ReplicaSchedulingPreference.isInstance(args.replicaScheduling) ? args.replicaScheduling.spec : args.replicaScheduling;
             const observed = ReplicaSchedulingPreference.isInstance(args.replicaScheduling) ? args.replicaScheduling.observed : undefined;
@@ -105,7 +177,7 @@ export class FederatedChart extends pulumi.ComponentResource {
                 plan = planFederatedChart({
                     clusters: infos, placement: args.placement,
                     namespacePlacement: nsComponent ? (nsComponent.placement ?? null) : undefined,
-                    values: args.values, clusterValues: args.clusterValues, clusterValuesFrom: args.clusterValuesFrom,
+                    values: fromFiles ? mergeValues(fromFiles, values ?? {}) : values, clusterValues, clusterValuesFrom: args.clusterValuesFrom,
                     replicaScheduling: rsp, replicasPath: args.replicasPath,
                     key: `${ns ?? "default"}/${releaseName}`,
                     // the same observations and failover switch a FederatedResource plans with
@@ -124,15 +196,19 @@ export class FederatedChart extends pulumi.ComponentResource {
             const decision: ChartDecision = {
                 ...summary,
                 chart: args.chart, releaseName, clusters: plan.clusters,
-                values: sortRecord(plan.values),
+                // an Output's value is never recorded: `<output>` where it goes
+                values: sortRecord(shownValues(plan.values)),
+                ...(args.valueYamlFiles?.length ? { valueYamlFiles: [...args.valueYamlFiles] } : {}),
+                ...(typeof args.repositoryOpts?.repo === "string" ? { repository: args.repositoryOpts.repo } : {}),
                 ...(plan.replicas ? { replicas: sortRecord(plan.replicas), unplacedReplicas: plan.unplacedReplicas ?? 0 } : {}),
             };
             claimChildNames(subject, name, plan.clusters);
             registerShardDecision(FederatedChart.__pulumiType, name, decision);
-            return { subject, members, ns, nsComponent, releaseName, plan, decision };
+            return { subject, members, ns, nsComponent, releaseName, plan, decision, slots };
         });
         super(FederatedChart.__pulumiType, name, { decision: pre.decision }, opts);
-        const { subject, members, ns, nsComponent, releaseName, plan, decision } = pre;
+        const { subject, members, ns, nsComponent, releaseName, plan, decision, slots } = pre;
+        const repositoryOpts = args.repositoryOpts ? withSecretPassword(args.repositoryOpts) : undefined;
         brand(this, FederatedChart.__pulumiType);
         this.decision = decision;
         this.clusterNames = plan.clusters;
@@ -143,7 +219,8 @@ export class FederatedChart extends pulumi.ComponentResource {
             // `provider`, not `providers: [p]`: the Chart is a remote component, for which the SDK copies the list's
             // entry into `provider` as well and then warns of a conflict between the two.
             this.charts[c] = new k8s.helm.v4.Chart(childName(name, c), {
-                chart: args.chart, name: releaseName, values: plan.values[c],
+                chart: args.chart, name: releaseName, values: restoreOutputs(plan.values[c], slots).value,
+                ...(repositoryOpts ? { repositoryOpts } : {}),
                 ...(args.version ? { version: args.version } : {}),
                 ...(ns ? { namespace: ns } : {}),
                 ...(args.skipCrds ? { skipCrds: true } : {}),

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
-import { DecisionSummary, KUSTOMIZATION_KIND, Placement, ValidationIssue, assertValid, planFederatedKustomization, summarizeRenderedPlan } from "../core";
+import { DecisionSummary, KUSTOMIZATION_KIND, dns1123LabelProblem, Placement, ValidationIssue, assertValid, planFederatedKustomization, summarizeRenderedPlan } from "../core";
 import { FederatedNamespaceLike } from "./federatedResource";
 import { refuseOutputs } from "./inputs";
 import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
@@ -49,6 +49,10 @@ export class FederatedKustomization extends pulumi.ComponentResource {
             refuseOutputs(args.directory, "directory", why, issues);
             refuseOutputs(args.clusterDirectories, "clusterDirectories", why, issues);
             refuseOutputs(args.placement, "placement", "placement decides which members get the objects", issues);
+            if (typeof args.namespace === "string") {
+                const p = dns1123LabelProblem(args.namespace);
+                if (p) issues.push({ severity: "error", field: "namespace", message: `${p}; use a namespace name such as "apps"` });
+            }
             assertValid(subject, issues);
             const nsComponent = typeof args.namespace === "object" ? args.namespace : undefined;
             const ns = typeof args.namespace === "string" ? args.namespace : nsComponent?.namespaceName;
