@@ -22,7 +22,7 @@ import * as kubefed from "pulumi-kubefed";
 //     duplicate          two FederatedResources placing the same ConfigMap in c1/c2    → kubefed-unique-member-objects
 //     bad-placement      a placement naming a cluster no member has ("mars")           → the component's own error
 //     output-image       a Deployment whose quay.io image is an Output, unknown at preview (it waits for the
-//                        namespace's uid, as an image built by the program would wait for the build)
+//                        namespace's id, as an image built by the program would wait for the build)
 //                                                                                   → kubefed-known-at-preview at preview,
 //                                                                                     kubefed-overrides-and-images on each
 //                                                                                     member object during up
@@ -136,8 +136,8 @@ if (violations.has("duplicate")) {
 }
 
 if (violations.has("output-image")) {
-    // Known only once the namespace exists in the first member: unknown at preview, resolved during up.
-    const image = ns.resources[first].metadata.apply(m => `quay.io/someone/app:${m.uid ? "1.0" : "0.0"}`);
+    // Known only once the namespace exists in the first member (its id): unknown at preview, resolved during up.
+    const image = ns.resources[first].id.apply(id => `quay.io/someone/app:${id ? "1.0" : "0.0"}`);
     new kubefed.FederatedResource("outimg", {
         ...common, placement: { clusterSelector: {} },
         template: { ...deployment("outimg", "placeholder"), spec: { ...deployment("outimg", "placeholder").spec,
