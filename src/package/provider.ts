@@ -8,8 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConstructResult } from "@pulumi/pulumi/provider";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import type {
-    ClusterOverride, DecisionSummary as CoreDecision, DnsEndpoint as CoreDnsEndpoint, HostnameResolution as CoreResolution,
-    Placement as CorePlacement, ReplicaSchedulingSpec as CoreRsp,
+    ClusterOverride, DecisionSummary as CoreDecision, DependencyMode as CoreDependencyMode, DnsEndpoint as CoreDnsEndpoint,
+    HostnameResolution as CoreResolution, Placement as CorePlacement, ReplicaSchedulingSpec as CoreRsp, RolloutSpec as CoreRollout,
+    RolloutWave as CoreWave,
 } from "../core";
 import { Domain, IngressDNSRecord, IngressDNSRecordArgs, ServiceDNSRecord, ServiceDNSRecordArgs } from "../components/dns";
 import { ChartDecision as CoreChartDecision, FederatedChart, FederatedChartArgs } from "../components/federatedChart";
@@ -34,6 +35,11 @@ const _schemaEndpoints = (e: CoreDnsEndpoint[]): schema.DnsEndpoint[] => e;
 const _coreResolution = (r: schema.HostnameResolution): CoreResolution => r;
 const _schemaChartDecision = (d: CoreChartDecision): schema.ChartDecision => d;
 const _schemaKustomizationDecision = (d: FederatedKustomization["decision"]): schema.KustomizationDecision => d;
+const _coreRollout = (r: schema.RolloutSpec): CoreRollout => r;
+const _coreDependencies = (m: schema.DependencyMode): CoreDependencyMode => m;
+const _coreObserved = (o: schema.ObservedReplicas): NonNullable<ReplicaSchedulingPreferenceArgs["observed"]> => o;
+// The other direction, field by field (a field added on one side only fails the build, unless listed as a gap with
+// its reason), is test/unit/package/schemaDrift.test.ts.
 
 /** Components built by this process, by URN: another component's arguments reference them. */
 interface Built<T> { name: string; component: T }
@@ -147,6 +153,32 @@ function oneOf(subject: string, a: Record<string, unknown>, first: string, secon
     }
 }
 
+const given = (v: unknown): boolean => v !== undefined && v !== null;
+
+/**
+ * A rollout in the component's shape. The TypeScript wave is `{name, clusters}` or `{name, clusterSelector}`; the
+ * schema has both fields optional in one type, so a wave with neither or both is refused here, naming the wave.
+ * Anything else malformed is left to the component, which names the field and the fix.
+ */
+function rolloutArg(subject: string, rollout: unknown): { rollout?: CoreRollout } {
+    if (!given(rollout)) return {};
+    const r = rollout as Record<string, unknown>;
+    if (typeof r !== "object" || !Array.isArray(r.waves)) return { rollout: r as unknown as CoreRollout };
+    const waves = r.waves.map((w: unknown, i: number) => {
+        if (w === null || typeof w !== "object" || Array.isArray(w)) return w;
+        const { clusters, clusterSelector, ...rest } = w as Record<string, unknown>;
+        const field = `rollout.waves[${i}]`;
+        if (given(clusters) && given(clusterSelector)) {
+            throw new Error(`${subject}: ${field}.clusterSelector: cannot be combined with clusters; give the wave member names (clusters) or a selector (clusterSelector), not both`);
+        }
+        if (!given(clusters) && !given(clusterSelector)) {
+            throw new Error(`${subject}: ${field}: has neither clusters nor clusterSelector; give the wave member names (clusters) or a selector (clusterSelector)`);
+        }
+        return { ...rest, ...(given(clusters) ? { clusters } : { clusterSelector }) };
+    }) as CoreWave[];
+    return { rollout: { ...(r as unknown as CoreRollout), waves } };
+}
+
 /** The members a chart or kustomization is given (they read nothing back, so no per-component view). */
 async function plainMembers(subject: string, refs: unknown): Promise<MemberCluster[]> {
     return ((await resolveRefs(subject, "clusters", refs, members, "MemberCluster")) ?? []).map(b => b.component);
@@ -228,6 +260,9 @@ export async function constructComponent(name: string, type: string, inputs: pul
                     ? { namespace: (await resolveRef(subject, "namespace", a.namespace, namespaces, "FederatedNamespace")).component } : {}),
                 ...(await schedulingArg(subject, a)),
                 ...(a.retainReplicas !== undefined ? { retainReplicas: a.retainReplicas as boolean } : {}),
+                ...(a.dependencies !== undefined ? { dependencies: a.dependencies as schema.DependencyMode } : {}),
+                ...rolloutArg(subject, a.rollout),
+                ...(a.readiness !== undefined ? { readiness: a.readiness as Record<string, boolean> } : {}),
             };
             const r = await remember(resources, name, new FederatedResource(name, args, opts));
             return { urn: r.urn, state: { clusterNames: r.clusterNames, decision: r.decision, statusKey: r.statusKey } };

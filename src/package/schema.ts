@@ -51,6 +51,31 @@ export const OverrideOp = { Add: "add", Remove: "remove", Replace: "replace" } a
 /** A JSON-patch operation; absent means replace. */
 export type OverrideOp = (typeof OverrideOp)[keyof typeof OverrideOp];
 
+/** What a workload does with the federated ConfigMaps, Secrets, ServiceAccounts and PVCs its pod template references. */
+export const DependencyMode = {
+    /** Referencing one in a cluster where it is not placed is an error at preview (default). */
+    Check: "check",
+    /** They are also placed in every cluster this workload is placed in. */
+    Follow: "follow",
+    /** Neither. */
+    Ignore: "ignore",
+} as const;
+/** What a workload does with the federated objects its pod template references. */
+export type DependencyMode = (typeof DependencyMode)[keyof typeof DependencyMode];
+
+/** What a spread constraint groups member clusters by. */
+export const SpreadField = {
+    /** Each cluster is its own group. */
+    Cluster: "cluster",
+    Region: "region",
+    /** Each of the cluster's zones. */
+    Zone: "zone",
+    /** The cluster label `provider`. */
+    Provider: "provider",
+} as const;
+/** What a spread constraint groups member clusters by. */
+export type SpreadField = (typeof SpreadField)[keyof typeof SpreadField];
+
 /** How a DNS record turns load-balancer hostnames into targets (the TypeScript API's `resolve` callback, as data). */
 export const HostnameResolution = {
     /** Resolve them with Node's DNS, as KubeFed does (default). */
@@ -81,10 +106,24 @@ export interface ClusterName {
     name: string;
 }
 
+/** A Karmada spread constraint: exactly one of `spreadByField` and `spreadByLabel`. */
+export interface SpreadConstraint {
+    /** Group clusters by their name (`cluster`), `region`, `zone` (each of their zones) or `provider` label. */
+    spreadByField?: SpreadField;
+    /** Group clusters by the value of this cluster label. */
+    spreadByLabel?: string;
+    /** Fewest groups the placement must span (default 1). */
+    minGroups?: number;
+    /** Most groups the placement may span (default: no limit). */
+    maxGroups?: number;
+}
+
 /** KubeFed placement: `clusters`, when present, wins even when empty; otherwise `clusterSelector` (absent selects none). */
 export interface Placement {
     clusters?: ClusterName[];
     clusterSelector?: LabelSelector;
+    /** Karmada-style spread constraints applied to the clusters picked above. */
+    spreadConstraints?: SpreadConstraint[];
 }
 
 /** One JSON-patch operation of a cluster's overrides. */
@@ -120,12 +159,16 @@ export interface ReplicaSchedulingSpec {
     intersectWithClusterSelector?: boolean;
     /** Preferences by cluster name or `*`; absent means `{"*": {weight: 1}}`. */
     clusters?: Record<string, ClusterPreference>;
+    /** Plan only over the members observed ready (default true); false plans as if every member were ready. */
+    failover?: boolean;
 }
 
 /** Replica counts observed in the members (docs/semantics.md#current-replicas-and-capacity). */
 export interface ObservedReplicas {
     currentReplicas?: Record<string, number>;
     estimatedCapacity?: Record<string, number>;
+    /** Member readiness (cluster -> ready) for failover; a cluster without an entry counts as ready. */
+    ready?: Record<string, boolean>;
 }
 
 /** Labels and annotations of the namespace objects. */
@@ -142,7 +185,38 @@ export interface PlacedCluster {
     labels?: Record<string, string>;
 }
 
-/** The decision a FederatedResource or FederatedNamespace records: what `preview --diff` and policies see. */
+/** Why replicas moved: placed members observed not ready, and the replicas each would get were all ready. */
+export interface FailoverDecision {
+    notReady: string[];
+    replicasIfReady: Record<string, number>;
+}
+
+/** One spread constraint and the groups the placed clusters span under it. */
+export interface SpreadDecision {
+    constraint: SpreadConstraint;
+    groups: string[];
+}
+
+/** One rollout wave as planned: its placed clusters (`implicit` for the last wave of clusters no wave lists). */
+export interface PlannedWave {
+    name: string;
+    clusters: string[];
+    implicit?: boolean;
+}
+
+/** The progressive rollout as planned: the waves in order, and how long each may take to become ready. */
+export interface RolloutDecision {
+    waves: PlannedWave[];
+    timeoutSeconds: number;
+}
+
+/** How the objects a workload's pod template references are treated (recorded when not `check`), and those found. */
+export interface DependenciesDecision {
+    mode: DependencyMode;
+    references: string[];
+}
+
+/** The decision every federated kind records: what `preview --diff` and policies see. */
 export interface DecisionSummary {
     apiVersion: string;
     kind: string;
@@ -155,11 +229,39 @@ export interface DecisionSummary {
     outputPaths?: string[];
     unplacedReplicas?: number;
     replicaScheduling?: ReplicaSchedulingSpec;
+    /** Members observed not ready got 0 replicas, planned on the ready ones; absent when all were ready. */
+    failover?: FailoverDecision;
+    /** The placement's spread constraints and the groups the placed clusters span. */
+    spread?: SpreadDecision[];
     namespacePlacement?: boolean;
     orphanOnDelete: boolean;
     retainReplicas: boolean;
     waitForReady: boolean;
     warnings: string[];
+    /** The progressive rollout's waves. */
+    rollout?: RolloutDecision;
+    /** How referenced ConfigMaps, Secrets, ServiceAccounts and PVCs are treated, when not `check`. */
+    dependencies?: DependenciesDecision;
+    /** Clusters a `dependencies: follow` workload pulled this object into, with the workloads that did. A TypeScript
+     *  program records it once the program is done; the package's `decision` output never has it (see README). */
+    pulledBy?: Record<string, string[]>;
+}
+
+/** One rollout wave: a `name` and exactly one of `clusters` and `clusterSelector`. */
+export interface RolloutWave {
+    /** Stable name of the wave (a DNS-1123 label). */
+    name: string;
+    /** Member cluster names in this wave. */
+    clusters?: string[];
+    /** Or: the members whose labels match this selector (`{}` = all). */
+    clusterSelector?: LabelSelector;
+}
+
+/** Progressive rollout: a wave's member objects are created or updated only after every earlier wave is ready. */
+export interface RolloutSpec {
+    waves: RolloutWave[];
+    /** Seconds each wave may take to become ready before the rollout stops; default 600. */
+    timeoutSeconds?: number;
 }
 
 /** Arguments of {@link MemberCluster}. */
@@ -216,6 +318,14 @@ export interface FederatedResourceArgs extends FederationOptions {
     replicaSchedulingSpec?: ReplicaSchedulingSpec;
     /** Keep the member's own `spec.replicas` on updates. */
     retainReplicas?: boolean;
+    /** Workloads: what happens with the federated ConfigMaps, Secrets, ServiceAccounts and PVCs the pod template
+     *  references: check (default), follow or ignore. */
+    dependencies?: DependencyMode;
+    /** Progressive rollout: waves of clusters (by name or selector). */
+    rollout?: RolloutSpec;
+    /** Member readiness (cluster -> ready) for failover with `replicaSchedulingSpec` (a ReplicaSchedulingPreference
+     *  brings its own `observed.ready`). */
+    readiness?: Record<string, boolean>;
 }
 
 /** Arguments of {@link ReplicaSchedulingPreference}. */
@@ -305,17 +415,14 @@ export interface FederatedChartArgs {
     skipCrds?: boolean;
 }
 
-/** What a FederatedChart records: which cluster gets which values. */
-export interface ChartDecision {
+/** What a FederatedChart records: the decision every kind records (kind `Chart`), plus which cluster gets which values. */
+export interface ChartDecision extends DecisionSummary {
     chart: string;
     releaseName: string;
-    namespace?: string;
     clusters: string[];
     /** The merged values per placed cluster. */
     values: Record<string, Record<string, JsonValue>>;
     replicas?: Record<string, number>;
-    unplacedReplicas?: number;
-    warnings: string[];
 }
 
 /** Arguments of {@link FederatedKustomization}. */
@@ -333,12 +440,11 @@ export interface FederatedKustomizationArgs {
     namespaceName?: string;
 }
 
-/** What a FederatedKustomization records: which directory each cluster gets. */
-export interface KustomizationDecision {
+/** What a FederatedKustomization records: the decision every kind records (kind `Kustomization`), plus which
+ *  directory each cluster gets. */
+export interface KustomizationDecision extends DecisionSummary {
     clusters: string[];
     directories: Record<string, string>;
-    namespace?: string;
-    warnings: string[];
 }
 
 /** A member cluster of the federation: its identity and one Kubernetes provider built from a secret kubeconfig. */

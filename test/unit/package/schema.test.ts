@@ -98,8 +98,30 @@ describe("package: inferred schema", function () {
         assert.equal(kust.properties.decision.$ref, `#/types/${token("KustomizationDecision")}`);
         assert.deepEqual(kust.inputProperties.clusterDirectories.additionalProperties.type, "string");
         const cd = schema.types[token("ChartDecision")];
-        assert.deepEqual(cd.required, ["chart", "clusters", "releaseName", "values", "warnings"]);
+        // the decision every kind records, plus the chart's own fields
+        const common = schema.types[token("DecisionSummary")].required;
+        assert.deepEqual(cd.required, [...new Set([...common, "chart", "clusters", "releaseName", "values"])].sort());
+        assert.deepEqual(schema.types[token("KustomizationDecision")].required, [...new Set([...common, "clusters", "directories"])].sort());
         assert.equal(cd.properties.values.additionalProperties.additionalProperties.$ref, "pulumi.json#/Any");
+    });
+
+    it("FederatedResource takes dependencies (an enum), rollout waves and readiness; placement takes spread constraints; the decision records them", () => {
+        const token = (n: string) => `pulumi-kubefed:index:${n}`;
+        const fr = schema.resources[token("FederatedResource")].inputProperties;
+        assert.equal(fr.dependencies.$ref, `#/types/${token("DependencyMode")}`);
+        assert.deepEqual(schema.types[token("DependencyMode")].enum.map((e: any) => e.value).sort(), ["check", "follow", "ignore"]);
+        assert.equal(fr.rollout.$ref, `#/types/${token("RolloutSpec")}`);
+        assert.equal(fr.readiness.additionalProperties.type, "boolean");
+        const wave = schema.types[token("RolloutWave")];
+        assert.deepEqual(Object.keys(wave.properties).sort(), ["clusterSelector", "clusters", "name"]);
+        assert.deepEqual(wave.required, ["name"], "clusters and clusterSelector are one field per alternative, both optional");
+        assert.equal(schema.types[token("Placement")].properties.spreadConstraints.items.$ref, `#/types/${token("SpreadConstraint")}`);
+        assert.deepEqual(schema.types[token("SpreadField")].enum.map((e: any) => e.value).sort(), ["cluster", "provider", "region", "zone"]);
+        assert.equal(schema.types[token("ReplicaSchedulingSpec")].properties.failover.type, "boolean");
+        const d = schema.types[token("DecisionSummary")].properties;
+        for (const f of ["failover", "spread", "rollout", "dependencies", "pulledBy"]) assert.ok(d[f], `DecisionSummary.${f}`);
+        assert.equal(d.rollout.$ref, `#/types/${token("RolloutDecision")}`);
+        assert.equal(d.spread.items.$ref, `#/types/${token("SpreadDecision")}`);
     });
 
     it("names the Python module pulumi_kubefed (not the generator's default pulumi_pulumi_kubefed)", () => {
