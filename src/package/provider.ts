@@ -313,6 +313,9 @@ export async function constructComponent(name: string, type: string, inputs: pul
                 ...(a.clusterValues !== undefined ? { clusterValues: a.clusterValues as Record<string, Record<string, unknown>> } : {}),
                 ...(a.replicasPath !== undefined ? { replicasPath: a.replicasPath as string } : {}),
                 ...(a.skipCrds !== undefined ? { skipCrds: a.skipCrds as boolean } : {}),
+                ...(a.clusterValuesFrom !== undefined ? { clusterValuesFrom: a.clusterValuesFrom as Record<string, string> } : {}),
+                ...(a.valueYamlFiles !== undefined ? { valueYamlFiles: a.valueYamlFiles as string[] } : {}),
+                ...(a.repositoryOpts !== undefined ? { repositoryOpts: a.repositoryOpts as FederatedChartArgs["repositoryOpts"] } : {}),
             };
             const c = new FederatedChart(name, args, opts);
             return { urn: c.urn, state: { clusterNames: c.clusterNames, decision: c.decision } };

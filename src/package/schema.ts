@@ -138,8 +138,47 @@ export interface OverrideOperation {
 
 /** The overrides of one member cluster. */
 export interface ClusterOverride {
-    clusterName: string;
-    clusterOverrides: OverrideOperation[];
+    /** One member cluster (exactly one of clusterName and clusterSelector). */
+    clusterName?: string;
+    /** Every member whose labels match ({} matches all). */
+    clusterSelector?: LabelSelector;
+    /** JSON-patch operations (a missing op means replace). */
+    clusterOverrides?: OverrideOperation[];
+    /** Registry, repository, tag or digest changes of the pod template's containers. */
+    imageOverrides?: ImageOverride[];
+}
+
+/** The part of an image reference an image override changes. */
+export const ImageComponent = {
+    /** e.g. registry.example.com */
+    Registry: "registry",
+    /** e.g. shop/web */
+    Repository: "repository",
+    /** e.g. 1.27 */
+    Tag: "tag",
+    /** e.g. sha256:... */
+    Digest: "digest",
+} as const;
+/** The part of an image reference an image override changes. */
+export type ImageComponent = (typeof ImageComponent)[keyof typeof ImageComponent];
+
+/** What an image override does to its part. */
+export const ImageOverrideOp = {
+    /** Set the part (added where the image has none); the default. */
+    Replace: "replace",
+    /** Drop the part (registry, tag or digest). */
+    Remove: "remove",
+} as const;
+/** What an image override does to its part. */
+export type ImageOverrideOp = (typeof ImageOverrideOp)[keyof typeof ImageOverrideOp];
+
+/** One change to the images of every container and init container (or of the containers named). */
+export interface ImageOverride {
+    component: ImageComponent;
+    op?: ImageOverrideOp;
+    value?: string;
+    /** Only these containers, by name. */
+    containers?: string[];
 }
 
 /** A ReplicaSchedulingPreference entry for one cluster (or `*`). */
@@ -412,6 +451,12 @@ export interface FederatedChartArgs {
     /** Dotted values path receiving each cluster's replicas, e.g. `replicaCount`; required with replica scheduling. */
     replicasPath?: string;
     /** Skip the chart's `crds/` directory. */
+    /** Values filled from each cluster's facts: fact (name, region, zones, labels.<key>) -> dotted values path. */
+    clusterValuesFrom?: Record<string, string>;
+    /** Paths of YAML values files, merged in order under `values`. */
+    valueYamlFiles?: string[];
+    /** The chart repository. */
+    repositoryOpts?: RepositoryOpts;
     skipCrds?: boolean;
 }
 
@@ -423,6 +468,19 @@ export interface ChartDecision extends DecisionSummary {
     /** The merged values per placed cluster. */
     values: Record<string, Record<string, JsonValue>>;
     replicas?: Record<string, number>;
+    /** The values files merged under `values`, as given. */
+    valueYamlFiles?: string[];
+    /** The chart repository, when one was given. */
+    repository?: string;
+}
+
+/** A chart repository, as Helm's `--repo` and its credentials take it. */
+export interface RepositoryOpts {
+    /** The repository URL. */
+    repo?: string;
+    username?: string;
+    /** Kept secret. */
+    password?: pulumi.Input<string>;
 }
 
 /** Arguments of {@link FederatedKustomization}. */

@@ -82,8 +82,17 @@ describe("e2e: overrides by selector, the image overrider, and a chart from a re
         }
         // the decision shows where the secret goes, never the secret
         assert.equal(res.outputs.chartValues.value.c1.token, "<output>");
-        const state = JSON.stringify(await stack.exportStack());
-        assert.ok(!state.includes(TOKEN), "the secret value is not in plain state");
+        const resources: { urn: string }[] = (await stack.exportStack()).deployment.resources ?? [];
+        const holding = resources.filter(r => JSON.stringify(r).includes(TOKEN)).map(r => {
+            const where: string[] = [];
+            const walk = (v: unknown, p: string) => {
+                if (typeof v === "string" && v.includes(TOKEN)) where.push(p);
+                else if (v && typeof v === "object") for (const [k, e] of Object.entries(v)) walk(e, `${p}.${k}`);
+            };
+            walk(r, "");
+            return `${r.urn} at ${where.join(", ")}`;
+        });
+        assert.deepEqual(holding, [], "the secret value is not in plain state");
         await stack.preview({ expectNoChanges: true });
     });
 });
