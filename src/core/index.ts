@@ -60,7 +60,7 @@ export {
     DEFAULT_NAMESPACE, dependencyKey, podSpecOf, podTemplateReferences, neededDependencies, clustersToPull, misplacement,
 } from "./dependencies";
 export {
-    RolloutWave, RolloutSpec, PlannedWave, RolloutPlan, IMPLICIT_WAVE, DEFAULT_ROLLOUT_TIMEOUT_SECONDS, validateRollout,
+    RolloutWave, RolloutWaveByName, RolloutWaveBySelector, RolloutSpec, PlannedWave, RolloutPlan, IMPLICIT_WAVE, DEFAULT_ROLLOUT_TIMEOUT_SECONDS, validateRollout,
     planRollout, waveOf, rolloutLine,
 } from "./rollout";
 export {

@@ -20,13 +20,26 @@ import { ClusterInfo, compareStrings } from "./placement";
 import { LabelSelector, compileSelector, validateSelector } from "./selector";
 
 /** One rollout wave. */
-export interface RolloutWave {
+export type RolloutWave = RolloutWaveByName | RolloutWaveBySelector;
+
+/** A wave of member clusters named one by one. */
+export interface RolloutWaveByName {
     /** Stable name of the wave (a DNS-1123 label): shown in the decision and errors, and part of the gate's name. */
     name: string;
     /** Member cluster names in this wave. */
-    clusters?: string[];
-    /** Or: the members whose labels match this selector (`{}` = all). */
-    clusterSelector?: LabelSelector;
+    clusters: string[];
+    /** Not with `clusters`: a wave names its clusters or selects them. */
+    clusterSelector?: never;
+}
+
+/** A wave of the member clusters whose labels match a selector. */
+export interface RolloutWaveBySelector {
+    /** Stable name of the wave (a DNS-1123 label): shown in the decision and errors, and part of the gate's name. */
+    name: string;
+    /** The members whose labels match this selector (`{}` = all). */
+    clusterSelector: LabelSelector;
+    /** Not with `clusterSelector`. */
+    clusters?: never;
 }
 
 /** Progressive rollout of one federated object. */

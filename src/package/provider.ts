@@ -35,7 +35,9 @@ const _schemaEndpoints = (e: CoreDnsEndpoint[]): schema.DnsEndpoint[] => e;
 const _coreResolution = (r: schema.HostnameResolution): CoreResolution => r;
 const _schemaChartDecision = (d: CoreChartDecision): schema.ChartDecision => d;
 const _schemaKustomizationDecision = (d: FederatedKustomization["decision"]): schema.KustomizationDecision => d;
-const _coreRollout = (r: schema.RolloutSpec): CoreRollout => r;
+// The schema's wave is one interface with both alternatives optional (the TypeScript wave is a union): rolloutArg
+// refuses neither/both and builds the union; schemaDrift.test.ts checks the field names both ways.
+const _coreRolloutTimeout = (r: schema.RolloutSpec): CoreRollout["timeoutSeconds"] => r.timeoutSeconds;
 const _coreDependencies = (m: schema.DependencyMode): CoreDependencyMode => m;
 const _coreObserved = (o: schema.ObservedReplicas): NonNullable<ReplicaSchedulingPreferenceArgs["observed"]> => o;
 // The other direction, field by field (a field added on one side only fails the build, unless listed as a gap with

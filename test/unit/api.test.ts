@@ -33,7 +33,7 @@ const ENTRY_POINTS: Record<string, string[]> = {
         "LoadBalancerIngress", "LoadBalancerStatus", "MANAGED_LABEL", "MemberClusterSummary", "NeededDependency",
         "NormalizedDecision", "OUTPUT_PLACEHOLDER", "ObjectSummaryOptions", "OverrideError", "OverrideOperation", "PROVIDER_LABEL", "PlacedCluster", "Placement", "PlacementDecision", "PlacementInput",
         "PlannedWave", "RENDERED_IMAGES", "RenderedSummaryOptions", "ReplicaCapacity", "ReplicaFeasibility", "ReplicaPlan", "ReplicaPlanInput",
-        "ReplicaSchedulingSpec", "Resolver", "RolloutPlan", "RolloutSpec", "RolloutWave", "SERVER_SET_FIELDS",
+        "ReplicaSchedulingSpec", "Resolver", "RolloutPlan", "RolloutSpec", "RolloutWave", "RolloutWaveByName", "RolloutWaveBySelector", "SERVER_SET_FIELDS",
         "SPREAD_FIELDS", "SelectOptions", "ShardDecisionReport", "ShardLayout", "ShardMemberFacts", "ShardMismatch",
         "ShardRecord", "SpreadConstraint", "SpreadDecision", "SpreadField", "SpreadResult", "UNKNOWN_IMAGE", "ValidationError",
         "ValidationIssue", "applyOverrides", "applySpreadConstraints", "assertValid", "canonical",
