@@ -117,7 +117,7 @@ export class FederatedChart extends pulumi.ComponentResource {
         const byName = new Map(members.map(m => [m.clusterName, m]));
         for (const c of plan.clusters.filter(x => inShard(x))) { // a sharded stack emits only its own clusters
             const dep = nsComponent?.resources[c];
-            const rendered = new RenderedObjects(name, byName.get(c)!); // labels and reads back what the Chart renders
+            const rendered = new RenderedObjects("FederatedChart", name, byName.get(c)!); // labels and reads back what the Chart renders
             // `provider`, not `providers: [p]`: the Chart is a remote component, for which the SDK copies the list's
             // entry into `provider` as well and then warns of a conflict between the two.
             this.charts[c] = new k8s.helm.v4.Chart(childName(name, c), {

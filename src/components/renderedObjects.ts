@@ -15,6 +15,7 @@
  * Where the engine cannot run transforms (an engine without them; the SDK's mocks), nothing is labelled or tracked.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as sdkState from "@pulumi/pulumi/runtime/state";
 import type { TrackedObjectArgs } from "../dynamic/memberReadBack";
 import { MemberCluster } from "./memberCluster";
 import { MANAGED_LABEL } from "./names";
@@ -74,16 +75,11 @@ export function renderedKey(component: string, target: { kind: string; namespace
     return [component, target.kind, ...(target.namespace ? [target.namespace] : []), target.name].join("/");
 }
 
-/** Whether the SDK can register transforms with this engine (mocks and old engines cannot). */
+/** Whether the SDK can register transforms with this engine (mocks and old engines cannot: the SDK would fail the
+ *  registration). The SDK keeps the engine's feature support in its run state, which has no public accessor. */
 function transformsSupported(): boolean {
-    try {
-        // The SDK keeps the engine's feature support in its run state; no public accessor exists.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const state = require("@pulumi/pulumi/runtime/state") as { getStore?: () => { supportsTransforms?: unknown } };
-        return state.getStore?.().supportsTransforms === true;
-    } catch {
-        return false;
-    }
+    const getStore = (sdkState as unknown as { getStore?: () => { supportsTransforms?: unknown } | undefined }).getStore;
+    return typeof getStore === "function" && getStore()?.supportsTransforms === true;
 }
 
 /**
@@ -95,8 +91,10 @@ export class RenderedObjects {
     readonly transforms: pulumi.ResourceTransform[];
     private readonly objects = new Map<string, Rendered>();
 
-    /** `supported`: tests only; default is whether this engine runs transforms. */
-    constructor(private readonly component: string, private readonly member: MemberCluster, supported = transformsSupported()) {
+    /** `type`: the component's type name (`FederatedChart`); `component`: its name. `supported`: tests only; default is
+     *  whether this engine runs transforms. */
+    constructor(private readonly type: string, private readonly component: string, private readonly member: MemberCluster,
+                supported = transformsSupported()) {
         this.transforms = supported ? [(args) => this.transform(args)] : [];
     }
 
@@ -116,7 +114,7 @@ export class RenderedObjects {
         const d = desiredOf(sent);
         const key = renderedKey(this.component, target);
         this.objects.set(key, {
-            tracked: { target, desired: d.value as pulumi.Input<Record<string, unknown>> },
+            tracked: { target, desired: d.value as pulumi.Input<Record<string, unknown>>, source: { type: this.type, name: this.component } },
             secret: kind === "Secret" || d.secret,
         });
         return keepOptions(props);
