@@ -96,7 +96,9 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
 
 /** The arguments given to `pulumi` for a plan. */
 export function previewArgs(o: PlanOptions): string[] {
-    const args = ["preview", "--json", "--non-interactive"];
+    // --show-sames: unchanged resources too, so the table shows every object, and the rendered objects of a chart
+    // that changes in one member only are found through their (unchanged) Chart and FederatedChart
+    const args = ["preview", "--json", "--non-interactive", "--show-sames"];
     if (o.stack) args.push("--stack", o.stack);
     for (const p of o.policyPacks) args.push("--policy-pack", p);
     for (const c of o.policyPackConfigs) args.push("--policy-pack-config", c);
@@ -196,6 +198,13 @@ function imagesOf(obj: unknown): string[] {
     return [...out].sort(cmp);
 }
 
+/** `placed` keyed in cluster order, as decisions are. */
+function sortedPlaced<T>(placed: Record<string, T>): Record<string, T> {
+    const out: Record<string, T> = {};
+    for (const c of Object.keys(placed).sort(cmp)) Object.defineProperty(out, c, { value: placed[c], enumerable: true, writable: true, configurable: true });
+    return out;
+}
+
 /** What one member gets of a rendered object, from a step state's inputs (the object as sent). */
 function renderedPlacement(inputs: Record<string, unknown>): { replicas?: number; overrides: string[]; images: string[] } {
     const replicas = isRecord(inputs.spec) ? inputs.spec.replicas : undefined;
@@ -257,7 +266,7 @@ export function renderedPlanObjects(steps: PreviewStep[]): PlanObject[] {
     }
     const decisionOf = (side: Side | undefined): DecisionSummary | undefined => side && {
         apiVersion: side.apiVersion, kind: side.kind, name: side.name, ...(side.namespace ? { namespace: side.namespace } : {}),
-        labels: {}, placed: side.placed, excluded: {}, overrideClusters: [], orphanOnDelete: false, retainReplicas: false,
+        labels: {}, placed: sortedPlaced(side.placed), excluded: {}, overrideClusters: [], orphanOnDelete: false, retainReplicas: false,
         waitForReady: true, warnings: [],
     };
     const out: PlanObject[] = [];

@@ -62,10 +62,10 @@ describe("cli: objects rendered by charts and kustomizations in status and plan"
         const steps = [
             { op: "same", urn: fc, newState: { type: "pulumi-kubefed:index:FederatedChart", inputs: { decision: { clusters: ["c1", "c2"] } } } },
             ...["c1", "c2"].map(c => ({ op: "same", urn: chart(c), newState: { type: "kubernetes:helm.sh/v4:Chart", parent: fc, inputs: {} } })),
-            { op: "update", urn: depUrn("c1"), newState: { type: "kubernetes:apps/v1:Deployment", parent: chart("c1"), inputs: dep("c1", 2, "1.27") },
-                oldState: { type: "kubernetes:apps/v1:Deployment", parent: chart("c1"), inputs: dep("c1", 1, "1.25") } },
             { op: "same", urn: depUrn("c2"), newState: { type: "kubernetes:apps/v1:Deployment", parent: chart("c2"), inputs: dep("c2", 1, "1.27") },
                 oldState: { type: "kubernetes:apps/v1:Deployment", parent: chart("c2"), inputs: dep("c2", 1, "1.27") } },
+            { op: "update", urn: depUrn("c1"), newState: { type: "kubernetes:apps/v1:Deployment", parent: chart("c1"), inputs: dep("c1", 2, "1.27") },
+                oldState: { type: "kubernetes:apps/v1:Deployment", parent: chart("c1"), inputs: dep("c1", 1, "1.25") } },
             { op: "create", urn: fk, newState: { type: "pulumi-kubefed:index:FederatedKustomization", inputs: {} } },
             { op: "create", urn: dir, newState: { type: "kubernetes:kustomize/v2:Directory", parent: fk, inputs: {} } },
             { op: "create", urn: `${dir}$kubernetes:core/v1:ConfigMap::kust-c2:apps/settings`, newState: { type: "kubernetes:core/v1:ConfigMap", parent: dir, inputs: cm } },
@@ -80,6 +80,7 @@ describe("cli: objects rendered by charts and kustomizations in status and plan"
         assert.deepEqual(m.clusters, ["c1", "c2"]);
         const hello = m.objects[0];
         assert.deepEqual(hello.decision!.placed.c1, { replicas: 2, overrides: [], images: ["nginx:1.27"] });
+        assert.deepEqual(Object.keys(hello.decision!.placed), ["c1", "c2"], "in cluster order, whatever the order of the steps");
         assert.deepEqual(hello.changes, ["c1 1 → 2", "c1 images nginx:1.25 → nginx:1.27"]);
         assert.deepEqual(m.objects[1].changes, ["new"]);
         const text = renderPlan(m);
