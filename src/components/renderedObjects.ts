@@ -5,8 +5,8 @@
  * The Kubernetes provider renders a Helm v4 Chart or a Kustomize v2 Directory itself (they are remote components)
  * and registers the rendered objects as the component's children, so the program never constructs them. A resource
  * transform on the Chart/Directory sees each child's inputs before it is registered: it adds KubeFed's managed label
- * (`kubefed.io/managed: "true"`, as KubeFed labels every object it propagates) and records the inputs, label
- * included, as the object's desired state. The engine runs the transforms of a remote component for the children
+ * (`kubefed.io/managed: "true"`, as KubeFed labels every object it propagates) and `pulumi.com/patchForce` (an `up`
+ * repairs drift, see {@link labelled}), and records the inputs, label included, as the object's desired state. The engine runs the transforms of a remote component for the children
  * its provider registers (test/e2e/chart.test.ts checks the label and the read-back in the members). Once the
  * Chart/Directory is registered (its URN resolves after the provider registered every child), the recorded objects go
  * to the member's read-back as one group (readBack.ts): status, drift and readiness per object and member, shown
@@ -22,6 +22,7 @@ import { MANAGED_LABEL } from "./names";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const PATCH_FORCE = "pulumi.com/patchForce";
 
 /** Whether `v` is a secret as a transform receives it: the wire form `{<sig>: <secret sig>, value}`. */
 function isWireSecret(v: unknown): v is { value: unknown } {
@@ -48,13 +49,27 @@ export function desiredOf(v: unknown): { value: unknown; secret: boolean } {
     return { value: v, secret: false };
 }
 
-/** `metadata.labels` of `props` with the managed label, keeping a secret or unknown map as it is. */
+/** Whether `v` is absent or a plain map (not a secret, not unknown). */
+function plainMapOrAbsent(v: unknown): v is Record<string, unknown> | undefined {
+    return v === undefined || (!!v && typeof v === "object" && !Array.isArray(v) && !isWireSecret(v) && !pulumi.Output.isInstance(v));
+}
+
+/**
+ * `props` as a federated object is sent: with KubeFed's managed label, and (unless the chart says otherwise) with
+ * `pulumi.com/patchForce: "true"`, so `up` takes back fields someone changed behind Pulumi's back as KubeFed's sync
+ * controller does and as FederatedResource does by default (`forceOwnership`). `undefined` when the metadata is not
+ * plain data (a secret or unknown map): then the object is left as it is.
+ */
 function labelled(props: Record<string, unknown>): Record<string, unknown> | undefined {
     const md = props.metadata;
-    if (!md || typeof md !== "object" || isWireSecret(md) || pulumi.Output.isInstance(md)) return undefined;
-    const labels = (md as Record<string, unknown>).labels;
-    if (labels !== undefined && (!labels || typeof labels !== "object" || isWireSecret(labels) || pulumi.Output.isInstance(labels))) return undefined;
-    return { ...props, metadata: { ...md, labels: { ...(labels as Record<string, unknown> ?? {}), [MANAGED_LABEL]: "true" } } };
+    if (!md || !plainMapOrAbsent(md)) return undefined;
+    const { labels, annotations } = md as Record<string, unknown>;
+    if (!plainMapOrAbsent(labels) || !plainMapOrAbsent(annotations)) return undefined;
+    return { ...props, metadata: {
+        ...md,
+        labels: { ...(labels ?? {}), [MANAGED_LABEL]: "true" },
+        annotations: { [PATCH_FORCE]: "true", ...(annotations ?? {}) },
+    } };
 }
 
 /** A transform result changing only the inputs: without `opts` the SDK hands the engine the child's options exactly

@@ -31,10 +31,12 @@ describe("components: objects rendered by charts and kustomizations are read bac
         assert.equal(r.transforms.length, 1);
         const out = r.transforms[0](child("kubernetes:apps/v1:Deployment", "hello-roa:apps/hello-hello", deployment("hello-hello", 2))) as pulumi.ResourceTransformResult;
         assert.deepEqual((out.props as any).metadata.labels, { "app.kubernetes.io/name": "hello", "kubefed.io/managed": "true" }, "KubeFed's managed label added");
+        assert.deepEqual((out.props as any).metadata.annotations, { "pulumi.com/patchForce": "true" }, "up takes drifted fields back, as for federated objects");
         assert.equal(out.opts, undefined, "the child's options are left exactly as they came");
         const cm = r.transforms[0](child("kubernetes:core/v1:ConfigMap", "hello-roa:apps/cfg",
-            { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg", namespace: "apps" }, data: { a: "1" } })) as pulumi.ResourceTransformResult;
+            { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg", namespace: "apps", annotations: { "pulumi.com/patchForce": "false" } }, data: { a: "1" } })) as pulumi.ResourceTransformResult;
         assert.deepEqual((cm.props as any).metadata.labels, { "kubefed.io/managed": "true" });
+        assert.equal((cm.props as any).metadata.annotations["pulumi.com/patchForce"], "false", "the chart's own choice stands");
         const sec = r.transforms[0](child("kubernetes:core/v1:Secret", "hello-roa:apps/db",
             { apiVersion: "v1", kind: "Secret", metadata: { name: "db", namespace: "apps" }, data: { [SIG]: SECRET, value: { password: "aHVudGVyMg==" } } })) as pulumi.ResourceTransformResult;
         assert.deepEqual((sec.props as any).data, { [SIG]: SECRET, value: { password: "aHVudGVyMg==" } }, "the secret goes back to the engine as a secret");
