@@ -107,11 +107,17 @@ interface MemberObservation {
     observedAt?: string;
 }
 
+/** The rendering component of a status entry, when it names one. */
+function sourceOf(v: unknown): PropagationReport["source"] {
+    const o = (v ?? {}) as Record<string, unknown>;
+    return typeof o.type === "string" && o.type && typeof o.name === "string" && o.name ? { type: o.type, name: o.name } : undefined;
+}
+
 /** Joins per-member observations into the report: clusters, and objects × clusters. */
 export function reportFromObservations(members: MemberObservation[]): StatusReport {
     const clusters: ClusterHealthReport[] = [];
     const observedAt: Record<string, string> = {};
-    const objects = new Map<string, { target: PropagationReport["target"]; entries: ClusterPropagationReport[] }>();
+    const objects = new Map<string, { target: PropagationReport["target"]; source?: PropagationReport["source"]; entries: ClusterPropagationReport[] }>();
     for (const m of byName(members, (x) => x.clusterName)) {
         if (m.health !== false) {
             clusters.push({ __kubefedStatus: "ClusterHealth", clusterName: m.clusterName, ready: !!m.ready,
@@ -120,8 +126,8 @@ export function reportFromObservations(members: MemberObservation[]): StatusRepo
         if (m.observedAt) observedAt[m.clusterName] = m.observedAt;
         for (const key of Object.keys(m.status ?? {}).sort()) {
             const s = m.status[key];
-            const o = objects.get(key) ?? { target: s.target, entries: [] };
-            const { target: _t, conditions: _c, ...rest } = s;
+            const o = objects.get(key) ?? { target: s.target, ...(sourceOf(s.source) ? { source: sourceOf(s.source) } : {}), entries: [] };
+            const { target: _t, conditions: _c, source: _s, ...rest } = s;
             o.entries.push({ name: m.clusterName, ...rest });
             objects.set(key, o);
         }
@@ -132,7 +138,8 @@ export function reportFromObservations(members: MemberObservation[]): StatusRepo
         const entries = byName(o.entries, (e) => e.name);
         const p = propagationOver(entries);
         out.push({
-            __kubefedStatus: "PropagationStatus", name: key, target: o.target,
+            // a rendered object is shown under its component: `hello (Deployment apps/hello-hello)`
+            __kubefedStatus: "PropagationStatus", name: o.source ? o.source.name : key, target: o.target, ...(o.source ? { source: o.source } : {}),
             propagated: p.propagated, ready: p.ready, status: { conditions: [p.condition], clusters: entries },
         });
     }

@@ -36,11 +36,12 @@ export interface PlanOptions {
 export interface PlanObject {
     /** The component's name (the last URN segment). */
     resource: string;
-    /** `FederatedResource` or `FederatedNamespace`. */
+    /** `FederatedResource` or `FederatedNamespace`; `FederatedChart` or `FederatedKustomization` for an object one of
+     *  them renders (then `decision` and `previous` are read from the rendered objects' steps, see {@link renderedPlanObjects}). */
     type: string;
     /** `Deployment shop/web`. */
     object: string;
-    /** The preview's step: create, update, same, delete, replace, … */
+    /** The preview's step: create, update, same, delete, replace, … (for a rendered object: its members' steps, `,`-joined). */
     op: string;
     /** The decision the update would apply (absent when the object is deleted). */
     decision?: DecisionSummary;
@@ -103,7 +104,9 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
 
 /** The arguments given to `pulumi` for a plan. */
 export function previewArgs(o: PlanOptions): string[] {
-    const args = ["preview", "--json", "--non-interactive"];
+    // --show-sames: unchanged resources too, so the table shows every object, and the rendered objects of a chart
+    // that changes in one member only are found through their (unchanged) Chart and FederatedChart
+    const args = ["preview", "--json", "--non-interactive", "--show-sames"];
     if (o.stack) args.push("--stack", o.stack);
     for (const p of o.policyPacks) args.push("--policy-pack", p);
     for (const c of o.policyPackConfigs) args.push("--policy-pack-config", c);
@@ -172,10 +175,122 @@ function cmp(a: string, b: string): number {
 
 /** The parts of `pulumi preview --json` read here (engine JSON: any field may be missing). */
 interface PreviewJson {
-    steps?: { op?: unknown; urn?: unknown; newState?: StepState; oldState?: StepState }[];
+    steps?: PreviewStep[];
     diagnostics?: { message?: unknown; urn?: unknown; severity?: unknown }[];
 }
-interface StepState { type?: unknown; inputs?: { decision?: unknown }; outputs?: { decision?: unknown } }
+interface PreviewStep { op?: unknown; urn?: unknown; newState?: StepState; oldState?: StepState }
+interface StepState { type?: unknown; parent?: unknown; inputs?: { decision?: unknown } & Record<string, unknown>; outputs?: { decision?: unknown } }
+
+/** The components rendering objects per member, and the per-member component they render with. */
+const RENDERING: Record<string, string> = {
+    "pulumi-kubefed:index:FederatedChart": "kubernetes:helm.sh/v4:Chart",
+    "pulumi-kubefed:index:FederatedKustomization": "kubernetes:kustomize/v2:Directory",
+};
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return !!v && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Container images of a rendered object (any `containers` / `initContainers` list), sorted. */
+function imagesOf(obj: unknown): string[] {
+    const out = new Set<string>();
+    const visit = (v: unknown, key: string): void => {
+        if (Array.isArray(v)) {
+            if (key === "containers" || key === "initContainers") for (const c of v) if (isRecord(c) && typeof c.image === "string") out.add(c.image);
+            v.forEach(e => visit(e, ""));
+        } else if (isRecord(v)) {
+            for (const [k, e] of Object.entries(v)) visit(e, k);
+        }
+    };
+    visit(obj, "");
+    return [...out].sort(cmp);
+}
+
+/** `placed` keyed in cluster order, as decisions are. */
+function sortedPlaced<T>(placed: Record<string, T>): Record<string, T> {
+    const out: Record<string, T> = {};
+    for (const c of Object.keys(placed).sort(cmp)) Object.defineProperty(out, c, { value: placed[c], enumerable: true, writable: true, configurable: true });
+    return out;
+}
+
+/** What one member gets of a rendered object, from a step state's inputs (the object as sent). */
+function renderedPlacement(inputs: Record<string, unknown>): { replicas?: number; overrides: string[]; images: string[] } {
+    const replicas = isRecord(inputs.spec) ? inputs.spec.replicas : undefined;
+    return { ...(typeof replicas === "number" ? { replicas } : {}), overrides: [], images: imagesOf(inputs) };
+}
+
+/**
+ * The objects FederatedCharts and FederatedKustomizations render, one row per object with its members as columns,
+ * like the federated objects: each member's Chart/Directory (`<component>-<cluster>`, a child of the component)
+ * renders its objects as children, whose steps say what the update does to each. The decision of such an object is
+ * made of its members' steps: placed where it is rendered (with `spec.replicas` and images as sent), from the new
+ * state; the previous one from the old state. Unknown inputs (preview) show as `yes`.
+ */
+export function renderedPlanObjects(steps: PreviewStep[]): PlanObject[] {
+    const components = new Map<string, { name: string; type: string; child: string }>(); // URN → FederatedChart/Kustomization
+    const members = new Map<string, { component: { name: string; type: string }; cluster: string }>(); // Chart/Directory URN → member
+    const stateOf = (st: PreviewStep) => st.newState ?? st.oldState;
+    for (const st of steps) {
+        const type = stateOf(st)?.type;
+        if (typeof st.urn === "string" && typeof type === "string" && ownEntry(RENDERING, type)) {
+            components.set(st.urn, { name: nameOfUrn(st.urn), type: type.slice(type.lastIndexOf(":") + 1), child: RENDERING[type] });
+        }
+    }
+    for (const st of steps) {
+        const s = stateOf(st);
+        const comp = typeof s?.parent === "string" ? components.get(s.parent) : undefined;
+        if (!comp || typeof st.urn !== "string" || s!.type !== comp.child) continue;
+        const name = nameOfUrn(st.urn);
+        if (name.startsWith(`${comp.name}-`)) members.set(st.urn, { component: { name: comp.name, type: comp.type }, cluster: name.slice(comp.name.length + 1) });
+    }
+    type Side = { apiVersion: string; kind: string; name: string; namespace?: string; placed: Record<string, ReturnType<typeof renderedPlacement>> };
+    const objects = new Map<string, { component: { name: string; type: string }; ops: Set<string>; now?: Side; before?: Side }>();
+    const add = (side: "now" | "before", entry: { component: { name: string; type: string }; ops: Set<string>; now?: Side; before?: Side },
+                 cluster: string, inputs: Record<string, unknown>, ref: Omit<Side, "placed">) => {
+        const d = entry[side] ?? { ...ref, placed: {} };
+        Object.defineProperty(d.placed, cluster, { value: renderedPlacement(inputs), enumerable: true, writable: true, configurable: true });
+        entry[side] = d;
+    };
+    for (const st of steps) {
+        const s = stateOf(st);
+        const m = typeof s?.parent === "string" ? members.get(s.parent) : undefined;
+        if (!m) continue;
+        const op = String(st.op ?? "");
+        const gone = op === "delete" || op === "delete-replaced" || op === "discard";
+        const refOf = (x: StepState | undefined) => {
+            const i = x?.inputs;
+            const md = isRecord(i?.metadata) ? i!.metadata as Record<string, unknown> : {};
+            if (!i || typeof i.apiVersion !== "string" || typeof i.kind !== "string" || typeof md.name !== "string") return undefined;
+            return { apiVersion: i.apiVersion, kind: i.kind, name: md.name, ...(typeof md.namespace === "string" && md.namespace ? { namespace: md.namespace } : {}) };
+        };
+        const ref = refOf(st.newState) ?? refOf(st.oldState);
+        if (!ref) continue;
+        const key = `${m.component.type}\u0000${m.component.name}\u0000${ref.kind}\u0000${ref.namespace ?? ""}\u0000${ref.name}`;
+        const entry = objects.get(key) ?? { component: m.component, ops: new Set<string>() };
+        entry.ops.add(op);
+        if (!gone && st.newState?.inputs) add("now", entry, m.cluster, st.newState.inputs, ref);
+        if (st.oldState?.inputs) add("before", entry, m.cluster, st.oldState.inputs, ref);
+        objects.set(key, entry);
+    }
+    const decisionOf = (side: Side | undefined): DecisionSummary | undefined => side && {
+        apiVersion: side.apiVersion, kind: side.kind, name: side.name, ...(side.namespace ? { namespace: side.namespace } : {}),
+        labels: {}, placed: sortedPlaced(side.placed), excluded: {}, overrideClusters: [], orphanOnDelete: false, retainReplicas: false,
+        waitForReady: true, warnings: [],
+    };
+    const out: PlanObject[] = [];
+    for (const key of [...objects.keys()].sort(cmp)) {
+        const e = objects.get(key)!;
+        const decision = decisionOf(e.now);
+        const previous = decisionOf(e.before);
+        const known = (decision ?? previous)!;
+        out.push({
+            resource: e.component.name, type: e.component.type, object: objectOf(known), op: [...e.ops].sort(cmp).join(","),
+            ...(decision ? { decision } : {}), ...(previous ? { previous } : {}),
+            changes: !decision ? ["deleted"] : previous ? decisionChanges(previous, decision) : ["new"],
+        });
+    }
+    return out;
+}
 
 /** Builds the plan from the parsed output of `pulumi preview --json` and the preview's exit code. */
 export function buildPlan(preview: unknown, exitCode = 0, stderr = "", policy: PolicyViolation[] = []): PlanModel {
@@ -199,6 +314,7 @@ export function buildPlan(preview: unknown, exitCode = 0, stderr = "", policy: P
             ...(shown ? { decision: shown } : {}), ...(previous ? { previous } : {}), changes,
         });
     }
+    objects.push(...renderedPlanObjects(Array.isArray(p.steps) ? p.steps : []));
     objects.sort((a, b) => cmp(a.resource, b.resource) || cmp(a.op, b.op));
     const clusters = new Set<string>();
     for (const o of objects) {

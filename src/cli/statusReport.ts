@@ -47,6 +47,8 @@ export interface PropagationReport {
     /** Display name (e.g. the FederatedResource name); default: derived from `target`. */
     name?: string;
     target: { apiVersion: string; kind: string; namespace?: string; name: string };
+    /** For an object a FederatedChart or FederatedKustomization rendered: that component (then `name` is its name). */
+    source?: { type: string; name: string };
     propagated: boolean;
     ready: boolean;
     status: {

@@ -8,6 +8,7 @@ import {
 import { FederatedResource } from "./federatedResource";
 import { MemberCluster } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX } from "./names";
+import { renderedKey } from "./renderedObjects";
 import { needsClustersInShard } from "./shard";
 
 /** Arguments shared by the DNS record components. */
@@ -130,16 +131,24 @@ function checkBase(subject: string, args: DnsRecordBase, fr: FederatedResource |
     return issues;
 }
 
-/** The DNSEndpoint (and optionally its CRD) in the DNS cluster. */
-function emitEndpoint(parent: pulumi.ComponentResource, name: string, objectName: string, namespace: string,
+/** The DNSEndpoint (and optionally its CRD) in the DNS cluster, read back by that member like a federated object
+ *  (under `<component>/DNSEndpoint/<namespace>/<name>`, shown as the component's). */
+function emitEndpoint(parent: pulumi.ComponentResource, type: string, name: string, objectName: string, namespace: string,
                       args: DnsRecordBase, endpoints: pulumi.Output<DnsEndpoint[]>): k8s.apiextensions.CustomResource {
     const provider = args.dnsCluster.provider;
     const crd = args.installCrd ? new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-crd`, dnsEndpointCrd(), { parent, provider }) : undefined;
-    return new k8s.apiextensions.CustomResource(`${name}-${args.dnsCluster.clusterName}`, {
+    const sent = {
         apiVersion: DNS_API, kind: "DNSEndpoint",
         metadata: { name: objectName, namespace, labels: { [MANAGED_LABEL]: "true" } },
         spec: { endpoints },
-    }, { parent, provider, ...(crd ? { dependsOn: [crd] } : {}) });
+    };
+    const endpoint = new k8s.apiextensions.CustomResource(`${name}-${args.dnsCluster.clusterName}`, sent, { parent, provider, ...(crd ? { dependsOn: [crd] } : {}) });
+    const target = { apiVersion: DNS_API, kind: "DNSEndpoint", name: objectName, namespace };
+    args.dnsCluster.__tracker.track({
+        name: renderedKey(name, target), secret: false, resource: endpoint,
+        tracked: { target, desired: pulumi.output(sent), source: { type, name } },
+    });
+    return endpoint;
 }
 
 /**
@@ -173,7 +182,7 @@ export class IngressDNSRecord extends pulumi.ComponentResource {
         this.endpoints = loadBalancers(args.ingress).apply(clusters =>
             recordsOf(this, `IngressDNSRecord ${name}`, ingressDnsEndpoints({ hosts, recordTTL: args.recordTTL, clusters }, resolve)));
         const namespace = args.namespace ?? args.ingress.template.metadata.namespace ?? "default";
-        this.dnsEndpoint = emitEndpoint(this, name, `ingress-${args.ingress.template.metadata.name}`, namespace, args, this.endpoints);
+        this.dnsEndpoint = emitEndpoint(this, "IngressDNSRecord", name, `ingress-${args.ingress.template.metadata.name}`, namespace, args, this.endpoints);
         this.registerOutputs({ endpoints: this.endpoints });
     }
 }
@@ -232,7 +241,7 @@ export class ServiceDNSRecord extends pulumi.ComponentResource {
             recordTTL: args.recordTTL, dnsPrefix: args.dnsPrefix, externalName: args.externalName,
             clusters: lbs.map(l => ({ cluster: l.cluster, region: byName.get(l.cluster)!.region!, zones: byName.get(l.cluster)!.zones, loadBalancer: l.loadBalancer })),
         }, resolverOf(args))));
-        this.dnsEndpoint = emitEndpoint(this, name, `service-${svcName}`, args.namespace ?? svcNamespace, args, this.endpoints);
+        this.dnsEndpoint = emitEndpoint(this, "ServiceDNSRecord", name, `service-${svcName}`, args.namespace ?? svcNamespace, args, this.endpoints);
         this.registerOutputs({ endpoints: this.endpoints });
     }
 }

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as YAML from "yaml";
 import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, childName, claimChildNames } from "./names";
+import { RenderedObjects } from "./renderedObjects";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 import { inShard, registerShardDecision } from "./shard";
 
@@ -216,6 +217,7 @@ export class FederatedChart extends pulumi.ComponentResource {
         const byName = new Map(members.map(m => [m.clusterName, m]));
         for (const c of plan.clusters.filter(x => inShard(x))) { // a sharded stack emits only its own clusters
             const dep = nsComponent?.resources[c];
+            const rendered = new RenderedObjects("FederatedChart", name, byName.get(c)!); // labels and reads back what the Chart renders
             // `provider`, not `providers: [p]`: the Chart is a remote component, for which the SDK copies the list's
             // entry into `provider` as well and then warns of a conflict between the two.
             this.charts[c] = new k8s.helm.v4.Chart(childName(name, c), {
@@ -224,7 +226,8 @@ export class FederatedChart extends pulumi.ComponentResource {
                 ...(args.version ? { version: args.version } : {}),
                 ...(ns ? { namespace: ns } : {}),
                 ...(args.skipCrds ? { skipCrds: true } : {}),
-            }, { parent: this, provider: byName.get(c)!.provider, ...(dep ? { dependsOn: [dep] } : {}) });
+            }, { parent: this, provider: byName.get(c)!.provider, ...(dep ? { dependsOn: [dep] } : {}), transforms: rendered.transforms });
+            rendered.track(this.charts[c]);
         }
         for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
         this.registerOutputs({ clusterNames: this.clusterNames, decision });

@@ -6,6 +6,7 @@ import { FederatedNamespaceLike } from "./federatedResource";
 import { refuseOutputs } from "./inputs";
 import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, childName, claimChildNames } from "./names";
+import { RenderedObjects } from "./renderedObjects";
 import { inShard, registerShardDecision } from "./shard";
 
 /** Arguments of {@link FederatedKustomization}. */
@@ -80,9 +81,11 @@ export class FederatedKustomization extends pulumi.ComponentResource {
         const byName = new Map(members.map(m => [m.clusterName, m]));
         for (const c of placed.filter(x => inShard(x))) { // a sharded stack emits only its own clusters
             const dep = nsComponent?.resources[c];
+            const rendered = new RenderedObjects("FederatedKustomization", name, byName.get(c)!); // labels and reads back what the Directory renders
             this.directories[c] = new k8s.kustomize.v2.Directory(childName(name, c), { directory: directories[c], ...(ns ? { namespace: ns } : {}) },
                 // `provider`, not `providers: [p]`: see FederatedChart (the SDK would warn of a conflict).
-                { parent: this, provider: byName.get(c)!.provider, ...(dep ? { dependsOn: [dep] } : {}) });
+                { parent: this, provider: byName.get(c)!.provider, ...(dep ? { dependsOn: [dep] } : {}), transforms: rendered.transforms });
+            rendered.track(this.directories[c]);
         }
         for (const w of warnings) pulumi.log.warn(`${subject}: ${w}`, this);
         this.registerOutputs({ clusterNames: this.clusterNames, decision });

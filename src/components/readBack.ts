@@ -14,6 +14,35 @@ export interface TrackedRecord {
 }
 
 /**
+ * Objects a component learns only after it registered them: those a Helm chart or a Kustomize directory renders in
+ * one member (the Kubernetes provider renders them while the program runs on). Registered synchronously, like a
+ * record; its maps are Outputs resolved later, merged into the member's maps by {@link MemberTracker.ensure}.
+ */
+export interface TrackedGroup {
+    /** The component's name: groups are merged in the order of their names. */
+    name: string;
+    /** Tracked objects keyed by a stable name (unique within the group). */
+    objects: pulumi.Input<Record<string, pulumi.Input<TrackedObjectArgs>>>;
+    /** Likewise, objects whose desired state holds secrets: a separate Output, so the plain map never turns secret. */
+    secretObjects: pulumi.Input<Record<string, pulumi.Input<TrackedObjectArgs>>>;
+    /** The resource rendering the objects (a remote component): the read-back runs after it. */
+    resource: pulumi.Resource;
+}
+
+/** Merges groups' maps into `out` in order; a key already taken gets `#2`, `#3`, ... (as records do). */
+export function mergeGroups(out: Record<string, unknown>, taken: Set<string>, maps: (Record<string, unknown> | undefined)[]): Record<string, unknown> {
+    for (const m of maps) {
+        for (const k of Object.keys(m ?? {}).sort()) {
+            let key = k;
+            for (let i = 2; taken.has(key); i++) key = `${k}#${i}`;
+            taken.add(key);
+            out[key] = m![k];
+        }
+    }
+    return out;
+}
+
+/**
  * Resolves once the program has declared everything: when the root stack's outputs are known, which the SDK
  * computes after the program (and its exported values) finished. Read-back inputs wait for it, so one resource per
  * member can list every federated object without the program saying when it is done. Nothing that the stack's
@@ -42,6 +71,7 @@ export function resetReadBackForTests(): void {
 /** The read-back of one member: created once, filled with every object registered before the program ends. */
 export class MemberTracker {
     private readonly records: TrackedRecord[] = [];
+    private readonly groups: TrackedGroup[] = [];
     private readonly keys = new Set<string>();
     private resource?: MemberReadBack;
     private sealed = false;
@@ -56,16 +86,20 @@ export class MemberTracker {
                 this.sealed = true;
                 const recs = [...this.records].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
                 const flags = await Promise.all(recs.map(r => r.secret));
-                return recs.map((r, i) => ({ r, secret: flags[i] }));
+                // stable sort: groups of one name keep the order they were registered in
+                const groups = [...this.groups].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+                return { list: recs.map((r, i) => ({ r, secret: flags[i] })), groups };
             });
             // One compressed string per member (objectsCodec.ts); Outputs inside are resolved first, and a secret
-            // or unknown value makes the whole string secret or unknown.
-            const pick = (secret: boolean): pulumi.Output<string> => pulumi.output(resolved.then(list => {
+            // or unknown value makes the whole string secret or unknown. Groups' maps come after the records, their
+            // keys made unique against every record's (both maps share one key space).
+            const pick = (secret: boolean): pulumi.Output<string> => pulumi.output(resolved.then(({ list, groups }) => {
                 const out: Record<string, pulumi.Input<TrackedObjectArgs>> = {};
                 for (const x of list) if (x.secret === secret) out[x.r.name] = x.r.tracked;
-                return out;
-            })).apply(m => encodeObjects(m as Record<string, unknown>));
-            const dependsOn = resolved.then(list => list.map(x => x.r.resource));
+                return { out, taken: list.map(x => x.r.name), maps: groups.map(g => (secret ? g.secretObjects : g.objects)) };
+            })).apply(({ out, taken, maps }) => encodeObjects(mergeGroups(out as Record<string, unknown>, new Set(taken),
+                maps as (Record<string, unknown> | undefined)[])));
+            const dependsOn = resolved.then(({ list, groups }) => [...list.map(x => x.r.resource), ...groups.map(g => g.resource)]);
             this.resource = this.make(pick(false), pick(true), dependsOn);
         }
         return this.resource;
@@ -88,5 +122,15 @@ export class MemberTracker {
         this.records.push({ ...record, name: key });
         this.ensure();
         return key;
+    }
+
+    /** Registers a group of objects known later (see {@link TrackedGroup}). */
+    trackGroup(group: TrackedGroup): void {
+        if (this.sealed) {
+            pulumi.log.warn(`${group.name}: declared after the program finished, so the member read-back does not track its objects; ` +
+                "declare charts and kustomizations before the program returns", group.resource);
+        }
+        this.groups.push(group);
+        this.ensure();
     }
 }

@@ -26,6 +26,15 @@ export interface TrackedObject {
     ignore?: string[];
     /** `false`: tracked for orphaning only, never read back (`status: false`). */
     observe?: boolean;
+    /** The component that rendered the object (a FederatedChart or FederatedKustomization); absent for objects a
+     *  FederatedResource or FederatedNamespace emits. Shown with the object's status. */
+    source?: ObjectSource;
+}
+
+/** The component that rendered a tracked object, e.g. `{type: "FederatedChart", name: "hello"}`. */
+export interface ObjectSource {
+    type: string;
+    name: string;
 }
 
 /** Inputs after `check`. `objects` and `secretObjects` share one key space (the federated object's name). */
@@ -42,7 +51,7 @@ export interface ReadBackInputs {
 }
 
 /** Per-object status in this member: KubeFed's per-cluster entry plus what we read back. */
-export type ObjectStatus = Omit<ClusterPropagationStatus, "name"> & { target: ObjectRef };
+export type ObjectStatus = Omit<ClusterPropagationStatus, "name"> & { target: ObjectRef; source?: ObjectSource };
 
 /** Outputs: the inputs plus what was observed. */
 export interface ReadBackOutputs extends ReadBackInputs {
@@ -76,6 +85,8 @@ function trackedOf(v: unknown): TrackedObject | undefined {
     if (o.orphan === true) out.orphan = true;
     if (Array.isArray(o.ignore) && o.ignore.length > 0) out.ignore = [...o.ignore].map(String).sort();
     if (o.observe === false) out.observe = false;
+    const src = (o.source ?? {}) as Record<string, unknown>;
+    if (str(src.type) && str(src.name)) out.source = { type: src.type as string, name: src.name as string };
     return out;
 }
 
@@ -280,7 +291,7 @@ export async function observeMember(inputs: ReadBackInputs, previous?: Partial<R
     keys.forEach((k, i) => {
         const t = objects[k];
         const { name: _name, ...entry } = withoutIgnored(clusterPropagationStatus(observations[i], t.desired), t.ignore);
-        status[k] = { target: t.target, ...entry };
+        status[k] = { target: t.target, ...(t.source ? { source: t.source } : {}), ...entry };
     });
     return plain({
         ...stored(inputs, raw),

@@ -1,6 +1,9 @@
 import { strict as assert } from "assert";
+import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Fleet, exampleStack, getObject, plannedSteps, startFleet, stopFleet, requireTestbed } from "../support";
+import {
+    Fleet, ROOT, exampleStack, getObject, kubefedOnStack, patchObject, plannedSteps, startFleet, stopFleet, requireTestbed,
+} from "../support";
 
 // Issue 10, end to end: examples/chart federates the local chart examples/charts/hello to two members with
 // different values per cluster (message, image tag) and scheduled replicas, through the Kubernetes provider's
@@ -8,11 +11,13 @@ import { Fleet, exampleStack, getObject, plannedSteps, startFleet, stopFleet, re
 describe("e2e: FederatedChart (local Helm chart, values per cluster)", function () {
     let fleet: Fleet | undefined;
     let stack: Stack;
+    let backend: string;
+    const cli = (...args: string[]) => kubefedOnStack(args, { workDir: path.join(ROOT, "examples", "chart"), stackName: "e2e", backend });
 
     before(async function () {
         requireTestbed(this);
         fleet = await startFleet("chart", 2);
-        ({ stack } = await exampleStack("chart", "e2e", fleet));
+        ({ stack, backend } = await exampleStack("chart", "e2e", fleet));
     });
     after(async () => {
         try { if (stack) await stack.destroy(); } finally { await stopFleet(fleet); }
@@ -49,5 +54,50 @@ describe("e2e: FederatedChart (local Helm chart, values per cluster)", function 
         const res = await stack.preview({ expectNoChanges: true });
         const ops = Object.keys(res.changeSummary).filter(op => op !== "same");
         assert.deepEqual(ops, [], `unexpected changes: ${JSON.stringify(res.changeSummary)}`);
+    });
+
+    // Issue 20: what a chart renders is labelled and read back in every member like a federated object.
+    /** The status words of an object's row per member (`OK`, `Drifted`, ...; replicas and "(not ready)" left out). */
+    const cells = (out: string, label: string): string[] | undefined => {
+        const line = out.split("\n").find(l => l.startsWith(`${label}  `));
+        return line?.split(/\s{2,}/).slice(1, 3).map(c => c.split(" ")[0]);
+    };
+    const DEP = "hello (Deployment apps/hello-hello)";
+    it("the rendered objects carry KubeFed's managed label and status lists them per member", async () => {
+        for (const c of ["c1", "c2"]) {
+            for (const [v, k] of [["apps/v1", "Deployment"], ["v1", "ConfigMap"]]) {
+                const o = await getObject(f(), c, v, k, "apps", "hello-hello");
+                assert.equal(o?.metadata?.labels?.["kubefed.io/managed"], "true", `${k} apps/hello-hello in ${c} is labelled`);
+            }
+        }
+        const st = cli("status");
+        assert.equal(st.code, 0, st.out);
+        assert.deepEqual(cells(st.stdout, DEP), ["OK", "OK"], st.out);
+        assert.deepEqual(cells(st.stdout, "hello (ConfigMap apps/hello-hello)"), ["OK", "OK"], st.out);
+        const json = JSON.parse(cli("status", "-o", "json").stdout);
+        const dep = json.objects.find((o: { name: string; target: { kind: string } }) => o.name === "hello" && o.target.kind === "Deployment");
+        assert.deepEqual(dep.source, { type: "FederatedChart", name: "hello" });
+        assert.deepEqual(dep.status.clusters.map((c: { name: string; replicas: number }) => [c.name, c.replicas]),
+            [["c1", (await getObject(f(), "c1", "apps/v1", "Deployment", "apps", "hello-hello")).spec.replicas],
+                ["c2", (await getObject(f(), "c2", "apps/v1", "Deployment", "apps", "hello-hello")).spec.replicas]]);
+    });
+
+    it("scaling a rendered Deployment behind Pulumi's back shows as Drifted in that member after a refresh; plan lists the chart's objects", async () => {
+        await patchObject(f(), "c1", "apps/v1", "Deployment", "apps", "hello-hello", { spec: { replicas: 7 } });
+        const refreshed = await stack.refresh();
+        assert.match(refreshed.stdout, /member c1: hello\/Deployment\/apps\/hello-hello \(Deployment apps\/hello-hello\): Drifted \/spec\/replicas/);
+        const st = cli("status");
+        assert.deepEqual(cells(st.stdout, DEP), ["Drifted", "OK"], st.out);
+        assert.match(st.stdout, /hello \(Deployment apps\/hello-hello\) @ c1: Drifted - fields differ from what was sent: \/spec\/replicas/);
+        assert.notEqual(cli("status", "--check").code, 0, "--check fails on drift");
+        const plan = JSON.parse(cli("plan", "-o", "json").stdout);
+        const rendered = plan.objects.filter((o: { type: string }) => o.type === "FederatedChart").map((o: { object: string }) => o.object).sort();
+        assert.deepEqual(rendered, ["ConfigMap apps/hello-hello", "Deployment apps/hello-hello"], JSON.stringify(plan.objects));
+        const dep = plan.objects.find((o: { object: string }) => o.object === "Deployment apps/hello-hello");
+        assert.deepEqual(Object.keys(dep.decision.placed), ["c1", "c2"]);
+        // `up` repairs the drift; the read-back sees the Deployment as sent again
+        await stack.up();
+        assert.notEqual((await getObject(f(), "c1", "apps/v1", "Deployment", "apps", "hello-hello")).spec.replicas, 7);
+        assert.deepEqual(cells(cli("status").stdout, DEP), ["OK", "OK"]);
     });
 });

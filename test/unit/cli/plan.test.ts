@@ -60,7 +60,7 @@ describe("cli: plan", () => {
     });
     it("parses its arguments and passes stack and policy packs through to pulumi preview", async () => {
         const o = parsePlanArgs(["--stack", "dev", "--cwd=/p", "--policy-pack", "/pp", "--policy-pack-config", "/c.json", "-o", "json"]);
-        assert.deepEqual(previewArgs(o), ["preview", "--json", "--non-interactive", "--stack", "dev", "--policy-pack", "/pp", "--policy-pack-config", "/c.json"]);
+        assert.deepEqual(previewArgs(o), ["preview", "--json", "--non-interactive", "--show-sames", "--stack", "dev", "--policy-pack", "/pp", "--policy-pack-config", "/c.json"]);
         assert.equal(o.cwd, "/p");
         assert.throws(() => parsePlanArgs(["-o", "xml"]), /unknown format "xml"/);
         const errs: string[] = [];

@@ -347,6 +347,13 @@ describe("components (mocked engine)", () => {
         assert.equal(de.inputs.metadata.name, "ingress-shop");
         assert.equal(providerOf(de), "east");
         assert.equal(byName("shop-crd").type, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
+        // the DNS cluster reads the DNSEndpoint back, shown as the record's, with the endpoints it was sent
+        await settle(clusters[0].readBack!);
+        const tracked = (decodeObjects(byName("east-readback", "pulumi-nodejs:dynamic/kubefed:MemberReadBack").inputs.objects) as any)["shop/DNSEndpoint/shop/ingress-shop"];
+        assert.deepEqual(tracked.target, { apiVersion: "externaldns.k8s.io/v1alpha1", kind: "DNSEndpoint", name: "ingress-shop", namespace: "shop" });
+        assert.deepEqual(tracked.source, { type: "IngressDNSRecord", name: "shop" });
+        assert.deepEqual(tracked.desired.spec.endpoints, eps);
+        assert.equal(tracked.desired.metadata.labels["kubefed.io/managed"], "true");
     });
 
     it("IngressDNSRecord with resolution static: addresses from the map; a bad mode is refused at construction", async () => {
