@@ -6,7 +6,7 @@
  */
 export {
     MemberCluster, MemberClusterArgs, MemberHealthProbe, Reachability, JoinArgs,
-    FederatedResource, FederatedResourceArgs, FederationOptions, FederatedNamespaceLike, KubernetesObject, DecisionSummary,
+    FederatedResource, FederatedResourceArgs, FederationOptions, FederatedNamespaceLike, KubernetesObject, KubernetesInputObject, DecisionSummary,
     FederatedNamespace, FederatedNamespaceArgs,
     ReplicaSchedulingPreference, ReplicaSchedulingPreferenceArgs, ObservedReplicas,
     Domain, DomainArgs, IngressDNSRecord, IngressDNSRecordArgs, ServiceDNSRecord, ServiceDNSRecordArgs, dnsEndpointCrd,

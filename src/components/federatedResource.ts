@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
 import { brand, isBranded, prepare } from "./errors";
 import {
     ClusterOverride, DecisionSummary, DependencyMode, FederatedObjectPlan, Placement, ReplicaSchedulingSpec,
@@ -25,6 +26,17 @@ export interface KubernetesObject {
     kind: string;
     metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
     [field: string]: unknown;
+}
+
+/**
+ * A typed `@pulumi/kubernetes` input object used as a template, e.g. a `k8s.types.input.apps.v1.Deployment`. Its
+ * values may be Outputs like any template's; apiVersion, kind, metadata.name/namespace/generateName and labels must
+ * still be plain (they are checked while the program runs, naming the field).
+ */
+export interface KubernetesInputObject {
+    apiVersion?: pulumi.Input<string>;
+    kind?: pulumi.Input<string>;
+    metadata?: pulumi.Input<k8s.types.input.meta.v1.ObjectMeta>;
 }
 
 /** Options shared by every federated kind. */
@@ -60,7 +72,7 @@ export interface FederatedResourceArgs extends FederationOptions {
     /** The object to federate, any apiVersion/kind. Values may be Outputs (also secrets): each member's object
      *  is built once they resolve, and a secret stays secret there. What decides identity and placement must be
      *  plain: apiVersion, kind, metadata.name/namespace/generateName and metadata.labels. */
-    template: KubernetesObject;
+    template: KubernetesObject | KubernetesInputObject;
     /** The federated namespace the object lives in: it is placed only in the intersection of both placements
      *  and created after the namespace in each cluster. */
     namespace?: FederatedNamespaceLike;
@@ -97,7 +109,7 @@ export type { DecisionSummary } from "../core";
  * `<name>-<cluster>`, created through that cluster's provider, with the cluster's overrides applied and the
  * managed label set. Moving placement deletes the object in the old cluster and creates it in the new one.
  */
-export class FederatedResource extends pulumi.ComponentResource {
+export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomResource> extends pulumi.ComponentResource {
     static readonly __pulumiType = `${TYPE_PREFIX}FederatedResource`;
     /** Whether `obj` is a {@link FederatedResource}, also one created by another copy of this package (where `instanceof` fails). */
     static isInstance(obj: unknown): obj is FederatedResource {
@@ -106,8 +118,8 @@ export class FederatedResource extends pulumi.ComponentResource {
 
     /** Selected clusters, sorted. */
     readonly clusterNames: string[];
-    /** The emitted object per selected cluster. */
-    readonly resources: Record<string, pulumi.CustomResource>;
+    /** The emitted object per selected cluster: `new FederatedResource<k8s.apps.v1.Deployment>(…)` types them. */
+    readonly resources: Record<string, T>;
     /** The decision recorded in the component's inputs. */
     readonly decision: DecisionSummary;
     /** The desired object per cluster, exactly as sent (after overrides, with the managed label); an Output
@@ -190,7 +202,7 @@ export class FederatedResource extends pulumi.ComponentResource {
         };
         const emitted = emit(this, name, members, plan, { ...emitOptions, extraDependsOn: gates?.dependsOn });
         gates?.attach(emitted.resources, emitted.objects);
-        this.resources = emitted.resources;
+        this.resources = emitted.resources as Record<string, T>;
         this.objects = emitted.objects;
         this.statusKey = emitted.statusKey;
         let grown: DecisionSummary | undefined; // the decision over every cluster `follow` pulled it into

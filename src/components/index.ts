@@ -5,7 +5,7 @@
 export { MemberCluster, MemberClusterArgs, MemberHealthProbe, Reachability } from "./memberCluster";
 export { JoinArgs } from "./join";
 export {
-    FederatedResource, FederatedResourceArgs, FederationOptions, FederatedNamespaceLike, KubernetesObject, DecisionSummary,
+    FederatedResource, FederatedResourceArgs, FederationOptions, FederatedNamespaceLike, KubernetesObject, KubernetesInputObject, DecisionSummary,
 } from "./federatedResource";
 export { FederatedNamespace, FederatedNamespaceArgs } from "./federatedNamespace";
 export { ReplicaSchedulingPreference, ReplicaSchedulingPreferenceArgs, ObservedReplicas } from "./replicaSchedulingPreference";

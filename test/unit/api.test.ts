@@ -12,7 +12,7 @@ const ENTRY_POINTS: Record<string, string[]> = {
         "FederatedKustomization", "FederatedKustomizationArgs", "FederatedManifests", "FederatedNamespace",
         "FederatedNamespaceArgs", "FederatedNamespaceLike", "FederatedResource", "FederatedResourceArgs",
         "FederatedSet", "FederationOptions", "IngressDNSRecord", "IngressDNSRecordArgs", "JoinArgs",
-        "KubernetesObject", "LabelSelector", "LabelSelectorRequirement", "MANAGED_LABEL", "MemberCluster",
+        "KubernetesInputObject", "KubernetesObject", "LabelSelector", "LabelSelectorRequirement", "MANAGED_LABEL", "MemberCluster",
         "MemberClusterArgs", "MemberClusterSummary", "MemberHealthProbe", "MemberReadBack", "ObservedReplicas",
         "OrphanGuard", "OverrideOperation", "PlacedCluster", "Placement", "Reachability",
         "ReplicaSchedulingPreference", "ReplicaSchedulingPreferenceArgs", "ReplicaSchedulingSpec", "RolloutGate",
