@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import {
-    CHART_KIND, ChartPlan, ClusterInfo, DecisionSummary, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, dns1123LabelProblem,
+    CHART_KIND, ChartImageOverride, ChartPlan, ClusterInfo, DecisionSummary, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, dns1123LabelProblem,
     mergeValues, planFederatedChart, summarizeRenderedPlan,
 } from "../core";
 import { failoverEnabled } from "./failover";
@@ -44,6 +44,9 @@ export interface FederatedChartArgs {
      *  path, e.g. `{ region: "region", "labels.tier": "tier" }`. Merge order: `values`, then these, then
      *  `clusterValues` (a cluster's own values win), then the scheduled replicas. */
     clusterValuesFrom?: Record<string, string>;
+    /** The image overrider for the chart's image values (`image.registry`, `image.repository`, `image.tag`,
+     *  `image.digest` at `valuesPath`), per cluster by name or selector; applied after `clusterValues`. */
+    imageOverrides?: ChartImageOverride[];
     /** Replica scheduling: the replicas of each cluster are written at `replicasPath` in its values. */
     replicaScheduling?: ReplicaSchedulingPreference | ReplicaSchedulingSpec;
     /** Dotted values path receiving each cluster's replicas, e.g. `replicaCount`. Required with replicaScheduling. */
@@ -153,6 +156,7 @@ export class FederatedChart extends pulumi.ComponentResource {
             const values = takeOutputs(args.values, "values", slots, issues, fixed) as Record<string, unknown> | undefined;
             const clusterValues = takeOutputs(args.clusterValues, "clusterValues", slots, issues, fixed) as Record<string, Record<string, unknown>> | undefined;
             refuseOutputs(args.clusterValuesFrom, "clusterValuesFrom", why, issues);
+            refuseOutputs(args.imageOverrides, "imageOverrides", "the images each cluster runs are part of the decision", issues);
             refuseOutputs(args.valueYamlFiles, "valueYamlFiles", why, issues);
             const fromFiles = readValueFiles(args.valueYamlFiles, issues);
             if (args.releaseName !== undefined) {
@@ -178,7 +182,7 @@ export class FederatedChart extends pulumi.ComponentResource {
                 plan = planFederatedChart({
                     clusters: infos, placement: args.placement,
                     namespacePlacement: nsComponent ? (nsComponent.placement ?? null) : undefined,
-                    values: fromFiles ? mergeValues(fromFiles, values ?? {}) : values, clusterValues, clusterValuesFrom: args.clusterValuesFrom,
+                    values: fromFiles ? mergeValues(fromFiles, values ?? {}) : values, clusterValues, clusterValuesFrom: args.clusterValuesFrom, imageOverrides: args.imageOverrides,
                     replicaScheduling: rsp, replicasPath: args.replicasPath,
                     key: `${ns ?? "default"}/${releaseName}`,
                     // the same observations and failover switch a FederatedResource plans with

@@ -7,6 +7,9 @@ import { ValidationIssue } from "./errors";
 import { PlacementDecision, PlacementInput, decidePlacement, knownClusterNames } from "./decision";
 import { ClusterInfo, compareStrings } from "./placement";
 import { hasOwn, ownEntry, setOwn } from "./own";
+import { ImageOverride, formatImage, parseImage, validateImageOverrides } from "./images";
+import { LabelSelector, validateSelector } from "./selector";
+import { selectClusters } from "./placement";
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -37,10 +40,29 @@ export interface ChartPlanInput extends PlacementInput {
      * value there.
      */
     clusterValuesFrom?: Record<string, string>;
+    /** Image changes per cluster, written into the chart's image values (see {@link ChartImageOverride}). */
+    imageOverrides?: ChartImageOverride[];
     /** Dotted values path that receives each cluster's replicas, e.g. `replicaCount` or `web.replicas`. */
     replicasPath?: string;
     /** `<namespace>/<release>`: feeds the planner's tie-break hash. */
     key: string;
+}
+
+/**
+ * The image overrider for a chart that exposes its image as values: at `valuesPath` (default `image`), the usual
+ * `registry`, `repository`, `tag` and `digest` keys. Where the values have no `registry` key, the registry is the
+ * first part of `repository` (`registry.example.com/nginx`), as in charts that template `repository:tag`.
+ * Entries target clusters by name or selector and apply in the order written, after `clusterValues`.
+ */
+export interface ChartImageOverride {
+    /** One member cluster (exactly one of clusterName and clusterSelector). */
+    clusterName?: string;
+    /** Every member whose labels match (`{}` matches all). */
+    clusterSelector?: LabelSelector;
+    /** Dotted values path of the image map; default `image`. */
+    valuesPath?: string;
+    /** What changes (`containers` does not apply to charts). */
+    imageOverrides: ImageOverride[];
 }
 
 /** Result of {@link planFederatedChart}: the placement every kind gets, and the values of each placed release. */
@@ -72,6 +94,36 @@ function factValues(from: Record<string, string>, cluster: ClusterInfo | undefin
         out = setPath(out ?? {}, from[fact].split("."), v);
     }
     return out;
+}
+
+/** A cluster's values after the image overrides that target it (in the order written). */
+function applyImageValues(values: Record<string, unknown>, entries: ChartImageOverride[], cluster: string, clusters: ClusterInfo[]): Record<string, unknown> {
+    let v = values;
+    for (const e of entries) {
+        const targets = e.clusterSelector !== undefined && e.clusterSelector !== null
+            ? selectClusters({ clusterSelector: e.clusterSelector }, clusters) : [e.clusterName];
+        if (!targets.includes(cluster)) continue;
+        const path = (e.valuesPath ?? "image").split(".");
+        let cur: unknown = v;
+        for (const p of path) cur = isPlainObject(cur) && hasOwn(cur, p) ? cur[p] : undefined;
+        const image: Record<string, unknown> = isPlainObject(cur) ? { ...cur } : {};
+        for (const o of e.imageOverrides) {
+            const own = hasOwn(image, "registry") || o.component !== "registry";
+            if (own) {
+                if (o.op === "remove") delete image[o.component];
+                else image[o.component] = o.value;
+            } else {
+                // the registry is the first part of `repository`
+                const repo = typeof image.repository === "string" ? image.repository : "";
+                const ref = parseImage(repo || "x");
+                if (o.op === "remove") delete ref.registry;
+                else ref.registry = o.value;
+                image.repository = formatImage({ ...ref, repository: repo ? ref.repository : "" }).replace(/\/$/, "");
+            }
+        }
+        v = setPath(v, path, image);
+    }
+    return v;
 }
 
 function hasPath(values: Record<string, unknown> | undefined, path: string[]): boolean {
@@ -116,6 +168,26 @@ export function planFederatedChart(input: ChartPlanInput): ChartPlan {
             error(f, `writes ${target}, which replicaScheduling writes in every cluster; choose another values path`);
         }
     }
+    const io = input.imageOverrides ?? [];
+    if (!Array.isArray(io)) error("imageOverrides", "must be a list of {clusterName or clusterSelector, valuesPath?, imageOverrides}");
+    else io.forEach((e, i) => {
+        const f = `imageOverrides[${i}]`;
+        if (!e || typeof e !== "object") { error(f, "must be an object {clusterName or clusterSelector, valuesPath?, imageOverrides}"); return; }
+        const bySelector = e.clusterSelector !== undefined && e.clusterSelector !== null;
+        if (bySelector && e.clusterName !== undefined) error(`${f}.clusterSelector`, "is set together with clusterName; target one cluster by name or several by selector, not both");
+        if (bySelector) issues.push(...validateSelector(e.clusterSelector, `${f}.clusterSelector`));
+        else if (typeof e.clusterName !== "string" || !known.includes(e.clusterName)) {
+            error(`${f}.clusterName`, `${JSON.stringify(e.clusterName)} is not a member cluster (known: ${known.join(", ") || "none"}); fix the name, or use clusterSelector`);
+        }
+        if (e.valuesPath !== undefined && (typeof e.valuesPath !== "string" || e.valuesPath.split(".").some(p => p === "" || UNSENDABLE.has(p)))) {
+            error(`${f}.valuesPath`, `${JSON.stringify(e.valuesPath)} is not a dotted values path; write it like "image" or "web.image"`);
+        }
+        if (!Array.isArray(e.imageOverrides) || e.imageOverrides.length === 0) error(`${f}.imageOverrides`, "must list at least one {component, op?, value?}");
+        issues.push(...validateImageOverrides(e.imageOverrides, `${f}.imageOverrides`));
+        (Array.isArray(e.imageOverrides) ? e.imageOverrides : []).forEach((o, j) => {
+            if (o && Array.isArray(o.containers)) error(`${f}.imageOverrides[${j}].containers`, "does not apply to a chart (its image values name no container); use one entry per values path");
+        });
+    });
     const cv = input.clusterValues ?? {};
     if (!isPlainObject(cv)) error("clusterValues", "must be a map of cluster name to values");
     else for (const [c, v] of Object.entries(cv)) {
@@ -146,6 +218,7 @@ export function planFederatedChart(input: ChartPlanInput): ChartPlan {
         const facts = factValues(from, input.clusters.find(x => x.name === c));
         if (facts) v = mergeValues(v, facts);
         v = mergeValues(v, ownEntry(cv, c) ?? {});
+        v = applyImageValues(v, io, c, input.clusters);
         if (replicas && path) v = setPath(v, path, replicas[c]);
         values[c] = JSON.parse(JSON.stringify(v));
     }

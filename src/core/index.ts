@@ -53,7 +53,7 @@ export {
     PlacedCluster, DecisionSummary, FailoverDecision, SpreadDecision, failoverMoves, MemberClusterSummary, placedClusters, replicasOf, normalizeDecision, objectOf, shortReason,
     decisionLine, decisionChanges,
 } from "./summary";
-export { ChartPlanInput, ChartPlan, mergeValues, planFederatedChart } from "./chart";
+export { ChartPlanInput, ChartPlan, ChartImageOverride, mergeValues, planFederatedChart } from "./chart";
 export { KustomizationPlanInput, KustomizationPlan, planFederatedKustomization } from "./kustomization";
 export {
     DependencyKind, DependencyMode, DependencyRef, NeededDependency, DependencyNeed, DependencyPlacement, DEPENDENCY_KINDS,

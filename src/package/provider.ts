@@ -316,6 +316,7 @@ export async function constructComponent(name: string, type: string, inputs: pul
                 ...(a.replicasPath !== undefined ? { replicasPath: a.replicasPath as string } : {}),
                 ...(a.skipCrds !== undefined ? { skipCrds: a.skipCrds as boolean } : {}),
                 ...(a.clusterValuesFrom !== undefined ? { clusterValuesFrom: a.clusterValuesFrom as Record<string, string> } : {}),
+                ...(a.imageOverrides !== undefined ? { imageOverrides: a.imageOverrides as FederatedChartArgs["imageOverrides"] } : {}),
                 ...(a.valueYamlFiles !== undefined ? { valueYamlFiles: a.valueYamlFiles as string[] } : {}),
                 ...(a.repositoryOpts !== undefined ? { repositoryOpts: a.repositoryOpts as FederatedChartArgs["repositoryOpts"] } : {}),
             };

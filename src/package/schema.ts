@@ -457,6 +457,8 @@ export interface FederatedChartArgs {
     valueYamlFiles?: string[];
     /** The chart repository. */
     repositoryOpts?: RepositoryOpts;
+    /** The image overrider for the chart's image values, per cluster by name or selector. */
+    imageOverrides?: ChartImageOverride[];
     skipCrds?: boolean;
 }
 
@@ -472,6 +474,15 @@ export interface ChartDecision extends DecisionSummary {
     valueYamlFiles?: string[];
     /** The chart repository, when one was given. */
     repository?: string;
+}
+
+/** The image overrider for a chart's image values (registry, repository, tag, digest at valuesPath). */
+export interface ChartImageOverride {
+    clusterName?: string;
+    clusterSelector?: LabelSelector;
+    /** Dotted values path of the image map; default image. */
+    valuesPath?: string;
+    imageOverrides: ImageOverride[];
 }
 
 /** A chart repository, as Helm's `--repo` and its credentials take it. */

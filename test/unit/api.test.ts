@@ -23,7 +23,7 @@ const ENTRY_POINTS: Record<string, string[]> = {
         "shardDecision",
     ],
     "pulumi-kubefed/core": [
-        "CHART_KIND", "ChartPlan", "ChartPlanInput", "ChildNameRegistry", "ClusterInfo", "ClusterOverride", "ClusterPreference",
+        "CHART_KIND", "ChartImageOverride", "ChartPlan", "ChartPlanInput", "ChildNameRegistry", "ClusterInfo", "ClusterOverride", "ClusterPreference",
         "DECISION_FILE_ENV", "DEFAULT_DNS_TTL", "DEFAULT_NAMESPACE", "DEFAULT_ROLLOUT_TIMEOUT_SECONDS",
         "DEPENDENCY_KINDS", "DEPRECATED_FIELD_ALIASES", "DecisionDifference", "DecisionSummary", "DependencyKind",
         "DependencyMode", "DependencyNeed", "DependencyPlacement", "DependencyRef", "DnsEndpoint",

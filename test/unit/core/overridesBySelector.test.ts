@@ -130,3 +130,29 @@ describe("core: chart values from cluster facts (issue 25)", () => {
             /clusterValuesFrom\["region"\]: writes replicaCount, which replicaScheduling writes/);
     });
 });
+
+describe("core: the image overrider for charts' image values (issue 25)", () => {
+    it("sets registry, repository and tag at the chart's image values, by selector, after clusterValues", () => {
+        const p = planFederatedChart({ clusters, placement: { clusterSelector: {} }, key: "k",
+            values: { image: { repository: "nginx", tag: "1.25" }, web: { image: { registry: "docker.io", repository: "shop/web", tag: "1" } } },
+            clusterValues: { a2: { image: { tag: "1.27" } } },
+            imageOverrides: [
+                { clusterSelector: { matchLabels: { cloud: "a" } }, imageOverrides: [{ component: "registry", value: "registry.a" }] },
+                { clusterSelector: { matchLabels: { cloud: "b" } }, imageOverrides: [{ component: "registry", value: "registry.b" }, { component: "tag", value: "2" }] },
+                { clusterName: "b1", valuesPath: "web.image", imageOverrides: [{ component: "registry", value: "registry.b" }] },
+            ] });
+        assert.deepEqual(p.values.a1.image, { repository: "registry.a/nginx", tag: "1.25" });
+        assert.deepEqual(p.values.a2.image, { repository: "registry.a/nginx", tag: "1.27" });
+        assert.deepEqual(p.values.b1.image, { repository: "registry.b/nginx", tag: "2" });
+        assert.deepEqual((p.values.b1.web as { image: unknown }).image, { registry: "registry.b", repository: "shop/web", tag: "1" });
+        assert.deepEqual((p.values.a1.web as { image: unknown }).image, { registry: "docker.io", repository: "shop/web", tag: "1" });
+    });
+    it("refuses unknown clusters, container names and bad parts, naming the entry", () => {
+        assert.throws(() => planFederatedChart({ clusters, key: "k", imageOverrides: [
+            { clusterName: "zz", imageOverrides: [{ component: "tag", value: "1" }] },
+            { clusterSelector: {}, imageOverrides: [{ component: "tag", value: "1", containers: ["x"] }] },
+            { clusterSelector: {}, imageOverrides: [{ component: "registry", value: "not a registry!" }] },
+        ] }), (e: unknown) => e instanceof ValidationError && ["imageOverrides[0].clusterName", "imageOverrides[1].imageOverrides[0].containers", "imageOverrides[2].imageOverrides[0].value"]
+            .every(f => e.issues.some(i => i.field === f)));
+    });
+});
