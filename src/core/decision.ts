@@ -30,6 +30,7 @@ import {
     ReplicaSchedulingSpec, replicasProblem, validateClusters, validateOverrides, validatePlacement, validateReplicaScheduling,
 } from "./validate";
 import { ownEntry } from "./own";
+import { EXCLUSION_REASONS, NOT_CHOSEN, NOT_IN_NAMESPACE } from "./exclusions";
 
 /** The label KubeFed puts on every propagated object (docs/semantics.md#names). */
 export const MANAGED_LABEL = "kubefed.io/managed";
@@ -181,17 +182,7 @@ function countIssues(m: Record<string, number> | undefined, field: string): Vali
     return out;
 }
 
-/** Why a known cluster is not placed, by code (0: placed). Spread constraints give their own reasons. */
-const EXCLUSION_REASONS = [
-    "",
-    "labels do not match placement.clusterSelector (replica scheduling intersects with it)",
-    "not listed in placement.clusters",
-    "placement has neither clusters nor clusterSelector, which selects no cluster",
-    "labels do not match placement.clusterSelector",
-    "not in the federated namespace's placement",
-    "not chosen by replica scheduling",
-];
-const NOT_IN_NAMESPACE = 5, NOT_CHOSEN = 6;
+// Reason codes and texts: exclusions.ts (one table, read back by `exclusionCode`).
 /** Bounds of the per-cluster-list memo of exclusion records: records kept (fewer for long lists, so records ×
  *  clusters stays under EXCLUSION_MEMO_CELLS), and the longest list memoised. */
 const EXCLUSION_MEMO_RECORDS = 256, EXCLUSION_MEMO_CELLS = 1 << 18, EXCLUSION_MEMO_CLUSTERS = 4096;

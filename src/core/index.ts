@@ -42,6 +42,7 @@ export {
     MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, PlacementInput, PlacementDecision, planFederatedObject, decidePlacement,
     knownClusterNames, overrideTargets,
 } from "./decision";
+export { ExclusionCode, exclusionCode } from "./exclusions";
 export {
     ImageComponent, IMAGE_COMPONENTS, ImageOverride, ImageRef, parseImage, formatImage, overrideImage, validateImageOverrides, imageOverrideOps,
 } from "./images";

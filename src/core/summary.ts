@@ -1,6 +1,7 @@
 import type { SpreadConstraint } from "./spread";
 import { ReplicaSchedulingSpec } from "./validate";
 import { ownEntry } from "./own";
+import { ExclusionCode, exclusionCode } from "./exclusions";
 
 /** What a federated object gets in one placed cluster. */
 export interface PlacedCluster {
@@ -169,16 +170,16 @@ function shortPath(p: string): string {
     return (seg[seg.length - 1] ?? p).replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
-/** A few words for an exclusion reason recorded by the components (the full text stays in the record). */
+/** A few words for an exclusion reason recorded by the components (the full text stays in the record): its code
+ *  (see `exclusionCode`), in words. */
 export function shortReason(reason: string): string {
-    if (reason.startsWith("labels do not match")) return "selector";
-    if (reason.startsWith("not listed")) return "not listed";
-    if (reason.startsWith("placement has neither")) return "no placement";
-    if (reason.startsWith("not in the federated namespace")) return "namespace";
-    if (reason.startsWith("not chosen by replica scheduling")) return "replica scheduling";
-    if (reason.includes("spreadConstraints[")) return "spread";
-    return reason;
+    const code = exclusionCode(reason);
+    return code === undefined ? reason : SHORT[code];
 }
+const SHORT: Record<ExclusionCode, string> = {
+    "selector": "selector", "not-listed": "not listed", "no-placement": "no placement", "namespace": "namespace",
+    "replica-scheduling": "replica scheduling", "spread": "spread",
+};
 
 /**
  * The one-line decision of a federated object, e.g.

@@ -62,3 +62,20 @@ describe("decision summary: a member cluster named constructor (a valid DNS labe
         assert.match(decisionLine("test-deployment", after), /a 1 · constructor 1/);
     });
 });
+
+describe("core: exclusion reasons as codes (issue 20)", () => {
+    it("every reason the core records reads back as its code, spread reasons too; other text stays as it is", () => {
+        const { planFederatedObject: plan, exclusionCode, shortReason } = require("../../../src/core");
+        const clusters = [{ name: "a", region: "r1", labels: { t: "x" } }, { name: "b", region: "r2", labels: { t: "y" } }, { name: "c", region: "r2", labels: { t: "y" } }];
+        const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "m", namespace: "n" } };
+        const codes = (p: { excluded: Record<string, string> }) => Object.fromEntries(Object.entries(p.excluded).map(([c, r]) => [c, exclusionCode(r)]));
+        assert.deepEqual(codes(plan({ template: cm, clusters, placement: { clusterSelector: { matchLabels: { t: "x" } } } })), { b: "selector", c: "selector" });
+        assert.deepEqual(codes(plan({ template: cm, clusters, placement: { clusters: [{ name: "a" }] } })), { b: "not-listed", c: "not-listed" });
+        assert.deepEqual(codes(plan({ template: cm, clusters })), { a: "no-placement", b: "no-placement", c: "no-placement" });
+        assert.deepEqual(codes(plan({ template: cm, clusters, placement: { clusterSelector: {} }, namespacePlacement: { clusters: [{ name: "a" }] } })), { b: "namespace", c: "namespace" });
+        assert.deepEqual(codes(plan({ template: cm, clusters, placement: { clusterSelector: {}, spreadConstraints: [{ spreadByField: "region", maxGroups: 1 }] } })), { a: "spread" });
+        assert.equal(exclusionCode("written by hand"), undefined);
+        assert.equal(shortReason("written by hand"), "written by hand");
+        assert.equal(shortReason("not listed in placement.clusters"), "not listed");
+    });
+});
