@@ -99,3 +99,13 @@ describe("core: one placement for every kind (issue 20)", () => {
         }), { numRuns: 400 });
     });
 });
+
+describe("core: chart replicasPath that cannot be sent (issue 20)", () => {
+    it("replicasPath __proto__ (or constructor, prototype) is refused instead of recording a split the chart never gets", () => {
+        const clusters: ClusterInfo[] = [{ name: "a", labels: {} }];
+        for (const replicasPath of ["__proto__", "web.__proto__", "constructor"]) {
+            assert.throws(() => planFederatedChart({ clusters, key: "k", replicaScheduling: { totalReplicas: 2 }, replicasPath }),
+                (e: unknown) => e instanceof ValidationError && e.issues.some(i => i.field === "replicasPath" && /cannot be sent as a chart value/.test(i.message)), replicasPath);
+        }
+    });
+});
