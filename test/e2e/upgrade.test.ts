@@ -1,10 +1,9 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { Fleet, ROOT, exampleStack, linkDependencies, getObject, kubefedStatus, managedObjects, startFleet, stopFleet, requireTestbed } from "../support";
+import { Fleet, ROOT, exampleStack, installKubefed, linkDependencies, getObject, kubefedStatus, managedObjects, startFleet, stopFleet, requireTestbed } from "../support";
 
 // A stack made by release 0.1.0 (the npm package as it was released, kept as a fixture) upgrades to this build:
 // the first `up` replaces and deletes no member object, only the read-back resources change, the state shrinks, and
@@ -13,16 +12,7 @@ const FIXTURE = path.join(ROOT, "test", "fixtures", "release-0.1.0", "pulumi-kub
 
 /** A project directory with the quickstart program and `pulumi-kubefed` installed from `source`. */
 function installProject(dir: string, source: "fixture" | "build"): void {
-    const pkg = path.join(dir, "node_modules", "pulumi-kubefed");
-    fs.rmSync(pkg, { recursive: true, force: true });
-    fs.mkdirSync(pkg, { recursive: true });
-    if (source === "fixture") {
-        execFileSync("tar", ["xzf", FIXTURE, "-C", pkg, "--strip-components=1"]);
-    } else {
-        // what `npm install` of this build's package would lay down (package.json "files")
-        fs.cpSync(path.join(ROOT, "dist", "src"), path.join(pkg, "dist", "src"), { recursive: true });
-        fs.copyFileSync(path.join(ROOT, "package.json"), path.join(pkg, "package.json"));
-    }
+    installKubefed(dir, source === "build" ? "build" : { tarball: FIXTURE });
 }
 
 describe("e2e: upgrading a stack made by release 0.1.0", function () {

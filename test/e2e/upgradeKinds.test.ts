@@ -1,10 +1,9 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { Fleet, ROOT, exampleStack, getObject, kubefedStatus, linkDependencies, startFleet, stopFleet, requireTestbed } from "../support";
+import { Fleet, ROOT, exampleStack, getObject, kubefedStatus, installKubefed, linkDependencies, startFleet, stopFleet, requireTestbed } from "../support";
 
 // Issue 20: a stack of charts, kustomizations and a Deployment made by the previous build (test/fixtures/previous-build)
 // upgrades to this one without any member object replaced or deleted (UIDs compared); afterwards the chart's and the
@@ -12,15 +11,7 @@ import { Fleet, ROOT, exampleStack, getObject, kubefedStatus, linkDependencies, 
 const FIXTURE = path.join(ROOT, "test", "fixtures", "previous-build");
 
 function installProject(dir: string, source: "fixture" | "build"): void {
-    const pkg = path.join(dir, "node_modules", "pulumi-kubefed");
-    fs.rmSync(pkg, { recursive: true, force: true });
-    fs.mkdirSync(pkg, { recursive: true });
-    if (source === "fixture") {
-        execFileSync("tar", ["xzf", path.join(FIXTURE, "pulumi-kubefed-20ac3ab.tgz"), "-C", pkg, "--strip-components=1"]);
-    } else {
-        fs.cpSync(path.join(ROOT, "dist", "src"), path.join(pkg, "dist", "src"), { recursive: true });
-        fs.copyFileSync(path.join(ROOT, "package.json"), path.join(pkg, "package.json"));
-    }
+    installKubefed(dir, source === "build" ? "build" : { tarball: path.join(FIXTURE, "pulumi-kubefed-20ac3ab.tgz") });
 }
 
 const OBJECTS = [

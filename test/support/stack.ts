@@ -5,7 +5,7 @@
  * - through the real CLI as a user types it: {@link CliStack} (timed, output captured and logged);
  * - `pulumi-kubefed` through its real entry point: {@link kubefedCli}, {@link kubefedStatus}.
  */
-import { spawn, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -264,4 +264,18 @@ export async function cliTestBed(ctx: Mocha.Context, name: string): Promise<{ en
     const fleet = await startOrReuseFleet(process.env.KUBEFED_E2E_FLEET_DIR, 3, `kubefed-e2e-${name}-fleet-`)
         .catch((e) => { fs.rmSync(work, { recursive: true, force: true }); throw e; });
     return { env: { ...env, KUBECONFIG: path.join(work, "no-ambient-kubeconfig") }, work, fleet };
+}
+
+/** Lays `pulumi-kubefed` into `dir`'s node_modules as `npm install` would: from a packed tarball (an older
+ *  release kept as a fixture), or this build (package.json "files": dist/src and package.json). */
+export function installKubefed(dir: string, from: { tarball: string } | "build"): void {
+    const pkg = path.join(dir, "node_modules", "pulumi-kubefed");
+    fs.rmSync(pkg, { recursive: true, force: true });
+    fs.mkdirSync(pkg, { recursive: true });
+    if (from === "build") {
+        fs.cpSync(path.join(ROOT, "dist", "src"), path.join(pkg, "dist", "src"), { recursive: true });
+        fs.copyFileSync(path.join(ROOT, "package.json"), path.join(pkg, "package.json"));
+    } else {
+        execFileSync("tar", ["xzf", from.tarball, "-C", pkg, "--strip-components=1"]);
+    }
 }
