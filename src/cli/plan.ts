@@ -253,6 +253,11 @@ export function buildPlan(preview: unknown, exitCode = 0, stderr = "", policy: P
         if (v.enforcementLevel === "mandatory") blockers.push(entry);
         else if (v.enforcementLevel === "advisory") warnings.push(entry);
     }
+    // the engine's own closing "preview failed" says nothing the named blockers do not
+    if (blockers.length > 1) {
+        const named = blockers.filter(b => !/^preview failed\.?$/i.test(b.message.trim()));
+        if (named.length > 0) blockers.splice(0, blockers.length, ...named);
+    }
     if (exitCode !== 0 && blockers.length === 0) {
         blockers.push({ message: `pulumi preview failed (exit ${exitCode})${stderr ? `: ${stderr.split("\n").slice(-20).join("\n")}` : ""}` });
     }

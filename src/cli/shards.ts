@@ -1,6 +1,6 @@
 /**
- * `pulumi-kubefed shards preview|up|destroy|check|init|operator`: runs the shards of a sharded program (README
- * "Sharded stacks") as separate stacks, in parallel with bounded concurrency, with the Pulumi CLI.
+ * `pulumi-kubefed shards preview|up|destroy|check|init|operator`: runs the shards of a sharded program
+ * (docs/sharding.md) as separate stacks, in parallel with bounded concurrency.
  *
  * `up` previews every shard first; each program writes its shard record and full decision to the file named by
  * `PULUMI_KUBEFED_DECISION_FILE` (src/components/shard.ts). When two shards computed different decisions the driver

@@ -124,16 +124,19 @@ describe("cli: plan reads the Automation API's engine events", () => {
             { sequence: 4, timestamp: 4, diagnosticEvent: { urn: urn("web"), message: "web: c2 3\n", color: "never", severity: "info" } },
             { sequence: 5, timestamp: 5, diagnosticEvent: { message: "working…", color: "never", severity: "info", ephemeral: true } },
             { sequence: 6, timestamp: 6, diagnosticEvent: { urn: urn("web"), message: "boom", color: "never", severity: "error" } },
+            { sequence: 8, timestamp: 8, diagnosticEvent: { message: "preview failed\n", color: "never", severity: "error" } },
             { sequence: 7, timestamp: 7, policyEvent: { resourceUrn: urn("web"), message: "too few", color: "never", policyName: "kubefed-cluster-count",
                 policyPackName: "kubefed", policyPackVersion: "0.2.0", policyPackVersionTag: "0.2.0", enforcementLevel: "mandatory" } },
         ] as any[];
         const json = previewFromEvents(events);
         assert.equal(json.steps!.length, 2);
-        assert.equal(json.diagnostics!.length, 2, "the ephemeral diagnostic is left out");
+        assert.equal(json.diagnostics!.length, 3, "the ephemeral diagnostic is left out");
         const m = buildPlan(json, 255, "", events.flatMap(e => policyViolationOf(e) ?? []));
         assert.deepEqual(m.objects.map(o => [o.resource, o.op, o.changes.length > 0]), [["gone", "delete", true], ["web", "update", true]]);
         assert.deepEqual(m.objects[1].changes, decisionChanges(webOld, webNew));
+        // the engine's closing "preview failed" is dropped next to the blockers that say why
         assert.deepEqual(m.blockers.map(b => b.message), ["boom", "policy kubefed-cluster-count (kubefed, mandatory): too few"]);
+        assert.deepEqual(buildPlan({ diagnostics: [{ severity: "error", message: "preview failed" }] }, 255).blockers.map(b => b.message), ["preview failed"]);
         assert.equal(policyViolationOf({ diagnosticEvent: {} } as any), undefined);
     });
 
