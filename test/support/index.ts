@@ -10,3 +10,4 @@ export * from "./stack";
 export * from "./wait";
 export * from "./sdkgen";
 export * from "./scratch";
+export * from "./docs";
