@@ -71,7 +71,7 @@ describe("e2e: README's commands, as written", function () {
         ], { kwok: false });
         const home = path.join(work, "home");
         fs.mkdirSync(path.join(home, ".kube"), { recursive: true });
-        fs.writeFileSync(path.join(home, ".kube", "config"), fs.readFileSync(fleet.kubeconfig, "utf8"));
+        fs.writeFileSync(path.join(home, ".kube", "config"), fleet.kubeconfig);
         // the clone, as after `npm ci`: this checkout's files (tracked and new), its node_modules linked
         const clone = path.join(work, "pulumi-kubefed");
         const files = spawnSync("git", ["ls-files", "-co", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
