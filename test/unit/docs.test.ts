@@ -100,6 +100,19 @@ describe("docs: code samples", function () {
         assert.ok((bad.get("bad.ts") ?? []).some(d => /clusterz/.test(flat(d))), "an unknown placement field is reported");
     });
 
+    it("every relative link of README and docs names a file that exists", () => {
+        const broken: string[] = [];
+        for (const file of DOCS) {
+            const text = fs.readFileSync(path.join(ROOT, file), "utf8").replace(/```[\s\S]*?```/g, "");
+            for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+                const target = m[1].split("#")[0];
+                if (!target || /^[a-z]+:/.test(target)) continue;
+                if (!fs.existsSync(path.join(ROOT, path.dirname(file), target))) broken.push(`${file}: ${m[1]}`);
+            }
+        }
+        assert.deepEqual(broken, []);
+    });
+
     it("every bash block is run by a test or marked illustrative", () => {
         const unmarked: string[] = [];
         for (const b of blocks.filter(x => ["bash", "sh", "shell", "console"].includes(x.lang))) {
