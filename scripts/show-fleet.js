@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Prints, per member cluster of a local fleet, the objects carrying kubefed.io/managed=true, read straight from
-// each API server (not from Pulumi's outputs). Usage: node scripts/show-fleet.js FLEET_DIR
+// each API server (not from Pulumi's outputs).
+// Usage: node scripts/show-fleet.js FLEET_DIR   |   node scripts/show-fleet.js KUBECONFIG CLUSTERS_JSON
+// (CLUSTERS_JSON: the quickstart's `clusters` config, as scripts/clusters-config.js prints it)
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -37,16 +39,18 @@ async function managedObjects(kubeconfig, context) {
 }
 
 async function main() {
-  const dir = process.argv[2];
-  if (!dir) throw new Error("usage: show-fleet.js FLEET_DIR");
-  const fleet = JSON.parse(fs.readFileSync(path.join(dir, "fleet.json"), "utf8"));
-  const kubeconfig = fs.readFileSync(path.join(dir, "kubeconfig"), "utf8");
-  for (const c of fleet.clusters) {
+  const [first, second] = process.argv.slice(2);
+  if (!first) throw new Error("usage: show-fleet.js FLEET_DIR | show-fleet.js KUBECONFIG CLUSTERS_JSON");
+  const clusters = second ? JSON.parse(second)
+    : JSON.parse(fs.readFileSync(path.join(first, "fleet.json"), "utf8")).clusters.map((c) => ({ ...c, context: c.name }));
+  const kubeconfig = fs.readFileSync(second ? first : path.join(first, "kubeconfig"), "utf8");
+  for (const c of clusters) {
     const labels = Object.entries(c.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
-    console.log(`\n${c.name}  (${labels}; region ${c.region}; zones ${(c.zones ?? []).join(",")})`);
+    const where = [labels, c.region && `region ${c.region}`, c.zones && `zones ${c.zones.join(",")}`].filter(Boolean).join("; ");
+    console.log(`\n${c.name}  (${where || "no labels"})`);
     let rows;
     try {
-      rows = await managedObjects(kubeconfig, c.name);
+      rows = await managedObjects(kubeconfig, c.context);
     } catch (e) {
       console.log(`  unreachable: ${e.message}`);
       continue;

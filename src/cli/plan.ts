@@ -1,13 +1,12 @@
 /**
  * `pulumi-kubefed plan`: a preview of the stack, read as the federation decision.
  *
- * Runs `pulumi preview --json` and reads, for every FederatedResource / FederatedNamespace step, the decision the
- * component records as its inputs — the new one (`newState.inputs.decision`) and, for an update, the one in the
+ * Runs a preview through the Automation API and reads, for every FederatedResource / FederatedNamespace step, the
+ * decision the component records as its inputs — the new one (`newState.inputs.decision`) and, for an update, the one in the
  * current state (`oldState.inputs.decision`). That pair is what makes "what changed" exact: the program itself
- * never sees the old state (see `logDecision` in src/components/federatedResource.ts). No Pulumi SDK import here.
+ * never sees the old state (see `logDecision` in src/components/federatedResource.ts). The Automation API is loaded
+ * only when a preview runs.
  */
-import { spawnSync } from "child_process";
-import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
 import { parseFlags } from "./args";
@@ -16,6 +15,7 @@ import { OutputFormat, parseOutputFormat, renderData } from "./output";
 import { renderTable, terminalSafe } from "./table";
 import { DecisionSummary, decisionChanges, normalizeDecision, objectOf, placedClusters } from "../core/summary";
 import { ownEntry } from "../core/own";
+import type { EngineEvent } from "./automation";
 
 /** Options of `pulumi-kubefed plan`. */
 export interface PlanOptions {
@@ -73,12 +73,13 @@ const USAGE = `usage: pulumi-kubefed plan [--stack S] [--cwd DIR] [--policy-pack
 
   -s, --stack S           stack to preview (default: the selected stack)
   -C, --cwd DIR           Pulumi project directory (default: current directory)
-  --policy-pack DIR       passed to pulumi preview (repeatable)
-  --policy-pack-config F  passed to pulumi preview (repeatable)
+  --policy-pack DIR       policy pack for the preview (repeatable)
+  --policy-pack-config F  its configuration file (repeatable)
   -o, --output FORMAT     table (default), wide (adds the step and component type), json or yaml
   --cluster NAME          only these clusters' columns, and objects placed or left out there (repeatable, or a,b)
   --object NAME           only these objects (repeatable, or a,b): resource name, name, namespace/name or Kind/name
   --json-file F           read the output of 'pulumi preview --json' from a file instead of running pulumi
+Runs the preview through the Automation API with the pulumi on PATH (or PULUMI_COMMAND=<dir>/bin/pulumi).
 Exit codes: 0 the update would go through, 1 a policy violation or error would block it, 2 usage, 3 cannot run pulumi.
 `;
 
@@ -102,7 +103,7 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
     return o;
 }
 
-/** The arguments given to `pulumi` for a plan. */
+/** The `pulumi` command line equivalent to a plan's preview (what `--json-file` expects the output of). */
 export function previewArgs(o: PlanOptions): string[] {
     // --show-sames: unchanged resources too, so the table shows every object, and the rendered objects of a chart
     // that changes in one member only are found through their (unchanged) Chart and FederatedChart
@@ -113,26 +114,51 @@ export function previewArgs(o: PlanOptions): string[] {
     return args;
 }
 
-/** Runs the preview; returns its parsed JSON (or undefined when it printed none), exit code, stderr and the policy
- *  violations from the engine's event log (`preview --json` does not carry their text). */
-export function runPreview(o: PlanOptions): { json: unknown; exitCode: number; stderr: string; policy: PolicyViolation[] } {
+/** What a preview left: the steps and diagnostics in the shape of `pulumi preview --json`, exit code, stderr, and
+ *  the policy violations. */
+export interface PreviewRun { json: unknown; exitCode: number; stderr: string; policy: PolicyViolation[] }
+
+/** Runs the preview through the Automation API (`stack.preview({ onEvent, policyPacks, policyPackConfigs })`):
+ *  steps, diagnostics and policy violations come from its engine events, with no debug flag of the CLI. */
+export async function runPreview(o: PlanOptions): Promise<PreviewRun> {
     if (o.jsonFile) return { json: JSON.parse(fs.readFileSync(o.jsonFile, "utf8")), exitCode: 0, stderr: "", policy: [] };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-plan-"));
-    const eventLog = path.join(dir, "events.jsonl");
+    const { openStack, commandFailure } = await import("./automation");
+    const stack = await openStack({ workDir: path.resolve(o.cwd ?? "."), stackName: o.stack });
+    const events: EngineEvent[] = [];
+    let exitCode = 0;
+    let stderr = "";
     try {
-        const args = [...previewArgs(o), "--event-log", eventLog];
-        // --event-log is one of the CLI's debug flags (the Automation API turns them on the same way)
-        const r = spawnSync(process.env.PULUMI_COMMAND || "pulumi", args, {
-            cwd: o.cwd, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, env: { ...process.env, PULUMI_DEBUG_COMMANDS: "true" },
+        await stack.preview({
+            onEvent: (e) => events.push(e),
+            policyPacks: o.policyPacks.map(p => path.resolve(p)), policyPackConfigs: o.policyPackConfigs.map(c => path.resolve(c)),
         });
-        if (r.error) throw new Error(`cannot run pulumi: ${r.error.message}`);
-        let json: unknown;
-        try { json = r.stdout.trim() ? JSON.parse(r.stdout) : undefined; } catch { json = undefined; }
-        const policy = fs.existsSync(eventLog) ? policyViolations(fs.readFileSync(eventLog, "utf8")) : [];
-        return { json, exitCode: r.status ?? 1, stderr: [r.stderr, json === undefined ? r.stdout : ""].filter(Boolean).join("\n").trim(), policy };
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+    } catch (e) {
+        const f = commandFailure(e);
+        if (!f) throw e;
+        exitCode = f.code;
+        stderr = [f.stderr, f.stdout.split("\n").slice(-20).join("\n")].filter(s => s.trim()).join("\n").trim();
     }
+    return { json: previewFromEvents(events), exitCode, stderr, policy: events.flatMap(e => policyViolationOf(e) ?? []) };
+}
+
+/** The engine events of a preview in the shape of `pulumi preview --json` (the part {@link buildPlan} reads): one step
+ *  per `resourcePreEvent` with its old and new state, and the non-ephemeral diagnostics. */
+export function previewFromEvents(events: EngineEvent[]): PreviewJson {
+    // the parent too: rendered chart and kustomization objects are found under their member's Chart/Directory
+    const state = (s: { type: string; parent?: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> } | undefined) =>
+        s ? { type: s.type, ...(s.parent ? { parent: s.parent } : {}), inputs: s.inputs ?? {}, outputs: s.outputs ?? {} } : undefined;
+    const steps: NonNullable<PreviewJson["steps"]> = [];
+    const diagnostics: NonNullable<PreviewJson["diagnostics"]> = [];
+    for (const e of events) {
+        const m = e.resourcePreEvent?.metadata;
+        if (m) {
+            const [newState, oldState] = [state(m.new), state(m.old)];
+            steps.push({ op: m.op, urn: m.urn, ...(newState ? { newState } : {}), ...(oldState ? { oldState } : {}) });
+        }
+        const d = e.diagnosticEvent;
+        if (d && !d.ephemeral) diagnostics.push({ ...(d.urn ? { urn: d.urn } : {}), message: d.message, severity: d.severity });
+    }
+    return { steps, diagnostics };
 }
 
 /** A policy pack's verdict on one resource, as the engine's event log records it. */
@@ -144,21 +170,27 @@ export interface PolicyViolation {
     message: string;
 }
 
+/** The violation an engine event reports, if it is a `policyEvent`. */
+export function policyViolationOf(e: { policyEvent?: unknown }): PolicyViolation | undefined {
+    const p = e.policyEvent as Record<string, unknown> | undefined;
+    if (!p || typeof p !== "object") return undefined;
+    return {
+        ...(typeof p.resourceUrn === "string" && p.resourceUrn ? { urn: p.resourceUrn } : {}),
+        policy: String(p.policyName ?? ""), pack: String(p.policyPackName ?? ""),
+        enforcementLevel: String(p.enforcementLevel ?? ""),
+        message: String(p.message ?? "").replace(/\u001b\[[0-9;]*m/g, "").replace(/\s+/g, " ").trim(),
+    };
+}
+
 /** The `policyEvent`s of an engine event log (one JSON event per line). */
 export function policyViolations(eventLog: string): PolicyViolation[] {
     const out: PolicyViolation[] = [];
     for (const line of eventLog.split("\n")) {
         if (!line.includes("policyEvent")) continue;
-        let e: { policyEvent?: Record<string, unknown> };
+        let e: { policyEvent?: unknown };
         try { e = JSON.parse(line); } catch { continue; }
-        const p = e.policyEvent;
-        if (!p) continue;
-        out.push({
-            ...(typeof p.resourceUrn === "string" && p.resourceUrn ? { urn: p.resourceUrn } : {}),
-            policy: String(p.policyName ?? ""), pack: String(p.policyPackName ?? ""),
-            enforcementLevel: String(p.enforcementLevel ?? ""),
-            message: String(p.message ?? "").replace(/\u001b\[[0-9;]*m/g, "").replace(/\s+/g, " ").trim(),
-        });
+        const v = policyViolationOf(e);
+        if (v) out.push(v);
     }
     return out;
 }
@@ -174,7 +206,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** The parts of `pulumi preview --json` read here (engine JSON: any field may be missing). */
-interface PreviewJson {
+export interface PreviewJson {
     steps?: PreviewStep[];
     diagnostics?: { message?: unknown; urn?: unknown; severity?: unknown }[];
 }
@@ -338,6 +370,11 @@ export function buildPlan(preview: unknown, exitCode = 0, stderr = "", policy: P
         if (v.enforcementLevel === "mandatory") blockers.push(entry);
         else if (v.enforcementLevel === "advisory") warnings.push(entry);
     }
+    // the engine's own closing "preview failed" says nothing the named blockers do not
+    if (blockers.length > 1) {
+        const named = blockers.filter(b => !/^preview failed\.?$/i.test(b.message.trim()));
+        if (named.length > 0) blockers.splice(0, blockers.length, ...named);
+    }
     if (exitCode !== 0 && blockers.length === 0) {
         blockers.push({ message: `pulumi preview failed (exit ${exitCode})${stderr ? `: ${stderr.split("\n").slice(-20).join("\n")}` : ""}` });
     }
@@ -393,7 +430,7 @@ function oneLine(s: string): string {
 }
 
 /** `pulumi-kubefed plan` entry point; returns the exit code. */
-export function planMain(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+export async function planMain(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
     let opts: PlanOptions;
     try {
         opts = parsePlanArgs(argv);
@@ -405,9 +442,9 @@ export function planMain(argv: string[], out: (s: string) => void, err: (s: stri
         out(USAGE);
         return 0;
     }
-    let res: ReturnType<typeof runPreview>;
+    let res: PreviewRun;
     try {
-        res = runPreview(opts);
+        res = await runPreview(opts);
     } catch (e) {
         err(`pulumi-kubefed: ${terminalSafe((e as Error).message, true)}\n`);
         return 3;

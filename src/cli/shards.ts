@@ -1,13 +1,14 @@
 /**
- * `pulumi-kubefed shards preview|up|destroy|check|init|operator`: runs the shards of a sharded program (README
- * "Sharded stacks") as separate stacks, in parallel with bounded concurrency, with the Pulumi CLI.
+ * `pulumi-kubefed shards preview|up|destroy|check|init|operator`: runs the shards of a sharded program
+ * (docs/sharding.md) as separate stacks, in parallel with bounded concurrency.
  *
  * `up` previews every shard first; each program writes its shard record and full decision to the file named by
  * `PULUMI_KUBEFED_DECISION_FILE` (src/components/shard.ts). When two shards computed different decisions the driver
  * refuses to update any shard and names both shards and the first difference. Only then are the shards updated
- * (`pulumi up --skip-preview`), each in its own stack: a failing shard leaves the others' state alone.
- * `--fail-fast` stops starting shards after the first failure; by default the others carry on.
- * No Pulumi SDK import here: this also runs where only the CLI is installed.
+ * (the Automation API's `up`, which skips the preview), each in its own stack: a failing shard leaves the others'
+ * state alone. `--fail-fast` stops starting shards after the first failure; by default the others carry on.
+ * Config, preview, up and destroy run through the Automation API (`@pulumi/pulumi/automation`, loaded on demand);
+ * `check` reads stack outputs with the CLI (`pulumi stack output`).
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -158,34 +159,43 @@ export interface RunShardsOptions {
     failFast?: boolean;
     /** Overrides the spec's concurrency. */
     concurrency?: number;
-    /** Environment of every pulumi command (default: this process's). */
+    /** Environment of every pulumi command, on top of this process's. */
     env?: NodeJS.ProcessEnv;
     /** Where each shard's output is logged (default: a new temp dir). */
     logDir?: string;
-    /** The pulumi executable (default: `PULUMI_COMMAND` or `pulumi`). */
+    /** The pulumi executable, `<dir>/bin/pulumi` (default: `PULUMI_COMMAND`, else `pulumi` from PATH). */
     pulumi?: string;
     /** Called when a shard's step starts or ends (progress). */
     onEvent?: (e: { shard: string; step: string; state: "start" | "done"; result?: StepResult }) => void;
 }
 
-function runPulumi(bin: string, args: string[], o: { cwd: string; env: NodeJS.ProcessEnv; log: string; input?: string }): Promise<StepResult> {
-    return new Promise((resolve) => {
-        const t0 = Date.now();
-        const child = spawn(bin, args, { cwd: o.cwd, env: o.env, stdio: ["pipe", "pipe", "pipe"] });
-        const chunks: Buffer[] = [];
-        child.stdout.on("data", (d: Buffer) => chunks.push(d));
-        child.stderr.on("data", (d: Buffer) => chunks.push(d));
-        const done = (code: number, extra = "") => {
-            const out = Buffer.concat(chunks).toString("utf8") + extra;
-            fs.appendFileSync(o.log, `\n$ pulumi ${args.join(" ")}   (exit ${code})\n${out}`);
-            const ok = code === 0;
-            resolve({ ok, code, ms: Date.now() - t0, summary: resourceSummary(out), log: o.log,
-                ...(ok ? {} : { tail: out.trimEnd().split("\n").slice(-25).join("\n") }) });
-        };
-        child.on("error", (e) => done(-1, `cannot run ${bin}: ${e.message}`));
-        child.on("close", (code) => done(code ?? -1));
-        child.stdin.end(o.input ?? "");
-    });
+/** One pulumi command of a shard's stack: a config value, a preview, an update or a destroy. */
+type ShardOp = { kind: "config"; key: string; value: string } | { kind: "preview" | "up" | "destroy" };
+
+/** Runs `op` on the shard's stack through the Automation API (`pulumi` from `bin`, PULUMI_COMMAND or PATH) and logs
+ *  its output to `o.log`. Never throws. */
+async function runOp(s: ShardSpec, op: ShardOp, o: { cwd: string; env: NodeJS.ProcessEnv; log: string; bin?: string }): Promise<StepResult> {
+    const t0 = Date.now();
+    const { openStack, commandFailure } = await import("./automation");
+    let code = 0;
+    let out = "";
+    try {
+        const stack = await openStack({ workDir: o.cwd, stackName: s.stack, env: o.env, extraArgs: s.pulumiArgs, pulumi: o.bin });
+        if (op.kind === "config") await stack.setConfig(op.key, { value: op.value });
+        else {
+            const r = op.kind === "preview" ? await stack.preview() : op.kind === "up" ? await stack.up() : await stack.destroy();
+            out = `${r.stdout}${r.stderr}`;
+        }
+    } catch (e) {
+        const f = commandFailure(e);
+        code = f ? f.code : -1;
+        out = f ? `${f.stdout}${f.stderr}` : `cannot run pulumi: ${(e as Error).message}`;
+    }
+    const what = op.kind === "config" ? `config set ${op.key}` : op.kind;
+    fs.appendFileSync(o.log, `\n$ pulumi ${what} --stack ${s.stack}${s.pulumiArgs.length ? ` ${s.pulumiArgs.join(" ")}` : ""}   (exit ${code})\n${out}`);
+    const ok = code === 0;
+    return { ok, code, ms: Date.now() - t0, summary: resourceSummary(out), log: o.log,
+        ...(ok ? {} : { tail: out.trimEnd().split("\n").slice(-25).join("\n") }) };
 }
 
 /** `+ 3 to create, ~ 1 to update` from the `Resources:` block of pulumi's output. */
@@ -221,7 +231,6 @@ async function pool<T>(items: T[], limit: number, work: (item: T, stopped: () =>
  * Never throws for a failing shard: see `ok` and each shard's report.
  */
 export async function runShards(command: "preview" | "up" | "destroy", spec: ShardsSpec, o: RunShardsOptions = {}): Promise<ShardsResult> {
-    const bin = o.pulumi ?? process.env.PULUMI_COMMAND ?? "pulumi";
     const logDir = o.logDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-shards-"));
     fs.mkdirSync(logDir, { recursive: true });
     const limit = o.concurrency ?? spec.concurrency;
@@ -230,11 +239,9 @@ export async function runShards(command: "preview" | "up" | "destroy", spec: Sha
     const decisions = new Map<string, NormalizedDecision>();
     const result: ShardsResult = { command, shards: [...reports.values()], errors: [], ok: false };
     const baseEnv = o.env ?? process.env;
-    const step = async (s: ShardSpec, name: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<StepResult> => {
+    const step = async (s: ShardSpec, name: string, op: ShardOp, env: NodeJS.ProcessEnv): Promise<StepResult> => {
         o.onEvent?.({ shard: s.name, step: name, state: "start" });
-        const r = await runPulumi(bin, [...args, "--stack", s.stack, "--non-interactive", ...s.pulumiArgs], {
-            cwd: spec.project, env, log: path.join(logDir, `${s.name}.log`), input,
-        });
+        const r = await runOp(s, op, { cwd: spec.project, env, log: path.join(logDir, `${s.name}.log`), bin: o.pulumi });
         o.onEvent?.({ shard: s.name, step: name, state: "done", result: r });
         return r;
     };
@@ -244,7 +251,7 @@ export async function runShards(command: "preview" | "up" | "destroy", spec: Sha
         await pool(spec.shards, limit, async (s, stopped) => {
             const rep = reports.get(s.name)!;
             if (stopped() && o.failFast) { rep.skipped = "not started: an earlier shard failed (--fail-fast)"; return true; }
-            rep.destroy = await step(s, "destroy", ["destroy", "--yes", "--skip-preview"], baseEnv);
+            rep.destroy = await step(s, "destroy", { kind: "destroy" }, baseEnv);
             return rep.destroy.ok;
         });
         result.ok = result.shards.every(r => r.destroy?.ok);
@@ -256,12 +263,12 @@ export async function runShards(command: "preview" | "up" | "destroy", spec: Sha
         const rep = reports.get(s.name)!;
         if (stopped() && o.failFast) { rep.skipped = "not started: an earlier shard failed (--fail-fast)"; return true; }
         for (const [k, v] of [["pulumi-kubefed:shard", s.name], ["pulumi-kubefed:shards", layout]]) {
-            const set = await step(s, "config", ["config", "set", "--plaintext", k], baseEnv, v);
+            const set = await step(s, "config", { kind: "config", key: k, value: v }, baseEnv);
             if (!set.ok) { rep.preview = set; return false; }
         }
         const file = decisionFile(s, "preview");
         fs.rmSync(file, { force: true });
-        rep.preview = await step(s, "preview", ["preview"], { ...baseEnv, [DECISION_FILE_ENV]: file });
+        rep.preview = await step(s, "preview", { kind: "preview" }, { ...baseEnv, [DECISION_FILE_ENV]: file });
         if (rep.preview.ok) {
             if (fs.existsSync(file)) {
                 const d = JSON.parse(fs.readFileSync(file, "utf8")) as { record?: ShardRecord; decision?: NormalizedDecision; errors?: string[] };
@@ -303,7 +310,7 @@ export async function runShards(command: "preview" | "up" | "destroy", spec: Sha
         if (stopped() && o.failFast) { rep.skipped = "not started: an earlier shard failed (--fail-fast)"; return true; }
         const file = decisionFile(s, "up");
         fs.rmSync(file, { force: true });
-        rep.up = await step(s, "up", ["up", "--yes", "--skip-preview"], { ...baseEnv, [DECISION_FILE_ENV]: file });
+        rep.up = await step(s, "up", { kind: "up" }, { ...baseEnv, [DECISION_FILE_ENV]: file });
         if (fs.existsSync(file)) {
             const d = JSON.parse(fs.readFileSync(file, "utf8")) as { record: ShardRecord };
             if (d.record.digest !== digest) rep.warning = `the decision applied (${d.record.digest.slice(0, 19)}) differs from the one previewed (${digest.slice(0, 19)}): inputs changed between preview and up; run 'shards up' again`;

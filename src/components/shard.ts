@@ -9,7 +9,7 @@ import {
 import { whenProgramDone } from "./readBack";
 
 /**
- * Sharded stacks (README "Sharded stacks"): the same program runs as several stacks; stack config
+ * Sharded stacks (docs/sharding.md): the same program runs as several stacks; stack config
  * `pulumi-kubefed:shard` names this stack's shard and `pulumi-kubefed:shards` maps every shard to its member
  * clusters. Every shard computes the full decision (the core is deterministic) and emits member objects, providers
  * and read-backs only for its own clusters. The decision is recorded per shard (see {@link shardDecision}) so shards
@@ -85,7 +85,7 @@ export function inShard(cluster: string | { clusterName: string }): boolean {
 /**
  * Issues for a component that needs `clusters` all at once (DNS records over every member's load balancer): in a
  * sharded stack they must all be this shard's, else the component belongs in one shard that reads the others through
- * stack references (README "Sharded stacks").
+ * stack references (docs/sharding.md).
  */
 export function needsClustersInShard(field: string, clusters: string[]): ValidationIssue[] {
     const ctx = current().context;
@@ -94,7 +94,7 @@ export function needsClustersInShard(field: string, clusters: string[]): Validat
     if (missing.length === 0) return [];
     return [{ severity: "error", field, message: `needs the members ${missing.join(", ")}, which are not in this stack's shard "${ctx.shard}" ` +
         `(${[...ctx.clusters].sort().join(", ")}); put these clusters in one shard, or build the records in one stack from the other ` +
-        "shards' outputs through stack references (README: Sharded stacks)" }];
+        "shards' outputs through stack references (docs/sharding.md)" }];
 }
 
 /** Describes the layout for messages: `a: c1; b: c2, c3`. */

@@ -112,7 +112,7 @@ async function resolveRef<T>(subject: string, field: string, ref: unknown, table
  * joins them by cluster. A shared read-back per member cannot be had here: `construct` answers only once every
  * resource it registered is registered (the SDK's provider server waits for them), the program can pass a member to
  * a later component only after the member's `construct` answered, and nothing tells the provider the program ended.
- * So each of these read-backs holds the member's kubeconfig (a secret), as README "From other languages" explains.
+ * So each of these read-backs holds the member's kubeconfig (a secret), as docs/other-languages.md explains.
  */
 function membersFor(component: string, kind: string, built: Built<MemberCluster>[] | undefined): MemberCluster[] {
     return (built ?? []).map(({ name: memberName, component: m }) => {

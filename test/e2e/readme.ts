@@ -2,11 +2,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../support";
 
-/** The first fenced block of `lang` in README's "From other languages" section (the examples the SDK tests check). */
+/** The first fenced block of `lang` in the "From other languages" section of docs/other-languages.md (the examples
+ *  the SDK tests check). */
 export function readmeSnippet(lang: string): string {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### From other languages"));
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "other-languages.md"), "utf8");
+    const at = doc.indexOf("## From other languages");
+    if (at < 0) throw new Error(`docs/other-languages.md: no "From other languages" section`);
+    const section = doc.slice(at);
     const m = section.match(new RegExp("```" + lang + "\\n([\\s\\S]*?)```"));
-    if (!m) throw new Error(`README: no ${lang} block in "From other languages"`);
+    if (!m) throw new Error(`docs/other-languages.md: no ${lang} block in "From other languages"`);
     return m[1];
 }

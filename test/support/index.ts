@@ -11,3 +11,4 @@ export * from "./wait";
 export * from "./sdkgen";
 export * from "./scratch";
 export * from "./chartRepository";
+export * from "./docs";

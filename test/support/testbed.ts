@@ -10,7 +10,18 @@ import * as path from "path";
 /** Root of the repository (this file runs from dist/test/support). */
 export const ROOT = path.resolve(__dirname, "../../..");
 
-const REQUIRED = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs", "etcd", "kube-apiserver"];
+/** What the test bed builds in every case (its bin/). */
+const REQUIRED = ["pulumi-resource-pulumi-nodejs", "etcd", "kube-apiserver"];
+/** What comes from the Pulumi install the test bed uses: a supported `pulumi` found on PATH, or the one it built
+ *  (testbed/pulumi-choice.sh; setup.sh records the directory in `<tools>/pulumi-dir`). */
+const PULUMI_REQUIRED = ["pulumi", "pulumi-language-nodejs"];
+
+/** The directory of the `pulumi` a toolchain uses: the recorded install from PATH, else its own bin/. */
+export function pulumiDir(tools: string): string {
+    const f = path.join(tools, "pulumi-dir");
+    const d = fs.existsSync(f) ? fs.readFileSync(f, "utf8").trim() : "";
+    return d || path.join(tools, "bin");
+}
 
 /** The testbed toolchain directory, or a reason why it is not usable. */
 export function findTools(): { tools: string } | { missing: string } {
@@ -24,7 +35,11 @@ export function findTools(): { tools: string } | { missing: string } {
     }
     let best: { dir: string; missing: string[] } | undefined;
     for (const dir of cands) {
-        const missing = REQUIRED.filter((b) => !fs.existsSync(path.join(dir, "bin", b)));
+        const missing = [
+            ...REQUIRED.filter((b) => !fs.existsSync(path.join(dir, "bin", b))),
+            // the language host may come from the install or, when it has none, from the test bed's bin/
+            ...PULUMI_REQUIRED.filter((b) => ![pulumiDir(dir), path.join(dir, "bin")].some(d => fs.existsSync(path.join(d, b)))),
+        ];
         if (missing.length === 0) return { tools: dir };
         if (!best || missing.length < best.missing.length) best = { dir, missing };
     }
@@ -53,7 +68,7 @@ export function testbedEnv(tools: string): Record<string, string> {
     }
     return {
         PULUMI_KUBEFED_TOOLS: tools,
-        PATH: `${path.join(tools, "bin")}:${process.env.PATH ?? ""}`,
+        PATH: [...new Set([pulumiDir(tools), path.join(tools, "bin")])].join(path.delimiter) + `${path.delimiter}${process.env.PATH ?? ""}`,
         PULUMI_HOME: path.join(tools, "pulumi-home"),
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -88,7 +103,7 @@ export function applyTestbedEnv(tools: string): () => void {
 
 /** Whether the real toolchain is on PATH (CI always has it: scripts/test-all.sh builds it). */
 export function haveTestbed(): boolean {
-    return binOnPath(["pulumi", "kube-apiserver"]) !== undefined;
+    return binOnPath(["pulumi"]) !== undefined && binOnPath(["kube-apiserver"]) !== undefined;
 }
 
 /** The first PATH directory holding every one of `bins`, if any. */

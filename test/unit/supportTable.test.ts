@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 
-// README's support table must list exactly what the test lanes run: the pins in testbed/setup.sh (toolchain),
+// The support table of docs/testing.md ("Supported versions") must list exactly what the test lanes run: the pins in testbed/setup.sh (toolchain),
 // scripts/test-all.sh (the Node 22 lane) and package-lock.json (the Node 20 lane).
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
@@ -13,11 +13,11 @@ function shellVar(file: string, name: string): string {
     return m[2];
 }
 
-/** Rows of README's "Supported versions" table: first cell -> [supported, lane node20, lane node22]. */
+/** Rows of the "Supported versions" table of docs/testing.md: first cell -> [supported, lane node20, lane node22]. */
 function supportTable(): Map<string, string[]> {
-    const readme = read("README.md");
+    const readme = read("docs/testing.md");
     const start = readme.indexOf("## Supported versions");
-    assert.ok(start >= 0, "README has a Supported versions section");
+    assert.ok(start >= 0, "docs/testing.md has a Supported versions section");
     const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
     const rows = new Map<string, string[]>();
     for (const line of section.split("\n")) {
@@ -28,7 +28,7 @@ function supportTable(): Map<string, string[]> {
     return rows;
 }
 
-describe("README support table lists what the test lanes run", () => {
+describe("docs/testing.md support table lists what the test lanes run", () => {
     const table = supportTable();
     const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { version: string }> };
     const locked = (p: string) => lock.packages[`node_modules/${p}`].version.replace(/^v/, "");
@@ -38,7 +38,7 @@ describe("README support table lists what the test lanes run", () => {
     }));
     const row = (name: string) => {
         const r = [...table].find(([k]) => k.startsWith(name))?.[1];
-        assert.ok(r, `README support table has a row for ${name}`);
+        assert.ok(r, `the support table has a row for ${name}`);
         return { node20: r[1], node22: r[2] };
     };
     const has = (cell: string, version: string, what: string) =>

@@ -106,3 +106,45 @@ describe("cli: plan reads policy violations from the engine's event log", () => 
         assert.deepEqual(m.warnings.map(b => b.message), ["policy kubefed-image-registries (kubefed, advisory): registry not pinned"]);
     });
 });
+
+describe("cli: plan reads the Automation API's engine events", () => {
+    it("steps with old and new state, non-ephemeral diagnostics and policy events make the same plan as preview --json", async () => {
+        const { buildPlan, previewFromEvents, policyViolationOf } = await import("../../../src/cli/plan");
+        const webOld = dec("web", { c1: { replicas: 3, overrides: [], images: ["nginx"] } });
+        const webNew = dec("web", { c2: { replicas: 3, overrides: [], images: ["nginx"] } }, { c1: "labels do not match placement.clusterSelector" });
+        const meta = (op: string, name: string, news?: unknown, olds?: unknown) => ({ resourcePreEvent: { metadata: {
+            op, urn: urn(name), type: FR, provider: "",
+            ...(news ? { new: { type: FR, urn: urn(name), inputs: { decision: news }, outputs: {} } } : {}),
+            ...(olds ? { old: { type: FR, urn: urn(name), inputs: { decision: olds }, outputs: {} } } : {}),
+        } } });
+        const events = [
+            { sequence: 1, timestamp: 1, preludeEvent: { config: {} } },
+            { sequence: 2, timestamp: 2, ...meta("update", "web", webNew, webOld) },
+            { sequence: 3, timestamp: 3, ...meta("delete", "gone", undefined, webOld) },
+            { sequence: 4, timestamp: 4, diagnosticEvent: { urn: urn("web"), message: "web: c2 3\n", color: "never", severity: "info" } },
+            { sequence: 5, timestamp: 5, diagnosticEvent: { message: "working…", color: "never", severity: "info", ephemeral: true } },
+            { sequence: 6, timestamp: 6, diagnosticEvent: { urn: urn("web"), message: "boom", color: "never", severity: "error" } },
+            { sequence: 8, timestamp: 8, diagnosticEvent: { message: "preview failed\n", color: "never", severity: "error" } },
+            { sequence: 7, timestamp: 7, policyEvent: { resourceUrn: urn("web"), message: "too few", color: "never", policyName: "kubefed-cluster-count",
+                policyPackName: "kubefed", policyPackVersion: "0.2.0", policyPackVersionTag: "0.2.0", enforcementLevel: "mandatory" } },
+        ] as any[];
+        const json = previewFromEvents(events);
+        assert.equal(json.steps!.length, 2);
+        assert.equal(json.diagnostics!.length, 3, "the ephemeral diagnostic is left out");
+        const m = buildPlan(json, 255, "", events.flatMap(e => policyViolationOf(e) ?? []));
+        assert.deepEqual(m.objects.map(o => [o.resource, o.op, o.changes.length > 0]), [["gone", "delete", true], ["web", "update", true]]);
+        assert.deepEqual(m.objects[1].changes, decisionChanges(webOld, webNew));
+        // the engine's closing "preview failed" is dropped next to the blockers that say why
+        assert.deepEqual(m.blockers.map(b => b.message), ["boom", "policy kubefed-cluster-count (kubefed, mandatory): too few"]);
+        assert.deepEqual(buildPlan({ diagnostics: [{ severity: "error", message: "preview failed" }] }, 255).blockers.map(b => b.message), ["preview failed"]);
+        assert.equal(policyViolationOf({ diagnosticEvent: {} } as any), undefined);
+    });
+
+    it("plan runs the preview with the Automation API, not the CLI's debug event log", () => {
+        const fs = require("fs") as typeof import("fs");
+        const root = require("path").resolve(__dirname, "../../../..") as string;
+        const src = ["plan.ts", "shards.ts", "automation.ts"].map(f => fs.readFileSync(`${root}/src/cli/${f}`, "utf8")).join("\n");
+        assert.doesNotMatch(src, /PULUMI_DEBUG_COMMANDS|--event-log/);
+        assert.match(src, /\.preview\(/);
+    });
+});
