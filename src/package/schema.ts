@@ -457,8 +457,9 @@ export interface FederatedChartArgs {
     valueYamlFiles?: string[];
     /** The chart repository. */
     repositoryOpts?: RepositoryOpts;
-    /** The image overrider for the chart's image values, per cluster by name or selector. */
-    imageOverrides?: ChartImageOverride[];
+    /** The image overrider for the chart's image values, per cluster by name or selector. (An Input: Go's SDK
+     *  generator refers to the entries' input struct, which it generates only for a property that is not plain.) */
+    imageOverrides?: pulumi.Input<pulumi.Input<ChartImageOverride>[]>;
     skipCrds?: boolean;
 }
 
