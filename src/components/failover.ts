@@ -77,3 +77,24 @@ export async function observeReadiness(clusters: MemberCluster[]): Promise<Recor
     });
     return out;
 }
+
+/** Objects already told that none of their members is ready (one warning per object and run). */
+const allDownWarned = new Set<string>();
+
+/**
+ * The readiness an object's failover plans with, probed by the library for its placed members. When none of them
+ * is ready there is nowhere to move replicas to (and a program that cannot reach any member, e.g. a network problem
+ * on the machine running it, must not zero the whole fleet): the plan stays the all-ready one, with a warning.
+ */
+export async function readinessFor(subject: string, placed: MemberCluster[], resource?: pulumi.Resource): Promise<Record<string, boolean> | undefined> {
+    const ready = await observeReadiness(placed);
+    const names = placed.map(m => m.clusterName);
+    if (names.length > 0 && names.every(c => ready[c] === false)) {
+        if (!allDownWarned.has(subject)) {
+            allDownWarned.add(subject);
+            pulumi.log.warn(`${subject}: none of its members (${names.join(", ")}) is ready, so failover has nowhere to move replicas; planned as if all were ready`, resource);
+        }
+        return undefined;
+    }
+    return ready;
+}

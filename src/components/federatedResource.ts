@@ -11,7 +11,7 @@ import { rolloutGates, rolloutPlanFor } from "./rollout";
 import { OrphanGuard } from "../dynamic/orphanGuard";
 import { MemberCluster, clusterInfos, sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
-import { failoverEnabled, observeReadiness } from "./failover";
+import { failoverEnabled, readinessFor } from "./failover";
 import { ObservedReplicas, ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 import { observeReplicas } from "../dynamic/replicas";
 import { inShard, registerShardDecision } from "./shard";
@@ -288,7 +288,7 @@ function observationsFor(subject: string, rsp: ReplicaSchedulingSpec, members: M
     const t = plan.objects[plan.clusters[0]] as unknown as KubernetesObject;
     return (async () => {
         const [ready, seen] = await Promise.all([
-            probe ? observeReadiness(placed) : Promise.resolve(on ? given : undefined),
+            probe ? readinessFor(subject, placed) : Promise.resolve(on ? given : undefined),
             rebalance ? observeReplicas(placed, { apiVersion: t.apiVersion, kind: t.kind, namespace: t.metadata.namespace ?? "default", name: t.metadata.name })
                 : Promise.resolve(undefined),
         ]);
