@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    HEALTH_OUT_ENV, HEALTH_STATE_ENV, HealthReport, READINESS_ENV, parseHealthState, parseReadiness, stepHealth,
+    HEALTH_OUT_ENV, HEALTH_STATE_ENV, HEALTH_THRESHOLDS_ENV, HealthReport, READINESS_ENV, parseHealthState, parseReadiness, parseThresholds, stepHealth,
 } from "../core/health";
 import { MemberCluster } from "./memberCluster";
 
@@ -36,11 +36,13 @@ function readinessOf(m: MemberCluster): Promise<boolean | undefined> {
             const probe = await m.__probeOnce();
             if (probe === undefined) return undefined;
             const before = parseHealthState(process.env[HEALTH_STATE_ENV]);
-            const ready = before ? stepHealth(Object.hasOwn(before, m.clusterName) ? before[m.clusterName] : undefined, probe.ready).ready : probe.ready;
+            const after = stepHealth(before && Object.hasOwn(before, m.clusterName) ? before[m.clusterName] : undefined, probe.ready,
+                parseThresholds(process.env[HEALTH_THRESHOLDS_ENV]));
+            const ready = before ? after.ready : probe.ready;
             const out = process.env[HEALTH_OUT_ENV];
             if (out) {
                 report.probes[m.clusterName] = probe.ready;
-                report.state[m.clusterName] = stepHealth(before && Object.hasOwn(before, m.clusterName) ? before[m.clusterName] : undefined, probe.ready);
+                report.state[m.clusterName] = after;
                 try { fs.writeFileSync(out, JSON.stringify(report)); } catch { /* the loop then sees no probe and keeps its state */ }
             }
             if (!probe.ready && !warned.has(m)) {

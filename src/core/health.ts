@@ -34,6 +34,21 @@ export const HEALTH_STATE_ENV = "PULUMI_KUBEFED_HEALTH_STATE";
 /** Env var: a file the program writes its probes to (JSON {@link HealthReport}), for the loop. */
 export const HEALTH_OUT_ENV = "PULUMI_KUBEFED_HEALTH_OUT";
 
+/** Env var: the thresholds the loop damps with (JSON {@link HealthThresholds}); default KubeFed's. */
+export const HEALTH_THRESHOLDS_ENV = "PULUMI_KUBEFED_HEALTH_THRESHOLDS";
+
+/** Parses {@link HealthThresholds} from an env var value; KubeFed's defaults when absent or malformed. */
+export function parseThresholds(text: string | undefined): HealthThresholds {
+    try {
+        const v = JSON.parse(text ?? "") as Partial<HealthThresholds>;
+        const ok = (n: unknown) => Number.isInteger(n) && (n as number) >= 1;
+        if (v && ok(v.failureThreshold) && ok(v.successThreshold) && ok(v.periodSeconds)) {
+            return { periodSeconds: v.periodSeconds!, failureThreshold: v.failureThreshold!, successThreshold: v.successThreshold! };
+        }
+    } catch { /* defaults */ }
+    return KUBEFED_HEALTH_DEFAULTS;
+}
+
 /** What one program run reports to the loop. */
 export interface HealthReport {
     /** Raw probe result per member probed in this run. */
