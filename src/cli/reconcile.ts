@@ -127,7 +127,7 @@ export class Reconciler {
     private readonly thresholds: HealthThresholds;
 
     constructor(private readonly engine: ReconcileEngine, private readonly clock: Clock, private readonly log: (line: string) => void,
-                readonly opts: ReconcileOptions) {
+                readonly opts: ReconcileOptions, private readonly progress: (line: string) => void = () => undefined) {
         this.thresholds = opts.thresholds ?? KUBEFED_HEALTH_DEFAULTS;
         this.healthFile = opts.healthFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-kubefed-reconcile-")), "health.json");
     }
@@ -169,6 +169,7 @@ export class Reconciler {
             if (preview.steps.length > 0) {
                 if (signal.aborted) throw new Error("cancelled");
                 const readiness = Object.fromEntries(Object.entries(report?.state ?? {}).map(([c, h]) => [c, h.ready]));
+                this.progress(`reconcile ${this.opts.stack} #${this.cycles}: applying ${describeSteps(preview.steps)}`);
                 const up = await this.engine.up({ signal, env: { [READINESS_ENV]: JSON.stringify(readiness) } });
                 r.applied = up.steps;
             }
@@ -347,7 +348,8 @@ export async function reconcileMain(argv: string[], out: (s: string) => void, er
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     try {
-        const r = new Reconciler(engine, systemClock, line => out(`${line}\n`), opts);
+        // the cycle's line goes to stdout; progress within a cycle (an up starting) to stderr
+        const r = new Reconciler(engine, systemClock, line => out(`${line}\n`), opts, line => err(`${line}\n`));
         return await r.run(stop.signal);
     } finally {
         process.removeListener("SIGINT", onSignal);
