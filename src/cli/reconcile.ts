@@ -341,12 +341,18 @@ export async function reconcileMain(argv: string[], out: (s: string) => void, er
         return 3;
     }
     const stop = new AbortController();
+    // `on`, not `once`: the Automation API's child-process library re-raises a signal nobody else listens to
+    // (signal-exit), which would kill the loop before the running operation is cancelled.
     const onSignal = (sig: NodeJS.Signals): void => {
+        if (stop.signal.aborted) {
+            err(`pulumi-kubefed reconcile: ${sig} again: exiting now\n`);
+            process.exit(sig === "SIGINT" ? 130 : 143);
+        }
         err(`pulumi-kubefed reconcile: ${sig}: stopping; the running operation is cancelled cleanly (a second signal kills it)\n`);
         stop.abort();
     };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
     try {
         // the cycle's line goes to stdout; progress within a cycle (an up starting) to stderr
         const r = new Reconciler(engine, systemClock, line => out(`${line}\n`), opts, line => err(`${line}\n`));
