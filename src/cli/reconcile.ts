@@ -11,8 +11,8 @@
  *   the preview's one probe per member steps it and writes the result to `PULUMI_KUBEFED_HEALTH_OUT`, which the loop
  *   keeps for the next cycle. A ready member is planned as not ready only at its third consecutive failed probe, a
  *   not-ready one as ready at its first successful probe. While a member is between the two (failed some probes but
- *   not enough), the next cycle comes one period (10 s) later instead of one interval, and skips the refresh: so a
- *   member counts as down about 20 s after its first failed probe, as in KubeFed. The `up` of a cycle runs with the
+ *   not enough), the next cycle probes again one period (10 s) after the last probe instead of one interval later, and
+ *   skips the refresh: so a member counts as down about 20 s after its first failed probe, as in KubeFed. The `up` of a cycle runs with the
  *   readiness its preview planned with pinned (`PULUMI_KUBEFED_READINESS`), so it applies exactly what was previewed.
  * - **Stopping.** SIGINT/SIGTERM abort the running operation the way Ctrl-C does: the Automation API sends the
  *   `pulumi` CLI SIGINT, which lets the steps in flight finish, writes the checkpoint and releases the lock; nothing
@@ -122,6 +122,8 @@ export class Reconciler {
     /** Consecutive failed cycles. */
     failures = 0;
     cycles = 0;
+    /** When the last preview (and so the last probe) started. */
+    lastProbeAt: number | undefined;
     private running = false;
     private readonly healthFile: string;
     private readonly thresholds: HealthThresholds;
@@ -144,10 +146,16 @@ export class Reconciler {
      * One cycle: refresh (unless `skipRefresh`), preview with the kept health, up when the preview has changes (with
      * the preview's readiness pinned). Never runs while another cycle of this loop runs.
      */
-    async cycle(signal: AbortSignal, o: { skipRefresh?: boolean } = {}): Promise<CycleResult> {
+    async cycle(outer: AbortSignal, o: { skipRefresh?: boolean } = {}): Promise<CycleResult> {
         if (this.running) throw new Error("reconcile: a cycle is already running");
         this.running = true;
         const start = this.clock.now();
+        // One signal per cycle, following the loop's: the Automation API adds an abort listener per command and never
+        // removes it, so a signal shared by every cycle would collect them for as long as the loop runs.
+        const perCycle = new AbortController();
+        const follow = () => perCycle.abort();
+        if (outer.aborted) perCycle.abort(); else outer.addEventListener("abort", follow, { once: true });
+        const signal = perCycle.signal;
         this.cycles++;
         const r: CycleResult = { ok: false, refreshed: false, planned: [], notReady: [], unsettled: [], ms: 0, line: "" };
         try {
@@ -156,6 +164,7 @@ export class Reconciler {
                 r.refreshed = true;
             }
             try { fs.rmSync(this.healthFile, { force: true }); } catch { /* written afresh by the program */ }
+            this.lastProbeAt = this.clock.now();
             const preview = await this.engine.preview({ signal, env: {
                 [HEALTH_STATE_ENV]: JSON.stringify(this.health), [HEALTH_OUT_ENV]: this.healthFile,
                 [HEALTH_THRESHOLDS_ENV]: JSON.stringify(this.thresholds),
@@ -182,6 +191,7 @@ export class Reconciler {
             else this.failures++;
         } finally {
             this.running = false;
+            outer.removeEventListener("abort", follow);
         }
         r.ms = this.clock.now() - start;
         r.line = this.describe(r);
@@ -194,7 +204,10 @@ export class Reconciler {
         const p = this.thresholds.periodSeconds * 1000;
         if (r.locked) return this.opts.lockRetryMs ?? 5000;
         if (!r.ok) return Math.min(this.opts.maxBackoffMs ?? 300_000, this.opts.intervalMs * 2 ** Math.max(0, this.failures - 1));
-        return r.unsettled.length > 0 ? Math.min(p, this.opts.intervalMs) : this.opts.intervalMs;
+        // A member between healthy and unhealthy is probed again one period after its last probe (KubeFed probes every
+        // period): a cycle that took longer than that goes on at once.
+        if (r.unsettled.length > 0) return Math.max(0, Math.min(p, this.opts.intervalMs) - (this.clock.now() - (this.lastProbeAt ?? this.clock.now())));
+        return this.opts.intervalMs;
     }
 
     private describe(r: CycleResult): string {

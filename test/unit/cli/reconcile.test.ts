@@ -83,6 +83,11 @@ describe("cli: reconcile loop (fake engine and clock)", () => {
         assert.deepEqual(results[1].unsettled, ["c2"]);
         assert.deepEqual(clock.delays.slice(0, 4), [30_000, 10_000, 10_000, 30_000]);
         assert.equal(results[2].refreshed, false, "a re-probe cycle skips the refresh");
+        // probes are one period apart: a cycle that took longer than the period since its probe goes on at once
+        r.lastProbeAt = clock.t - 12_000;
+        assert.equal(r.nextDelay(results[1]), 0);
+        r.lastProbeAt = clock.t - 4_000;
+        assert.equal(r.nextDelay(results[1]), 6_000);
         // the up of cycle 4 applies c2 not ready, pinned from its preview
         const ups = f.calls.filter(c => c.op === "up");
         assert.deepEqual(JSON.parse(ups[1].env[READINESS_ENV]), c2down);
