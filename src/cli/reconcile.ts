@@ -37,6 +37,8 @@ export interface EngineCall {
 export interface EngineResult {
     /** Steps that change something (no `same`, no reads), as `<op> <resource name>`. */
     steps: string[];
+    /** Those of `steps` that only record status (the members' read-backs), not what a member is sent. */
+    statusSteps?: string[];
 }
 
 /** The Automation API calls the loop makes on one stack. */
@@ -79,6 +81,8 @@ export interface CycleResult {
     planned: string[];
     /** What the up applied (undefined: no up ran). */
     applied?: string[];
+    /** Status-only changes left for a later cycle while a member is unsettled. */
+    deferred?: string[];
     /** Members planned as not ready, sorted. */
     notReady: string[];
     /** Members whose health may still change without a change in the member (probed again after one period). */
@@ -175,7 +179,11 @@ export class Reconciler {
             r.notReady = Object.keys(health).filter(c => !health[c].ready).sort();
             r.unsettled = Object.keys(health).filter(c => healthUnsettled(health[c])).sort();
             this.health = health;
-            if (preview.steps.length > 0) {
+            // While a member is unsettled, an up that would only record status (a read-back noting the member's
+            // failed probe) waits for the next cycle: it would delay the probes that decide failover.
+            const statusOnly = preview.steps.length > 0 && preview.steps.every(x => (preview.statusSteps ?? []).includes(x));
+            if (statusOnly && r.unsettled.length > 0) r.deferred = preview.steps;
+            else if (preview.steps.length > 0) {
                 if (signal.aborted) throw new Error("cancelled");
                 const readiness = Object.fromEntries(Object.entries(report?.state ?? {}).map(([c, h]) => [c, h.ready]));
                 this.progress(`reconcile ${this.opts.stack} #${this.cycles}: applying ${describeSteps(preview.steps)}`);
@@ -221,6 +229,7 @@ export class Reconciler {
         else if (r.aborted) what = "stopped (the running operation was cancelled cleanly)";
         else if (!r.ok) what = `failed (${r.error}); retry in ${secs(this.nextDelay(r))}`;
         else if (r.applied) what = `up: ${describeSteps(r.applied) || "no resource changed"}`;
+        else if (r.deferred) what = `no changes applied (status only, deferred while a member is unsettled: ${describeSteps(r.deferred)})`;
         else what = "no changes";
         return [`${head} ${what}`, ...health, `${r.refreshed ? "refresh+" : ""}preview${r.applied ? "+up" : ""} ${secs(r.ms)}`].join("; ");
     }
@@ -290,19 +299,23 @@ export async function automationEngine(stack: string, cwd: string): Promise<Reco
     };
     const collect = () => {
         const steps: string[] = [];
+        const statusSteps: string[] = [];
         const onEvent = (e: import("@pulumi/pulumi/automation").EngineEvent) => {
             const m = e.resourcePreEvent?.metadata;
             if (!m || ["same", "read", "refresh"].includes(m.op) || m.type === "pulumi:pulumi:Stack") return;
-            steps.push(`${m.op} ${m.urn.split("::").pop()}`);
+            const step = `${m.op} ${m.urn.split("::").pop()}`;
+            steps.push(step);
+            // a member's read-back (src/dynamic/memberReadBack.ts)
+            if (m.op === "update" && m.type === "pulumi-nodejs:kubefed:MemberReadBack") statusSteps.push(step);
         };
-        return { steps, onEvent };
+        return { steps, statusSteps, onEvent };
     };
     return {
         refresh: c => withEnv(c.env, async () => { await s.refresh({ signal: c.signal }); }),
         preview: c => withEnv(c.env, async () => {
-            const { steps, onEvent } = collect();
+            const { steps, statusSteps, onEvent } = collect();
             await s.preview({ signal: c.signal, onEvent });
-            return { steps };
+            return { steps, statusSteps };
         }),
         up: c => withEnv(c.env, async () => {
             const { steps, onEvent } = collect();

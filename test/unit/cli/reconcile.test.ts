@@ -98,6 +98,32 @@ describe("cli: reconcile loop (fake engine and clock)", () => {
         assert.match(lines[1], /no changes; unsettled: c2 \(1\/3 failed probes\); refresh\+preview/);
     });
 
+    it("while a member is unsettled, an up that would only record status is deferred; what members are sent is not", async () => {
+        let n = 0;
+        const engine: ReconcileEngine = {
+            refresh: async () => undefined,
+            preview: async c => {
+                n++;
+                const before = parseHealthState(c.env[HEALTH_STATE_ENV]) ?? {};
+                const probes = { c1: true, c2: n === 1 };
+                const state = Object.fromEntries(Object.entries(probes).map(([m, ok]) => [m, stepHealth(before[m], ok)]));
+                fs.writeFileSync(c.env[HEALTH_OUT_ENV], JSON.stringify({ probes, state }));
+                return n === 2 ? { steps: ["update c2-readback"], statusSteps: ["update c2-readback"] }
+                    : { steps: ["update api-c1", "update c2-readback"], statusSteps: ["update c2-readback"] };
+            },
+            up: async () => ({ steps: ["update api-c1"] }),
+        };
+        const lines: string[] = [];
+        const r = new Reconciler(engine, fakeClock(), l => lines.push(l), opts());
+        const s = new AbortController().signal;
+        assert.ok((await r.cycle(s)).applied);
+        const second = await r.cycle(s);
+        assert.equal(second.applied, undefined);
+        assert.deepEqual(second.deferred, ["update c2-readback"]);
+        assert.match(lines[1], /no changes applied \(status only, deferred while a member is unsettled: update c2-readback\); unsettled: c2/);
+        assert.ok((await r.cycle(s)).applied, "a change to what a member is sent is applied while unsettled");
+    });
+
     it("a flapping member (fail, ok, fail, ok) is never moved", async () => {
         const f = fakeFleet([up, c2down, up, c2down, up, c2down, up]);
         const r = new Reconciler(f.engine, fakeClock(), () => undefined, opts());
