@@ -306,7 +306,7 @@ export async function automationEngine(stack: string, cwd: string): Promise<Reco
             const step = `${m.op} ${m.urn.split("::").pop()}`;
             steps.push(step);
             // a member's read-back (src/dynamic/memberReadBack.ts)
-            if (m.op === "update" && m.type === "pulumi-nodejs:kubefed:MemberReadBack") statusSteps.push(step);
+            if (m.op === "update" && m.type === "pulumi-nodejs:dynamic/kubefed:MemberReadBack") statusSteps.push(step);
         };
         return { steps, statusSteps, onEvent };
     };
