@@ -6,24 +6,29 @@
  *   pulumi-kubefed status ...   member health and objects × clusters (src/cli/status.ts)
  *   pulumi-kubefed plan ...     a preview read as the federation decision (src/cli/plan.ts)
  *   pulumi-kubefed shards ...   runs the shards of a sharded program (src/cli/shards.ts)
+ *   pulumi-kubefed reconcile .. refresh → preview → up in a loop, the federation's controller (src/cli/reconcile.ts)
+ *   pulumi-kubefed operator ... a Pulumi Kubernetes Operator Stack for one stack (src/cli/operator.ts)
  *   pulumi-kubefed --version
  *
  * Exit codes: 0 ok, 1 problems, 2 usage error, 3 cannot read the stack or run pulumi.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { OPERATOR_USAGE, operatorMain } from "./cli/operator";
 import { PLAN_USAGE, planMain } from "./cli/plan";
+import { RECONCILE_USAGE, reconcileMain } from "./cli/reconcile";
 import { SHARDS_USAGE, shardsMain } from "./cli/shardsCommand";
 import { STATUS_USAGE, StatusOptions, parseStatusArgs, status, watchStatus } from "./cli/status";
 import { terminalSafe } from "./cli/table";
 
-const USAGE = `usage: pulumi-kubefed status|plan|shards [flags]    (pulumi-kubefed COMMAND --help for each)
+const USAGE = `usage: pulumi-kubefed status|plan|shards|reconcile|operator [flags]    (pulumi-kubefed COMMAND --help for each)
        pulumi-kubefed --version
 
 ${STATUS_USAGE}
 ${PLAN_USAGE}
 ${SHARDS_USAGE}
-`;
+${RECONCILE_USAGE}
+${OPERATOR_USAGE}`;
 
 /** The package's version, from its package.json (two levels up from dist/src/cli.js). */
 export function packageVersion(): string {
@@ -44,6 +49,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     }
     if (cmd === "plan") return planMain(rest, out, err);
     if (cmd === "shards") return shardsMain(rest, out, err);
+    if (cmd === "reconcile") return reconcileMain(rest, out, err);
+    if (cmd === "operator") return operatorMain(rest, out, err);
     if (cmd !== "status") {
         err(`unknown command: ${terminalSafe(cmd)}\n${USAGE}`);
         return 2;

@@ -5,7 +5,8 @@ interface ClusterConfig { name: string; context: string; labels?: Record<string,
 
 // KubeFed's user-guide example: 50 replicas over three members, the last capped at 20 → 17/17/16. When a member is
 // down its replicas go to the others (with the second one down: 30/0/20) and come back when it is ready again.
-// An async program: readiness is probed while the program runs, so `pulumi preview` shows the move.
+// The explicit form (0.1): an async program hands readiness in with `observed.ready`, which wins over the probe the
+// library takes by itself (failover is on by default; examples/replica-scheduling is the synchronous form).
 export = async () => {
     const cfg = new pulumi.Config();
     const kubeconfig = cfg.requireSecret("kubeconfig");

@@ -90,7 +90,107 @@ export function operatorStacks(spec: ShardsSpec): OperatorStack[] {
     });
 }
 
+/** Options of {@link operatorStack}: one stack, the operator as its controller. */
+export interface SingleStackOperator {
+    /** The Pulumi stack (e.g. `dev` or `org/project/dev`). */
+    stack: string;
+    /** The Stack resource's name (default: the stack's last segment). */
+    name?: string;
+    namespace?: string;
+    /** Fields of the Stack spec: the program source and how it runs (as in the shards spec's `operator.spec`). */
+    spec: Record<string, unknown>;
+    /** How often the operator runs the stack again (default 60 s; the CRD's own default is 60 s as well). */
+    resyncFrequencySeconds?: number;
+}
+
+/**
+ * `pulumi-kubefed operator`: the Stack resource for one stack, with the operator playing KubeFed's controller: it
+ * runs `pulumi up` every `resyncFrequencySeconds` even when the program's commit did not change
+ * (`continueResyncOnCommitMatch: true`), so failover and drift repair happen without anybody running `up`, and
+ * refreshes first (`refresh: true`) so drift is seen. Each run probes the members (failover is on by default).
+ * Throws listing every problem.
+ */
+export function operatorStack(o: SingleStackOperator): OperatorStack {
+    const problems: string[] = [];
+    if (typeof o.stack !== "string" || !o.stack) problems.push("--stack: is required: the Pulumi stack the operator runs");
+    const namespace = o.namespace ?? "default";
+    if (dns1123LabelProblem(namespace)) problems.push(`namespace: ${dns1123LabelProblem(namespace)}`);
+    const name = o.name ?? String(o.stack ?? "").split("/").pop()!.toLowerCase();
+    if (name.length > MAX_NAME) problems.push(`name: "${name}" is longer than ${MAX_NAME} characters (the operator's CRD refuses it); pass a shorter --name`);
+    else if (dns1123LabelProblem(name)) problems.push(`name: Stack resource name ${dns1123LabelProblem(name)}; pass --name`);
+    const spec = o.spec ?? {};
+    if (typeof spec !== "object" || Array.isArray(spec)) problems.push("spec: must be an object (fields of the Stack spec)");
+    for (const k of ["stack", "resyncFrequencySeconds", "continueResyncOnCommitMatch"]) {
+        if (spec && k in spec) problems.push(`spec.${k}: is set by the generator; remove it (use --stack and --resync)`);
+    }
+    if (spec && !spec.projectRepo && !spec.fluxSource && !spec.programRef) {
+        problems.push("spec: needs a program source: projectRepo (with branch or commit), fluxSource or programRef");
+    }
+    const resync = o.resyncFrequencySeconds ?? 60;
+    if (!Number.isInteger(resync) || resync < 60) problems.push(`--resync: ${resync} s is below the operator's minimum of 60 s`);
+    if (problems.length) throw new Error(problems.join("\n"));
+    return {
+        apiVersion: "pulumi.com/v1",
+        kind: "Stack",
+        metadata: { name, namespace, labels: { "app.kubernetes.io/part-of": "pulumi-kubefed" } },
+        spec: {
+            refresh: true,
+            ...JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,
+            stack: o.stack,
+            resyncFrequencySeconds: resync,
+            continueResyncOnCommitMatch: true,
+        },
+    };
+}
+
 /** The resources as one multi-document YAML stream. */
 export function renderManifests(stacks: OperatorStack[]): string {
     return stacks.map(s => `---\n${YAML.stringify(s)}`).join("");
+}
+
+export const OPERATOR_USAGE = `usage: pulumi-kubefed operator --stack STACK [--file SPEC.yaml] [--name NAME] [--namespace NS] [--resync 60s]
+  print a Pulumi Kubernetes Operator Stack resource that runs STACK as the federation's controller: refresh and
+  up every --resync (continueResyncOnCommitMatch), so failover and drift repair need nobody to run up
+  --stack S          the Pulumi stack; required
+  -f, --file F       YAML or JSON: fields of the Stack spec (program source, service account, envRefs, ...), as
+                     the shards spec's operator.spec; or {namespace, name, spec}
+  --name N           the Stack resource's name (default: the stack's last segment)
+  --namespace NS     its namespace (default: default, or the file's)
+  --resync D         how often the operator runs the stack (default 60s, the operator's minimum)
+  exit codes: 0 ok, 2 usage or an invalid spec
+`;
+
+/** `pulumi-kubefed operator ...`; returns the exit code. */
+export async function operatorMain(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+    const { parseFlags } = await import("./args");
+    const { parseDuration } = await import("./reconcile");
+    const fs = await import("fs");
+    try {
+        const { values: v } = parseFlags(argv, {
+            stack: { type: "string" }, file: { type: "string", short: "f" }, name: { type: "string" }, namespace: { type: "string" }, resync: { type: "string" },
+        });
+        if (v.help) {
+            out(OPERATOR_USAGE);
+            return 0;
+        }
+        let spec: Record<string, unknown> = {};
+        let fromFile: { namespace?: string; name?: string } = {};
+        if (v.file) {
+            const doc = YAML.parse(fs.readFileSync(v.file as string, "utf8")) as Record<string, unknown> | null;
+            if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new Error(`${v.file as string}: must be a map of Stack spec fields`);
+            const nested = doc.spec && typeof doc.spec === "object" && !Array.isArray(doc.spec);
+            spec = (nested ? doc.spec : doc) as Record<string, unknown>;
+            if (nested) fromFile = { namespace: doc.namespace as string | undefined, name: doc.name as string | undefined };
+        }
+        const resync = v.resync === undefined ? undefined : Math.round(parseDuration(v.resync as string) / 1000);
+        out(renderManifests([operatorStack({
+            stack: v.stack as string, spec,
+            name: (v.name as string | undefined) ?? fromFile.name, namespace: (v.namespace as string | undefined) ?? fromFile.namespace,
+            ...(resync !== undefined ? { resyncFrequencySeconds: resync } : {}),
+        })]));
+        return 0;
+    } catch (e) {
+        err(`pulumi-kubefed operator: ${(e as Error).message}\n${OPERATOR_USAGE}`);
+        return 2;
+    }
 }

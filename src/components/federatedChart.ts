@@ -5,7 +5,8 @@ import {
     CHART_KIND, ChartImageOverride, ChartPlan, ClusterInfo, DecisionSummary, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, dns1123LabelProblem,
     mergeValues, planFederatedChart, summarizeRenderedPlan,
 } from "../core";
-import { failoverEnabled } from "./failover";
+import { failoverEnabled, readinessFor } from "./failover";
+import { ownEntry } from "../core/own";
 import { FederatedNamespaceLike } from "./federatedResource";
 import { OutputSlots, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
 import * as fs from "fs";
@@ -138,7 +139,11 @@ export class FederatedChart extends pulumi.ComponentResource {
     readonly clusterNames: string[];
     /** The Chart per placed cluster. */
     readonly charts: Record<string, k8s.helm.v4.Chart>;
+    /** The decision as planned at construction (readiness as given, else every member ready); see
+     *  {@link recordedDecision} for the one recorded and applied after the library's readiness probe. */
     readonly decision: ChartDecision;
+    /** The decision recorded in the component's inputs: {@link decision} re-planned with the members' readiness. */
+    declare readonly recordedDecision: pulumi.Output<ChartDecision>;
 
     constructor(name: string, args: FederatedChartArgs, opts?: pulumi.ComponentResourceOptions) {
         const pre = prepare(opts, () => {
@@ -177,45 +182,74 @@ export class FederatedChart extends pulumi.ComponentResource {
             assertValid(subject, issues);
             // Region and zones too: spread constraints group clusters by them, as for every other kind.
             const infos: ClusterInfo[] = clusterInfos(members);
-            let plan: ChartPlan;
-            try {
-                plan = planFederatedChart({
-                    clusters: infos, placement: args.placement,
-                    namespacePlacement: nsComponent ? (nsComponent.placement ?? null) : undefined,
-                    values: fromFiles ? mergeValues(fromFiles, values ?? {}) : values, clusterValues, clusterValuesFrom: args.clusterValuesFrom, imageOverrides: args.imageOverrides,
-                    replicaScheduling: rsp, replicasPath: args.replicasPath,
-                    key: `${ns ?? "default"}/${releaseName}`,
-                    // the same observations and failover switch a FederatedResource plans with
-                    currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
-                    readiness: failoverEnabled() ? observed?.ready : undefined,
-                });
-            } catch (e) {
-                const err = new Error(`${subject}: ${(e as Error).message}`);
-                (err as Error & { cause?: unknown }).cause = e;
-                throw err;
-            }
-            const summary = summarizeRenderedPlan(CHART_KIND, plan, {
-                name: releaseName, ...(ns ? { namespace: ns } : {}), replicaScheduling: rsp, spreadConstraints: args.placement?.spreadConstraints,
-                namespaced: !!nsComponent, clusterSpecific: Object.keys(args.clusterValues ?? {}),
-            });
-            const decision: ChartDecision = {
-                ...summary,
-                chart: args.chart, releaseName, clusters: plan.clusters,
-                // an Output's value is never recorded: `<output>` where it goes
-                values: sortRecord(shownValues(plan.values)),
-                ...(args.valueYamlFiles?.length ? { valueYamlFiles: [...args.valueYamlFiles] } : {}),
-                ...(typeof args.repositoryOpts?.repo === "string" ? { repository: args.repositoryOpts.repo } : {}),
-                ...(plan.replicas ? { replicas: sortRecord(plan.replicas), unplacedReplicas: plan.unplacedReplicas ?? 0 } : {}),
+            const given = observed?.ready;
+            const planWith = (o: { readiness?: Record<string, boolean>; currentReplicas?: Record<string, number>; estimatedCapacity?: Record<string, number> }): ChartPlan => {
+                try {
+                    return planFederatedChart({
+                        clusters: infos, placement: args.placement,
+                        namespacePlacement: nsComponent ? (nsComponent.placement ?? null) : undefined,
+                        values: fromFiles ? mergeValues(fromFiles, values ?? {}) : values, clusterValues, clusterValuesFrom: args.clusterValuesFrom,
+                        imageOverrides: args.imageOverrides, replicaScheduling: rsp, replicasPath: args.replicasPath,
+                        key: `${ns ?? "default"}/${releaseName}`,
+                        // the same observations and failover switch a FederatedResource plans with
+                        currentReplicas: o.currentReplicas, estimatedCapacity: o.estimatedCapacity, readiness: o.readiness,
+                    });
+                } catch (e) {
+                    const err = new Error(`${subject}: ${(e as Error).message}`);
+                    (err as Error & { cause?: unknown }).cause = e;
+                    throw err;
+                }
             };
+            // Validated and planned now (bad input fails at construction): with the readiness the program gave, else
+            // with every member ready; the plan applied follows the library's own probe (as for FederatedResource).
+            const plan = planWith({ currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
+                readiness: failoverEnabled() ? given : undefined });
+            const decide = (p: ChartPlan): ChartDecision => {
+                const summary = summarizeRenderedPlan(CHART_KIND, p, {
+                    name: releaseName, ...(ns ? { namespace: ns } : {}), replicaScheduling: rsp, spreadConstraints: args.placement?.spreadConstraints,
+                    namespaced: !!nsComponent, clusterSpecific: Object.keys(args.clusterValues ?? {}),
+                });
+                return {
+                    ...summary,
+                    chart: args.chart, releaseName, clusters: p.clusters,
+                    // an Output's value is never recorded: `<output>` where it goes
+                    values: sortRecord(shownValues(p.values)),
+                    ...(args.valueYamlFiles?.length ? { valueYamlFiles: [...args.valueYamlFiles] } : {}),
+                    ...(typeof args.repositoryOpts?.repo === "string" ? { repository: args.repositoryOpts.repo } : {}),
+                    ...(p.replicas ? { replicas: sortRecord(p.replicas), unplacedReplicas: p.unplacedReplicas ?? 0 } : {}),
+                };
+            };
+            const decision = decide(plan);
             claimChildNames(subject, name, plan.clusters);
+            // The shard record holds what the program declares (see FederatedResource).
             registerShardDecision(FederatedChart.__pulumiType, name, decision);
-            return { subject, members, ns, nsComponent, releaseName, plan, decision, slots };
+            const probe = !!rsp && failoverEnabled() && rsp.failover !== false && (given === undefined || given === null);
+            const placed = members.filter(m => plan.clusters.includes(m.clusterName));
+            // Failover needs nothing but the members. Rebalancing a chart needs the workload the chart renders, which
+            // only the chart knows: observe it with observeReplicas and pass it as `observed`.
+            const applied: Promise<{ plan: ChartPlan; decision: ChartDecision }> | undefined = probe && placed.length > 0
+                ? readinessFor(subject, placed).then(ready => {
+                    const p = planWith({ currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity, readiness: ready });
+                    if (p.clusters.join(",") !== plan.clusters.join(",")) {
+                        throw new Error(`${subject}: internal error: observations changed placement (${plan.clusters.join(", ")} → ${p.clusters.join(", ")})`);
+                    }
+                    return { plan: p, decision: decide(p) };
+                })
+                : undefined;
+            return { subject, members, ns, nsComponent, releaseName, plan, decision, slots, applied };
         });
-        super(FederatedChart.__pulumiType, name, { decision: pre.decision }, opts);
-        const { subject, members, ns, nsComponent, releaseName, plan, decision, slots } = pre;
+        super(FederatedChart.__pulumiType, name, { decision: pre.applied ? pre.applied.then(a => a.decision) : pre.decision }, opts);
+        const { subject, members, ns, nsComponent, releaseName, plan, decision, slots, applied } = pre;
         const repositoryOpts = args.repositoryOpts ? withSecretPassword(args.repositoryOpts) : undefined;
         brand(this, FederatedChart.__pulumiType);
         this.decision = decision;
+        const recorded = applied ? applied.then(a => a.decision) : Promise.resolve(decision);
+        Object.defineProperty(this, "recordedDecision", { enumerable: false, value: pulumi.output(recorded) });
+        // The values each release is sent: a member failover found not ready gets its all-ready replicas (see
+        // valuesSent), so no step touches it while it is down; Outputs put back where they were.
+        const valuesFor = (c: string): pulumi.Input<Record<string, unknown>> => applied
+            ? pulumi.output(applied.then(a => restoreOutputs(valuesSent(a.plan, c, args.replicasPath), slots).value))
+            : restoreOutputs(valuesSent(plan, c, args.replicasPath), slots).value;
         this.clusterNames = plan.clusters;
         this.charts = {};
         const byName = new Map(members.map(m => [m.clusterName, m]));
@@ -225,7 +259,7 @@ export class FederatedChart extends pulumi.ComponentResource {
             // `provider`, not `providers: [p]`: the Chart is a remote component, for which the SDK copies the list's
             // entry into `provider` as well and then warns of a conflict between the two.
             this.charts[c] = new k8s.helm.v4.Chart(childName(name, c), {
-                chart: args.chart, name: releaseName, values: restoreOutputs(plan.values[c], slots).value,
+                chart: args.chart, name: releaseName, values: valuesFor(c),
                 ...(repositoryOpts ? { repositoryOpts } : {}),
                 ...(args.version ? { version: args.version } : {}),
                 ...(ns ? { namespace: ns } : {}),
@@ -233,7 +267,21 @@ export class FederatedChart extends pulumi.ComponentResource {
             }, { parent: this, provider: byName.get(c)!.provider, ...(dep ? { dependsOn: [dep] } : {}), transforms: rendered.transforms });
             rendered.track(this.charts[c]);
         }
-        for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
-        this.registerOutputs({ clusterNames: this.clusterNames, decision });
+        if (applied) applied.then(a => { for (const w of a.plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this); }, () => undefined);
+        else for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
+        this.registerOutputs({ clusterNames: this.clusterNames, decision: recorded });
     }
+}
+
+/**
+ * The values release `c` is sent. A member failover found not ready gets, at `replicasPath`, what it would run with
+ * every member ready (the decision records 0): what it was sent while ready, so no step touches it while it is down,
+ * and the next plan gives it its share when it is back (as FederatedResource's member objects).
+ */
+function valuesSent(p: ChartPlan, c: string, replicasPath: string | undefined): Record<string, unknown> {
+    const v = p.values[c];
+    const n = p.failover && p.failover.notReady.includes(c) ? ownEntry(p.failover.replicasIfReady, c) : undefined;
+    if (n === undefined || !replicasPath) return v;
+    const nested = replicasPath.split(".").reduceRight<unknown>((acc, k) => ({ [k]: acc }), n) as Record<string, unknown>;
+    return mergeValues(v, nested);
 }

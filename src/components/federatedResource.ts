@@ -12,8 +12,9 @@ import { rolloutGates, rolloutPlanFor } from "./rollout";
 import { OrphanGuard } from "../dynamic/orphanGuard";
 import { MemberCluster, clusterInfos, sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
-import { failoverEnabled } from "./failover";
-import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
+import { failoverEnabled, readinessFor } from "./failover";
+import { ObservedReplicas, ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
+import { observeReplicas } from "../dynamic/replicas";
 import { inShard, registerShardDecision } from "./shard";
 import { ownEntry } from "../core/own";
 import { validateDependencyMode } from "../core/dependencies";
@@ -120,8 +121,14 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
     readonly clusterNames: string[];
     /** The emitted object per selected cluster: `new FederatedResource<k8s.apps.v1.Deployment>(…)` types them. */
     readonly resources: Record<string, T>;
-    /** The decision recorded in the component's inputs. */
+    /** The decision as planned when the component was constructed: with the readiness the program gave, else with
+     *  every member ready. What this run applies after the library's own readiness probe (failover, on by default)
+     *  and replica observation (`rebalance: true`) is {@link recordedDecision}. */
     readonly decision: DecisionSummary;
+    /** The decision recorded in the component's inputs (what `preview --diff`, policies and `pulumi-kubefed plan`
+     *  see): {@link decision} re-planned with the members' readiness probed in this run, e.g.
+     *  `api.recordedDecision.apply(kubefed.replicasOf)` for the replicas each member runs. */
+    declare readonly recordedDecision: pulumi.Output<DecisionSummary>;
     /** The desired object per cluster, exactly as sent (after overrides, with the managed label); an Output
      *  when the template or the overrides hold Outputs (secret when any of them is). */
     readonly objects: Record<string, pulumi.Input<Record<string, unknown>>>;
@@ -138,7 +145,8 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
                 ? args.replicaScheduling.spec : args.replicaScheduling;
             const observed = ReplicaSchedulingPreference.isInstance(args.replicaScheduling) ? args.replicaScheduling.observed : undefined;
             // Failover can be switched off for the whole stack; per preference, `failover: false` is in the spec.
-            const readiness = failoverEnabled() ? (args.readiness ?? observed?.ready) : undefined;
+            const given = args.readiness ?? observed?.ready;
+            const readiness = failoverEnabled() ? given : undefined;
             // Outputs in values become placeholders for planning; what decides identity and placement must be plain.
             const slots = new OutputSlots();
             const inputIssues: ValidationIssue[] = [];
@@ -149,24 +157,30 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
             inputIssues.push(...validateDependencyMode(args?.dependencies));
             assertValid(subject, inputIssues);
             const template = checkTemplate(subject, plainTemplate, args.namespace, rsp);
-            const plan = planFor(subject, {
+            const planInput = {
                 template, members, placement: args.placement, overrides,
                 namespacePlacement: args.namespace ? (args.namespace.placement ?? null) : undefined,
                 replicaScheduling: rsp, currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
-                readiness,
-            });
+            };
+            // Validated and planned now (bad input fails here, at construction). Without readiness given, this is
+            // the plan with every member ready; the plan this run applies follows the library's own probe (below).
+            const plan = planFor(subject, { ...planInput, readiness });
             const rollout = rolloutPlanFor(subject, args.rollout, members, plan.clusters, args.waitForReady, name);
             if (rollout) plan.warnings.push(...rollout.warnings);
-            const decision = summarize(template, members, plan, { ...args, overrides }, rsp, slots.paths);
-            if (rollout) {
-                decision.rollout = { waves: rollout.waves.map(w => ({ name: w.name, clusters: w.clusters, ...(w.implicit ? { implicit: true } : {}) })),
-                    timeoutSeconds: rollout.timeoutSeconds };
-            }
             const depMode = args.dependencies ?? "check";
-            if (depMode !== "check") {
-                const refs = podTemplateReferences(template as unknown as Record<string, unknown>);
-                decision.dependencies = { mode: depMode, references: [...new Set(refs.map(r => dependencyKey(r.kind, r.namespace, r.name)))] };
-            }
+            const decide = (p: FederatedObjectPlan): DecisionSummary => {
+                const d = summarize(template, members, p, { ...args, overrides }, rsp, slots.paths);
+                if (rollout) {
+                    d.rollout = { waves: rollout.waves.map(w => ({ name: w.name, clusters: w.clusters, ...(w.implicit ? { implicit: true } : {}) })),
+                        timeoutSeconds: rollout.timeoutSeconds };
+                }
+                if (depMode !== "check") {
+                    const refs = podTemplateReferences(template as unknown as Record<string, unknown>);
+                    d.dependencies = { mode: depMode, references: [...new Set(refs.map(r => dependencyKey(r.kind, r.namespace, r.name)))] };
+                }
+                return d;
+            };
+            const decision = decide(plan);
             claimChildNames(subject, name, plan.clusters);
             // Federated dependencies: misplacement is refused before anything is registered; `follow` grows them.
             const who = `${subject} (${objectOf(decision)})`;
@@ -174,15 +188,29 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
             const depKey = dependencyKeyOf(template);
             if (depKey) registry.checkDependency(depKey, who, plan.clusters);
             registry.addWorkload(who, depMode, plan.objects);
+            // The shard record holds what the program declares (readiness given, else every member ready): each shard
+            // probes the members itself, and a probe must not make two shards' records differ.
             registerShardDecision(FederatedResource.__pulumiType, name, decision, { template, overrides });
-            return { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey };
+            const observe = rsp ? observationsFor(subject, rsp, members, given, observed, plan) : undefined;
+            const applied: Promise<Applied> | undefined = observe?.then(o => {
+                const p = o ? planFor(subject, { ...planInput, ...o }) : plan;
+                samePlacement(subject, plan, p);
+                if (rollout && p !== plan) p.warnings.push(...rollout.warnings);
+                return { plan: p, decision: p === plan ? decision : decide(p) };
+            });
+            return { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey, applied };
         });
-        super(FederatedResource.__pulumiType, name, { decision: pre.decision }, opts);
-        const { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey } = pre;
+        // With failover (or rebalancing) observed by the library, the recorded decision is the one planned after the
+        // probe: an input may be a promise, and the engine records it once it resolves (still during the program,
+        // so `pulumi preview --diff` shows it).
+        super(FederatedResource.__pulumiType, name, { decision: pre.applied ? pre.applied.then(a => a.decision) : pre.decision }, opts);
+        const { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey, applied } = pre;
         brand(this, FederatedResource.__pulumiType);
         this.template = template;
         this.members = members;
         this.decision = decision;
+        const recorded = applied ? applied.then(a => a.decision) : Promise.resolve(decision);
+        Object.defineProperty(this, "recordedDecision", { enumerable: false, value: pulumi.output(recorded) });
         this.clusterNames = plan.clusters;
         const t = plan.clusters.length > 0 ? plan.objects[plan.clusters[0]] as unknown as KubernetesObject : template;
         const gates = rollout ? rolloutGates(this, name, who, members, rollout, {
@@ -198,9 +226,12 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
             status: args.status !== false,
             forceOwnership: args.forceOwnership !== false,
             outputs: slots,
-            notReady: plan.failover?.notReady,
         };
-        const emitted = emit(this, name, members, plan, { ...emitOptions, extraDependsOn: gates?.dependsOn });
+        // The replicas each member is sent: from the plan after the probe (a promise), or from the plan as given.
+        const replicas = applied
+            ? (c: string) => pulumi.output(applied.then(a => replicasSent(a.plan, c)))
+            : plan.failover ? (c: string) => replicasSent(plan, c) : undefined;
+        const emitted = emit(this, name, members, plan, { ...emitOptions, extraDependsOn: gates?.dependsOn, ...(replicas ? { replicas } : {}) });
         gates?.attach(emitted.resources, emitted.objects);
         this.resources = emitted.resources as Record<string, T>;
         this.objects = emitted.objects;
@@ -220,25 +251,97 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
                 },
             });
         }
-        for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
-        logDecision(this, name, decision, args.logDecision);
-        if (plan.clusters.length === 0) {
-            const why = Object.entries(decision.excluded).map(([c, r]) => `${c}: ${r}`).join("; ");
-            pulumi.log.warn(`${subject}: placed in no cluster (${why})`, this);
-        }
+        const report = (p: FederatedObjectPlan, d: DecisionSummary) => {
+            for (const w of p.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
+            logDecision(this, name, d, args.logDecision);
+            if (p.clusters.length === 0) {
+                const why = Object.entries(d.excluded).map(([c, r]) => `${c}: ${r}`).join("; ");
+                pulumi.log.warn(`${subject}: placed in no cluster (${why})`, this);
+            }
+        };
+        // After the probe, the line says what this run applies (and why replicas moved); a failed re-plan fails the
+        // member objects, which wait for the same promise, so it is not reported twice here.
+        if (applied) applied.then(a => report(a.plan, a.decision), () => undefined);
+        else report(plan, decision);
         // Also an output: stack policies (validateStack) see outputs only. A dependency's placement can still grow
         // while the program runs (a later workload pulls it), so its outputs are the final ones.
         if (depKey) {
-            const final = whenProgramDone().then(() => {
+            const final = Promise.all([recorded, whenProgramDone()]).then(([d]) => {
                 const pulledBy = registry.pulledBy(depKey);
                 // Recorded as placed where it is sent: stack policies (residency, unique objects) judge the outputs.
-                return { clusterNames: [...this.clusterNames], decision: Object.keys(pulledBy).length > 0 ? withPulledClusters(decision, grown, pulledBy) : decision };
-            }, () => ({ clusterNames: [...this.clusterNames], decision }));
+                return { clusterNames: [...this.clusterNames], decision: Object.keys(pulledBy).length > 0 ? withPulledClusters(d, grown, pulledBy) : d };
+            }, () => recorded.then(d => ({ clusterNames: [...this.clusterNames], decision: d })));
             this.registerOutputs(final);
         } else {
-            this.registerOutputs({ clusterNames: this.clusterNames, decision });
+            this.registerOutputs({ clusterNames: this.clusterNames, decision: recorded });
         }
     }
+}
+
+/** A plan and its decision after the observations the library takes itself (readiness, and replicas to rebalance). */
+interface Applied {
+    plan: FederatedObjectPlan;
+    decision: DecisionSummary;
+}
+
+/**
+ * What the library observes itself for a replica-scheduled object, after construction: readiness of the placed
+ * members (failover, on by default) unless the program gave it (`readiness`, `observed.ready`) or failover is off
+ * (stack config or `failover: false`); with `rebalance: true`, current replicas and capacity unless `observed`
+ * gave them. Undefined when there is nothing to observe (the plan as given is the plan applied).
+ */
+function observationsFor(subject: string, rsp: ReplicaSchedulingSpec, members: MemberCluster[], given: Record<string, boolean> | undefined,
+                         observed: ObservedReplicas | undefined, plan: FederatedObjectPlan): Promise<Partial<ObservedInput> | undefined> | undefined {
+    const on = failoverEnabled();
+    const probe = on && rsp.failover !== false && (given === undefined || given === null);
+    const rebalance = rsp.rebalance === true && observed?.currentReplicas === undefined && observed?.estimatedCapacity === undefined;
+    const placed = members.filter(m => plan.clusters.includes(m.clusterName));
+    if ((!probe && !rebalance) || placed.length === 0) return undefined;
+    const t = plan.objects[plan.clusters[0]] as unknown as KubernetesObject;
+    return (async () => {
+        const [ready, seen] = await Promise.all([
+            probe ? readinessFor(subject, placed) : Promise.resolve(on ? given : undefined),
+            rebalance ? observeReplicas(placed, { apiVersion: t.apiVersion, kind: t.kind, namespace: t.metadata.namespace ?? "default", name: t.metadata.name })
+                : Promise.resolve(undefined),
+        ]);
+        return {
+            readiness: ready,
+            currentReplicas: seen?.currentReplicas ?? observed?.currentReplicas,
+            estimatedCapacity: seen?.estimatedCapacity ?? observed?.estimatedCapacity,
+        };
+    })().catch((e: unknown) => {
+        throw new Error(`${subject}: observing the members failed: ${(e as Error).message}`);
+    });
+}
+
+/** Observations a plan takes. */
+interface ObservedInput {
+    readiness: Record<string, boolean> | undefined;
+    currentReplicas: Record<string, number> | undefined;
+    estimatedCapacity: Record<string, number> | undefined;
+}
+
+/** Observations never change placement (a member that is not ready stays placed with 0 replicas): the member objects
+ *  are created before the probe, so a plan that places differently is a bug, and fails loudly. */
+function samePlacement(subject: string, before: FederatedObjectPlan, after: FederatedObjectPlan): void {
+    if (before.clusters.join(",") !== after.clusters.join(",")) {
+        throw new Error(`${subject}: internal error: observations changed placement (${before.clusters.join(", ")} → ${after.clusters.join(", ")})`);
+    }
+}
+
+/**
+ * The replicas member `c` is sent. A member that failover found not ready is sent what it would run with every
+ * member ready (the decision records 0 for it): that is what it was sent while it was ready, so no step touches
+ * it while it is down (and with `unreachable: "skip"` nothing fails), its pods are left as they are, and when it is
+ * back the next plan gives it that share again. This replaces `ignoreChanges: ["spec.replicas"]`, which a resource
+ * option must know when the object is constructed, before the probe.
+ */
+function replicasSent(p: FederatedObjectPlan, c: string): number {
+    if (p.failover && p.failover.notReady.includes(c)) {
+        const n = ownEntry(p.failover.replicasIfReady, c);
+        if (n !== undefined) return n;
+    }
+    return ((p.objects[c] as { spec?: { replicas?: number } }).spec?.replicas) ?? 0;
 }
 
 /** Plan with the core and turn its validation errors into errors naming this component. */
@@ -409,14 +512,14 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
     orphanGuard?: boolean;
     /** Outputs taken out of the template/overrides, put back into each member's object. */
     outputs?: OutputSlots;
-    /** Members failover found not ready: their `spec.replicas` is left as it is (never sent, not judged as drift). */
-    notReady?: string[];
+    /** The `spec.replicas` each member is sent (replica scheduling with failover): a number, or an Output when it
+     *  follows the library's own readiness probe. */
+    replicas?: (cluster: string) => pulumi.Input<number>;
 }): Emitted {
     const byName = new Map(members.map(m => [m.clusterName, m]));
     const out: Record<string, pulumi.CustomResource> = {};
     const objects: Record<string, pulumi.Input<Record<string, unknown>>> = {};
-    const notReady = new Set(o.notReady ?? []);
-    const keepReplicas = (c: string) => o.retainReplicas || notReady.has(c);
+    const keepReplicas = (_c: string) => o.retainReplicas;
     // A sharded stack emits (and reads back) only its own clusters' objects; the decision above is the full one.
     const clusters = plan.clusters.filter(c => inShard(c));
     for (const cluster of clusters) {
@@ -425,7 +528,14 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
         if (!o.waitForReady) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/skipAwait": "true" };
         if (o.forceOwnership) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), "pulumi.com/patchForce": "true" };
         // Outputs go back in as nested inputs, so each keeps its own secretness and shows as computed in preview.
-        const restored = o.outputs ? restoreOutputs(obj, o.outputs) : { value: obj, hasOutputs: false };
+        const sent = o.replicas?.(cluster);
+        const spec = obj.spec !== null && typeof obj.spec === "object" && !Array.isArray(obj.spec) ? obj.spec as Record<string, unknown> : undefined;
+        if (spec && typeof sent === "number") spec.replicas = sent;
+        let restored = o.outputs ? restoreOutputs(obj, o.outputs) : { value: obj, hasOutputs: false };
+        if (spec && sent !== undefined && typeof sent !== "number") {
+            const v = restored.value as KubernetesObject;
+            restored = { value: { ...v, spec: { ...(v.spec as Record<string, unknown>), replicas: sent } }, hasOutputs: true };
+        }
         objects[cluster] = restored.hasOutputs ? pulumi.output(restored.value) as unknown as pulumi.Output<Record<string, unknown>> : obj;
         const Ctor = resourceClassFor(obj.apiVersion, obj.kind);
         const dep = ownEntry(o.dependsOnPerCluster, cluster);
@@ -435,8 +545,8 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
             provider: member.provider,
             ...(deps.length > 0 ? { dependsOn: deps } : {}),
             ...(o.orphanOnDelete ? { retainOnDelete: true } : {}),
-            // A not-ready member keeps what it runs: no step touches it because it is down, and when it is back
-            // the plan gives it replicas again.
+            // retainReplicas: the member's own spec.replicas (HPA). A member failover found not ready is not left
+            // alone this way but by what it is sent (see replicasSent): this option must be known before the probe.
             ...(keepReplicas(cluster) ? { ignoreChanges: ["spec.replicas"] } : {}),
         });
     }

@@ -267,7 +267,7 @@ export async function constructComponent(name: string, type: string, inputs: pul
                 ...(a.readiness !== undefined ? { readiness: a.readiness as Record<string, boolean> } : {}),
             };
             const r = await remember(resources, name, new FederatedResource(name, args, opts));
-            return { urn: r.urn, state: { clusterNames: r.clusterNames, decision: r.decision, statusKey: r.statusKey } };
+            return { urn: r.urn, state: { clusterNames: r.clusterNames, decision: r.recordedDecision, statusKey: r.statusKey } };
         }
         case "ReplicaSchedulingPreference": {
             const p = await remember(preferences, name, new ReplicaSchedulingPreference(name, a as unknown as ReplicaSchedulingPreferenceArgs, opts));
@@ -321,7 +321,7 @@ export async function constructComponent(name: string, type: string, inputs: pul
                 ...(a.repositoryOpts !== undefined ? { repositoryOpts: a.repositoryOpts as FederatedChartArgs["repositoryOpts"] } : {}),
             };
             const c = new FederatedChart(name, args, opts);
-            return { urn: c.urn, state: { clusterNames: c.clusterNames, decision: c.decision } };
+            return { urn: c.urn, state: { clusterNames: c.clusterNames, decision: c.recordedDecision } };
         }
         case "FederatedKustomization": {
             const subject = `FederatedKustomization ${name}`;

@@ -30,13 +30,18 @@ describe("components: failover and spread (mocked engine)", () => {
         assert.deepEqual(api.decision.failover!.notReady, ["west"]);
         const recorded = registered.find(r => r.type === "pulumi-kubefed:index:FederatedResource" && r.name === "api")!;
         assert.deepEqual(recorded.inputs.decision.failover, api.decision.failover);
-        assert.deepEqual(byName("api-west").ignoreChanges, ["spec.replicas"]);
+        // No ignoreChanges (a resource option, known before any probe): the down member is sent what it runs with
+        // every member ready, so no step touches it while it is down.
+        assert.deepEqual(byName("api-west").ignoreChanges, []);
         assert.deepEqual(byName("api-east").ignoreChanges, []);
         assert.equal(byName("api-east").inputs.spec.replicas, 30);
-        // the read-back does not judge the down member's replicas as drift
+        assert.ok(api.decision.failover!.replicasIfReady.west > 0);
+        assert.equal(byName("api-west").inputs.spec.replicas, api.decision.failover!.replicasIfReady.west);
+        // the read-back judges what is sent
         const west = registered.find(r => r.name === "west-readback")!;
-        const tracked = decodeObjects(west.inputs.objects) as Record<string, { ignore?: string[] }>;
-        assert.deepEqual(Object.values(tracked)[0].ignore, ["/spec/replicas"]);
+        const tracked = decodeObjects(west.inputs.objects) as Record<string, { ignore?: string[]; desired: { spec: { replicas: number } } }>;
+        assert.equal(Object.values(tracked)[0].ignore, undefined);
+        assert.equal(Object.values(tracked)[0].desired.spec.replicas, api.decision.failover!.replicasIfReady.west);
     });
 
     it("failover: false in the preference (or a plain spec without readiness) plans as if all were ready", async () => {

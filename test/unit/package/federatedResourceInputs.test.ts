@@ -40,8 +40,10 @@ describe("package: FederatedResource's dependencies, rollout, readiness and spre
         assert.deepEqual(decision.failover?.notReady, ["pk-west"]);
         assert.equal(decision.placed["pk-west"].replicas, 0, "the member observed not ready gets no replicas");
         assert.deepEqual(decision.spread, [{ constraint: { spreadByField: "region", minGroups: 2, maxGroups: 3 }, groups: ["eu", "us-east", "us-west"] }]);
-        // The package's `decision` output is the same object.
-        assert.deepEqual(result.state.decision, decision);
+        // The package's `decision` output is the recorded decision (an Output, resolved after the readiness probe).
+        const out = result.state.decision as unknown;
+        const resolved = pulumi.Output.isInstance(out) ? await new Promise(r => (out as pulumi.Output<unknown>).apply(v => { r(v); return v; })) : out;
+        assert.deepEqual(resolved, decision);
     });
 
     it("refuses a rollout wave with neither or both of clusters and clusterSelector, naming the wave", async () => {
