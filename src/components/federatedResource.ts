@@ -35,9 +35,10 @@ export interface KubernetesObject {
  * still be plain (they are checked while the program runs, naming the field).
  */
 export interface KubernetesInputObject {
-    apiVersion?: pulumi.Input<string>;
-    kind?: pulumi.Input<string>;
-    metadata?: pulumi.Input<k8s.types.input.meta.v1.ObjectMeta>;
+    // `| undefined` inside the Input: newer @pulumi/kubernetes types declare `Input<"apps/v1" | undefined>`
+    apiVersion?: pulumi.Input<string | undefined>;
+    kind?: pulumi.Input<string | undefined>;
+    metadata?: pulumi.Input<k8s.types.input.meta.v1.ObjectMeta | undefined>;
 }
 
 /** Options shared by every federated kind. */

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -147,6 +147,24 @@ describe("e2e: README's commands, as written", function () {
         assert.match(by("npx pulumi-kubefed plan --object web"), /^Deployment shop\/web\s+2\s+-\s+2\*\s+-$/m);
         assert.match(by("npx pulumi-kubefed status --help"), /usage: pulumi-kubefed status/);
         assert.doesNotMatch(out.map(r => r.out).join("\n"), /Could not find entry point/, "Pulumi.yaml names the program");
+
+        // Beyond README's block, as a user trying the CLI would: every subcommand's --help, and `status --watch`
+        // (README: "keeps showing it until Ctrl-C"), stopped with SIGINT after two rounds.
+        for (const sub of ["plan", "shards", "reconcile", "operator"]) {
+            const h = spawnSync("bash", ["-c", `npx pulumi-kubefed ${sub} --help`], { cwd: project, env, encoding: "utf8" });
+            assert.equal(h.status, 0, `${sub} --help: ${h.stdout}${h.stderr}`);
+            assert.match(h.stdout, new RegExp(`usage: pulumi-kubefed ${sub}`), h.stdout);
+        }
+        // its own process group: Ctrl-C signals the whole group (npx and the CLI under it), and so does the test
+        const watch = spawn("bash", ["-c", `${exports}\nexec npx pulumi-kubefed status --watch --interval 1s`], { cwd: project, env, detached: true });
+        let shown = "";
+        watch.stdout.on("data", (d: Buffer) => { shown += d; });
+        // each round clears the screen first (an escape sequence), so the rows are counted anywhere in the output
+        await eventually("status --watch shows the fleet twice", async () => (shown.match(/east\s+Ready/g) ?? []).length >= 2, 120000);
+        const exited = new Promise<string>(r => watch.on("exit", (code, signal) => r(signal ?? String(code))));
+        process.kill(-watch.pid!, "SIGINT");
+        // npx itself dies of the signal; the CLI under it stops with exit 0 (unit-tested in test/unit/cli/watch.test.ts)
+        assert.ok(["0", "SIGINT"].includes(await exited), `status --watch stops on Ctrl-C (${await exited})`);
 
         // not README's: clear the members for the next program, which declares the same objects
         const down = spawnSync("bash", ["-c", `${exports}\npulumi destroy --yes --stack dev`], { cwd: project, env, encoding: "utf8" });
