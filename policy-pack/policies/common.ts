@@ -4,7 +4,7 @@
  * the decision core (`pulumi-kubefed/core`): the policies only turn its results into violations.
  */
 import { EnforcementLevel, ReportViolation, ResourceValidationArgs, UnknownValueError } from "@pulumi/policy";
-import { DecisionSummary, MemberClusterSummary, UNKNOWN_IMAGE, normalizeDecision } from "pulumi-kubefed/core";
+import { CONTAINER_LISTS, DecisionSummary, HIDES_IMAGES, MemberClusterSummary, UNKNOWN_IMAGE, normalizeDecision } from "pulumi-kubefed/core";
 
 /** Type tokens of the components (must equal the classes' `__pulumiType`). */
 export const TYPES = {
@@ -119,8 +119,6 @@ export function clusterOfProvider(provider: { props?: Record<string, unknown> } 
     return typeof id === "string" && id !== "" ? id : undefined;
 }
 
-const CONTAINER_LISTS = new Set(["containers", "initContainers", "ephemeralContainers"]);
-const HIDES_IMAGES = new Set(["spec", "template", "jobTemplate", ...CONTAINER_LISTS]);
 
 /** `o[k]`, or `unknown` when the policy server marks it unknown (preview, an Output not yet resolved). */
 function read(o: Record<string, unknown>, k: string): { value?: unknown; unknown?: true } {

@@ -15,6 +15,7 @@ import { OutputFormat, parseOutputFormat, renderData } from "./output";
 import { renderTable, terminalSafe } from "./table";
 import { DecisionSummary, decisionChanges, normalizeDecision, objectOf, placedClusters } from "../core/summary";
 import { ownEntry } from "../core/own";
+import { containerImages } from "../core/summarize";
 import type { EngineEvent } from "./automation";
 
 /** Options of `pulumi-kubefed plan`. */
@@ -223,21 +224,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
     return !!v && typeof v === "object" && !Array.isArray(v);
 }
 
-/** Container images of a rendered object (any `containers` / `initContainers` list), sorted. */
-function imagesOf(obj: unknown): string[] {
-    const out = new Set<string>();
-    const visit = (v: unknown, key: string): void => {
-        if (Array.isArray(v)) {
-            if (key === "containers" || key === "initContainers") for (const c of v) if (isRecord(c) && typeof c.image === "string") out.add(c.image);
-            v.forEach(e => visit(e, ""));
-        } else if (isRecord(v)) {
-            for (const [k, e] of Object.entries(v)) visit(e, k);
-        }
-    };
-    visit(obj, "");
-    return [...out].sort(cmp);
-}
-
 /** `placed` keyed in cluster order, as decisions are. */
 function sortedPlaced<T>(placed: Record<string, T>): Record<string, T> {
     const out: Record<string, T> = {};
@@ -248,7 +234,7 @@ function sortedPlaced<T>(placed: Record<string, T>): Record<string, T> {
 /** What one member gets of a rendered object, from a step state's inputs (the object as sent). */
 function renderedPlacement(inputs: Record<string, unknown>): { replicas?: number; overrides: string[]; images: string[] } {
     const replicas = isRecord(inputs.spec) ? inputs.spec.replicas : undefined;
-    return { ...(typeof replicas === "number" ? { replicas } : {}), overrides: [], images: imagesOf(inputs) };
+    return { ...(typeof replicas === "number" ? { replicas } : {}), overrides: [], images: containerImages(inputs) };
 }
 
 /**

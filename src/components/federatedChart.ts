@@ -3,7 +3,7 @@ import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import {
     CHART_KIND, ChartImageOverride, ChartPlan, ClusterInfo, DecisionSummary, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, dns1123LabelProblem,
-    mergeValues, planFederatedChart, summarizeRenderedPlan,
+    UNKNOWN_IMAGE, mergeValues, planFederatedChart, summarizeRenderedPlan,
 } from "../core";
 import { failoverEnabled, readinessFor } from "./failover";
 import { ownEntry } from "../core/own";
@@ -111,12 +111,11 @@ function readValueFiles(files: string[] | undefined, issues: ValidationIssue[]):
 
 /** Values as recorded: each Output's placeholder shown as `<output>`, never its value. */
 function shownValues(values: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
-    const walk = (v: unknown): unknown => isPlaceholder(v) ? UNKNOWN_IMAGE_OR_VALUE
+    const walk = (v: unknown): unknown => isPlaceholder(v) ? UNKNOWN_IMAGE /* "<output>", as images from Outputs are shown */
         : Array.isArray(v) ? v.map(walk)
             : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, e]) => [k, walk(e)])) : v;
     return walk(values) as Record<string, Record<string, unknown>>;
 }
-const UNKNOWN_IMAGE_OR_VALUE = "<output>";
 
 /** Repository options with the password kept secret in the Chart's state, however it was given. */
 function withSecretPassword(o: k8s.types.input.helm.v4.RepositoryOpts): k8s.types.input.helm.v4.RepositoryOpts {

@@ -48,7 +48,7 @@ export {
 } from "./images";
 export {
     OUTPUT_PLACEHOLDER, UNKNOWN_IMAGE, RENDERED_IMAGES, CHART_KIND, KUSTOMIZATION_KIND, ObjectSummaryOptions, RenderedSummaryOptions,
-    isUnknownImage, containerImages, summarizeObjectPlan, summarizeRenderedPlan, withPulledClusters,
+    CONTAINER_LISTS, HIDES_IMAGES, isUnknownImage, containerImages, summarizeObjectPlan, summarizeRenderedPlan, withPulledClusters,
 } from "./summarize";
 export {
     PlacedCluster, DecisionSummary, FailoverDecision, SpreadDecision, failoverMoves, MemberClusterSummary, placedClusters, replicasOf, normalizeDecision, objectOf, shortReason,

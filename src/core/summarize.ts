@@ -26,9 +26,10 @@ export function isUnknownImage(image: string): boolean {
 }
 
 const isPlaceholder = (v: unknown): boolean => typeof v === "string" && OUTPUT_PLACEHOLDER.test(v);
-const CONTAINER_LISTS = new Set(["containers", "initContainers", "ephemeralContainers"]);
+/** Keys of a pod spec's container lists. */
+export const CONTAINER_LISTS: ReadonlySet<string> = new Set(["containers", "initContainers", "ephemeralContainers"]);
 /** Keys under which an Output hides a pod template's images (the whole spec, template, job template, pod spec). */
-const HIDES_IMAGES = new Set(["spec", "template", "jobTemplate", ...CONTAINER_LISTS]);
+export const HIDES_IMAGES: ReadonlySet<string> = new Set(["spec", "template", "jobTemplate", ...CONTAINER_LISTS]);
 
 /**
  * Container images of an object (any pod template, wherever it is), sorted and unique. Where an Output stands for an

@@ -23,11 +23,11 @@ const ENTRY_POINTS: Record<string, string[]> = {
         "shardDecision",
     ],
     "pulumi-kubefed/core": [
-        "CHART_KIND", "ChartImageOverride", "ChartPlan", "ChartPlanInput", "ChildNameRegistry", "ClusterInfo", "ClusterOverride", "ClusterPreference",
+        "CHART_KIND", "CONTAINER_LISTS", "ChartImageOverride", "ChartPlan", "ChartPlanInput", "ChildNameRegistry", "ClusterInfo", "ClusterOverride", "ClusterPreference",
         "DECISION_FILE_ENV", "DEFAULT_DNS_TTL", "DEFAULT_NAMESPACE", "DEFAULT_ROLLOUT_TIMEOUT_SECONDS",
         "DEPENDENCY_KINDS", "DEPRECATED_FIELD_ALIASES", "DecisionDifference", "DecisionSummary", "DependencyKind",
         "DependencyMode", "DependencyNeed", "DependencyPlacement", "DependencyRef", "DnsEndpoint", "ExclusionCode",
-        "FORBIDDEN_OVERRIDE_PATHS", "FailoverDecision", "FailoverPlan", "FailoverPlanInput", "FeasibilityProblem",
+        "FORBIDDEN_OVERRIDE_PATHS", "HIDES_IMAGES", "FailoverDecision", "FailoverPlan", "FailoverPlanInput", "FeasibilityProblem",
         "FederatedObjectInput", "FederatedObjectPlan", "HOSTNAME_RESOLUTIONS", "HostnameResolution", "IDENTITY_PATHS", "IMAGE_COMPONENTS", "IMPLICIT_WAVE", "ImageComponent", "ImageOverride", "ImageRef", "KUSTOMIZATION_KIND", "KustomizationPlan",
         "KustomizationPlanInput", "LabelMatcher", "LabelSelector", "LabelSelectorRequirement",
         "LoadBalancerIngress", "LoadBalancerStatus", "MANAGED_LABEL", "MemberClusterSummary", "NeededDependency",
