@@ -1,6 +1,6 @@
 /**
  * Benchmark of the decision core: plans 10,000 federated Deployments over 100 member clusters with
- * `planFederatedObject` (selector placement, half of them in a federated namespace, two clusters with overrides,
+ * `decideFederatedObject` (selector placement, half of them in a federated namespace, two clusters with overrides,
  * an RSP split over the selected clusters) and keeps every plan, as a Pulumi program would until it has
  * registered the resources.
  *
@@ -13,7 +13,7 @@
  */
 import { spawnSync } from "child_process";
 import { cpus, loadavg } from "os";
-import { ClusterInfo, FederatedObjectInput, jsonClone, planFederatedObject, selectClusters } from "../src/core";
+import { ClusterInfo, FederatedObjectInput, jsonClone, decideFederatedObject, selectClusters } from "../src/core";
 
 const OBJECTS = 10_000;
 const CLUSTERS = 100;
@@ -103,7 +103,7 @@ function runChild(mode: "plan" | "baseline"): Result {
     for (let i = 0; i < OBJECTS; i++) {
         const input = inputs[i];
         if (mode === "plan") {
-            const p = planFederatedObject(input);
+            const p = decideFederatedObject(input);
             objects += p.clusters.length;
             kept.push(p);
         } else {
@@ -149,7 +149,7 @@ function main(): void {
     const f = (n: number) => n.toFixed(1).padStart(9);
     console.log(`core bench: ${OBJECTS} federated Deployments over ${CLUSTERS} clusters (Node ${process.version}), each mode in a fresh process`);
     console.log(`${"".padEnd(40)}${"wall ms".padStart(9)}${"cpu ms".padStart(9)}${"peak RSS MB".padStart(13)}${"peak heap MB".padStart(14)}${"retained MB".padStart(13)}${"objects".padStart(9)}`);
-    for (const [label, r] of [["planFederatedObject (full decision)", plan], ["baseline: placement + deep copy", base]] as const) {
+    for (const [label, r] of [["decideFederatedObject (full decision)", plan], ["baseline: placement + deep copy", base]] as const) {
         console.log(`${label.padEnd(40)}${f(r.ms)}${f(r.cpuMs)}${f(r.peakRssMB).padStart(13)}${f(r.peakHeapMB).padStart(14)}${f(r.retainedHeapMB).padStart(13)}${String(r.objects).padStart(9)}`);
     }
     console.log(`ratio full / baseline: wall ${(plan.ms / base.ms).toFixed(2)}x, cpu ${(plan.cpuMs / base.cpuMs).toFixed(2)}x, peak RSS ${(plan.peakRssMB / base.peakRssMB).toFixed(2)}x, retained heap ${(plan.retainedHeapMB / base.retainedHeapMB).toFixed(2)}x`);

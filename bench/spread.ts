@@ -5,7 +5,7 @@
  * with 50 of them not ready. Run: `npm run build && node dist/bench/spread.js`.
  */
 import { cpus, loadavg } from "os";
-import { ClusterInfo, FederatedObjectInput, planFederatedObject } from "../src/core";
+import { ClusterInfo, FederatedObjectInput, decideFederatedObject } from "../src/core";
 
 const OBJECTS = 1_000;
 const clusters: ClusterInfo[] = Array.from({ length: 500 }, (_, i) => ({
@@ -13,9 +13,9 @@ const clusters: ClusterInfo[] = Array.from({ length: 500 }, (_, i) => ({
 }));
 
 function time(make: (i: number) => FederatedObjectInput): number {
-    for (let i = 0; i < 50; i++) planFederatedObject(make(i)); // warm up
+    for (let i = 0; i < 50; i++) decideFederatedObject(make(i)); // warm up
     const start = process.hrtime.bigint();
-    for (let i = 0; i < OBJECTS; i++) planFederatedObject(make(i));
+    for (let i = 0; i < OBJECTS; i++) decideFederatedObject(make(i));
     return Number(process.hrtime.bigint() - start) / 1e6;
 }
 

@@ -4,7 +4,7 @@
  * same selection.
  */
 import { StatusReport, propagationOver } from "./checkpoint";
-import type { PlanModel, PlanObject } from "./plan";
+import type { PlanModel, PlanObject } from "./planModel";
 
 /** What to keep; an absent list keeps everything. */
 export interface Filters {

@@ -6,7 +6,7 @@ import {
     UNKNOWN_IMAGE, mergeValues, planFederatedChart, summarizeRenderedPlan,
 } from "../core";
 import { failoverEnabled, readinessFor } from "./failover";
-import { ownEntry } from "../core/own";
+import { ownEntry } from "../core/ownProperties";
 import { FederatedNamespaceLike } from "./federatedResource";
 import { OutputSlots, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
 import * as fs from "fs";

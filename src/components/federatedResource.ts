@@ -16,7 +16,7 @@ import { failoverEnabled, readinessFor } from "./failover";
 import { ObservedReplicas, ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 import { observeReplicas } from "../dynamic/replicas";
 import { inShard, registerShardDecision } from "./shard";
-import { ownEntry } from "../core/own";
+import { ownEntry } from "../core/ownProperties";
 import { validateDependencyMode } from "../core/dependencies";
 import { replicasProblem } from "../core/validate";
 import { OutputSlots, REPLICAS_WHY, fixedTemplatePath, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { OUTPUT_PLACEHOLDER, ValidationIssue } from "../core";
-import { setOwn } from "../core/own";
+import { setOwn } from "../core/ownProperties";
 
 /** Placeholder text: NUL-delimited so it cannot be mistaken for user data (NUL is not valid in Kubernetes strings). */
 const PREFIX = "\u0000kubefed:output:";

@@ -3,12 +3,13 @@
  * federated object, docs/semantics.md#placement), the values each one gets (shared values deep-merged with that cluster's values, Helm's
  * merge rules) and, with replica scheduling (docs/semantics.md#replica-scheduling), the replicas written at a values path the user names.
  */
+import type { ClusterInfo, ImageOverride, LabelSelector, PlacementDecision, PlacementInput } from "./types";
 import { ValidationIssue } from "./errors";
-import { PlacementDecision, PlacementInput, decidePlacement, knownClusterNames } from "./decision";
-import { ClusterInfo, compareStrings } from "./placement";
-import { hasOwn, ownEntry, setOwn } from "./own";
-import { ImageOverride, formatImage, parseImage, validateImageOverrides } from "./images";
-import { LabelSelector, validateSelector } from "./selector";
+import { decidePlacement, knownClusterNames } from "./decision";
+import { compareStrings } from "./placement";
+import { hasOwn, ownEntry, setOwn } from "./ownProperties";
+import { formatImage, parseImage, validateImageOverrides } from "./images";
+import { validateSelector } from "./selector";
 import { selectClusters } from "./placement";
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -27,8 +28,8 @@ export function mergeValues(base: Record<string, unknown>, over: Record<string, 
     return out;
 }
 
-/** Input of {@link planFederatedChart}. */
-export interface ChartPlanInput extends PlacementInput {
+/** Input of {@link decideFederatedChart}. */
+export interface FederatedChartInput extends PlacementInput {
     /** Values every release gets. */
     values?: Record<string, unknown>;
     /** Per cluster: values merged over the shared ones for that cluster's release. */
@@ -65,8 +66,8 @@ export interface ChartImageOverride {
     imageOverrides: ImageOverride[];
 }
 
-/** Result of {@link planFederatedChart}: the placement every kind gets, and the values of each placed release. */
-export interface ChartPlan extends PlacementDecision {
+/** Result of {@link decideFederatedChart}: the placement every kind gets, and the values of each placed release. */
+export interface FederatedChartDecision extends PlacementDecision {
     /** The merged values of each placed cluster's release (replicas written at `replicasPath`). */
     values: Record<string, Record<string, unknown>>;
 }
@@ -140,7 +141,7 @@ function hasPath(values: Record<string, unknown> | undefined, path: string[]): b
  * error: unknown clusters in placement or clusterValues, values that are not maps, replica scheduling without a
  * valid `replicasPath`, and a cluster's values setting the scheduled path (replica scheduling owns it).
  */
-export function planFederatedChart(input: ChartPlanInput): ChartPlan {
+export function decideFederatedChart(input: FederatedChartInput): FederatedChartDecision {
     const subject = `chart ${input.key}`;
     const issues: ValidationIssue[] = [];
     const error = (field: string, message: string) => issues.push({ severity: "error", field, message });

@@ -16,82 +16,20 @@
  * KubeFed behaviour kept: template `metadata.finalizers` are dropped (with a warning); the managed label
  * `kubefed.io/managed: "true"` is put last and cannot be overridden; clusters the RSP gives 0 replicas stay placed.
  */
+import type { ClusterInfo, ClusterOverride, FederatedObjectDecision, FederatedObjectInput, Labels, OverrideOperation, Placement, PlacementDecision, PlacementInput, SpreadConstraint } from "./types";
 import { ValidationError, ValidationIssue, OverrideError, assertValid } from "./errors";
-import { labelKeyProblem, labelValueProblem } from "./labels";
-import { ClusterOverride, OverrideOperation, applyPatch, deepFreeze, jsonClone } from "./overrides";
-import { ClusterInfo, Placement, compareStrings, selectClusters, selectValidatedClusters } from "./placement";
+import { MANAGED_LABEL, labelKeyProblem, labelValueProblem } from "./labels";
+import { applyPatch, deepFreeze, jsonClone } from "./overrides";
+import { compareStrings, selectClusters, selectValidatedClusters } from "./placement";
 import { imageOverrideOps } from "./images";
-import { planFailover } from "./planner";
-import { ReplicaFeasibility, replicaFeasibility } from "./feasibility";
-import { SpreadConstraint, applySpreadConstraints } from "./spread";
+import { scheduleFailover } from "./scheduler";
+import { replicaFeasibility } from "./feasibility";
+import { applySpreadConstraints } from "./spread";
 import { metadataMapIssues, objectIdentityIssues, stripServerSetFields } from "./objects";
 import { canonicalPointer } from "./paths";
-import {
-    ReplicaSchedulingSpec, replicasProblem, validateClusters, validateOverrides, validatePlacement, validateReplicaScheduling,
-} from "./validate";
-import { ownEntry } from "./own";
+import { replicasProblem, validateClusters, validateOverrides, validatePlacement, validateReplicaScheduling } from "./validate";
+import { ownEntry } from "./ownProperties";
 import { EXCLUSION_REASONS, NOT_CHOSEN, NOT_IN_NAMESPACE } from "./exclusions";
-
-/** The label KubeFed puts on every propagated object (docs/semantics.md#names). */
-export const MANAGED_LABEL = "kubefed.io/managed";
-
-/** Input of {@link planFederatedObject}. */
-export interface FederatedObjectInput {
-    /** A full Kubernetes object: apiVersion, kind, metadata.name (+namespace when namespaced), spec... */
-    template: Record<string, unknown>;
-    /** Where the object goes (docs/semantics.md#selected-clusters); null/absent selects nothing. */
-    placement?: Placement | null;
-    /** Present when the object lives in a federated namespace: the namespace's placement (docs/semantics.md#namespaces). undefined = not federated-namespaced. */
-    namespacePlacement?: Placement | null;
-    /** Per-cluster JSON-patch overrides (docs/semantics.md#overrides). */
-    overrides?: ClusterOverride[];
-    /** Every member cluster known to the program. */
-    clusters: ClusterInfo[];
-    /** RSP (docs/semantics.md#replica-scheduling): decides placement and per-cluster /spec/replicas per docs/semantics.md#writing-the-result/docs/semantics.md#intersect-with-the-cluster-selector. */
-    replicaScheduling?: ReplicaSchedulingSpec;
-    /** docs/semantics.md#current-replicas-and-capacity inputs, when known (fed later by status read-back). */
-    currentReplicas?: Record<string, number>;
-    /** docs/semantics.md#current-replicas-and-capacity inputs, when known. */
-    estimatedCapacity?: Record<string, number>;
-    /** Member readiness observed while the program ran (cluster -> ready); replica scheduling plans over the ready
-     *  ones unless `replicaScheduling.failover` is false. Absent entries count as ready. */
-    readiness?: Record<string, boolean>;
-    /** Extra labels put on every emitted object after overrides (the managed label is always added last and cannot be overridden, docs/semantics.md#override-order). */
-    labels?: Record<string, string>;
-}
-
-/** Result of {@link planFederatedObject}. All records have their keys in sorted cluster order. */
-export interface FederatedObjectPlan {
-    /** Sorted final placement. */
-    clusters: string[];
-    /**
-     * cluster -> desired object (docs/semantics.md#desired-object order: template copy → overrides (incl. RSP replicas overrides) → managed
-     * label). Each object's root, `metadata` and its `labels`/`annotations` maps are its own; other subtrees that no
-     * override touched are shared between the clusters of one plan and deep-frozen, which keeps 10,000s of objects
-     * cheap. Copy before mutating deeper.
-     */
-    objects: Record<string, Record<string, unknown>>;
-    /** When replicaScheduling is set: cluster -> replicas (plan + overflow per docs/semantics.md#writing-the-result; 0-replica clusters stay placed). */
-    replicas?: Record<string, number>;
-    /** totalReplicas - sum(replicas) when replicaScheduling is set (never below 0: overflow can ask for extra replicas). */
-    unplacedReplicas?: number;
-    /** cluster -> paths overridden there (user overrides + RSP /spec/replicas), in application order. */
-    overridesApplied: Record<string, string[]>;
-    /** Why each known cluster that is not placed was left out (sorted by cluster name). */
-    excluded: Record<string, string>;
-    /** Human-readable warnings, `"<field>: <message>"`. */
-    warnings: string[];
-    /** Failover (replica scheduling over observed readiness): the not-ready clusters (placed, 0 replicas, sorted)
-     *  and the replicas every placed cluster would have had with all of them ready. Absent when all are ready. */
-    failover?: { notReady: string[]; replicasIfReady: Record<string, number> };
-    /** Spread constraints: clusters the placement picked but the constraints left out, with why. */
-    spreadExcluded?: Record<string, string>;
-    /** Spread constraints: the groups the placement spans, per constraint (same order as given). */
-    spreadGroups?: string[][];
-    /** When replicaScheduling is set: whether its minimums, maximums and weights hold totalReplicas over the
-     *  placed clusters, and what the plan left unplaced (the policy pack judges the same, from the recorded decision). */
-    feasibility?: ReplicaFeasibility;
-}
 
 /** A fresh top-level metadata object with fresh labels/annotations maps (callers commonly add to those). */
 function ownMetadata(meta: Record<string, unknown>): Record<string, unknown> {
@@ -245,47 +183,6 @@ function exclusionRecord(known: readonly string[], codes: Uint8Array, spreadExcl
     return out;
 }
 
-/** What decides where a federated unit goes: the same for every kind (objects, namespaces, chart releases,
- *  kustomizations), so one placement gives one set of clusters whatever is placed. */
-export interface PlacementInput {
-    /** Every member cluster known to the program. */
-    clusters: ClusterInfo[];
-    /** Where the unit goes (docs/semantics.md#selected-clusters); null/absent selects nothing. */
-    placement?: Placement | null;
-    /** The federated namespace's placement when the unit lives in one (undefined: not federated-namespaced). */
-    namespacePlacement?: Placement | null;
-    /** Replica scheduling: decides placement and the replicas per cluster. */
-    replicaScheduling?: ReplicaSchedulingSpec;
-    /** docs/semantics.md#current-replicas-and-capacity inputs, when known. */
-    currentReplicas?: Record<string, number>;
-    /** docs/semantics.md#current-replicas-and-capacity inputs, when known. */
-    estimatedCapacity?: Record<string, number>;
-    /** Member readiness (cluster -> ready) for failover; absent entries count as ready. */
-    readiness?: Record<string, boolean>;
-}
-
-/** The placement half of a decision, computed by {@link decidePlacement} for every kind. */
-export interface PlacementDecision {
-    /** Sorted final placement. */
-    clusters: string[];
-    /** With replica scheduling: cluster -> replicas (0-replica clusters stay placed). */
-    replicas?: Record<string, number>;
-    /** With replica scheduling: replicas no cluster could take. */
-    unplacedReplicas?: number;
-    /** Whether replica scheduling wrote the replicas (false when an empty selector intersection left the unit's own). */
-    scheduled: boolean;
-    /** Why each known cluster that is not placed was left out (sorted by cluster name). */
-    excluded: Record<string, string>;
-    /** See {@link FederatedObjectPlan.failover}. */
-    failover?: { notReady: string[]; replicasIfReady: Record<string, number> };
-    /** See {@link FederatedObjectPlan.spreadExcluded}. */
-    spreadExcluded?: Record<string, string>;
-    /** See {@link FederatedObjectPlan.spreadGroups}. */
-    spreadGroups?: string[][];
-    /** `"<field>: <message>"`, validation warnings first. */
-    warnings: string[];
-}
-
 /** Problems of the placement inputs (clusters, placements, replica scheduling, observations). */
 function placementIssues(input: PlacementInput, facts: ClusterFacts): ValidationIssue[] {
     const issues: ValidationIssue[] = [...facts.issues];
@@ -358,7 +255,7 @@ function placeValidated(subject: string, input: PlacementInput, facts: ClusterFa
     // Without replica scheduling `own` is the normal selection; with it, `own` ignores placement.clusters.
     const normalPlacement = () => inNamespace(own && !rs ? own : selectValidatedClusters(input.placement, clusters));
     let final: string[];
-    let failover: FederatedObjectPlan["failover"];
+    let failover: FederatedObjectDecision["failover"];
     let replicas: Record<string, number> | undefined;
     let unplaced: number | undefined;
     let scheduled = false; // true when the RSP result drives /spec/replicas overrides
@@ -377,7 +274,7 @@ function placeValidated(subject: string, input: PlacementInput, facts: ClusterFa
             unplaced = rs.totalReplicas;
             warnings.push("replicaScheduling: the placement's clusterSelector (∩ the namespace placement) selects no cluster, so replicas are not scheduled and the template's own spec.replicas applies; fix the selector or turn intersectWithClusterSelector off");
         } else {
-            const { plan, overflow, notReady, planIfReady } = planFailover({
+            const { plan, overflow, notReady, planIfReady } = scheduleFailover({
                 totalReplicas: rs.totalReplicas, rebalance: rs.rebalance, clusters: rs.clusters, availableClusters: available,
                 currentReplicas: input.currentReplicas, estimatedCapacity: input.estimatedCapacity, key,
                 readiness: rs.failover === false ? undefined : input.readiness ?? undefined,
@@ -386,7 +283,7 @@ function placeValidated(subject: string, input: PlacementInput, facts: ClusterFa
             // scheduler writes them all into placement with a 0 override (replicascheduler.go `schedule`). The spec's
             // docs example "selector picks A,B,C; RSP lists C,D → placement C" does not match that code; we follow
             // the code.
-            let placed = Object.keys(plan); // sorted by planReplicas
+            let placed = Object.keys(plan); // sorted by scheduleReplicas
             if (!rs.intersectWithClusterSelector) placed = inNamespace(placed);
             final = placed;
             scheduled = true;
@@ -472,7 +369,7 @@ export function knownClusterNames(clusters: ClusterInfo[]): string[] {
 /**
  * The one placement decision of every federated kind: validates the placement inputs together with the kind's own
  * `issues` (one {@link ValidationError} naming `subject` lists them all) and places the unit exactly as
- * {@link planFederatedObject} places an object. `key` (`<namespace>/<name>`) feeds the planner's tie-break hash.
+ * {@link decideFederatedObject} places an object. `key` (`<namespace>/<name>`) feeds the planner's tie-break hash.
  */
 export function decidePlacement(subject: string, input: PlacementInput, o: { key: string; issues?: ValidationIssue[]; nowhere?: string }): PlacementDecision {
     const facts = clusterFacts(input.clusters);
@@ -487,7 +384,7 @@ export function decidePlacement(subject: string, input: PlacementInput, o: { key
  * `replicaScheduling` is set, and each placed cluster's desired object. Overrides are applied per cluster; a
  * failing override throws an {@link OverrideError} whose message names the object, the cluster and the path.
  */
-export function planFederatedObject(input: FederatedObjectInput): FederatedObjectPlan {
+export function decideFederatedObject(input: FederatedObjectInput): FederatedObjectDecision {
     const t = input?.template;
     if (!isPlainObject(t)) {
         throw new ValidationError("<unknown object>", [{ severity: "error", field: "template", message: "is required: a Kubernetes object with apiVersion, kind and metadata.name" }]);
@@ -621,7 +518,7 @@ export function planFederatedObject(input: FederatedObjectInput): FederatedObjec
         overridesApplied[c] = userCount > 0 ? ops.map(o => canonicalPointer(o.path, base)) : ops.map(o => o.path);
     }
 
-    const out: FederatedObjectPlan = { clusters: final, objects, overridesApplied, excluded: placedBy.excluded, warnings };
+    const out: FederatedObjectDecision = { clusters: final, objects, overridesApplied, excluded: placedBy.excluded, warnings };
     if (failover) out.failover = failover;
     if (spreadExcluded) out.spreadExcluded = spreadExcluded;
     if (spreadGroups) out.spreadGroups = spreadGroups;

@@ -3,31 +3,10 @@
  * a set of clusters, and what a plan left unplaced. Computed here only: the validator (over the known clusters),
  * the decision (over the placed clusters) and the policy pack (which maps the problems to violations) all call it.
  */
-import { ClusterPreference, FailoverPlanInput, effectivePreferences, planFailover, preferenceIn } from "./planner";
+import type { ClusterPreference, DecisionSummary, FeasibilityProblem, ReplicaCapacity, ReplicaFeasibility, ReplicaSchedulingSpec } from "./types";
+import { FailoverScheduleInput, effectivePreferences, scheduleFailover, preferenceIn } from "./scheduler";
 import { isSortedUnique, sortedUnique } from "./placement";
-import { DecisionSummary, failoverMoves, placedClusters, replicasOf } from "./summary";
-import type { ReplicaSchedulingSpec } from "./validate";
-
-/** Sums of the preferences of a set of clusters (a cluster with no preference and no `"*"` takes no part). */
-export interface ReplicaCapacity {
-    /** Clusters that have a preference (their own or `"*"`). */
-    participating: number;
-    /** Σ minReplicas of the participating clusters. */
-    sumMin: number;
-    /** Clusters with a minimum above 0 → that minimum (sorted by cluster). */
-    minimums: Record<string, number>;
-    /** Whether every participating cluster has a maxReplicas. */
-    bounded: boolean;
-    /** Σ maxReplicas of the participating clusters that have one. */
-    sumMax: number;
-    /** Clusters with a maxReplicas → that maximum (sorted by cluster). */
-    maximums: Record<string, number>;
-    /** Replicas the weighted rounds can place at most: up to max (unbounded: Infinity) for clusters with weight,
-     *  just the minimum for weight-0 clusters. */
-    placeable: number;
-    /** Whether some participating cluster has a weight above 0. */
-    anyWeight: boolean;
-}
+import { failoverMoves, placedClusters, replicasOf } from "./summary";
 
 /** The {@link ReplicaCapacity} of `spec` over `clusters`. */
 export function replicaCapacity(spec: Pick<ReplicaSchedulingSpec, "clusters">, clusters: string[]): ReplicaCapacity {
@@ -108,26 +87,6 @@ function capacityOf(spec: Pick<ReplicaSchedulingSpec, "clusters">, clusters: str
     return out;
 }
 
-/** One feasibility problem of a replica split. */
-export interface FeasibilityProblem {
-    /** `minimums`: Σ minReplicas > totalReplicas; `maximums`: totalReplicas > Σ maxReplicas (every participating
-     *  cluster bounded); `unplaced`: the plan left replicas unplaced (not reported when `maximums` explains it). */
-    kind: "minimums" | "maximums" | "unplaced";
-    /** The input to change, e.g. `replicaScheduling.totalReplicas`. */
-    field: string;
-    /** What is wrong and how to fix it (without the subject). */
-    message: string;
-}
-
-/** Feasibility of a replica split over its placed clusters (see {@link replicaFeasibility}). */
-export interface ReplicaFeasibility {
-    totalReplicas: number;
-    capacity: ReplicaCapacity;
-    /** Replicas the plan left unplaced. */
-    unplaced: number;
-    problems: FeasibilityProblem[];
-}
-
 const entries = (m: Record<string, number>) => Object.keys(m).map(c => `${c}=${m[c]}`);
 
 /**
@@ -157,11 +116,11 @@ export function replicaFeasibility(spec: ReplicaSchedulingSpec, placed: string[]
     }
     let unplaced = o.unplaced;
     if (unplaced === undefined || unplaced === null) {
-        const input: FailoverPlanInput = {
+        const input: FailoverScheduleInput = {
             totalReplicas: total, clusters: spec.clusters, availableClusters: placed, rebalance: true, key: o.key,
             readiness: spec.failover === false ? undefined : Object.fromEntries((o.failover?.notReady ?? []).map(c => [c, false])),
         };
-        const { plan } = planFailover(input);
+        const { plan } = scheduleFailover(input);
         unplaced = total - Object.values(plan).reduce((s, n) => s + n, 0);
     }
     if (unplaced > 0 && !overMax) {

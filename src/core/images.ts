@@ -4,27 +4,12 @@
  * named. It resolves to ordinary JSON-patch operations on each container's `image`, so the decision records the
  * paths it changed and the policies judge the images that result.
  */
+import type { ImageComponent, ImageOverride, OverrideOperation } from "./types";
 import { ValidationIssue } from "./errors";
-import { OverrideOperation } from "./overrides";
 import { podSpecOf } from "./dependencies";
 import { OUTPUT_PLACEHOLDER } from "./summarize";
 
-/** One part of an image reference: `registry/repository:tag@digest`. */
-export type ImageComponent = "registry" | "repository" | "tag" | "digest";
 export const IMAGE_COMPONENTS: readonly ImageComponent[] = ["registry", "repository", "tag", "digest"];
-
-/** One change to the images of a pod template. */
-export interface ImageOverride {
-    /** Which part of the image reference changes. */
-    component: ImageComponent;
-    /** `replace` (default) sets the part, adding it where the image has none; `remove` drops it (registry, tag and
-     *  digest only: an image always has a repository). */
-    op?: "replace" | "remove";
-    /** The new part, e.g. `registry.eu.example.com`, `shop/web`, `1.27`, `sha256:…`. Required for replace. */
-    value?: string;
-    /** Only these containers (and init containers), by name; absent: all of them. */
-    containers?: string[];
-}
 
 /** An image reference split into its parts (`docker.io/library/` is not added: what was written stays). */
 export interface ImageRef { registry?: string; repository: string; tag?: string; digest?: string }

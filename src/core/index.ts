@@ -1,22 +1,27 @@
 /**
- * pulumi-kubefed decision core: KubeFed's placement, overrides, replica planning and DNS semantics as plain,
+ * pulumi-kubefed decision core: KubeFed's placement, overrides, replica scheduling and DNS semantics as plain,
  * synchronous (DNS: async) functions over plain data. Nothing here imports `@pulumi/*`; components call these
  * functions and turn the results into resources. The KubeFed behaviour implemented here: docs/semantics.md.
+ * The shared data shapes live in types.ts; the names of earlier releases in src/compat/core.ts.
  * The export list is explicit and pinned by test/unit/api.test.ts.
  */
+export {
+    ClusterInfo, LabelSelectorRequirement, LabelSelector, SpreadField, SpreadConstraint, Placement, OverrideOperation,
+    ImageComponent, ImageOverride, ClusterOverride, ClusterPreference, ReplicaSchedulingSpec, ReplicaCapacity,
+    FeasibilityProblem, ReplicaFeasibility, PlacementInput, PlacementDecision, FederatedObjectInput, FederatedObjectDecision,
+    PlacedCluster, DecisionSummary, FailoverDecision, SpreadDecision, MemberClusterSummary,
+} from "./types";
 export { ValidationIssue, ValidationError, OverrideError, assertValid } from "./errors";
-export { LabelSelectorRequirement, LabelSelector, LabelMatcher, compileSelector, matchesSelector } from "./selector";
-export { Placement, ClusterInfo, SelectOptions, selectClusters, selectNamespacedClusters, compareStrings } from "./placement";
-export { OverrideOperation, ClusterOverride, applyOverrides, jsonClone, deepFreeze } from "./overrides";
+export { LabelMatcher, compileSelector, matchesSelector } from "./selector";
+export { SelectOptions, selectClusters, selectNamespacedClusters, compareStrings } from "./placement";
+export { applyOverrides, jsonClone, deepFreeze } from "./overrides";
 export {
-    ClusterPreference, ReplicaPlanInput, ReplicaPlan, FailoverPlanInput, FailoverPlan, planReplicas, planFailover, fnv1_32,
+    ReplicaScheduleInput, ReplicaSchedule, FailoverScheduleInput, FailoverSchedule, scheduleReplicas, scheduleFailover, fnv1_32,
     preferenceFor,
-} from "./planner";
+} from "./scheduler";
+export { replicaCapacity, replicaFeasibility, decisionFeasibility } from "./feasibility";
 export {
-    ReplicaCapacity, FeasibilityProblem, ReplicaFeasibility, replicaCapacity, replicaFeasibility, decisionFeasibility,
-} from "./feasibility";
-export {
-    SPREAD_FIELDS, SpreadField, SpreadConstraint, SpreadResult, PROVIDER_LABEL, applySpreadConstraints, describeSpreadConstraint,
+    SPREAD_FIELDS, SpreadResult, PROVIDER_LABEL, applySpreadConstraints, describeSpreadConstraint,
     spreadGroupsOf, spreadKind, validateSpreadConstraints,
 } from "./spread";
 export {
@@ -26,7 +31,7 @@ export {
     resolverFor,
 } from "./dns";
 export {
-    ReplicaSchedulingSpec, FORBIDDEN_OVERRIDE_PATHS, validateClusters, validateSelector, validatePlacement,
+    FORBIDDEN_OVERRIDE_PATHS, validateClusters, validateSelector, validatePlacement,
     validateOverrides, validateReplicaScheduling, isJsonPointer, touchesReplicas,
 } from "./validate";
 export {
@@ -37,25 +42,21 @@ export {
     kindScope, effectiveNamespace, objectIdentity, objectNameProblem, SERVER_SET_FIELDS, stripServerSetFields, metadataMapIssues,
     objectIdentityIssues, ChildNameRegistry,
 } from "./objects";
-export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
-export {
-    MANAGED_LABEL, FederatedObjectInput, FederatedObjectPlan, PlacementInput, PlacementDecision, planFederatedObject, decidePlacement,
-    knownClusterNames, overrideTargets,
-} from "./decision";
+export { MANAGED_LABEL, dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
+export { decideFederatedObject, decidePlacement, knownClusterNames, overrideTargets } from "./decision";
 export { ExclusionCode, exclusionCode } from "./exclusions";
 export {
-    ImageComponent, IMAGE_COMPONENTS, ImageOverride, ImageRef, parseImage, formatImage, overrideImage, validateImageOverrides, imageOverrideOps,
+    IMAGE_COMPONENTS, ImageRef, parseImage, formatImage, overrideImage, validateImageOverrides, imageOverrideOps,
 } from "./images";
 export {
     OUTPUT_PLACEHOLDER, UNKNOWN_IMAGE, RENDERED_IMAGES, CHART_KIND, KUSTOMIZATION_KIND, ObjectSummaryOptions, RenderedSummaryOptions,
-    CONTAINER_LISTS, HIDES_IMAGES, isUnknownImage, containerImages, summarizeObjectPlan, summarizeRenderedPlan, withPulledClusters,
+    CONTAINER_LISTS, HIDES_IMAGES, isUnknownImage, containerImages, summarizeObjectDecision, summarizeRenderedDecision, withPulledClusters,
 } from "./summarize";
 export {
-    PlacedCluster, DecisionSummary, FailoverDecision, SpreadDecision, failoverMoves, MemberClusterSummary, placedClusters, replicasOf, normalizeDecision, objectOf, shortReason,
-    decisionLine, decisionChanges,
+    failoverMoves, placedClusters, replicasOf, normalizeDecision, objectOf, shortReason, decisionLine, decisionChanges,
 } from "./summary";
-export { ChartPlanInput, ChartPlan, ChartImageOverride, mergeValues, planFederatedChart } from "./chart";
-export { KustomizationPlanInput, KustomizationPlan, planFederatedKustomization } from "./kustomization";
+export { FederatedChartInput, FederatedChartDecision, ChartImageOverride, mergeValues, decideFederatedChart } from "./chart";
+export { FederatedKustomizationInput, FederatedKustomizationDecision, decideFederatedKustomization } from "./kustomization";
 export {
     DependencyKind, DependencyMode, DependencyRef, NeededDependency, DependencyNeed, DependencyPlacement, DEPENDENCY_KINDS,
     DEFAULT_NAMESPACE, dependencyKey, podSpecOf, podTemplateReferences, neededDependencies, clustersToPull, misplacement,
@@ -68,3 +69,8 @@ export {
     ShardLayout, ShardMemberFacts, NormalizedDecision, ShardRecord, DecisionDifference, ShardDecisionReport, ShardMismatch,
     DECISION_FILE_ENV, canonical, decisionDigest, shardRecord, validateShardLayout, shardOf, firstDifference, compareShardDecisions,
 } from "./shard";
+export {
+    ReplicaPlanInput, ReplicaPlan, FailoverPlanInput, FailoverPlan, planReplicas, planFailover, FederatedObjectPlan,
+    planFederatedObject, ChartPlanInput, ChartPlan, planFederatedChart, KustomizationPlanInput, KustomizationPlan,
+    planFederatedKustomization, summarizeObjectPlan, summarizeRenderedPlan,
+} from "../compat/core";

@@ -3,27 +3,28 @@
  * federated object, docs/semantics.md#placement) and which directory each one builds (an overlay per cluster, else
  * the shared one). Components only turn it into `kustomize.v2.Directory` resources.
  */
+import type { PlacementDecision, PlacementInput } from "./types";
 import { ValidationIssue } from "./errors";
-import { PlacementDecision, PlacementInput, decidePlacement, knownClusterNames } from "./decision";
+import { decidePlacement, knownClusterNames } from "./decision";
 import { compareStrings } from "./placement";
-import { ownEntry } from "./own";
+import { ownEntry } from "./ownProperties";
 
-/** Input of {@link planFederatedKustomization}. */
-export interface KustomizationPlanInput extends Omit<PlacementInput, "replicaScheduling" | "currentReplicas" | "estimatedCapacity" | "readiness"> {
+/** Input of {@link decideFederatedKustomization}. */
+export interface FederatedKustomizationInput extends Omit<PlacementInput, "replicaScheduling" | "currentReplicas" | "estimatedCapacity" | "readiness"> {
     /** The kustomization every placed member gets. */
     directory: string;
     /** Per cluster: an overlay directory used instead of `directory`. */
     clusterDirectories?: Record<string, string>;
 }
 
-/** Result of {@link planFederatedKustomization}: the placement every kind gets, and each cluster's directory. */
-export interface KustomizationPlan extends PlacementDecision {
+/** Result of {@link decideFederatedKustomization}: the placement every kind gets, and each cluster's directory. */
+export interface FederatedKustomizationDecision extends PlacementDecision {
     /** Placed cluster → the directory it builds (keys sorted). */
     directories: Record<string, string>;
 }
 
 /** Validates the input (throwing one ValidationError naming `subject`, every field and the fix) and plans it. */
-export function planFederatedKustomization(subject: string, input: KustomizationPlanInput, key = subject): KustomizationPlan {
+export function decideFederatedKustomization(subject: string, input: FederatedKustomizationInput, key = subject): FederatedKustomizationDecision {
     const known = knownClusterNames(input.clusters ?? []);
     const issues: ValidationIssue[] = [];
     if (typeof input.directory !== "string" || input.directory === "") {

@@ -1,7 +1,11 @@
 /**
  * Kubernetes name and label syntax checks (apimachinery `validation.IsQualifiedName`, `IsValidLabelValue`,
- * `IsDNS1123Label`, `IsDNS1123Subdomain`), as plain predicates returning a reason or undefined.
+ * `IsDNS1123Label`, `IsDNS1123Subdomain`), as plain predicates returning a reason or undefined, and the label
+ * KubeFed puts on every member object.
  */
+
+/** The label KubeFed puts on every propagated object (docs/semantics.md#names). */
+export const MANAGED_LABEL = "kubefed.io/managed";
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

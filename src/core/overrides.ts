@@ -18,37 +18,9 @@
  * Deliberate difference: a path that is not a JSON pointer (non-empty and not starting with "/") is refused. The
  * library would silently apply it to the root using only its last segment; KubeFed's schema does not catch it.
  */
+import type { OverrideOperation } from "./types";
 import { OverrideError, ValidationError } from "./errors";
-import { hasOwn, setOwn } from "./own";
-import type { LabelSelector } from "./selector";
-import type { ImageOverride } from "./images";
-
-/** One JSON-patch operation of a cluster's overrides. */
-export interface OverrideOperation {
-    /** add, remove or replace; absent/empty means replace. */
-    op?: "add" | "remove" | "replace";
-    /** JSON pointer, e.g. `/spec/replicas` or `/metadata/labels/app~1tier` (`~1` = `/`, `~0` = `~`). */
-    path: string;
-    /** The value for add/replace; absent means null. */
-    value?: unknown;
-}
-
-/**
- * One entry of `overrides`: what changes in the clusters it targets, by `clusterName` (one member, KubeFed's
- * form) or by `clusterSelector` (every member whose labels match, Karmada's form; `{}` matches all). Entries apply
- * in the order written, each one's `imageOverrides` before its `clusterOverrides` (as Karmada applies a rule's
- * image overrider before its plaintext overrider), so a later entry wins where two change the same path.
- */
-export interface ClusterOverride {
-    /** One member cluster. Exactly one of clusterName and clusterSelector. */
-    clusterName?: string;
-    /** Every member cluster whose labels match (Kubernetes label-selector semantics). */
-    clusterSelector?: LabelSelector;
-    /** JSON-patch operations (KubeFed's semantics: a missing op means replace). */
-    clusterOverrides?: OverrideOperation[];
-    /** Registry, repository, tag or digest changes of the pod template's containers (see images.ts). */
-    imageOverrides?: ImageOverride[];
-}
+import { hasOwn, setOwn } from "./ownProperties";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Container = Json[] | { [k: string]: Json };

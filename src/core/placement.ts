@@ -1,29 +1,8 @@
 /**
  * Placement (docs/semantics.md#placement): which member clusters a federated object goes to.
  */
-import { LabelSelector, compileSelector, compileValidSelector } from "./selector";
-import type { SpreadConstraint } from "./spread";
-
-/** KubeFed's `spec.placement`. */
-export interface Placement {
-    /** Explicit cluster names. When present (non-null) it wins over the selector, even when empty. */
-    clusters?: { name: string }[] | null;
-    /** Label selector over the clusters' labels; null/absent selects nothing, `{}` selects all. */
-    clusterSelector?: LabelSelector | null;
-    /** Karmada-style spread constraints applied to the clusters picked above (region, zone, provider, cluster
-     *  label or cluster; minGroups/maxGroups). Absent: KubeFed placement unchanged. See `applySpreadConstraints`. */
-    spreadConstraints?: SpreadConstraint[] | null;
-}
-
-/** A member cluster as the core sees it: its name and the labels selectors match. */
-export interface ClusterInfo {
-    name: string;
-    labels?: Record<string, string> | null;
-    /** Region, for spread constraints by region. */
-    region?: string | null;
-    /** Zones, for spread constraints by zone (a cluster counts in each of them). */
-    zones?: string[] | null;
-}
+import type { ClusterInfo, Placement } from "./types";
+import { compileSelector, compileValidSelector } from "./selector";
 
 /** Options for {@link selectClusters}. */
 export interface SelectOptions {

@@ -14,10 +14,11 @@
  * - `timeoutSeconds`, a positive integer, bounds how long each wave may take to become ready (default
  *   {@link DEFAULT_ROLLOUT_TIMEOUT_SECONDS}).
  */
+import type { ClusterInfo, LabelSelector } from "./types";
 import { ValidationIssue } from "./errors";
 import { dns1123LabelProblem } from "./labels";
-import { ClusterInfo, compareStrings } from "./placement";
-import { LabelSelector, compileSelector, validateSelector } from "./selector";
+import { compareStrings } from "./placement";
+import { compileSelector, validateSelector } from "./selector";
 
 /** One rollout wave. */
 export type RolloutWave = RolloutWaveByName | RolloutWaveBySelector;

@@ -2,24 +2,9 @@
  * Kubernetes label selectors (`metav1.LabelSelector`) as KubeFed uses them to select member clusters by their
  * labels (docs/semantics.md#selected-clusters).
  */
+import type { LabelSelector, Labels } from "./types";
 import { ValidationError, ValidationIssue } from "./errors";
 import { labelKeyProblem, labelValueProblem } from "./labels";
-
-/** One `matchExpressions` entry. */
-export interface LabelSelectorRequirement {
-    key: string;
-    operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-    values?: string[];
-}
-
-/** A Kubernetes label selector. `{}` matches everything; null/absent is handled by the caller (matches nothing). */
-export interface LabelSelector {
-    matchLabels?: Record<string, string>;
-    matchExpressions?: LabelSelectorRequirement[];
-}
-
-/** Labels as found on a cluster; null/absent means no labels. */
-export type Labels = Record<string, string> | null | undefined;
 
 const OPERATORS = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
 

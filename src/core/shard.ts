@@ -8,7 +8,7 @@
 import { createHash } from "crypto";
 import { ValidationIssue } from "./errors";
 import { dns1123LabelProblem } from "./labels";
-import { setOwn } from "./own";
+import { setOwn } from "./ownProperties";
 
 /** Env var the driver sets: the program writes its shard record and full decision there at the end of the run. */
 export const DECISION_FILE_ENV = "PULUMI_KUBEFED_DECISION_FILE";

@@ -17,29 +17,16 @@
  * - An unsatisfiable constraint is an error naming it and the clusters available (Karmada reports a scheduling
  *   failure on the binding).
  */
+import type { ClusterInfo, SpreadConstraint, SpreadField } from "./types";
 import { ValidationIssue } from "./errors";
 import { labelKeyProblem } from "./labels";
-import { ClusterInfo, compareStrings } from "./placement";
+import { compareStrings } from "./placement";
 
 /** The fields a constraint can group clusters by (Karmada's `SpreadFieldValue`). */
-export const SPREAD_FIELDS = ["cluster", "region", "zone", "provider"] as const;
-/** One of {@link SPREAD_FIELDS}. */
-export type SpreadField = typeof SPREAD_FIELDS[number];
+export const SPREAD_FIELDS: readonly SpreadField[] = ["cluster", "region", "zone", "provider"];
 
 /** The cluster label `spreadByField: "provider"` reads. */
 export const PROVIDER_LABEL = "provider";
-
-/** A Karmada spread constraint: exactly one of `spreadByField` and `spreadByLabel`. */
-export interface SpreadConstraint {
-    /** Group clusters by their name (`cluster`), `region`, `zone` (each of their zones) or `provider` label. */
-    spreadByField?: SpreadField;
-    /** Group clusters by the value of this cluster label. */
-    spreadByLabel?: string;
-    /** Fewest groups the placement must span (default 1). */
-    minGroups?: number;
-    /** Most groups the placement may span (default: no limit). */
-    maxGroups?: number;
-}
 
 /** Result of {@link applySpreadConstraints}. */
 export interface SpreadResult {

@@ -1,15 +1,12 @@
 /**
  * The recorded decision (`DecisionSummary`) of every federated kind, built here in the core so components, the
- * policy pack, `plan` and `status` read one shape: objects and namespaces from their {@link FederatedObjectPlan},
+ * policy pack, `plan` and `status` read one shape: objects and namespaces from their {@link FederatedObjectDecision},
  * chart releases and kustomizations from their placement plus what each cluster gets.
  */
-import type { FederatedObjectPlan, PlacementDecision } from "./decision";
-import { MANAGED_LABEL } from "./decision";
-import type { SpreadConstraint } from "./spread";
-import type { ReplicaSchedulingSpec } from "./validate";
-import type { DecisionSummary, PlacedCluster } from "./summary";
+import type { DecisionSummary, FederatedObjectDecision, PlacedCluster, PlacementDecision, ReplicaSchedulingSpec, SpreadConstraint } from "./types";
+import { MANAGED_LABEL } from "./labels";
 import { compareStrings } from "./placement";
-import { ownEntry } from "./own";
+import { ownEntry } from "./ownProperties";
 
 /** Placeholder of a value that is an Output while the program runs (components swap Outputs for these before
  *  planning): NUL-delimited, so it cannot be user data (NUL is not valid in Kubernetes strings). */
@@ -97,7 +94,7 @@ function placementFields(plan: Pick<PlacementDecision, "unplacedReplicas" | "fai
 }
 
 /** The recorded decision of a federated object or namespace. */
-export function summarizeObjectPlan(template: Record<string, unknown>, plan: FederatedObjectPlan, o: ObjectSummaryOptions): DecisionSummary {
+export function summarizeObjectDecision(template: Record<string, unknown>, plan: FederatedObjectDecision, o: ObjectSummaryOptions): DecisionSummary {
     const meta = (template.metadata ?? {}) as { name?: string; namespace?: string; labels?: Record<string, string> };
     const templateLabels = sortRecord(meta.labels ?? {});
     const rsp = o.replicaScheduling;
@@ -161,7 +158,7 @@ export interface RenderedSummaryOptions {
  * with its replicas (when scheduled) and {@link RENDERED_IMAGES}, since what runs there is known only once the
  * chart or directory is rendered; the policy pack judges the rendered member objects themselves.
  */
-export function summarizeRenderedPlan(kind: typeof CHART_KIND | typeof KUSTOMIZATION_KIND, plan: PlacementDecision, o: RenderedSummaryOptions): DecisionSummary {
+export function summarizeRenderedDecision(kind: typeof CHART_KIND | typeof KUSTOMIZATION_KIND, plan: PlacementDecision, o: RenderedSummaryOptions): DecisionSummary {
     const placed: Record<string, PlacedCluster> = {};
     for (const c of [...plan.clusters].sort(compareStrings)) {
         const r = plan.scheduled ? ownEntry(plan.replicas, c) : undefined;

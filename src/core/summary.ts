@@ -1,85 +1,6 @@
-import type { SpreadConstraint } from "./spread";
-import { ReplicaSchedulingSpec } from "./validate";
-import { ownEntry } from "./own";
+import type { DecisionSummary, PlacedCluster } from "./types";
+import { ownEntry } from "./ownProperties";
 import { ExclusionCode, exclusionCode } from "./exclusions";
-
-/** What a federated object gets in one placed cluster. */
-export interface PlacedCluster {
-    /** `spec.replicas` sent to this cluster (planned by replica scheduling, or the template's after overrides);
-     *  absent for objects without a numeric `spec.replicas`. */
-    replicas?: number;
-    /** JSON pointers overridden here (user overrides plus `/spec/replicas` written by replica scheduling). */
-    overrides: string[];
-    /** Container images sent here, after overrides, sorted. */
-    images: string[];
-    /** The object's labels sent here, when overrides made them differ from the template's (policies judge what is
-     *  sent, not the template). */
-    labels?: Record<string, string>;
-}
-
-/**
- * The plain, fully known decision a FederatedResource or FederatedNamespace records as its inputs (and outputs):
- * what `pulumi preview --diff` shows and what policy packs check. Pure data, so the policy pack can share this
- * contract without loading any component code.
- *
- * Shaped for short diffs: everything per cluster is one entry of `placed` or `excluded`, keyed by cluster name,
- * so moving an object from c1 to c3 shows as "- placed.c1, + placed.c3, + excluded.c1, - excluded.c3" instead of
- * shifted array elements across several parallel maps. Member facts (labels, region, zones) are not repeated here:
- * they are recorded once per member, as each MemberCluster's inputs and outputs.
- */
-export interface DecisionSummary {
-    apiVersion: string;
-    kind: string;
-    name: string;
-    namespace?: string;
-    /** Template labels (e.g. data-class), as policies match on them. */
-    labels: Record<string, string>;
-    /** Placed clusters, keyed (and sorted) by cluster name. */
-    placed: Record<string, PlacedCluster>;
-    /** Why each member that is not placed was left out, keyed by cluster name. */
-    excluded: Record<string, string>;
-    /** Clusters the user wrote overrides for (placed or not). */
-    overrideClusters: string[];
-    /** Template and override-value paths whose values are Outputs, resolved when applied (shown as `<output>` in images). */
-    outputPaths?: string[];
-    /** Replicas the planner could not place anywhere (replica scheduling only). */
-    unplacedReplicas?: number;
-    replicaScheduling?: ReplicaSchedulingSpec;
-    /** Failover: members observed not ready while the program ran get 0 replicas (their objects are left as they
-     *  are) and their replicas are planned on the ready ones. Absent when every member was ready (or failover is off). */
-    failover?: FailoverDecision;
-    /** Spread constraints of the placement and the groups the placed clusters span (one entry per constraint). */
-    spread?: SpreadDecision[];
-    namespacePlacement?: boolean;
-    orphanOnDelete: boolean;
-    retainReplicas: boolean;
-    waitForReady: boolean;
-    warnings: string[];
-    /** Progressive rollout: the waves in order with their placed clusters (the implicit last wave flagged), and how
-     *  long each may take to become ready. */
-    rollout?: { waves: { name: string; clusters: string[]; implicit?: boolean }[]; timeoutSeconds: number };
-    /** How the federated ConfigMaps, Secrets, ServiceAccounts and PVCs the pod template references are treated,
-     *  recorded when not the default (`check`), with the references found (`ConfigMap shop/settings`). */
-    dependencies?: { mode: "follow" | "ignore"; references: string[] };
-    /** Clusters a workload with `dependencies: "follow"` placed this object in beyond its own placement, with the
-     *  workloads that needed it there. Known once the program has declared everything: in outputs only. */
-    pulledBy?: Record<string, string[]>;
-}
-
-/** Why replicas moved (see {@link DecisionSummary.failover}). */
-export interface FailoverDecision {
-    /** Placed members observed not ready, sorted. */
-    notReady: string[];
-    /** Replicas each placed member would get were every member ready; compare with `placed` to see the move. */
-    replicasIfReady: Record<string, number>;
-}
-
-/** One spread constraint and the groups the placement spans under it. */
-export interface SpreadDecision {
-    constraint: SpreadConstraint;
-    /** Groups (regions, zones, label values, clusters) the placed clusters span, sorted. */
-    groups: string[];
-}
 
 /**
  * The replica moves failover made, e.g. `c2 not ready: 17 → 0 (c1 +13, c3 +4)`; empty without failover. Shared by
@@ -95,20 +16,6 @@ export function failoverMoves(d: Pick<DecisionSummary, "failover" | "placed">): 
         .map(([c, n]) => `${c} ${n > 0 ? "+" : ""}${n}`);
     const lost = f.notReady.map(c => `${c} ${ownEntry(f.replicasIfReady, c) ?? 0} → ${ownEntry(d.placed, c)?.replicas ?? 0}`);
     return [`not ready: ${lost.join(", ")}${gains.length ? ` (moved: ${gains.join(", ")})` : ""}`];
-}
-
-/** Plain, credential-free facts about a member, recorded as the MemberCluster's inputs (visible to policies). */
-export interface MemberClusterSummary {
-    clusterName: string;
-    labels: Record<string, string>;
-    region?: string;
-    zones: string[];
-    unreachable: "fail" | "skip" | "forget";
-    adoptExisting: boolean;
-    /** Join mode: federated objects are applied with a service account created in the member. */
-    joined: boolean;
-    /** Whether the kubeconfig handed in was already a secret. It is stored as a secret either way. */
-    credentialsWereSecret: boolean;
 }
 
 /** Placed clusters of a decision, sorted. */

@@ -3,11 +3,9 @@
  * it. Where KubeFed silently ignores a mistake (unknown cluster names) we report an error instead, on purpose:
  * a typo in a cluster name should fail the preview, not deploy to fewer clusters.
  */
+import type { ClusterInfo, ClusterOverride, Placement, ReplicaSchedulingSpec } from "./types";
 import { ValidationIssue } from "./errors";
 import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./labels";
-import { ClusterOverride } from "./overrides";
-import { ClusterInfo, Placement } from "./placement";
-import { ClusterPreference } from "./planner";
 import { replicaCapacitySums } from "./feasibility";
 import { validateSelector } from "./selector";
 import { validateImageOverrides } from "./images";
@@ -226,21 +224,6 @@ export function validateOverrides(overrides: ClusterOverride[] | undefined, know
         });
     });
     return issues;
-}
-
-/** Replica-scheduling spec shape (RSP `spec` without targetKind), fixed for components and the policy pack. */
-export interface ReplicaSchedulingSpec {
-    /** Replicas to spread over the clusters. */
-    totalReplicas: number;
-    /** Move running replicas to follow the preferences (default false: keep what runs, docs/semantics.md#replica-algorithm step 4). */
-    rebalance?: boolean;
-    /** Schedule only over the clusters the placement's selector picks (docs/semantics.md#intersect-with-the-cluster-selector). */
-    intersectWithClusterSelector?: boolean;
-    /** Preferences by cluster name or "*"; absent or empty means `{"*": {weight: 1}}`. */
-    clusters?: Record<string, ClusterPreference>;
-    /** Plan only over the members observed ready (KubeFed's behaviour; default true). false keeps the plan as if
-     *  every member were ready. Readiness comes from `observeReadiness` / `observeReplicas`. */
-    failover?: boolean;
 }
 
 function isCount(v: unknown): v is number {

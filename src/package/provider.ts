@@ -21,7 +21,7 @@ import { MemberCluster, MemberClusterArgs } from "../components/memberCluster";
 import { MemberTracker } from "../components/readBack";
 import { ReplicaSchedulingPreference, ReplicaSchedulingPreferenceArgs } from "../components/replicaSchedulingPreference";
 import { MemberReadBack } from "../dynamic/memberReadBack";
-import { setOwn } from "../core/own";
+import { setOwn } from "../core/ownProperties";
 import * as schema from "./schema";
 
 // The schema's shapes must stay assignable to what the components take and give (checked by tsc, so they cannot

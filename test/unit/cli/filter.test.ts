@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { buildPlan, renderPlan } from "../../../src/cli/plan";
+import { buildPlan } from "../../../src/cli/planModel";
+import { renderPlan } from "../../../src/cli/plan";
 import { filterPlan } from "../../../src/cli/filter";
 import { checkpointOf, inTempDir, objectStatus, run, writeJson } from "./helpers";
 

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { buildPlan, parsePlanArgs, planCell, previewArgs, renderPlan } from "../../../src/cli/plan";
+import { parsePlanArgs, planCell, previewArgs, renderPlan } from "../../../src/cli/plan";
+import { buildPlan } from "../../../src/cli/planModel";
 import { escapeHtml, renderStatusHtml } from "../../../src/cli/html";
 import { DecisionSummary, decisionChanges } from "../../../src/core";
 import { main } from "../../../src/cli";
@@ -87,7 +88,7 @@ describe("cli: status --html", () => {
 
 describe("cli: plan reads policy violations from the engine's event log", () => {
     it("mandatory violations block, advisory ones warn, each named with its policy and message", async () => {
-        const { buildPlan, policyViolations } = await import("../../../src/cli/plan");
+        const { buildPlan, policyViolations } = await import("../../../src/cli/planModel");
         const log = [
             JSON.stringify({ sequence: 1, timestamp: 1, preludeEvent: { config: {} } }),
             JSON.stringify({ sequence: 2, timestamp: 2, policyEvent: { resourceUrn: "urn:pulumi:dev::p::pulumi-kubefed:index:FederatedResource::web",
@@ -109,7 +110,7 @@ describe("cli: plan reads policy violations from the engine's event log", () => 
 
 describe("cli: plan reads the Automation API's engine events", () => {
     it("steps with old and new state, non-ephemeral diagnostics and policy events make the same plan as preview --json", async () => {
-        const { buildPlan, previewFromEvents, policyViolationOf } = await import("../../../src/cli/plan");
+        const { buildPlan, previewFromEvents, policyViolationOf } = await import("../../../src/cli/planModel");
         const webOld = dec("web", { c1: { replicas: 3, overrides: [], images: ["nginx"] } });
         const webNew = dec("web", { c2: { replicas: 3, overrides: [], images: ["nginx"] } }, { c1: "labels do not match placement.clusterSelector" });
         const meta = (op: string, name: string, news?: unknown, olds?: unknown) => ({ resourcePreEvent: { metadata: {

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { reportFromCheckpoint } from "../../../src/cli/checkpoint";
-import { buildPlan, renderPlan } from "../../../src/cli/plan";
+import { buildPlan } from "../../../src/cli/planModel";
+import { renderPlan } from "../../../src/cli/plan";
 import { objectLabel, renderStatus } from "../../../src/cli/statusReport";
 import { renderStatusHtml } from "../../../src/cli/html";
 import { readBackInputsOf } from "../../../src/dynamic/memberReadBackProvider";

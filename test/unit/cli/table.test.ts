@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import * as YAML from "yaml";
 import { displayWidth, renderTable, terminalSafe } from "../../../src/cli/table";
 import { renderShardsResult } from "../../../src/cli/shardsCommand";
-import { buildPlan, renderPlan } from "../../../src/cli/plan";
+import { buildPlan } from "../../../src/cli/planModel";
+import { renderPlan } from "../../../src/cli/plan";
 import { checkpointOf, inTempDir, objectStatus, run, writeJson } from "./helpers";
 
 /** Characters a terminal acts on: C0/C1 controls but the newline, DEL, bidi overrides and isolates. */

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ClusterInfo, ValidationError, mergeValues, planFederatedChart } from "../../../src/core";
+import { ClusterInfo, ValidationError, mergeValues, decideFederatedChart } from "../../../src/core";
 
 const clusters: ClusterInfo[] = [{ name: "a", labels: { env: "prod" } }, { name: "b", labels: { env: "prod" } }, { name: "c", labels: { env: "dev" } }];
 const base = { replicaCount: 1, image: { repository: "nginx", tag: "1.25" }, message: "hello", list: [1, 2] };
@@ -22,9 +22,9 @@ describe("chart: values merge (Helm's rules)", () => {
     });
 });
 
-describe("chart: planFederatedChart", () => {
+describe("chart: decideFederatedChart", () => {
     it("places by selector and gives each cluster the shared values merged with its own", () => {
-        const p = planFederatedChart({ clusters, placement: { clusterSelector: { matchLabels: { env: "prod" } } }, values: base,
+        const p = decideFederatedChart({ clusters, placement: { clusterSelector: { matchLabels: { env: "prod" } } }, values: base,
             clusterValues: { b: { message: "hi from b", image: { tag: "1.27" } } }, key: "shop/hello" });
         assert.deepEqual(p.clusters, ["a", "b"]);
         assert.deepEqual(p.values.a, base);
@@ -32,15 +32,15 @@ describe("chart: planFederatedChart", () => {
         assert.deepEqual(p.warnings, []);
     });
     it("values for a cluster that is not placed warn", () => {
-        const p = planFederatedChart({ clusters, placement: { clusters: [{ name: "a" }] }, clusterValues: { c: { x: 1 } }, key: "k" });
+        const p = decideFederatedChart({ clusters, placement: { clusters: [{ name: "a" }] }, clusterValues: { c: { x: 1 } }, key: "k" });
         assert.ok(p.warnings.some(w => w.startsWith(`clusterValues["c"]`) && /not placed/.test(w)), p.warnings.join("\n"));
     });
     it("values for an unknown cluster are an error", () => {
-        assert.throws(() => planFederatedChart({ clusters, placement: { clusterSelector: {} }, clusterValues: { zz: {} }, key: "k" }),
+        assert.throws(() => decideFederatedChart({ clusters, placement: { clusterSelector: {} }, clusterValues: { zz: {} }, key: "k" }),
             (e: unknown) => e instanceof ValidationError && /clusterValues\["zz"\]: unknown cluster/.test(e.message));
     });
     it("replica scheduling writes each cluster's replicas at the named values path", () => {
-        const p = planFederatedChart({ clusters, values: base, replicaScheduling: { totalReplicas: 4, intersectWithClusterSelector: true },
+        const p = decideFederatedChart({ clusters, values: base, replicaScheduling: { totalReplicas: 4, intersectWithClusterSelector: true },
             placement: { clusterSelector: { matchLabels: { env: "prod" } } }, replicasPath: "web.replicas", key: "shop/hello" });
         assert.deepEqual(p.clusters, ["a", "b"]);
         assert.deepEqual(p.replicas, { a: 2, b: 2 });
@@ -48,11 +48,11 @@ describe("chart: planFederatedChart", () => {
         assert.equal(p.unplacedReplicas, 0);
     });
     it("replica scheduling without replicasPath is an error saying what to set", () => {
-        assert.throws(() => planFederatedChart({ clusters, replicaScheduling: { totalReplicas: 2 }, key: "k" }),
+        assert.throws(() => decideFederatedChart({ clusters, replicaScheduling: { totalReplicas: 2 }, key: "k" }),
             (e: unknown) => e instanceof ValidationError && /replicasPath: is required with replicaScheduling/.test(e.message));
     });
     it("a cluster's values setting the scheduled path is an error naming both", () => {
-        assert.throws(() => planFederatedChart({ clusters, replicaScheduling: { totalReplicas: 2 }, replicasPath: "replicaCount",
+        assert.throws(() => decideFederatedChart({ clusters, replicaScheduling: { totalReplicas: 2 }, replicasPath: "replicaCount",
             clusterValues: { a: { replicaCount: 0 } }, key: "k" }),
         (e: unknown) => e instanceof ValidationError && /clusterValues\["a"\]\.replicaCount: is set, but replicaScheduling/.test(e.message));
     });

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import {
-    ClusterInfo, FederatedObjectInput, OverrideError, ValidationError, planFederatedChart, planFederatedKustomization,
-    planFederatedObject,
+    ClusterInfo, FederatedObjectInput, OverrideError, ValidationError, decideFederatedChart, decideFederatedKustomization,
+    decideFederatedObject,
 } from "../../../src/core";
 
 /* The composite (docs/semantics.md#placement, docs/semantics.md#overrides, docs/semantics.md#desired-object, docs/semantics.md#writing-the-result, docs/semantics.md#intersect-with-the-cluster-selector); every expectation below is derived by hand from the spec. */
@@ -17,7 +17,7 @@ const deployment = () => ({
     metadata: { name: "web", namespace: "shop", labels: { app: "web" }, annotations: { "pulumi.com/skipAwait": "true" } },
     spec: { replicas: 1, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1" }] } } },
 });
-const plan = (over: Partial<FederatedObjectInput>) => planFederatedObject({ template: deployment(), clusters, ...over });
+const plan = (over: Partial<FederatedObjectInput>) => decideFederatedObject({ template: deployment(), clusters, ...over });
 
 describe("federate: placement and desired objects", () => {
     it("says why every known cluster that is not placed was left out (the one place this is decided)", () => {
@@ -51,7 +51,7 @@ describe("federate: placement and desired objects", () => {
 
     it("does not mutate or freeze the input template", () => {
         const template = deployment();
-        planFederatedObject({ template, clusters, placement: { clusterSelector: {} }, overrides: [{ clusterName: "a", clusterOverrides: [{ path: "/spec/template/spec/containers/0/image", value: "x" }] }] });
+        decideFederatedObject({ template, clusters, placement: { clusterSelector: {} }, overrides: [{ clusterName: "a", clusterOverrides: [{ path: "/spec/template/spec/containers/0/image", value: "x" }] }] });
         assert.deepEqual(template, deployment());
         assert.equal(Object.isFrozen(template.spec), false);
     });
@@ -86,7 +86,7 @@ describe("federate: placement and desired objects", () => {
     });
 
     it("drops template finalizers with a warning (KubeFed) and emits the core group as v1 (deliberate)", () => {
-        const p = planFederatedObject({
+        const p = decideFederatedObject({
             template: { apiVersion: "/v1", kind: "ConfigMap", metadata: { name: "cm", namespace: "ns", finalizers: ["x/y"] }, data: { k: "v" } },
             clusters, placement: { clusters: [{ name: "b" }] },
         });
@@ -126,7 +126,7 @@ describe("federate: namespaced resources (docs/semantics.md#namespaces)", () => 
     it("requires metadata.namespace when namespaced", () => {
         const t = deployment() as any;
         delete t.metadata.namespace;
-        assert.throws(() => planFederatedObject({ template: t, clusters, namespacePlacement: { clusterSelector: {} } }),
+        assert.throws(() => decideFederatedObject({ template: t, clusters, namespacePlacement: { clusterSelector: {} } }),
             (e: unknown) => e instanceof ValidationError && /template\.metadata\.namespace/.test(e.message));
     });
 });
@@ -242,12 +242,12 @@ describe("federate: errors", () => {
     });
 
     it("requires metadata.name, kind and apiVersion", () => {
-        assert.throws(() => planFederatedObject({ template: { metadata: {} }, clusters }), (e: unknown) =>
+        assert.throws(() => decideFederatedObject({ template: { metadata: {} }, clusters }), (e: unknown) =>
             e instanceof ValidationError && e.issues.map(i => i.field).join() === "template.apiVersion,template.kind,template.metadata.name");
     });
 
     it("rejects invalid clusters", () => {
-        assert.throws(() => planFederatedObject({ template: deployment(), clusters: [{ name: "A_B" }] }), (e: unknown) => e instanceof ValidationError && /clusters\[0\]\.name/.test(e.message));
+        assert.throws(() => decideFederatedObject({ template: deployment(), clusters: [{ name: "A_B" }] }), (e: unknown) => e instanceof ValidationError && /clusters\[0\]\.name/.test(e.message));
     });
 
     it("a failing override names the object, the cluster and the path", () => {
@@ -258,9 +258,9 @@ describe("federate: errors", () => {
 
     it("the cluster validation cache notices a changed cluster list", () => {
         const list: ClusterInfo[] = [{ name: "a" }];
-        planFederatedObject({ template: deployment(), clusters: list, placement: { clusterSelector: {} } });
+        decideFederatedObject({ template: deployment(), clusters: list, placement: { clusterSelector: {} } });
         list.push({ name: "Bad" });
-        assert.throws(() => planFederatedObject({ template: deployment(), clusters: list, placement: { clusterSelector: {} } }), ValidationError);
+        assert.throws(() => decideFederatedObject({ template: deployment(), clusters: list, placement: { clusterSelector: {} } }), ValidationError);
     });
 
     // The decision memoises per cluster list (validation, names, exclusion records): many objects planned in turn over
@@ -286,8 +286,8 @@ describe("federate: errors", () => {
                 const args = (list: ClusterInfo[]): FederatedObjectInput => ({
                     template: deployment(), clusters: list, placement: o.placement, namespacePlacement: o.namespacePlacement, replicaScheduling: o.rsp,
                 });
-                const shared = planFederatedObject(args(fleet));
-                const fresh = planFederatedObject(args(fleet.map(c => ({ ...c, labels: { ...c.labels } }))));
+                const shared = decideFederatedObject(args(fleet));
+                const fresh = decideFederatedObject(args(fleet.map(c => ({ ...c, labels: { ...c.labels } }))));
                 assert.equal(JSON.stringify(shared), JSON.stringify(fresh), "same values in the same key order");
                 assert.deepStrictEqual(shared, fresh);
                 shared.excluded.x = "changed by the caller"; // must not leak into later plans
@@ -304,25 +304,25 @@ describe("decision: a member cluster named constructor", () => {
     const tpl = () => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "w", namespace: "n" }, spec: { replicas: 1 } });
 
     it("gets whole replicas from replica scheduling, with and without overflow", () => {
-        const even = planFederatedObject({ template: tpl(), clusters: fleet, placement: { clusterSelector: {} }, replicaScheduling: { totalReplicas: 3 } });
+        const even = decideFederatedObject({ template: tpl(), clusters: fleet, placement: { clusterSelector: {} }, replicaScheduling: { totalReplicas: 3 } });
         assert.deepEqual([even.replicas, even.unplacedReplicas], [{ a: 1, b: 1, constructor: 1 }, 0]);
         assert.equal((even.objects[C].spec as { replicas?: unknown }).replicas, 1);
-        const capped = planFederatedObject({ template: tpl(), clusters: fleet, placement: { clusterSelector: {} },
+        const capped = decideFederatedObject({ template: tpl(), clusters: fleet, placement: { clusterSelector: {} },
             replicaScheduling: { totalReplicas: 7, clusters: { "*": { weight: 1, maxReplicas: 2 } } } });
         assert.deepEqual([capped.replicas, capped.unplacedReplicas], [{ a: 2, b: 2, constructor: 2 }, 1]);
     });
 
     it("is selected by labels like any cluster; a label key named constructor matches only where it is set", () => {
-        const p = planFederatedObject({ template: tpl(), clusters: fleet, placement: { clusterSelector: { matchExpressions: [{ key: "constructor", operator: "DoesNotExist" }] } } });
+        const p = decideFederatedObject({ template: tpl(), clusters: fleet, placement: { clusterSelector: { matchExpressions: [{ key: "constructor", operator: "DoesNotExist" }] } } });
         assert.deepEqual(p.clusters, ["b", "constructor"]);
         assert.deepEqual(Object.keys(p.excluded), ["a"]);
     });
 
     it("in a chart and a kustomization: its own values and directory, or the shared ones", () => {
-        const chart = planFederatedChart({ clusters: fleet, placement: { clusterSelector: {} }, values: { m: 1 }, key: "n/r",
+        const chart = decideFederatedChart({ clusters: fleet, placement: { clusterSelector: {} }, values: { m: 1 }, key: "n/r",
             replicaScheduling: { totalReplicas: 3 }, replicasPath: "replicaCount" });
         assert.deepEqual(chart.values[C], { m: 1, replicaCount: 1 });
-        const k = planFederatedKustomization("k", { clusters: fleet, placement: { clusterSelector: {} }, directory: "./base" });
+        const k = decideFederatedKustomization("k", { clusters: fleet, placement: { clusterSelector: {} }, directory: "./base" });
         assert.equal(k.directories[C], "./base");
     });
 

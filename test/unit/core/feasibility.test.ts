@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import {
-    ClusterPreference, ValidationError, decisionFeasibility, planFederatedKustomization, planFederatedObject, replicaCapacity,
+    ClusterPreference, ValidationError, decisionFeasibility, decideFederatedKustomization, decideFederatedObject, replicaCapacity,
     replicaFeasibility, validateReplicaScheduling,
 } from "../../../src/core";
 
@@ -28,7 +28,7 @@ describe("core: replica-scheduling feasibility (one computation for validator, p
 
     it("plans again when a recorded decision lacks unplacedReplicas (old state), with the same result as the plan", () => {
         const rs = { totalReplicas: 7, clusters: { a: { weight: 1, maxReplicas: 2 }, b: { weight: 0 } } };
-        const plan = planFederatedObject({ template: deployment, placement: { clusterSelector: {} }, clusters, replicaScheduling: rs });
+        const plan = decideFederatedObject({ template: deployment, placement: { clusterSelector: {} }, clusters, replicaScheduling: rs });
         assert.ok(plan.feasibility && plan.feasibility.unplaced > 0);
         const placed = Object.fromEntries(plan.clusters.map(c => [c, { replicas: plan.replicas![c], overrides: [], images: [] }]));
         const recorded = { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop", labels: {}, placed, excluded: {},
@@ -69,9 +69,9 @@ describe("core: replica-scheduling feasibility (one computation for validator, p
     });
 });
 
-describe("core: planFederatedKustomization", () => {
+describe("core: decideFederatedKustomization", () => {
     it("places by the placement, gives each cluster its overlay or the shared directory, and warns about unplaced overlays", () => {
-        const p = planFederatedKustomization("FederatedKustomization k", {
+        const p = decideFederatedKustomization("FederatedKustomization k", {
             clusters, directory: "./base", clusterDirectories: { a: "./overlays/a", c: "./overlays/c" },
             placement: { clusterSelector: { matchLabels: { tier: "prod" } } },
         });
@@ -82,7 +82,7 @@ describe("core: planFederatedKustomization", () => {
     });
 
     it("refuses an unknown cluster and a missing directory, naming the fields", () => {
-        assert.throws(() => planFederatedKustomization("FederatedKustomization k", { clusters, directory: "", clusterDirectories: { mars: "x" }, placement: { clusterSelector: {} } }),
+        assert.throws(() => decideFederatedKustomization("FederatedKustomization k", { clusters, directory: "", clusterDirectories: { mars: "x" }, placement: { clusterSelector: {} } }),
             (e: unknown) => e instanceof ValidationError && e.issues.map(i => i.field).join() === "directory,clusterDirectories[\"mars\"]");
     });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import {
     ChildNameRegistry, ClusterInfo, FederatedObjectInput, ValidationError, canonicalPointer, dealiasPointer,
-    effectiveNamespace, identityOverrideProblem, pathsOverlap, planFederatedObject,
+    effectiveNamespace, identityOverrideProblem, pathsOverlap, decideFederatedObject,
 } from "../../../src/core";
 
 /* Issue 10: no bad input reaches a member. Each class of bad input is refused (or stripped with a warning)
@@ -14,7 +14,7 @@ const deployment = () => ({
         template: { metadata: { labels: { app: "web" } }, spec: { serviceAccountName: "web", containers: [{ name: "web", image: "nginx:1" }] } } },
 } as Record<string, any>);
 const plan = (over: Partial<FederatedObjectInput>) =>
-    planFederatedObject({ template: deployment(), clusters, placement: { clusterSelector: {} }, ...over });
+    decideFederatedObject({ template: deployment(), clusters, placement: { clusterSelector: {} }, ...over });
 const refused = (over: Partial<FederatedObjectInput>, ...patterns: RegExp[]) =>
     assert.throws(() => plan(over), (e: unknown) => {
         assert.ok(e instanceof ValidationError, String(e));
@@ -91,7 +91,7 @@ describe("inputs: names, namespaces, labels and annotations", () => {
     it("a name longer than 253 characters", () => refused(withMeta({ name: "a".repeat(254) }), /template\.metadata\.name/, /longer than 253/));
     it("a Service name must be a DNS-1123 label", () => refused({ template: { apiVersion: "v1", kind: "Service", metadata: { name: "a.b", namespace: "shop" }, spec: {} } }, /template\.metadata\.name/, /DNS-1123 label/));
     it("RBAC names may contain ':'", () => {
-        const p = planFederatedObject({ template: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "system:x" }, rules: [] }, clusters, placement: { clusterSelector: {} } });
+        const p = decideFederatedObject({ template: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "system:x" }, rules: [] }, clusters, placement: { clusterSelector: {} } });
         assert.equal(p.clusters.length, 3);
     });
     it("an invalid namespace", () => refused(withMeta({ namespace: "Shop" }), /template\.metadata\.namespace/, /DNS-1123/));
@@ -112,7 +112,7 @@ describe("inputs: server-set fields and scope", () => {
         const t = deployment();
         Object.assign(t.metadata, { uid: "u", resourceVersion: "1", managedFields: [{}], creationTimestamp: "2020-01-01T00:00:00Z", generation: 3, selfLink: "/x" });
         t.status = { readyReplicas: 1 };
-        const p = planFederatedObject({ template: t, clusters, placement: { clusterSelector: {} } });
+        const p = decideFederatedObject({ template: t, clusters, placement: { clusterSelector: {} } });
         for (const f of ["metadata.uid", "metadata.resourceVersion", "metadata.managedFields", "metadata.creationTimestamp", "metadata.generation", "metadata.selfLink", "status"]) {
             assert.ok(p.warnings.some(w => w.startsWith(`template.${f}:`) && /delete it from your template/.test(w)), `${f}: ${p.warnings.join("\n")}`);
             for (const c of p.clusters) {
@@ -129,7 +129,7 @@ describe("inputs: server-set fields and scope", () => {
     it("a namespaced kind without a namespace warns where it lands", () => {
         const t = deployment();
         delete t.metadata.namespace;
-        const p = planFederatedObject({ template: t, clusters, placement: { clusterSelector: {} } });
+        const p = decideFederatedObject({ template: t, clusters, placement: { clusterSelector: {} } });
         const w = p.warnings.find(x => x.startsWith("template.metadata.namespace"));
         assert.ok(w, p.warnings.join("\n"));
         assert.match(w!, /lands in .*"default"/);
@@ -138,7 +138,7 @@ describe("inputs: server-set fields and scope", () => {
         assert.equal(effectiveNamespace("example.com/v1", "Widget", undefined), undefined, "unknown kinds are not guessed");
     });
     it("a cluster-scoped kind needs no namespace (no warning)", () => {
-        const p = planFederatedObject({ template: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "x" } }, clusters, placement: { clusterSelector: {} } });
+        const p = decideFederatedObject({ template: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "x" } }, clusters, placement: { clusterSelector: {} } });
         assert.ok(!p.warnings.some(w => w.includes("namespace")), p.warnings.join("\n"));
     });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import {
-    ClusterInfo, DnsEndpoint, NormalizedDecision, ValidationError, compareShardDecisions, ingressDnsEndpoints, planFederatedObject,
+    ClusterInfo, DnsEndpoint, NormalizedDecision, ValidationError, compareShardDecisions, ingressDnsEndpoints, decideFederatedObject,
     resolverFor, serviceDnsEndpoints, shardRecord, validateServiceDnsInput,
 } from "../../../src/core";
 import { validateDependencyMode } from "../../../src/core/dependencies";
@@ -26,42 +26,42 @@ describe("core: issue 20 defects", () => {
 
     it("4. template spec.replicas NaN, -3, 1.5 or above int32 is refused naming template.spec.replicas", () => {
         for (const bad of [NaN, -3, 1.5, Infinity, 2 ** 31]) {
-            const e = errorOf(() => planFederatedObject({ template: deployment(bad), clusters: fleet(), placement: { clusterSelector: {} } }));
+            const e = errorOf(() => decideFederatedObject({ template: deployment(bad), clusters: fleet(), placement: { clusterSelector: {} } }));
             assert.ok(e instanceof ValidationError, String(e));
             assert.deepEqual(e.issues.map(i => i.field), ["template.spec.replicas"], String(bad));
             assert.match(e.message, /template\.spec\.replicas: is .*; spec\.replicas must be a whole number from 0 to 2147483647/);
         }
         for (const ok of [0, 3, undefined, null, "\u0000kubefed:output:0\u0000"]) {
-            planFederatedObject({ template: deployment(ok), clusters: fleet(), placement: { clusterSelector: {} } });
+            decideFederatedObject({ template: deployment(ok), clusters: fleet(), placement: { clusterSelector: {} } });
         }
     });
 
     it("4. an override writing a bad /spec/replicas (or a /spec with one) is refused naming the value", () => {
-        const e = errorOf(() => planFederatedObject({ template: deployment(), clusters: fleet(), placement: { clusterSelector: {} },
+        const e = errorOf(() => decideFederatedObject({ template: deployment(), clusters: fleet(), placement: { clusterSelector: {} },
             overrides: [{ clusterName: "b", clusterOverrides: [{ path: "/spec/replicas", value: -3 }, { op: "add", path: "/spec", value: { replicas: NaN } }] }] }));
         assert.deepEqual(e.issues.map(i => i.field), ["overrides[0].clusterOverrides[0].value", "overrides[0].clusterOverrides[1].value"]);
         assert.match(e.issues[0].message, /^is -3; .*\(overriding \/spec\/replicas for cluster "b"\); fix the override value$/);
         // removing it, or a valid value, is fine
-        planFederatedObject({ template: deployment(), clusters: fleet(), placement: { clusterSelector: {} },
+        decideFederatedObject({ template: deployment(), clusters: fleet(), placement: { clusterSelector: {} },
             overrides: [{ clusterName: "b", clusterOverrides: [{ path: "/spec/replicas", value: 2 }] }, { clusterName: "a", clusterOverrides: [{ op: "remove", path: "/spec/replicas" }] }] });
     });
 
     it("6. a cluster list changed in place is validated again: a duplicate element, a label value", () => {
         const clusters = fleet();
-        planFederatedObject({ template: deployment(), clusters, placement: { clusterSelector: {} } });
+        decideFederatedObject({ template: deployment(), clusters, placement: { clusterSelector: {} } });
         clusters[1] = clusters[0];
-        assert.throws(() => planFederatedObject({ template: deployment(), clusters, placement: { clusterSelector: {} } }), /"a"/);
+        assert.throws(() => decideFederatedObject({ template: deployment(), clusters, placement: { clusterSelector: {} } }), /"a"/);
         const again = fleet();
-        planFederatedObject({ template: deployment(), clusters: again, placement: { clusterSelector: {} } });
+        decideFederatedObject({ template: deployment(), clusters: again, placement: { clusterSelector: {} } });
         again[1].labels!.env = "not a label value!";
-        const e = errorOf(() => planFederatedObject({ template: deployment(), clusters: again, placement: { clusterSelector: {} } }));
+        const e = errorOf(() => decideFederatedObject({ template: deployment(), clusters: again, placement: { clusterSelector: {} } }));
         assert.deepEqual(e.issues.map(i => i.field), ['clusters[1].labels["env"]']);
         again[1].labels!.env = "prod";
-        planFederatedObject({ template: deployment(), clusters: again, placement: { clusterSelector: {} } });
+        decideFederatedObject({ template: deployment(), clusters: again, placement: { clusterSelector: {} } });
         // a key added or removed in place is noticed too
         delete again[1].labels!.env;
         again[1].labels!["bad key!"] = "x";
-        assert.throws(() => planFederatedObject({ template: deployment(), clusters: again, placement: { clusterSelector: {} } }), /bad key!/);
+        assert.throws(() => decideFederatedObject({ template: deployment(), clusters: again, placement: { clusterSelector: {} } }), /bad key!/);
     });
 });
 

@@ -6,8 +6,8 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import {
-    ClusterInfo, Placement, ReplicaSchedulingSpec, SpreadConstraint, ValidationError, planFederatedChart, planFederatedKustomization,
-    planFederatedObject,
+    ClusterInfo, Placement, ReplicaSchedulingSpec, SpreadConstraint, ValidationError, decideFederatedChart, decideFederatedKustomization,
+    decideFederatedObject,
 } from "../../../src/core";
 
 const deployment = {
@@ -23,15 +23,15 @@ function placements(k: Case) {
     const run = <T>(f: () => T): T | string => {
         try { return f(); } catch (e) { if (e instanceof ValidationError) return `invalid: ${e.issues.filter(i => i.severity === "error").map(i => i.field).sort().join(",")}`; throw e; }
     };
-    const object = run(() => planFederatedObject({ template: deployment, clusters: k.clusters, placement: k.placement, namespacePlacement: k.namespacePlacement,
+    const object = run(() => decideFederatedObject({ template: deployment, clusters: k.clusters, placement: k.placement, namespacePlacement: k.namespacePlacement,
         replicaScheduling: k.rs, readiness: k.readiness }));
-    const chart = run(() => planFederatedChart({ clusters: k.clusters, placement: k.placement, namespacePlacement: k.namespacePlacement, key: "shop/web",
+    const chart = run(() => decideFederatedChart({ clusters: k.clusters, placement: k.placement, namespacePlacement: k.namespacePlacement, key: "shop/web",
         replicaScheduling: k.rs, readiness: k.readiness, ...(k.rs ? { replicasPath: "replicaCount" } : {}) }));
-    const kustomization = k.rs ? undefined : run(() => planFederatedKustomization("k", { clusters: k.clusters, placement: k.placement,
+    const kustomization = k.rs ? undefined : run(() => decideFederatedKustomization("k", { clusters: k.clusters, placement: k.placement,
         namespacePlacement: k.namespacePlacement, directory: "./base" }, "shop/web"));
     // A namespace is never namespaced itself.
     const ns = k.rs || k.namespacePlacement !== undefined ? undefined
-        : run(() => planFederatedObject({ template: namespace, clusters: k.clusters, placement: k.placement }));
+        : run(() => decideFederatedObject({ template: namespace, clusters: k.clusters, placement: k.placement }));
     return { object, chart, kustomization, ns };
 }
 
@@ -104,7 +104,7 @@ describe("core: chart replicasPath that cannot be sent (issue 20)", () => {
     it("replicasPath __proto__ (or constructor, prototype) is refused instead of recording a split the chart never gets", () => {
         const clusters: ClusterInfo[] = [{ name: "a", labels: {} }];
         for (const replicasPath of ["__proto__", "web.__proto__", "constructor"]) {
-            assert.throws(() => planFederatedChart({ clusters, key: "k", replicaScheduling: { totalReplicas: 2 }, replicasPath }),
+            assert.throws(() => decideFederatedChart({ clusters, key: "k", replicaScheduling: { totalReplicas: 2 }, replicasPath }),
                 (e: unknown) => e instanceof ValidationError && e.issues.some(i => i.field === "replicasPath" && /cannot be sent as a chart value/.test(i.message)), replicasPath);
         }
     });

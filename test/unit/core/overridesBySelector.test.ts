@@ -4,8 +4,8 @@
  */
 import { strict as assert } from "assert";
 import {
-    ClusterInfo, ValidationError, formatImage, imageOverrideOps, overrideImage, parseImage, planFederatedChart, planFederatedObject,
-    summarizeObjectPlan,
+    ClusterInfo, ValidationError, formatImage, imageOverrideOps, overrideImage, parseImage, decideFederatedChart, decideFederatedObject,
+    summarizeObjectDecision,
 } from "../../../src/core";
 import { checkOverrides } from "../../../policy-pack/policies";
 
@@ -56,7 +56,7 @@ describe("core: image references", () => {
 });
 
 describe("core: overrides by cluster selector (issue 25)", () => {
-    const plan = (overrides: unknown) => planFederatedObject({ template: deployment(), clusters, placement: { clusterSelector: {} }, overrides: overrides as never });
+    const plan = (overrides: unknown) => decideFederatedObject({ template: deployment(), clusters, placement: { clusterSelector: {} }, overrides: overrides as never });
 
     it("an image overrider with a selector sends registry.a to cloud=a clusters and registry.b to the others", () => {
         const p = plan([
@@ -67,7 +67,7 @@ describe("core: overrides by cluster selector (issue 25)", () => {
         assert.ok(images(p.objects.b1).every(i => i.startsWith("registry.b/")), images(p.objects.b1).join());
         assert.ok(p.overridesApplied.a1.includes("/spec/template/spec/containers/0/image"));
         // recorded and judged: the registry rule sees the overridden images
-        const d = summarizeObjectPlan(deployment(), p, { overrideClusters: ["a1", "a2", "b1"], orphanOnDelete: false, retainReplicas: false, waitForReady: true, namespaced: false });
+        const d = summarizeObjectDecision(deployment(), p, { overrideClusters: ["a1", "a2", "b1"], orphanOnDelete: false, retainReplicas: false, waitForReady: true, namespaced: false });
         assert.deepEqual(d.placed.b1.images, ["registry.b/busybox:1.36", "registry.b/envoyproxy/envoy:v1.30@sha256:" + "a".repeat(64), "registry.b/shop/web:1.0"]);
         const v = checkOverrides("pulumi-kubefed:index:FederatedResource", "web", d, { protectedPaths: [], allowedRegistries: ["registry.a"], requirePlacedOverrideClusters: true });
         assert.equal(v.length, 1);
@@ -103,7 +103,7 @@ describe("core: overrides by cluster selector (issue 25)", () => {
     });
 
     it("an image overrider on a kind without a pod template fails at preview naming the entry and the cluster", () => {
-        assert.throws(() => planFederatedObject({ template: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "shop" }, data: {} }, clusters,
+        assert.throws(() => decideFederatedObject({ template: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "shop" }, data: {} }, clusters,
             placement: { clusterSelector: {} }, overrides: [{ clusterSelector: { matchLabels: { cloud: "b" } }, imageOverrides: [{ component: "tag", value: "1" }] }] }),
         (e: unknown) => e instanceof ValidationError && /overrides\[0\]\.imageOverrides: imageOverrides apply to objects with a pod template .*not ConfigMap.*\(cluster "b1"\)/.test(e.message));
     });
@@ -111,7 +111,7 @@ describe("core: overrides by cluster selector (issue 25)", () => {
 
 describe("core: chart values from cluster facts (issue 25)", () => {
     it("fills values from each cluster's region, zones, name and labels, under clusterValues and over values", () => {
-        const p = planFederatedChart({ clusters, placement: { clusterSelector: {} }, key: "shop/web",
+        const p = decideFederatedChart({ clusters, placement: { clusterSelector: {} }, key: "shop/web",
             values: { region: "unset", image: { tag: "1" } },
             clusterValuesFrom: { region: "region", "labels.tier": "global.tier", zones: "zones", name: "cluster" },
             clusterValues: { a2: { global: { tier: "override" } } } });
@@ -122,18 +122,18 @@ describe("core: chart values from cluster facts (issue 25)", () => {
         assert.ok(!("zones" in p.values.b1), JSON.stringify(p.values.b1));
     });
     it("refuses unknown facts, bad paths, two facts on one path and the scheduled path", () => {
-        assert.throws(() => planFederatedChart({ clusters, placement: { clusterSelector: {} }, key: "k",
+        assert.throws(() => decideFederatedChart({ clusters, placement: { clusterSelector: {} }, key: "k",
             clusterValuesFrom: { colour: "c", region: "a..b", name: "x", "labels.tier": "x" } }),
         (e: unknown) => e instanceof ValidationError && ["clusterValuesFrom[\"colour\"]", "clusterValuesFrom[\"region\"]"].every(f => e.issues.some(i => i.field === f))
             && e.issues.some(i => /as clusterValuesFrom\["labels\.tier"\] does|as clusterValuesFrom\["name"\] does/.test(i.message)));
-        assert.throws(() => planFederatedChart({ clusters, key: "k", replicaScheduling: { totalReplicas: 2 }, replicasPath: "replicaCount", clusterValuesFrom: { region: "replicaCount" } }),
+        assert.throws(() => decideFederatedChart({ clusters, key: "k", replicaScheduling: { totalReplicas: 2 }, replicasPath: "replicaCount", clusterValuesFrom: { region: "replicaCount" } }),
             /clusterValuesFrom\["region"\]: writes replicaCount, which replicaScheduling writes/);
     });
 });
 
 describe("core: the image overrider for charts' image values (issue 25)", () => {
     it("sets registry, repository and tag at the chart's image values, by selector, after clusterValues", () => {
-        const p = planFederatedChart({ clusters, placement: { clusterSelector: {} }, key: "k",
+        const p = decideFederatedChart({ clusters, placement: { clusterSelector: {} }, key: "k",
             values: { image: { repository: "nginx", tag: "1.25" }, web: { image: { registry: "docker.io", repository: "shop/web", tag: "1" } } },
             clusterValues: { a2: { image: { tag: "1.27" } } },
             imageOverrides: [
@@ -148,7 +148,7 @@ describe("core: the image overrider for charts' image values (issue 25)", () => 
         assert.deepEqual((p.values.a1.web as { image: unknown }).image, { registry: "docker.io", repository: "shop/web", tag: "1" });
     });
     it("refuses unknown clusters, container names and bad parts, naming the entry", () => {
-        assert.throws(() => planFederatedChart({ clusters, key: "k", imageOverrides: [
+        assert.throws(() => decideFederatedChart({ clusters, key: "k", imageOverrides: [
             { clusterName: "zz", imageOverrides: [{ component: "tag", value: "1" }] },
             { clusterSelector: {}, imageOverrides: [{ component: "tag", value: "1", containers: ["x"] }] },
             { clusterSelector: {}, imageOverrides: [{ component: "registry", value: "not a registry!" }] },

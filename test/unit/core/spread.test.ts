@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import {
-    ClusterInfo, SpreadConstraint, ValidationError, applySpreadConstraints, decisionLine, planFederatedObject, validateSpreadConstraints,
+    ClusterInfo, SpreadConstraint, ValidationError, applySpreadConstraints, decisionLine, decideFederatedObject, validateSpreadConstraints,
 } from "../../../src/core";
 
 // Two regions, two clusters each; c5 has no region, c6 has two zones. Labels carry a provider and a team.
@@ -85,17 +85,17 @@ describe("core: spread constraints", () => {
         assert.match(v([{ spreadByField: "region" }, { spreadByField: "region" }])[0], /p\[1\]: repeats the constraint on region/);
     });
 
-    describe("in planFederatedObject", () => {
+    describe("in decideFederatedObject", () => {
         it("without constraints placement is unchanged (KubeFed)", () => {
-            const plain = planFederatedObject({ template: cm, clusters: fleet, placement: { clusterSelector: {} } });
-            const empty = planFederatedObject({ template: cm, clusters: fleet, placement: { clusterSelector: {}, spreadConstraints: [] } });
+            const plain = decideFederatedObject({ template: cm, clusters: fleet, placement: { clusterSelector: {} } });
+            const empty = decideFederatedObject({ template: cm, clusters: fleet, placement: { clusterSelector: {}, spreadConstraints: [] } });
             assert.deepEqual(plain.clusters, names);
             assert.deepEqual(empty.clusters, names);
             assert.equal(plain.spreadExcluded, undefined);
         });
 
         it("narrows the placement and records groups and exclusions", () => {
-            const p = planFederatedObject({ template: cm, clusters: fleet,
+            const p = decideFederatedObject({ template: cm, clusters: fleet,
                 placement: { clusterSelector: { matchLabels: { provider: "aws" } }, spreadConstraints: [{ spreadByField: "zone", maxGroups: 1 }] } });
             assert.deepEqual(p.clusters, ["c1"]);
             assert.deepEqual(p.spreadGroups, [["us-east-1a"]]);
@@ -103,23 +103,23 @@ describe("core: spread constraints", () => {
         });
 
         it("an unsatisfiable constraint throws a ValidationError naming the object, the constraint and the clusters", () => {
-            assert.throws(() => planFederatedObject({ template: cm, clusters: fleet,
+            assert.throws(() => decideFederatedObject({ template: cm, clusters: fleet,
                 placement: { clusterSelector: {}, spreadConstraints: [{ spreadByField: "region", minGroups: 3 }] } }),
             (e: Error) => e instanceof ValidationError && /ConfigMap default\/s/.test(e.message)
                 && /placement\.spreadConstraints\[0\]: \(spreadByField region, minGroups 3\) cannot be met/.test(e.message) && /Clusters available: c1/.test(e.message));
-            assert.throws(() => planFederatedObject({ template: cm, clusters: fleet, placement: { clusterSelector: {}, spreadConstraints: [{ spreadByField: "x" as "region" }] } }),
+            assert.throws(() => decideFederatedObject({ template: cm, clusters: fleet, placement: { clusterSelector: {}, spreadConstraints: [{ spreadByField: "x" as "region" }] } }),
                 /placement\.spreadConstraints\[0\]\.spreadByField/);
         });
 
         it("with replica scheduling the preference plans over the spread clusters only, without a placement warning", () => {
-            const p = planFederatedObject({ template: deploy, clusters: fleet, replicaScheduling: { totalReplicas: 6 },
+            const p = decideFederatedObject({ template: deploy, clusters: fleet, replicaScheduling: { totalReplicas: 6 },
                 placement: { spreadConstraints: [{ spreadByField: "region", minGroups: 2 }, { spreadByField: "cluster", maxGroups: 2 }] } });
             assert.deepEqual(p.replicas, { c1: 3, c3: 3 });
             assert.ok(!p.warnings.some(w => w.startsWith("placement:")), p.warnings.join("; "));
         });
 
         it("a namespaced object spreads within the namespace placement", () => {
-            const p = planFederatedObject({ template: deploy, clusters: fleet, replicaScheduling: { totalReplicas: 4 },
+            const p = decideFederatedObject({ template: deploy, clusters: fleet, replicaScheduling: { totalReplicas: 4 },
                 namespacePlacement: { clusters: [{ name: "c2" }, { name: "c3" }, { name: "c4" }] },
                 placement: { spreadConstraints: [{ spreadByField: "region", minGroups: 2 }, { spreadByField: "cluster", maxGroups: 2 }] } });
             assert.deepEqual(Object.keys(p.replicas!), ["c2", "c3"]);

@@ -65,7 +65,7 @@ describe("decision summary: a member cluster named constructor (a valid DNS labe
 
 describe("core: exclusion reasons as codes (issue 20)", () => {
     it("every reason the core records reads back as its code, spread reasons too; other text stays as it is", () => {
-        const { planFederatedObject: plan, exclusionCode, shortReason } = require("../../../src/core");
+        const { decideFederatedObject: plan, exclusionCode, shortReason } = require("../../../src/core");
         const clusters = [{ name: "a", region: "r1", labels: { t: "x" } }, { name: "b", region: "r2", labels: { t: "y" } }, { name: "c", region: "r2", labels: { t: "y" } }];
         const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "m", namespace: "n" } };
         const codes = (p: { excluded: Record<string, string> }) => Object.fromEntries(Object.entries(p.excluded).map(([c, r]) => [c, exclusionCode(r)]));

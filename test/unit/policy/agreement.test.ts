@@ -6,7 +6,7 @@
  *
  * Per program:
  * - component path: the MemberClusters and a FederatedResource are constructed under the mock engine;
- * - core path: `planFederatedObject` from `pulumi-kubefed/core` (what the pack depends on) on the same input;
+ * - core path: `decideFederatedObject` from `pulumi-kubefed/core` (what the pack depends on) on the same input;
  * - policy path: every policy of the pack on what the engine received (the FederatedResource's recorded inputs and
  *   the MemberClusters'), through the helpers the policy tests use.
  * Then:
@@ -25,7 +25,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { registered, reset } from "../components/harness";
 import * as kubefed from "../../../src";
 import { clusterInfos } from "../../../src/components/memberCluster";
-import { FederatedObjectPlan, ReplicaSchedulingSpec, ValidationError, planFederatedObject } from "pulumi-kubefed/core";
+import { FederatedObjectDecision, ReplicaSchedulingSpec, ValidationError, decideFederatedObject } from "pulumi-kubefed/core";
 import {
     NAMES, TYPES, clusterCountPolicy, decisionOf, overridesPolicy, policies, replicaFeasibilityPolicy,
 } from "../../../policy-pack/policies";
@@ -145,11 +145,11 @@ async function check(p: Program, run: number): Promise<void> {
     const memberInputs = await Promise.all(cached.map(c => c.inputs));
 
     // Core path: the function the pack's package exports, on the component's input.
-    let plan: FederatedObjectPlan | undefined;
+    let plan: FederatedObjectDecision | undefined;
     let refused: unknown;
     try {
         const sorted = [...members].sort((a, b) => a.clusterName < b.clusterName ? -1 : 1);
-        plan = planFederatedObject({
+        plan = decideFederatedObject({
             template: template(name, p) as unknown as Record<string, unknown>, placement: p.placement, overrides: p.overrides,
             clusters: clusterInfos(sorted), replicaScheduling: p.rsp,
         });

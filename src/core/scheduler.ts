@@ -1,18 +1,9 @@
 /**
  * KubeFed's replica planner (docs/semantics.md#replica-algorithm, `pkg/controller/util/planner/planner.go`), re-stated in TypeScript.
  */
+import type { ClusterPreference } from "./types";
 import { ValidationError } from "./errors";
 import { compareStrings, sortedUnique } from "./placement";
-
-/** A ReplicaSchedulingPreference entry for one cluster (or for "*"). */
-export interface ClusterPreference {
-    /** Replicas the cluster gets first, before weights are considered (default 0). */
-    minReplicas?: number;
-    /** Upper bound for the cluster (absent = unbounded). */
-    maxReplicas?: number;
-    /** Relative share of the replicas left after the minimums (default 0 = none). */
-    weight?: number;
-}
 
 /**
  * The preference a cluster plans with (docs/semantics.md#replica-algorithm step 1): its own entry, else `"*"`,
@@ -38,8 +29,8 @@ export function preferenceIn(effective: Record<string, ClusterPreference>, clust
     return hasOwn(effective, cluster) ? effective[cluster] : hasOwn(effective, "*") ? effective["*"] : undefined;
 }
 
-/** Input of {@link planReplicas}. */
-export interface ReplicaPlanInput {
+/** Input of {@link scheduleReplicas}. */
+export interface ReplicaScheduleInput {
     /** Replicas to distribute. */
     totalReplicas: number;
     /** false (default): clusters keep replicas they currently run when possible (docs/semantics.md#replica-algorithm step 4). */
@@ -56,8 +47,8 @@ export interface ReplicaPlanInput {
     key?: string;
 }
 
-/** Output of {@link planReplicas}; both records have their keys in sorted cluster-name order. */
-export interface ReplicaPlan {
+/** Output of {@link scheduleReplicas}; both records have their keys in sorted cluster-name order. */
+export interface ReplicaSchedule {
     /** Replicas per available cluster (every available cluster is present, possibly with 0). */
     plan: Record<string, number>;
     /** Extra replicas that would be nice in a capacity-limited cluster (docs/semantics.md#replica-algorithm step 5/6); only positive entries. */
@@ -157,7 +148,7 @@ function lookup(m: Record<string, number> | undefined, k: string): number | unde
  * Unplaceable replicas are dropped silently (sum(plan) may be below totalReplicas).
  * Throws a RangeError for negative or non-integer counts (KubeFed's API validation would refuse them).
  */
-export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
+export function scheduleReplicas(input: ReplicaScheduleInput): ReplicaSchedule {
     checkCount(input.totalReplicas, "totalReplicas");
     const key = input.key ?? "";
     const capacity = input.estimatedCapacity;
@@ -268,15 +259,15 @@ export function planReplicas(input: ReplicaPlanInput): ReplicaPlan {
     return { plan: planOut, overflow: overflowOut };
 }
 
-/** Input of {@link planFailover}: a plan input plus what was observed about each member's readiness. */
-export interface FailoverPlanInput extends ReplicaPlanInput {
+/** Input of {@link scheduleFailover}: a plan input plus what was observed about each member's readiness. */
+export interface FailoverScheduleInput extends ReplicaScheduleInput {
     /** Readiness per cluster as observed while the program ran; a cluster without an entry counts as ready
      *  (unknown, e.g. its kubeconfig is not known yet in preview). */
     readiness?: Record<string, boolean>;
 }
 
-/** Output of {@link planFailover}. */
-export interface FailoverPlan extends ReplicaPlan {
+/** Output of {@link scheduleFailover}. */
+export interface FailoverSchedule extends ReplicaSchedule {
     /** Available clusters observed not ready, sorted: they are in `plan` with 0 and never in `overflow`. */
     notReady: string[];
     /** The plan had every available cluster been ready (only when some is not): the difference is what moved. */
@@ -286,23 +277,23 @@ export interface FailoverPlan extends ReplicaPlan {
 /**
  * KubeFed's failover (its scheduler plans over ready clusters only): the planner runs over the ready available
  * clusters; not-ready ones get 0 and their current replicas are not kept (docs/semantics.md#replica-algorithm, step 4 keeps only what runs on
- * ready clusters). Deterministic for the same observations. With nobody not ready it is exactly {@link planReplicas}.
+ * ready clusters). Deterministic for the same observations. With nobody not ready it is exactly {@link scheduleReplicas}.
  */
-export function planFailover(input: FailoverPlanInput): FailoverPlan {
+export function scheduleFailover(input: FailoverScheduleInput): FailoverSchedule {
     // No observations (the common case at preview): nothing to filter, and no need to sort the clusters here too.
-    if (input.readiness === undefined || input.readiness === null) return { ...planReplicas(input), notReady: [] };
+    if (input.readiness === undefined || input.readiness === null) return { ...scheduleReplicas(input), notReady: [] };
     const readiness = input.readiness;
     const available = sortedUnique(input.availableClusters);
     const notReady = available.filter(c => readiness[c] === false);
-    if (notReady.length === 0) return { ...planReplicas(input), notReady };
+    if (notReady.length === 0) return { ...scheduleReplicas(input), notReady };
     const down = new Set(notReady);
     const drop = (m: Record<string, number> | undefined) =>
         m === undefined ? undefined : Object.fromEntries(Object.entries(m).filter(([k]) => !down.has(k)));
-    const ready = planReplicas({
+    const ready = scheduleReplicas({
         ...input, availableClusters: available.filter(c => !down.has(c)),
         currentReplicas: drop(input.currentReplicas), estimatedCapacity: drop(input.estimatedCapacity),
     });
     const plan: Record<string, number> = {};
     for (const c of available) plan[c] = down.has(c) ? 0 : ready.plan[c];
-    return { plan, overflow: ready.overflow, notReady, planIfReady: planReplicas(input).plan };
+    return { plan, overflow: ready.overflow, notReady, planIfReady: scheduleReplicas(input).plan };
 }

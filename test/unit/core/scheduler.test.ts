@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { ClusterPreference, ReplicaPlanInput, ValidationError, fnv1_32, planReplicas } from "../../../src/core";
+import { ClusterPreference, ReplicaScheduleInput, ValidationError, fnv1_32, scheduleReplicas } from "../../../src/core";
 
 type Prefs = Record<string, ClusterPreference>;
 
@@ -12,18 +12,18 @@ type Prefs = Record<string, ClusterPreference>;
  * `A: 0, B: 50` case upstream marks with a TODO).
  */
 function check(prefs: Prefs, total: number, clusters: string[], expected: Record<string, number>) {
-    const r = planReplicas({ totalReplicas: total, clusters: prefs, availableClusters: clusters, key: "" });
+    const r = scheduleReplicas({ totalReplicas: total, clusters: prefs, availableClusters: clusters, key: "" });
     assert.deepEqual(r.plan, expected);
     assert.deepEqual(r.overflow, {});
 }
 function checkExisting(prefs: Prefs, total: number, clusters: string[], existing: Record<string, number>, expected: Record<string, number>) {
-    const r = planReplicas({ totalReplicas: total, clusters: prefs, availableClusters: clusters, currentReplicas: existing, key: "" });
+    const r = scheduleReplicas({ totalReplicas: total, clusters: prefs, availableClusters: clusters, currentReplicas: existing, key: "" });
     assert.deepEqual(r.overflow, {});
     assert.deepEqual(r.plan, expected);
 }
 function checkCapacity(rebalance: boolean, prefs: Prefs, total: number, clusters: string[], existing: Record<string, number>,
                        capacity: Record<string, number>, expected: Record<string, number>, expectedOverflow: Record<string, number>) {
-    const r = planReplicas({ totalReplicas: total, rebalance, clusters: prefs, availableClusters: clusters, currentReplicas: existing, estimatedCapacity: capacity, key: "" });
+    const r = scheduleReplicas({ totalReplicas: total, rebalance, clusters: prefs, availableClusters: clusters, currentReplicas: existing, estimatedCapacity: capacity, key: "" });
     assert.deepEqual(r.plan, expected);
     assert.deepEqual(r.overflow, expectedOverflow);
 }
@@ -126,44 +126,44 @@ describe("planner: upstream TestWeight", () => {
 describe("planner: spec rules (docs/semantics.md#planner-input, docs/semantics.md#replica-algorithm)", () => {
     it("absent or empty clusters means {\"*\": {weight: 1}} (docs/semantics.md#planner-input)", () => {
         // Same as upstream "50 over A,B,C" with * weight 1.
-        assert.deepEqual(planReplicas({ totalReplicas: 50, availableClusters: ["A", "B", "C"] }).plan, { A: 16, B: 17, C: 17 });
-        assert.deepEqual(planReplicas({ totalReplicas: 50, clusters: {}, availableClusters: ["A", "B", "C"] }).plan, { A: 16, B: 17, C: 17 });
+        assert.deepEqual(scheduleReplicas({ totalReplicas: 50, availableClusters: ["A", "B", "C"] }).plan, { A: 16, B: 17, C: 17 });
+        assert.deepEqual(scheduleReplicas({ totalReplicas: 50, clusters: {}, availableClusters: ["A", "B", "C"] }).plan, { A: 16, B: 17, C: 17 });
     });
     it("a cluster without own entry and without * gets 0 (step 1)", () => {
         // Only B participates: it takes everything.
-        assert.deepEqual(planReplicas({ totalReplicas: 7, clusters: { B: { weight: 3 } }, availableClusters: ["A", "B"] }).plan, { A: 0, B: 7 });
+        assert.deepEqual(scheduleReplicas({ totalReplicas: 7, clusters: { B: { weight: 3 } }, availableClusters: ["A", "B"] }).plan, { A: 0, B: 7 });
     });
     it("weight orders before hash (step 2)", () => {
         // 1 replica: D would win a tie on hash (0x...5b < 0x...5e), but A's larger weight puts it first: ceil(1*2/3) = 1.
-        assert.deepEqual(planReplicas({ totalReplicas: 1, clusters: { A: { weight: 2 }, D: { weight: 1 } }, availableClusters: ["A", "D"] }).plan, { A: 1, D: 0 });
+        assert.deepEqual(scheduleReplicas({ totalReplicas: 1, clusters: { A: { weight: 2 }, D: { weight: 1 } }, availableClusters: ["A", "D"] }).plan, { A: 1, D: 0 });
     });
     it("result keys are sorted and input order is irrelevant", () => {
-        const r = planReplicas({ totalReplicas: 50, clusters: { "*": { weight: 1 } }, availableClusters: ["C", "A", "B", "A"] });
+        const r = scheduleReplicas({ totalReplicas: 50, clusters: { "*": { weight: 1 } }, availableClusters: ["C", "A", "B", "A"] });
         assert.deepEqual(Object.keys(r.plan), ["A", "B", "C"]);
         assert.deepEqual(r.plan, { A: 16, B: 17, C: 17 });
     });
     it("all weights 0 leaves the remainder unplaced (step 5/7)", () => {
         // Minimums 3 each over 2 clusters = 6; nothing more can be placed.
-        assert.deepEqual(planReplicas({ totalReplicas: 10, clusters: { "*": { minReplicas: 3 } }, availableClusters: ["A", "B"] }).plan, { A: 3, B: 3 });
+        assert.deepEqual(scheduleReplicas({ totalReplicas: 10, clusters: { "*": { minReplicas: 3 } }, availableClusters: ["A", "B"] }).plan, { A: 3, B: 3 });
     });
     it("the key changes the tie-break (hash of name + key)", () => {
         // With 1 replica over two equal clusters the winner is the one with the smaller fnv1(name + key).
         for (const key of ["", "ns/web", "default/api", "x"]) {
             const expectA = fnv1_32("A" + key) < fnv1_32("B" + key);
-            const r = planReplicas({ totalReplicas: 1, availableClusters: ["A", "B"], key });
+            const r = scheduleReplicas({ totalReplicas: 1, availableClusters: ["A", "B"], key });
             assert.deepEqual(r.plan, expectA ? { A: 1, B: 0 } : { A: 0, B: 1 }, key);
         }
     });
     it("weights whose product with the total exceeds 2^53 are still exact", () => {
         // A: ceil(1e9 * 2^52 / (2^52 + 1)) = 1e9 (since 1e9/(2^52+1) < 1); B then gets 0 of the 0 left.
         const big = 2 ** 52;
-        const r = planReplicas({ totalReplicas: 1e9, rebalance: true, clusters: { A: { weight: big }, B: { weight: 1 } }, availableClusters: ["A", "B"] });
+        const r = scheduleReplicas({ totalReplicas: 1e9, rebalance: true, clusters: { A: { weight: big }, B: { weight: 1 } }, availableClusters: ["A", "B"] });
         assert.deepEqual(r.plan, { A: 1e9, B: 0 });
     });
     it("rejects negative and fractional counts", () => {
-        assert.throws(() => planReplicas({ totalReplicas: -1, availableClusters: ["A"] }), ValidationError);
-        assert.throws(() => planReplicas({ totalReplicas: 1.5, availableClusters: ["A"] }), ValidationError);
-        assert.throws(() => planReplicas({ totalReplicas: 1, clusters: { A: { weight: -1 } }, availableClusters: ["A"] }), ValidationError);
+        assert.throws(() => scheduleReplicas({ totalReplicas: -1, availableClusters: ["A"] }), ValidationError);
+        assert.throws(() => scheduleReplicas({ totalReplicas: 1.5, availableClusters: ["A"] }), ValidationError);
+        assert.throws(() => scheduleReplicas({ totalReplicas: 1, clusters: { A: { weight: -1 } }, availableClusters: ["A"] }), ValidationError);
     });
 });
 
@@ -171,7 +171,7 @@ describe("planner: spec rules (docs/semantics.md#planner-input, docs/semantics.m
  * An independent, deliberately naive re-statement of docs/semantics.md#replica-algorithm, used as an oracle. It shares no code with the
  * implementation: BigInt FNV-1 over Buffer bytes, BigInt ceil division, plain objects and `in` lookups.
  */
-function naivePlan(input: ReplicaPlanInput): { plan: Record<string, number>; overflow: Record<string, number> } {
+function naivePlan(input: ReplicaScheduleInput): { plan: Record<string, number>; overflow: Record<string, number> } {
     const fnv1 = (s: string): bigint => {
         let h = 2166136261n;
         for (const b of Buffer.from(s, "utf8")) h = ((h * 16777619n) % 4294967296n) ^ BigInt(b);
@@ -254,7 +254,7 @@ const prefArb = fc.record({
     weight: fc.option(fc.oneof(fc.nat(5), fc.constant(10000)), { nil: undefined }),
 }, { requiredKeys: [] });
 const countsArb = fc.dictionary(fc.constantFrom(...NAMES), fc.nat(80), { maxKeys: 5 });
-const inputArb: fc.Arbitrary<ReplicaPlanInput> = fc.record({
+const inputArb: fc.Arbitrary<ReplicaScheduleInput> = fc.record({
     totalReplicas: fc.oneof(fc.nat(30), fc.nat(300)),
     rebalance: fc.boolean(),
     clusters: fc.dictionary(fc.constantFrom("*", ...NAMES), prefArb, { maxKeys: 6 }),
@@ -267,7 +267,7 @@ const inputArb: fc.Arbitrary<ReplicaPlanInput> = fc.record({
 describe("planner: properties (fast-check)", () => {
     it("agrees with the naive model of docs/semantics.md#replica-algorithm on thousands of inputs", () => {
         fc.assert(fc.property(inputArb, input => {
-            const got = planReplicas(input);
+            const got = scheduleReplicas(input);
             const want = naivePlan(input);
             assert.deepEqual(got.plan, sortKeys(want.plan));
             assert.deepEqual(got.overflow, sortKeys(want.overflow));
@@ -276,14 +276,14 @@ describe("planner: properties (fast-check)", () => {
 
     it("never places more than totalReplicas", () => {
         fc.assert(fc.property(inputArb, input => {
-            const { plan } = planReplicas(input);
+            const { plan } = scheduleReplicas(input);
             assert.ok(Object.values(plan).reduce((s, n) => s + n, 0) <= input.totalReplicas);
         }), { numRuns: 2000 });
     });
 
     it("respects maxReplicas and capacity whenever min <= max", () => {
         fc.assert(fc.property(inputArb, input => {
-            const { plan } = planReplicas(input);
+            const { plan } = scheduleReplicas(input);
             for (const [c, n] of Object.entries(plan)) {
                 const p = input.clusters?.[c] ?? input.clusters?.["*"];
                 if (p && p.maxReplicas !== undefined && (p.minReplicas ?? 0) <= p.maxReplicas) assert.ok(n <= p.maxReplicas, `${c}: ${n} > max`);
@@ -301,14 +301,14 @@ describe("planner: properties (fast-check)", () => {
             const part = i.availableClusters.filter(c => pref(c) !== undefined);
             if (part.some(c => (pref(c)!.minReplicas ?? 0) > (pref(c)!.maxReplicas ?? Infinity))) return;
             if (part.reduce((s, c) => s + (pref(c)!.minReplicas ?? 0), 0) > i.totalReplicas) return;
-            const { plan } = planReplicas(i);
+            const { plan } = scheduleReplicas(i);
             for (const c of part) assert.ok(plan[c] >= (pref(c)!.minReplicas ?? 0), `${c} below its minimum`);
         }), { numRuns: 2000 });
     });
 
     it("places everything when rebalancing over unbounded positive weights", () => {
         fc.assert(fc.property(fc.nat(500), fc.uniqueArray(fc.constantFrom(...NAMES), { minLength: 1 }), fc.string(), (total, avail, key) => {
-            const { plan } = planReplicas({ totalReplicas: total, rebalance: true, clusters: { "*": { weight: 1 } }, availableClusters: avail, key });
+            const { plan } = scheduleReplicas({ totalReplicas: total, rebalance: true, clusters: { "*": { weight: 1 } }, availableClusters: avail, key });
             assert.equal(Object.values(plan).reduce((s, n) => s + n, 0), total);
         }), { numRuns: 500 });
     });
@@ -316,9 +316,9 @@ describe("planner: properties (fast-check)", () => {
     it("is independent of the order of availableClusters and deterministic", () => {
         fc.assert(fc.property(inputArb, fc.func(fc.integer()), (input, rank) => {
             const shuffled = [...input.availableClusters].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
-            const a = planReplicas(input);
-            const b = planReplicas({ ...input, availableClusters: shuffled });
-            const c = planReplicas(input);
+            const a = scheduleReplicas(input);
+            const b = scheduleReplicas({ ...input, availableClusters: shuffled });
+            const c = scheduleReplicas(input);
             assert.deepEqual(b, a);
             assert.deepEqual(c, a);
             assert.deepEqual(Object.keys(a.plan), [...Object.keys(a.plan)].sort());
