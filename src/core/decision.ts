@@ -16,7 +16,7 @@
  * KubeFed behaviour kept: template `metadata.finalizers` are dropped (with a warning); the managed label
  * `kubefed.io/managed: "true"` is put last and cannot be overridden; clusters the RSP gives 0 replicas stay placed.
  */
-import type { ClusterInfo, ClusterOverride, FederatedObjectDecision, FederatedObjectInput, Labels, OverrideOperation, Placement, PlacementDecision, PlacementInput, SpreadConstraint } from "./types";
+import type { ClusterInfo, ClusterOverride, FederatedObjectDecision, FederatedObjectInput, OverrideOperation, PlacementDecision, PlacementInput, SpreadConstraint } from "./types";
 import { ValidationError, ValidationIssue, OverrideError, assertValid } from "./errors";
 import { MANAGED_LABEL, labelKeyProblem, labelValueProblem } from "./labels";
 import { applyPatch, deepFreeze, jsonClone } from "./overrides";

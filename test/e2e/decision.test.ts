@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { CELL_COLOURS } from "../../src/cli/html";
-import { Fleet, ROOT, exampleStack, getObject, kubefedOnStack, patchObject, startFleet, stopFleet, requireTestbed, scratchDir } from "../support";
+import { Fleet, ROOT, exampleStack, getObject, kubefedOnStack, patchObject, startFleet, stopFleet, needs, requireTestbed, scratchDir } from "../support";
 import { cellBoxes, chromiumPath, decodePng, dumpDom, rgb, screenshot } from "./browser";
 
 // The decision at a glance, on the real engine: examples/quickstart (replica scheduling over the prod tier,
@@ -118,7 +118,7 @@ describe("e2e: one-line decisions, plan and the status page on a real fleet", fu
     }
 
     it("c. status --html of the real stack renders in headless Chromium, drift coloured where it happened", async function () {
-        if (!chromiumPath()) this.skip();
+        needs(this, !chromiumPath() && "chromium is not installed (scripts/test-all.sh installs it: apt-get install chromium)");
         await patchObject(fleet!, "c2", "v1", "ConfigMap", "shop", "settings", { data: { mode: "hacked" } });
         await stack.refresh(); // the status comes from the checkpoint the refresh wrote: no up in between
         const file = out("kubefed-status.html");

@@ -4,16 +4,14 @@ import * as path from "path";
 import { CELL_COLOURS, renderStatusHtml } from "../../src/cli/html";
 import { ClusterHealthReport, PropagationReport } from "../../src/cli/statusReport";
 import { scratchDir } from "../support/scratch";
+import { needs } from "../support/skip";
 import { cellBoxes, chromiumPath, decodePng, dumpDom, rgb, screenshot } from "./browser";
 
 // The status page in a real headless Chromium: the page is laid out by the browser, screenshotted, and the
 // screenshot is checked at the cells the browser itself reports, for the colour of each cell's state.
 describe("e2e: status --html renders in headless Chromium", function () {
     before(function () {
-        if (!chromiumPath()) {
-            if (process.env.CI) throw new Error("chromium is missing: scripts/test-all.sh installs it");
-            this.skip();
-        }
+        needs(this, !chromiumPath() && "chromium is not installed (scripts/test-all.sh installs it: apt-get install chromium)");
     });
 
     const health = (n: string, ready: boolean): ClusterHealthReport => ({ __kubefedStatus: "ClusterHealth", clusterName: n, ready, kubernetesVersion: "v1.36.3",

@@ -1,7 +1,8 @@
 /**
  * End-to-end test of the join mode (`kubefedctl join`) under the REAL Pulumi engine (Automation API, inline program,
  * file backend in a temp dir) against a REAL kube-apiserver + kube-controller-manager from testbed/fleet.js (the
- * token controller fills the service-account-token Secret). Skipped only when the testbed binaries are absent.
+ * token controller fills the service-account-token Secret). Skipped only when the testbed binaries are absent,
+ * and never in CI (test/support/skip.ts).
  *
  * The program wires the join exactly as MemberCluster's join mode does: an admin provider creates the federation
  * identity, and the member's provider (the one every federated object uses) runs on the service account's token.
@@ -13,8 +14,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as automation from "@pulumi/pulumi/automation";
 import { KubeClient, connect } from "../../src/dynamic/kube";
-import { Fleet, applyTestbedEnv, filesUnder, findTools, fleetState, inlineProject, inlineStack, member, startFleet, stopFleet } from "../support";
-import { MemberCluster as MemberClusterClass } from "../../src/components/memberCluster";
+import { Fleet, TESTBED_FIX, applyTestbedEnv, filesUnder, findTools, fleetState, inlineProject, inlineStack, member, skipSuite, startFleet, stopFleet } from "../support";
 
 
 const found = findTools();
@@ -30,9 +30,7 @@ describe("join mode under the real engine and a real member (service-account ide
     const missing = "missing" in found ? found.missing
         : ["kube-controller-manager"].filter((b) => !fs.existsSync(path.join(found.tools, "bin", b))).map((b) => `${b} in ${found.tools}/bin`).join(", ");
     if (missing) {
-        it(`SKIPPED: testbed toolchain absent (${missing}); build it with: bash testbed/setup.sh`, function () {
-            this.skip();
-        });
+        skipSuite(`the test bed is missing (${missing}): ${TESTBED_FIX}`);
         return;
     }
     const tools = (found as { tools: string }).tools;
@@ -206,14 +204,7 @@ describe("join mode under the real engine and a real member (service-account ide
         assert.deepStrictEqual((state.deployment.resources ?? []).filter((r: any) => r.type !== "pulumi:pulumi:Stack"), []);
     });
 
-    const WIRED_TITLE = "MemberCluster({ join }) wires the same: admin provider for the join objects, the service account for everything else";
-    if (!MemberClusterClass.toString().includes("joinMember")) {
-        it(`SKIPPED until MemberCluster's join argument is wired (src/components/memberCluster.ts): ${WIRED_TITLE}`, function () {
-            this.skip();
-        });
-        return;
-    }
-    it(WIRED_TITLE, async function () {
+    it("MemberCluster({ join }) wires the same: admin provider for the join objects, the service account for everything else", async function () {
         const { MemberCluster, FederatedResource } = await import("../../src");
         const program = async () => {
             const member: any = new MemberCluster("c1", {

@@ -1,11 +1,12 @@
 /**
- * The test bed's toolchain (testbed/setup.sh, testbed/env.sh): where it is, its environment, and how a suite skips
- * without it (and fails without it in CI).
+ * The test bed's toolchain (testbed/setup.sh, testbed/env.sh): where it is, its environment, and the needs a suite
+ * states on it (skip.ts decides: skipped without it, failed without it in CI).
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { TESTBED_FIX, needs } from "./skip";
 
 /** Root of the repository (this file runs from dist/test/support). */
 export const ROOT = path.resolve(__dirname, "../../..");
@@ -114,14 +115,9 @@ export function binOnPath(bins: string[]): string | undefined {
     return undefined;
 }
 
-/** The message a suite fails with in CI when the test bed is missing. */
-const MISSING = "run `bash testbed/setup.sh && source testbed/env.sh`";
-
 /** In a `before` hook: skip the suite without the test bed on PATH, except in CI, where its absence is a failure. */
 export function requireTestbed(ctx: Mocha.Context): void {
-    if (haveTestbed()) return;
-    if (process.env.CI) throw new Error(`the test bed is missing: ${MISSING}`);
-    ctx.skip();
+    needs(ctx, !haveTestbed() && `the test bed is not on PATH (pulumi, kube-apiserver): ${TESTBED_FIX}`);
 }
 
 /**
@@ -131,10 +127,7 @@ export function requireTestbed(ctx: Mocha.Context): void {
  */
 export function requireToolchain(ctx: Mocha.Context): { tools: string; env: Record<string, string> } {
     const tc = toolchain();
-    if ("missing" in tc) {
-        if (process.env.CI) throw new Error(`the test bed is missing (${tc.missing}): ${MISSING}`);
-        ctx.skip();
-    }
+    needs(ctx, "missing" in tc && `the test bed is missing (${tc.missing}): ${TESTBED_FIX}`);
     const found = tc as { tools: string; env: Record<string, string> };
     if (found.env.PULUMI_KUBEFED_TOOLS) process.env.PULUMI_KUBEFED_TOOLS = found.env.PULUMI_KUBEFED_TOOLS;
     return found;

@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as automation from "@pulumi/pulumi/automation";
-import { Fleet, applyTestbedEnv, filesUnder, findTools, fleetState, inlineProject, inlineStack, member, readPath, startFleet, startMember, stopFleet, stopMember } from "../../support";
+import { Fleet, TESTBED_FIX, applyTestbedEnv, filesUnder, findTools, fleetState, inlineProject, inlineStack, member, readPath, skipSuite, startFleet, startMember, stopFleet, stopMember } from "../../support";
 
 
 const found = findTools();
@@ -41,9 +41,7 @@ const READBACK = "pulumi-nodejs:dynamic/kubefed:MemberReadBack";
 describe("MemberReadBack under the real engine and real kube-apiservers", function () {
     this.timeout(15 * 60_000);
     if ("missing" in found) {
-        it(`SKIPPED: testbed toolchain absent (${found.missing}); build it with: bash testbed/setup.sh`, function () {
-            this.skip();
-        });
+        skipSuite(`the test bed is missing (${found.missing}): ${TESTBED_FIX}`);
         return;
     }
     const tools = found.tools;
@@ -306,9 +304,7 @@ describe("MemberReadBack under the real engine and real kube-apiservers", functi
 describe("observeReplicas against a real kube-apiserver (docs/semantics.md#current-replicas-and-capacity)", function () {
     this.timeout(5 * 60_000);
     if ("missing" in found) {
-        it(`SKIPPED: testbed toolchain absent (${found.missing})`, function () {
-            this.skip();
-        });
+        skipSuite(`the test bed is missing (${found.missing}): ${TESTBED_FIX}`);
         return;
     }
     let fleet: Fleet | undefined;

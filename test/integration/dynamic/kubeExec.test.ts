@@ -1,14 +1,14 @@
 /**
  * kube.ts against a REAL kube-apiserver of the test bed, authenticating through an exec credential plugin
  * (testbed/exec-credential.js, written into a kubeconfig by testbed/exec-kubeconfig.js). Skipped only when the test
- * bed (etcd, kube-apiserver) is not on PATH.
+ * bed (etcd, kube-apiserver) is not on PATH, and never in CI (test/support/skip.ts).
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { clearExecCredentialCache, connect, connectAsync, isKubeconfigError, observeObject, removeManagedLabel } from "../../../src/dynamic/kube";
-import { Fleet, binOnPath, execKubeconfigLib, fleetState, startFleet, stopFleet } from "../../support";
+import { Fleet, TESTBED_FIX, binOnPath, execKubeconfigLib, fleetState, skipSuite, startFleet, stopFleet } from "../../support";
 
 const execKubeconfig = execKubeconfigLib();
 
@@ -16,9 +16,7 @@ describe("kube.ts against a real kube-apiserver through an exec credential plugi
     this.timeout(5 * 60_000);
     const bin = binOnPath(["kube-apiserver", "etcd"]);
     if (!bin) {
-        it("SKIPPED: test bed not on PATH (etcd, kube-apiserver); run: bash testbed/setup.sh && source testbed/env.sh", function () {
-            this.skip();
-        });
+        skipSuite(`the test bed is not on PATH (etcd, kube-apiserver): ${TESTBED_FIX}`);
         return;
     }
     let fleet: Fleet | undefined;

@@ -5,7 +5,7 @@ import * as YAML from "yaml";
 import { parseFlags } from "../../../src/cli/args";
 import { parsePlanArgs } from "../../../src/cli/plan";
 import { parseStatusArgs } from "../../../src/cli/status";
-import { checkpointOf, inTempDir, objectStatus, run, writeJson } from "./helpers";
+import { checkpointOf, inTempDir, objectStatus, run, writeJson } from "../../support/cli";
 
 describe("cli: kubectl-style flags", () => {
     it("takes -o glued (-ojson), with = (-o=yaml) and long with = (--output=json), in status and plan", () => {

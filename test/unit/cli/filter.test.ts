@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { buildPlan } from "../../../src/cli/planModel";
 import { renderPlan } from "../../../src/cli/plan";
 import { filterPlan } from "../../../src/cli/filter";
-import { checkpointOf, inTempDir, objectStatus, run, writeJson } from "./helpers";
+import { checkpointOf, inTempDir, objectStatus, run, writeJson } from "../../support/cli";
 
 // c1 has web drifted; c2 is fine; settings only on c1.
 const state = checkpointOf([

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { checkpointOf, inTempDir, objectStatus, run, writeJson } from "./helpers";
+import { checkpointOf, inTempDir, objectStatus, run, writeJson } from "../../support/cli";
 
 describe("cli: status on a malformed checkpoint", () => {
     it("skips malformed read-back entries, naming them, instead of dying on null", async () => {

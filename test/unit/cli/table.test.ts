@@ -4,7 +4,7 @@ import { displayWidth, renderTable, terminalSafe } from "../../../src/cli/table"
 import { renderShardsResult } from "../../../src/cli/shardsCommand";
 import { buildPlan } from "../../../src/cli/planModel";
 import { renderPlan } from "../../../src/cli/plan";
-import { checkpointOf, inTempDir, objectStatus, run, writeJson } from "./helpers";
+import { checkpointOf, inTempDir, objectStatus, run, writeJson } from "../../support/cli";
 
 /** Characters a terminal acts on: C0/C1 controls but the newline, DEL, bidi overrides and isolates. */
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;

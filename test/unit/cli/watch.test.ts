@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { parseStatusArgs, watchStatus } from "../../../src/cli/status";
-import { checkpointOf, inTempDir, objectStatus, writeJson } from "./helpers";
+import { checkpointOf, inTempDir, objectStatus, writeJson } from "../../support/cli";
 
 describe("cli: status --watch", () => {
     it("parses --watch and --interval", () => {

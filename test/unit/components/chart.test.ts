@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { registered, reset, settle, byName } from "./harness";
+import { registered, reset, settle, byName } from "../../support/harness";
 import * as kubefed from "../../../src";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { byName, registered, reset, settle } from "./harness";
+import { byName, registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { registered, reset, settle, byName, children, value } from "./harness";
+import { registered, reset, settle, byName, children, value } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { resetReadBackForTests } from "../../../src/components/readBack";
 import { decodeObjects } from "../../../src/dynamic/objectsCodec";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { byName, registered, reset, settle } from "./harness";
+import { byName, registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { resetReadBackForTests } from "../../../src/components/readBack";
 import { HEALTH_OUT_ENV, HEALTH_STATE_ENV, HealthReport, READINESS_ENV } from "../../../src/core/health";

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { registered, reset, settle } from "./harness";
+import { registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { ValidationError } from "../../../src/core";
 

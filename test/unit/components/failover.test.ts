@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { byName, registered, reset, settle } from "./harness";
+import { byName, registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { resetReadBackForTests } from "../../../src/components/readBack";
 import { decodeObjects } from "../../../src/dynamic/objectsCodec";

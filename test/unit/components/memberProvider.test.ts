@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { registered, reset, settle, byName } from "./harness";
+import { registered, reset, settle, byName } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { decodeObjects } from "../../../src/dynamic/objectsCodec";
 import { resetReadBackForTests } from "../../../src/components/readBack";

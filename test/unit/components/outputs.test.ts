@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { registered, reset, settle, byName, value } from "./harness";
+import { registered, reset, settle, byName, value } from "../../support/harness";
 import * as kubefed from "../../../src";
 
 /* Issue 10: Outputs and secrets in templates and override values (mocked engine; test/e2e/outputs.test.ts runs the

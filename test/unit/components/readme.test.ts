@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { byName, reset, settle } from "./harness";
+import { byName, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 
 // The README's quickstart program, as written there, and the result the README states for it.

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { registered, reset, settle, byName, value } from "./harness";
+import { registered, reset, settle, byName, value } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { RenderedObjects, renderedKey } from "../../../src/components/renderedObjects";
 import { MemberTracker, mergeGroups } from "../../../src/components/readBack";

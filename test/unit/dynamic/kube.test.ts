@@ -6,7 +6,8 @@ import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { clearExecCredentialCache, connect, connectAsync, groupVersionPath, isKubeconfigError, parseKubeconfig, removeManagedLabel, observeObject } from "../../../src/dynamic/kube";
-import { FakeApiServer, deadUrl, fakeKubeconfig, startFakeApiServer } from "./fakeApiServer";
+import { FakeApiServer, deadUrl, fakeKubeconfig, startFakeApiServer } from "../../support/fakeApiServer";
+import { needs } from "../../support/skip";
 
 const b64 = (s: string): string => Buffer.from(s).toString("base64");
 
@@ -256,11 +257,13 @@ describe("dynamic/kube: TLS, credentials, exec plugins and proxies against a loc
     const errors: string[] = []; // every error message seen: checked for credentials at the end
 
     before(function () {
+        let openssl = true;
         try {
             execFileSync("openssl", ["version"], { stdio: "ignore" });
         } catch {
-            this.skip(); // openssl is only needed to mint test certificates
+            openssl = false;
         }
+        needs(this, !openssl && "openssl is not installed (it mints the test certificates)");
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-tls-"));
         const ssl = (...args: string[]): void => { execFileSync("openssl", args, { cwd: dir, stdio: "ignore" }); };
         ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=test-ca");

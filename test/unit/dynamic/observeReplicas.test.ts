@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { observeReplicas } from "../../../src/dynamic/replicas";
-import { FakeApiServer, deadUrl, fakeKubeconfig, startFakeApiServer } from "./fakeApiServer";
+import { FakeApiServer, deadUrl, fakeKubeconfig, startFakeApiServer } from "../../support/fakeApiServer";
 
 // Issue 20 item 8: a member observeReplicas cannot read is reported (member and reason), never with a credential.
 describe("dynamic/replicas: observeReplicas says which members it could not read", () => {

@@ -5,7 +5,7 @@ import { orphanMarkerProvider } from "../../../src/dynamic/orphanMarkerProvider"
 import { serviceAccountTokenProvider } from "../../../src/dynamic/serviceAccountTokenProvider";
 import { observeReplicas, resolveInput } from "../../../src/dynamic/replicas";
 import { UNKNOWN } from "../../../src/dynamic/observations";
-import { FakeApiServer, deadUrl, fakeKubeconfig, objectPathOf, startFakeApiServer } from "./fakeApiServer";
+import { FakeApiServer, deadUrl, fakeKubeconfig, objectPathOf, startFakeApiServer } from "../../support/fakeApiServer";
 
 
 // The read-back implementations are called directly (as the dynamic-provider host calls them through the loader),

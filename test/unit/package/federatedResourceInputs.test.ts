@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { byName, reset } from "../components/harness";
+import { byName, reset } from "../../support/harness";
 import { resetReadBackForTests } from "../../../src/components/readBack";
 import { constructComponent } from "../../../src/package/provider";
 

@@ -22,7 +22,7 @@ import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyResource } from "@pulumi/policy";
-import { registered, reset } from "../components/harness";
+import { registered, reset } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { clusterInfos } from "../../../src/components/memberCluster";
 import { FederatedObjectDecision, ReplicaSchedulingSpec, ValidationError, decideFederatedObject } from "pulumi-kubefed/core";

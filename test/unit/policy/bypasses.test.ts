@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { registered, reset, settle } from "../components/harness";
+import { registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 import {
     DEFAULTS, TYPES, clusterCountPolicy, overridesPolicy, residencyPolicy, uniqueObjectsPolicy,

@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyResource } from "@pulumi/policy";
-import { registered, reset, settle } from "../components/harness";
+import { registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 import {
     TYPES, clusterCountPolicy, credentialsPolicy, explicitProviderPolicy, overridesPolicy, providerUrnOfRef,

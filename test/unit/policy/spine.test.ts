@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { byName, outputsOf, registered, reset, settle } from "../components/harness";
+import { byName, outputsOf, registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { resetReadBackForTests } from "../../../src/components/readBack";
 import {

@@ -1,3 +1,4 @@
+/** A fake Kubernetes API server on loopback for the unit tests of the member I/O (kubeconfig, REST client, observation). */
 import * as http from "http";
 import type { AddressInfo } from "net";
 

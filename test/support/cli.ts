@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../../src/cli";
+import { main } from "../../src/cli";
 
 /** What one run of the command line printed, and its exit code. */
 export interface Run { code: number; out: string; err: string }

@@ -1,5 +1,6 @@
+/** Unit tests of the components: Pulumi's mocks installed when this module loads, and what the mock engine saw registered. */
 import * as pulumi from "@pulumi/pulumi";
-import { resetDependenciesForTests } from "../../../src/components/dependencies";
+import { resetDependenciesForTests } from "../../src/components/dependencies";
 
 /** One resource the program registered, as the mock monitor saw it. */
 export interface Registered {
