@@ -4,10 +4,11 @@
  *
  * Sources, newest release first:
  * - `MemberReadBack` (0.2+): one per member: health plus `status[key]` per federated object;
- * - `ClusterHealth` / `PropagationStatus` (0.1): one per member / one per federated object.
+ * - `ClusterHealth` / `PropagationStatus` (0.1): one per member / one per federated object (read by src/compat/status.ts).
  */
 import { ObjectStatus, ReadBackInputs, observeMember, readBackInputsOf } from "../dynamic/memberReadBackProvider";
-import { ClusterHealthReport, ClusterPropagationReport, PropagationReport } from "./statusReport";
+import { ClusterHealthReport, ClusterPropagationReport, PropagationReport, conditionsOf, isRecord } from "./statusReport";
+import { LEGACY_STATUS_TYPES, legacyStatusEntry } from "../compat/status";
 import { propagationCondition } from "../dynamic/observations";
 
 const TYPE_PREFIX = "pulumi-nodejs:dynamic/kubefed:";
@@ -42,24 +43,9 @@ function nameOf(urn: unknown): string {
     return typeof urn === "string" ? urn.split("::").pop() ?? urn : "(no urn)";
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return !!v && typeof v === "object" && !Array.isArray(v);
-}
 
 /** The well-formed conditions of a checkpoint entry (objects with a string type and status); the others are
  *  reported in `warnings`. */
-function conditionsOf(v: unknown, where: string, warnings: string[]): ClusterHealthReport["conditions"] {
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) {
-        warnings.push(`${where}: conditions is not a list; ignored`);
-        return [];
-    }
-    return v.filter((c, i) => {
-        const ok = isRecord(c) && typeof c.type === "string" && typeof c.status === "string";
-        if (!ok) warnings.push(`${where}: conditions[${i}] is malformed; skipped`);
-        return ok;
-    }) as ClusterHealthReport["conditions"];
-}
 
 /** The well-formed per-object entries of a read-back's `status` (each with a target naming kind and name, and a
  *  string status: a missing status must not read as "OK"); the others are reported in `warnings`. */
@@ -164,24 +150,10 @@ export function reportFromCheckpoint(resources: CheckpointResource[]): StatusRep
                 health: o.health !== false, status: objectStatusesOf(o.status, where, warnings),
                 observedAt: typeof o.observedAt === "string" ? o.observedAt : undefined,
             });
-        } else if (r.type === `${TYPE_PREFIX}ClusterHealth`) {
-            legacyHealth.push({ __kubefedStatus: "ClusterHealth", clusterName: String(o.clusterName ?? r.id ?? nameOf(r.urn)), ready: o.ready === true,
-                kubernetesVersion: String(o.kubernetesVersion ?? ""), conditions: conditionsOf(o.conditions, where, warnings) });
-        } else if (r.type === `${TYPE_PREFIX}PropagationStatus` && (o.status || o.target)) {
-            const t = o.target;
-            const st = isRecord(o.status) ? o.status : undefined;
-            if (!isRecord(t) || typeof t.kind !== "string" || typeof t.name !== "string" || !st) {
-                warnings.push(`${where}: target or status is malformed; skipped`);
-                continue;
-            }
-            const clusters = (Array.isArray(st.clusters) ? st.clusters : []).filter((e, i) => {
-                const ok = isRecord(e) && typeof e.name === "string";
-                if (!ok) warnings.push(`${where}: status.clusters[${i}] is malformed; skipped`);
-                return ok;
-            }) as ClusterPropagationReport[];
-            legacyObjects.push({ __kubefedStatus: "PropagationStatus", name: nameOf(r.urn).replace(/-status$/, ""),
-                target: t as PropagationReport["target"], propagated: o.propagated === true, ready: o.ready === true,
-                status: { conditions: conditionsOf(st.conditions, where, warnings), clusters } });
+        } else if (LEGACY_STATUS_TYPES.some(t => r.type === `${TYPE_PREFIX}${t}`)) {
+            const e = legacyStatusEntry(r.type.slice(TYPE_PREFIX.length), o, { id: r.id, name: nameOf(r.urn) }, where, warnings);
+            if (e && "cluster" in e) legacyHealth.push(e.cluster);
+            if (e && "object" in e) legacyObjects.push(e.object);
         }
     }
     const report = reportFromObservations(members);

@@ -1,7 +1,6 @@
 /**
  * `pulumi-kubefed status --html FILE`: the status report as one self-contained HTML page (no scripts, no external
- * resources). A pure function over the same model the text renderer uses (`collectReports` in
- * src/cli/statusReport.ts), so both always show the same facts. Every value from the report is HTML-escaped.
+ * resources). A pure function over the same model the text renderer uses (src/cli/statusReport.ts), so both always show the same facts. Every value from the report is HTML-escaped.
  */
 import { ClusterHealthReport, ClusterPropagationReport, PropagationReport, cellText, healthWord, objectLabel } from "./statusReport";
 
@@ -63,7 +62,7 @@ export interface HtmlOptions {
     subtitle?: string;
 }
 
-/** Renders the report (clusters sorted by name, objects by label, as `collectReports` returns them) as a page. */
+/** Renders the report (clusters sorted by name, objects by label, as the report holds them) as a page. */
 export function renderStatusHtml(r: { clusters: ClusterHealthReport[]; objects: PropagationReport[] }, o: HtmlOptions = {}): string {
     const title = o.title ?? "pulumi-kubefed status";
     const names = new Set<string>(r.clusters.map(c => c.clusterName));
@@ -104,7 +103,7 @@ td p{margin:4px 0 0;font-size:12px;max-width:320px}
 ${(Object.keys(CELL_COLOURS) as CellClass[]).map(k => `.${k}{background:${CELL_COLOURS[k]}}`).join("\n")}
 `;
     const empty = r.clusters.length === 0 && r.objects.length === 0
-        ? `<p>No kubefed status found in the stack outputs (export <code>kubefed</code> built with kubefedStatusOutput(...)).</p>` : "";
+        ? `<p>No kubefed status found: no MemberReadBack in the stack (run <code>pulumi up</code> with pulumi-kubefed 0.2 or later) and no 0.1 <code>kubefed</code> stack output.</p>` : "";
     return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${css}</style></head>
 <body>

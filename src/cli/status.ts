@@ -18,7 +18,8 @@ import { CheckpointResource, StatusReport, checkpointResources, hasReadBack, liv
 import { Filters, filterStatus } from "./filter";
 import { renderStatusHtml } from "./html";
 import { OutputFormat, parseOutputFormat, renderData } from "./output";
-import { allHealthy, collectReports, renderStatus } from "./statusReport";
+import { allHealthy, renderStatus } from "./statusReport";
+import { collectReports } from "../compat/status";
 import { terminalSafe } from "./table";
 
 export const STATUS_USAGE = `usage: pulumi-kubefed status [--stack S] [--cwd DIR] [--live] [-o table|wide|json|yaml] [--check] [--state-file F]

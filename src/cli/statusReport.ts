@@ -1,19 +1,7 @@
 /**
- * The stack-output contract read by `pulumi-kubefed status` (src/cli.ts), and its pure rendering.
- * No Pulumi imports here: the CLI loads this without the SDK.
- *
- * The program exports (conventionally as the top-level stack output `kubefed`, built with `kubefedStatusOutput`):
- * ```
- * { "version": 1,
- *   "clusters": [ { "__kubefedStatus": "ClusterHealth", "clusterName": "c1", "ready": true,
- *                   "kubernetesVersion": "v1.36.3", "conditions": [ {type, status, reason, message, ...} ] } ],
- *   "objects":  [ { "__kubefedStatus": "PropagationStatus", "name": "web",
- *                   "target": {apiVersion, kind, namespace?, name}, "propagated": false, "ready": false,
- *                   "status": { "conditions": [ {type: "Propagation", status, reason, message, ...} ],
- *                               "clusters": [ {name, status, message, exists, managed, drifted, ready, ...} ] } } ] }
- * ```
- * The CLI collects every object carrying a `__kubefedStatus` marker anywhere in the stack outputs, so entries can
- * also be exported individually or nested elsewhere; `kubefed` is just the conventional place.
+ * The status report's model (clusters' health, objects' propagation per cluster) as `pulumi-kubefed status`
+ * (src/cli.ts) shows it, and its pure rendering. Built from a checkpoint by checkpoint.ts, or from 0.1 stack
+ * outputs by src/compat/status.ts. No Pulumi imports here: the CLI loads this without the SDK.
  */
 import { renderTable, terminalSafe, truncate } from "./table";
 
@@ -57,41 +45,23 @@ export interface PropagationReport {
     };
 }
 
-/** The `kubefed` stack output. */
-export interface KubefedReport {
-    version: 1;
-    clusters: ClusterHealthReport[];
-    objects: PropagationReport[];
+/** Whether `v` is a plain object (not null, not an array). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+    return !!v && typeof v === "object" && !Array.isArray(v);
 }
 
-/** Collects every marked entry found anywhere in `outputs` (a parsed `pulumi stack output --json`). Secret values
- *  appear there as the string "[secret]" and are skipped naturally. Clusters sorted by name, objects by label. */
-export function collectReports(outputs: unknown): { clusters: ClusterHealthReport[]; objects: PropagationReport[] } {
-    const clusters = new Map<string, ClusterHealthReport>();
-    const objects = new Map<string, PropagationReport>();
-    const seen = new Set<unknown>();
-    const walk = (v: unknown): void => {
-        if (!v || typeof v !== "object" || seen.has(v)) return;
-        seen.add(v);
-        if (Array.isArray(v)) {
-            v.forEach(walk);
-            return;
-        }
-        const o = v as Record<string, unknown>;
-        if (o.__kubefedStatus === "ClusterHealth" && typeof o.clusterName === "string") {
-            clusters.set(o.clusterName, o as unknown as ClusterHealthReport);
-            return;
-        }
-        if (o.__kubefedStatus === "PropagationStatus" && o.target && typeof o.target === "object") {
-            const r = o as unknown as PropagationReport;
-            objects.set(objectLabel(r), r);
-            return;
-        }
-        Object.values(o).forEach(walk);
-    };
-    walk(outputs);
-    const byKey = <T>(m: Map<string, T>): T[] => [...m.keys()].sort().map((k) => m.get(k) as T);
-    return { clusters: byKey(clusters), objects: byKey(objects) };
+/** The well-formed entries of a `conditions` list read from state; each malformed one is named in `warnings`. */
+export function conditionsOf(v: unknown, where: string, warnings: string[]): ClusterHealthReport["conditions"] {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+        warnings.push(`${where}: conditions is not a list; ignored`);
+        return [];
+    }
+    return v.filter((c, i) => {
+        const ok = isRecord(c) && typeof c.type === "string" && typeof c.status === "string";
+        if (!ok) warnings.push(`${where}: conditions[${i}] is malformed; skipped`);
+        return ok;
+    }) as ClusterHealthReport["conditions"];
 }
 
 /** `<Kind> <namespace>/<name>` (or the report's own name when given). */

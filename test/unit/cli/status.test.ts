@@ -5,7 +5,8 @@ import * as path from "path";
 import { main } from "../../../src/cli";
 import { parseStatusArgs } from "../../../src/cli/status";
 import { reportFromCheckpoint } from "../../../src/cli/checkpoint";
-import { KubefedReport, collectReports, renderStatus } from "../../../src/cli/statusReport";
+import { renderStatus } from "../../../src/cli/statusReport";
+import { KubefedReport, collectReports } from "../../../src/compat/status";
 
 const report: KubefedReport = {
     version: 1,

@@ -1,6 +1,6 @@
 /**
  * The policies fed with what real components record: components are constructed under the shared mock engine
- * (test/unit/components/harness.ts) and the inputs the engine received are handed to the policies, so these
+ * (test/support/harness.ts) and the inputs the engine received are handed to the policies, so these
  * tests break if the recorded shape drifts from what the pack expects.
  */
 import { strict as assert } from "assert";
