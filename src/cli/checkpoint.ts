@@ -11,7 +11,9 @@ import { ClusterHealthReport, ClusterPropagationReport, PropagationReport, condi
 import { LEGACY_STATUS_TYPES, legacyStatusEntry } from "../compat/status";
 import { propagationCondition } from "../dynamic/observations";
 
-const TYPE_PREFIX = "pulumi-nodejs:dynamic/kubefed:";
+/** Type token prefix of the library's dynamic resources (MemberReadBack; 0.1's status resources). Not the
+ *  components' `TYPE_PREFIX` (`pulumi-kubefed:index:`). */
+const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic/kubefed:";
 
 /** A resource of a checkpoint, as `pulumi stack export` prints it. */
 export interface CheckpointResource {
@@ -143,15 +145,15 @@ export function reportFromCheckpoint(resources: CheckpointResource[]): StatusRep
         if (!isRecord(r) || typeof r.type !== "string") continue;
         const o = isRecord(r.outputs) ? r.outputs : {};
         const where = `${r.type.slice(r.type.lastIndexOf(":") + 1)} ${nameOf(r.urn)}`;
-        if (r.type === `${TYPE_PREFIX}MemberReadBack`) {
+        if (r.type === `${DYNAMIC_TYPE_PREFIX}MemberReadBack`) {
             members.push({
                 clusterName: String(o.clusterName ?? r.id ?? nameOf(r.urn)), ready: o.ready === true,
                 kubernetesVersion: String(o.kubernetesVersion ?? ""), conditions: conditionsOf(o.conditions, where, warnings),
                 health: o.health !== false, status: objectStatusesOf(o.status, where, warnings),
                 observedAt: typeof o.observedAt === "string" ? o.observedAt : undefined,
             });
-        } else if (LEGACY_STATUS_TYPES.some(t => r.type === `${TYPE_PREFIX}${t}`)) {
-            const e = legacyStatusEntry(r.type.slice(TYPE_PREFIX.length), o, { id: r.id, name: nameOf(r.urn) }, where, warnings);
+        } else if (LEGACY_STATUS_TYPES.some(t => r.type === `${DYNAMIC_TYPE_PREFIX}${t}`)) {
+            const e = legacyStatusEntry(r.type.slice(DYNAMIC_TYPE_PREFIX.length), o, { id: r.id, name: nameOf(r.urn) }, where, warnings);
             if (e && "cluster" in e) legacyHealth.push(e.cluster);
             if (e && "object" in e) legacyObjects.push(e.object);
         }
@@ -168,7 +170,7 @@ export function reportFromCheckpoint(resources: CheckpointResource[]): StatusRep
  * with `--show-secrets`. Members are read in parallel; a member that cannot be read is reported, never thrown.
  */
 export async function liveReport(resources: CheckpointResource[]): Promise<StatusReport> {
-    const readers = resources.filter((r) => r.type === `${TYPE_PREFIX}MemberReadBack` && r.outputs);
+    const readers = resources.filter((r) => r.type === `${DYNAMIC_TYPE_PREFIX}MemberReadBack` && r.outputs);
     const members = await Promise.all(readers.map(async (r): Promise<MemberObservation> => {
         const outputs = revealSecrets(r.outputs) as Record<string, unknown>;
         const inputs: ReadBackInputs = readBackInputsOf(outputs);
@@ -196,5 +198,5 @@ export function revealSecrets(v: unknown): unknown {
 
 /** Whether the checkpoint holds anything this command can read. */
 export function hasReadBack(resources: CheckpointResource[]): boolean {
-    return resources.some((r) => [`${TYPE_PREFIX}MemberReadBack`, `${TYPE_PREFIX}ClusterHealth`, `${TYPE_PREFIX}PropagationStatus`].includes(r.type));
+    return resources.some((r) => ["MemberReadBack", ...LEGACY_STATUS_TYPES].some((t) => r.type === `${DYNAMIC_TYPE_PREFIX}${t}`));
 }

@@ -106,6 +106,19 @@ describe("public API", () => {
         assert.deepEqual(undocumented, []);
     });
 
+    it("each deprecated alias of pulumi-kubefed/core is the function it names (src/compat/core.ts)", () => {
+        const core = require(path.join(ROOT, "dist/src/core"));
+        const aliases: Record<string, string> = {
+            planReplicas: "scheduleReplicas", planFailover: "scheduleFailover", planFederatedObject: "decideFederatedObject",
+            planFederatedChart: "decideFederatedChart", planFederatedKustomization: "decideFederatedKustomization",
+            summarizeObjectPlan: "summarizeObjectDecision", summarizeRenderedPlan: "summarizeRenderedDecision",
+        };
+        for (const [old, now] of Object.entries(aliases)) {
+            assert.equal(typeof core[now], "function", now);
+            assert.equal(core[old], core[now], `${old} is ${now}`);
+        }
+    });
+
     it("internals stay out of the declarations (`@internal` members are stripped)", () => {
         const member = exportsOf(typesOf("pulumi-kubefed")).find(s => s.name === "MemberCluster")!;
         const cls = checker.getDeclaredTypeOfSymbol(checker.getAliasedSymbol(member));
