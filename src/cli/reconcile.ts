@@ -19,6 +19,7 @@
  *   is left pending, and the next `pulumi up` needs no `pulumi cancel`. Then the loop exits.
  *
  * The engine and the clock are injected ({@link ReconcileEngine}, {@link Clock}): unit tests drive cycles without one.
+ * Over 350 lines on purpose: the cycle, its backoff, flap damping and stopping share the loop's state and read as one.
  */
 import * as fs from "fs";
 import * as os from "os";
