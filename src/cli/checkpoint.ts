@@ -6,9 +6,10 @@
  * - `MemberReadBack` (0.2+): one per member: health plus `status[key]` per federated object;
  * - `ClusterHealth` / `PropagationStatus` (0.1): one per member / one per federated object.
  */
-import { ObjectStatus, ReadBackInputs, observeMember, readBackInputsOf } from "../dynamic/memberReadBackProvider";
+import { observeMember } from "../member/observeMember";
+import { ObjectStatus, ReadBackInputs, readBackInputsOf } from "../member/readBackState";
 import { ClusterHealthReport, ClusterPropagationReport, PropagationReport } from "./statusReport";
-import { propagationCondition } from "../dynamic/observations";
+import { propagationCondition } from "../member/propagation";
 
 const TYPE_PREFIX = "pulumi-nodejs:dynamic/kubefed:";
 

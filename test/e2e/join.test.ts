@@ -12,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as automation from "@pulumi/pulumi/automation";
-import { KubeClient, connect } from "../../src/dynamic/kube";
+import { KubeClient, connect } from "../../src/member/client";
 import { Fleet, applyTestbedEnv, filesUnder, findTools, fleetState, inlineProject, inlineStack, member, startFleet, stopFleet } from "../support";
 import { MemberCluster as MemberClusterClass } from "../../src/components/memberCluster";
 

@@ -1,0 +1,47 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { observeReplicas } from "../../../src/resources/observeReplicas";
+import { FakeApiServer, deadUrl, fakeKubeconfig, startFakeApiServer } from "../member/fakeApiServer";
+
+// Issue 20 item 8: a member observeReplicas cannot read is reported (member and reason), never with a credential.
+describe("resources/observeReplicas: observeReplicas says which members it could not read", () => {
+    const TOKEN = "s3cr3t-t0ken-value";
+    let api: FakeApiServer;
+    let warnings: string[];
+    const warn = pulumi.log.warn;
+    before(async () => {
+        api = await startFakeApiServer({ token: TOKEN });
+        api.put({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" },
+            spec: { replicas: 2, selector: { matchLabels: { app: "web" } } }, status: { readyReplicas: 2 } });
+    });
+    after(async () => { await api.close(); });
+    beforeEach(() => {
+        warnings = [];
+        pulumi.log.warn = (m: string) => { warnings.push(m); return Promise.resolve(); };
+    });
+    afterEach(() => { pulumi.log.warn = warn; });
+    const target = { apiVersion: "apps/v1", kind: "Deployment", namespace: "shop", name: "web" };
+
+    it("reads a member it can read, and warns for a refused one, an unreachable one and an unusable kubeconfig", async () => {
+        const garbage = `apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: ${TOKEN}}}]\ncurrent-context: nowhere\n`;
+        const r = await observeReplicas([
+            { clusterName: "good", kubeconfig: api.kubeconfig() },
+            { clusterName: "refused", kubeconfig: fakeKubeconfig(api.url, "wrong-token") },
+            { clusterName: "down", kubeconfig: fakeKubeconfig(await deadUrl(), TOKEN) },
+            { clusterName: "broken", kubeconfig: garbage },
+        ], target);
+        assert.deepEqual(r.currentReplicas, { good: 2 });
+        const by = (c: string) => warnings.filter(w => w.includes(`in cluster ${c}:`));
+        assert.equal(by("good").length, 0);
+        assert.match(by("refused")[0] ?? "", /^observeReplicas: cannot read Deployment shop\/web in cluster refused: .*401.*its replicas are not observed/);
+        assert.match(by("down")[0] ?? "", /^observeReplicas: cannot read Deployment shop\/web in cluster down: the API server cannot be reached/);
+        assert.match(by("broken")[0] ?? "", /^observeReplicas: cannot read Deployment shop\/web in cluster broken: its kubeconfig cannot be used .*fix the member's kubeconfig/);
+        for (const w of warnings) assert.ok(!w.includes(TOKEN) && !w.includes("wrong-token"), `a credential in: ${w}`);
+    });
+
+    it("an object that does not exist in a member is no warning", async () => {
+        const r = await observeReplicas([{ clusterName: "good", kubeconfig: api.kubeconfig() }], { ...target, name: "absent" });
+        assert.deepEqual(r.currentReplicas, {});
+        assert.deepEqual(warnings, []);
+    });
+});
