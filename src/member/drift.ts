@@ -81,8 +81,8 @@ function collectDrift(desired: unknown, live: unknown, path: string, out: string
  * JSON pointers of the fields of `desired` (the object we sent) whose live value differs. Only fields present in
  * `desired` are compared (fields the server or controllers add are ignored), recursively, including inside list
  * items; a list of a different length is reported at the list's path. Ignored: top-level `apiVersion`, `kind`,
- * `status`, and the fields the API server sets (the core's `SERVER_SET_FIELDS`). Quantities compare by value ("0.5" = "500m"),
- * `{}`/`[]` equals absent, and a Secret's `stringData` is compared as base64 `data`. Result sorted.
+ * `status`, and the fields the API server sets (the core's `SERVER_SET_FIELDS`). Quantities compare by value
+ * ("0.5" = "500m"), `{}`/`[]` equals absent, and a Secret's `stringData` is compared as base64 `data`. Result sorted.
  */
 export function driftPaths(desired: Record<string, unknown>, live: Record<string, unknown>): string[] {
     const d: Record<string, unknown> = { ...(desired ?? {}) };

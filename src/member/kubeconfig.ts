@@ -1,8 +1,8 @@
 /**
  * Kubeconfig parsing: kubeconfig text (YAML/JSON) **or** the path of a file, parsed without ever quoting its content
- * in errors; only the selected context is validated, and every problem is a `KubeconfigError` (kubeconfigError.ts); `tokenFile` and
- * relative file references resolved against the kubeconfig's directory; `auth-provider` users left to client-node
- * (`oidc`, `azure`, `gcp`), other auth-providers refused. The result is what client.ts connects with.
+ * in errors; only the selected context is validated, and every problem is a `KubeconfigError` (kubeconfigError.ts);
+ * `tokenFile` and relative file references are resolved against the kubeconfig's directory; `auth-provider` users
+ * are left to client-node (`oidc`, `azure`, `gcp`), other auth-providers refused. client.ts connects with the result.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { observeReplicas } from "../../../src/resources/observeReplicas";
+import { observeReplicas, resolveInput } from "../../../src/resources/observeReplicas";
 import { FakeApiServer, deadUrl, fakeKubeconfig, startFakeApiServer } from "../member/fakeApiServer";
 
 // Issue 20 item 8: a member observeReplicas cannot read is reported (member and reason), never with a credential.
@@ -43,5 +43,48 @@ describe("resources/observeReplicas: observeReplicas says which members it could
         const r = await observeReplicas([{ clusterName: "good", kubeconfig: api.kubeconfig() }], { ...target, name: "absent" });
         assert.deepEqual(r.currentReplicas, {});
         assert.deepEqual(warnings, []);
+    });
+});
+
+describe("observeReplicas", function () {
+    this.timeout(20_000);
+    let a: FakeApiServer;
+    let b: FakeApiServer;
+    let dead: string;
+    before(async () => {
+        a = await startFakeApiServer({ token: "ta" });
+        b = await startFakeApiServer();
+        dead = fakeKubeconfig(await deadUrl());
+    });
+    after(async () => {
+        await a.close();
+        await b.close();
+    });
+    it("resolves Inputs: plain, Promise, (secret) Output; unknown Outputs resolve to undefined", async () => {
+        assert.strictEqual(await resolveInput(pulumi.secret("s")), "s");
+        assert.strictEqual(await resolveInput(pulumi.output("x").apply((v) => `${v}y`)), "xy");
+        assert.strictEqual(await resolveInput(Promise.resolve("p")), "p");
+        assert.strictEqual(await resolveInput(pulumi.output(pulumi.unknown as unknown as string)), undefined);
+    });
+    const target = { apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "rs" };
+    const pod = (name: string, phase: string, conditions: any[]) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default", labels: { app: "rs" } }, status: { phase, conditions } });
+    it("implements docs/semantics.md#current-replicas-and-capacity and leaves out clusters where the object is absent or the cluster unreachable", async () => {
+        const old = new Date(Date.now() - 120_000).toISOString();
+        a.put({ ...target, metadata: { name: "rs", namespace: "default" }, spec: { replicas: 4, selector: { matchLabels: { app: "rs" } } }, status: { readyReplicas: 1 } });
+        a.put(pod("p1", "Running", [{ type: "Ready", status: "True" }]));
+        a.put(pod("p2", "Running", [{ type: "Ready", status: "False" }]));
+        a.put(pod("p3", "Pending", [{ type: "PodScheduled", status: "False", reason: "Unschedulable", lastTransitionTime: old }]));
+        a.put({ ...pod("other", "Running", [{ type: "Ready", status: "True" }]), metadata: { name: "other", namespace: "default", labels: { app: "x" } } });
+        b.put({ ...target, metadata: { name: "rs", namespace: "default" }, spec: { replicas: 2 }, status: { readyReplicas: 2 } });
+        const r = await observeReplicas([
+            { clusterName: "b", kubeconfig: b.kubeconfig() },
+            { clusterName: "a", kubeconfig: Promise.resolve(a.kubeconfig()) },
+            { clusterName: "dead", kubeconfig: dead },
+            { clusterName: "empty", kubeconfig: fakeKubeconfig(b.url), context: "fake" },
+        ], { ...target });
+        assert.deepStrictEqual(r, { currentReplicas: { a: 2, b: 2, empty: 2 }, estimatedCapacity: { a: 3 } });
+        b.objects.clear();
+        const r2 = await observeReplicas([{ clusterName: "b", kubeconfig: b.kubeconfig() }], target);
+        assert.deepStrictEqual(r2, { currentReplicas: {}, estimatedCapacity: {} });
     });
 });

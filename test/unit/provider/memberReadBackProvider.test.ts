@@ -1,13 +1,8 @@
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "../../../src/member/json";
 import { readBackInputsOf } from "../../../src/member/readBackState";
 import { memberReadBackProvider } from "../../../src/provider/memberReadBackProvider";
-import { orphanMarkerProvider } from "../../../src/provider/orphanMarkerProvider";
-import { serviceAccountTokenProvider } from "../../../src/provider/serviceAccountTokenProvider";
-import { observeReplicas, resolveInput } from "../../../src/resources/observeReplicas";
 import { FakeApiServer, deadUrl, fakeKubeconfig, objectPathOf, startFakeApiServer } from "../member/fakeApiServer";
-
 
 // The read-back implementations are called directly (as the dynamic-provider host calls them through the loader),
 // against in-memory API servers. Each test sets up the objects it reads.
@@ -370,121 +365,5 @@ describe("MemberReadBack provider (methods called directly, fake API server)", f
         const text = outs.map((o) => textOf(o, ["kubeconfig"])).join("\n");
         assert.match(text, /HTTP 401/, "the 401 was observed");
         for (const t of [TOKEN, "wrong-token-8c1f2a"]) assert.ok(!text.includes(t), `found ${t} in ${text}`);
-    });
-});
-
-describe("OrphanGuard marker provider (upgrade from 0.1)", () => {
-    const P = orphanMarkerProvider;
-    const target = { apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "web" };
-    let api: FakeApiServer;
-    before(async () => { api = await startFakeApiServer(); });
-    after(async () => { await api.close(); });
-
-    it("create records the target and sorted clusters; id names the object", async () => {
-        const r = await P.create({ providerVersion: "2", target, clusters: ["b", "a"], __provider: "x" });
-        assert.strictEqual(r.id, "apps/v1:Deployment:default/web");
-        assert.deepStrictEqual(r.outs, { providerVersion: "2", target, clusters: ["a", "b"] });
-    });
-    it("0.1 state (clusters map, per-cluster kubeconfigs): delete touches no member; update and read drop the credentials", async () => {
-        const obj = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "default", labels: { ...MANAGED } } };
-        api.put(obj);
-        const old = { target, clusters: { b: {}, a: {} }, kubeconfigs: { a: api.kubeconfig(), b: api.kubeconfig() }, __provider: "old" };
-        await (P.delete as (id: string, props: unknown) => Promise<void>)("id", old);
-        assert.strictEqual(api.requests.length, 0);
-        assert.deepStrictEqual(api.objects.get(objectPathOf(obj))!.metadata.labels, MANAGED);
-        const news = { providerVersion: "2", target, clusters: ["a", "b"] };
-        assert.strictEqual((await P.diff("id", old, news)).changes, true, "the upgrade updates the marker in place");
-        assert.strictEqual((await P.diff("id", old, news) as { replaces?: string[] }).replaces, undefined);
-        const u = await P.update("id", old, news);
-        assert.deepStrictEqual(u.outs, news);
-        const rd = await P.read("id", old);
-        assert.ok(!JSON.stringify(rd).includes("kubeconfig") && !JSON.stringify(rd).includes(api.url), JSON.stringify(rd));
-        assert.deepStrictEqual((rd.props as any).clusters, ["a", "b"]);
-    });
-    it("diff: no change for the same marker, a change for other clusters or unknowns", async () => {
-        const m = { providerVersion: "2", target, clusters: ["a"] };
-        assert.deepStrictEqual(await P.diff("id", { ...m, __provider: "p" }, { ...m, __provider: "q" }), { changes: false });
-        assert.deepStrictEqual(await P.diff("id", m, { ...m, clusters: ["a", "b"] }), { changes: true });
-        assert.deepStrictEqual(await P.diff("id", m, { ...m, clusters: UNKNOWN }), { changes: true });
-    });
-});
-
-describe("ServiceAccountToken provider: messages", function () {
-    this.timeout(20_000);
-    it("create fails on an unusable or unreachable kubeconfig without quoting it", async () => {
-        const kc = fakeKubeconfig(await deadUrl(), TOKEN);
-        const base = { namespace: "kube-federation-system", secretName: "t", timeoutSeconds: 1 };
-        await assert.rejects(serviceAccountTokenProvider.create({ ...base, kubeconfig: kc }),
-            (e: Error) => /no token after 1 s/.test(e.message) && !e.message.includes(TOKEN));
-        await assert.rejects(serviceAccountTokenProvider.create({ ...base, kubeconfig: kc.replace(`token: ${TOKEN}`, `token: ${TOKEN}: [`) }),
-            (e: Error) => /cannot build a client from the admin kubeconfig/.test(e.message) && !e.message.includes(TOKEN));
-    });
-});
-
-describe("observeReplicas", function () {
-    this.timeout(20_000);
-    let a: FakeApiServer;
-    let b: FakeApiServer;
-    let dead: string;
-    before(async () => {
-        a = await startFakeApiServer({ token: "ta" });
-        b = await startFakeApiServer();
-        dead = fakeKubeconfig(await deadUrl());
-    });
-    after(async () => {
-        await a.close();
-        await b.close();
-    });
-    it("resolves Inputs: plain, Promise, (secret) Output; unknown Outputs resolve to undefined", async () => {
-        assert.strictEqual(await resolveInput(pulumi.secret("s")), "s");
-        assert.strictEqual(await resolveInput(pulumi.output("x").apply((v) => `${v}y`)), "xy");
-        assert.strictEqual(await resolveInput(Promise.resolve("p")), "p");
-        assert.strictEqual(await resolveInput(pulumi.output(pulumi.unknown as unknown as string)), undefined);
-    });
-    const target = { apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "rs" };
-    const pod = (name: string, phase: string, conditions: any[]) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default", labels: { app: "rs" } }, status: { phase, conditions } });
-    it("implements docs/semantics.md#current-replicas-and-capacity and leaves out clusters where the object is absent or the cluster unreachable", async () => {
-        const old = new Date(Date.now() - 120_000).toISOString();
-        a.put({ ...target, metadata: { name: "rs", namespace: "default" }, spec: { replicas: 4, selector: { matchLabels: { app: "rs" } } }, status: { readyReplicas: 1 } });
-        a.put(pod("p1", "Running", [{ type: "Ready", status: "True" }]));
-        a.put(pod("p2", "Running", [{ type: "Ready", status: "False" }]));
-        a.put(pod("p3", "Pending", [{ type: "PodScheduled", status: "False", reason: "Unschedulable", lastTransitionTime: old }]));
-        a.put({ ...pod("other", "Running", [{ type: "Ready", status: "True" }]), metadata: { name: "other", namespace: "default", labels: { app: "x" } } });
-        b.put({ ...target, metadata: { name: "rs", namespace: "default" }, spec: { replicas: 2 }, status: { readyReplicas: 2 } });
-        const r = await observeReplicas([
-            { clusterName: "b", kubeconfig: b.kubeconfig() },
-            { clusterName: "a", kubeconfig: Promise.resolve(a.kubeconfig()) },
-            { clusterName: "dead", kubeconfig: dead },
-            { clusterName: "empty", kubeconfig: fakeKubeconfig(b.url), context: "fake" },
-        ], { ...target });
-        assert.deepStrictEqual(r, { currentReplicas: { a: 2, b: 2, empty: 2 }, estimatedCapacity: { a: 3 } });
-        b.objects.clear();
-        const r2 = await observeReplicas([{ clusterName: "b", kubeconfig: b.kubeconfig() }], target);
-        assert.deepStrictEqual(r2, { currentReplicas: {}, estimatedCapacity: {} });
-    });
-});
-
-describe("MemberReadBack: compact state (issue 9)", () => {
-    it("object maps are stored as one compressed string, decoded for every decision, and re-encoded identically", async () => {
-        const { encodeObjects, decodeObjects } = await import("../../../src/member/objectsCodec");
-        const { readBackInputsOf } = await import("../../../src/member/readBackState");
-        const map: Record<string, unknown> = {};
-        for (let i = 0; i < 200; i++) {
-            map[`web-${i}`] = { target: { apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: `web-${i}` },
-                desired: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: `web-${i}`, namespace: "default", labels: { app: `web-${i}` } },
-                    spec: { replicas: 2, selector: { matchLabels: { app: `web-${i}` } }, template: { metadata: { labels: { app: `web-${i}` } },
-                        spec: { containers: [{ name: "web", image: "nginx:1.25", resources: { requests: { cpu: "10m", memory: "16Mi" } } }] } } } } };
-        }
-        const z = encodeObjects(map);
-        const plainBytes = JSON.stringify(map).length;
-        assert.ok(z.length * 10 < plainBytes, `compressed ${z.length} bytes vs ${plainBytes}`);
-        assert.deepStrictEqual(decodeObjects(z), JSON.parse(JSON.stringify(map)));
-        // key order does not matter: equal content, equal string
-        const reversed = Object.fromEntries(Object.entries(map).reverse());
-        assert.strictEqual(encodeObjects(reversed), z);
-        const i = readBackInputsOf({ clusterName: "a", kubeconfig: "k", objects: z, secretObjects: encodeObjects({}) });
-        assert.strictEqual(Object.keys(i.objects).length, 200);
-        assert.deepStrictEqual(i.secretObjects, {});
-        assert.strictEqual(decodeObjects("not encoded"), "not encoded");
     });
 });
