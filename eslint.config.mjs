@@ -25,7 +25,7 @@ export default tseslint.config(
     {
         // The read-back loader is stored in state as function text and must `require` the implementation at run time;
         // the Kubernetes client is required lazily (it is slow to load and most program runs never use it).
-        files: ["src/dynamic/loader.ts", "src/dynamic/kube.ts"],
+        files: ["src/resources/loader.ts", "src/member/client.ts"],
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
     {

@@ -6,7 +6,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { connect } = require("../dist/src/dynamic/kube");
+const { connect } = require("../dist/src/member/client");
 
 const KINDS = [
   ["v1", "Namespace"], ["apps/v1", "Deployment"], ["apps/v1", "StatefulSet"], ["v1", "ConfigMap"],

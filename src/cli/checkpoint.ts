@@ -6,10 +6,11 @@
  * - `MemberReadBack` (0.2+): one per member: health plus `status[key]` per federated object;
  * - `ClusterHealth` / `PropagationStatus` (0.1): one per member / one per federated object (read by src/compat/status.ts).
  */
-import { ObjectStatus, ReadBackInputs, observeMember, readBackInputsOf } from "../dynamic/memberReadBackProvider";
+import { observeMember } from "../member/observeMember";
+import { ObjectStatus, ReadBackInputs, readBackInputsOf } from "../member/readBackState";
 import { ClusterHealthReport, ClusterPropagationReport, PropagationReport, conditionsOf, isRecord } from "./statusReport";
 import { LEGACY_STATUS_TYPES, legacyStatusEntry } from "../compat/status";
-import { propagationCondition } from "../dynamic/observations";
+import { propagationCondition } from "../member/propagation";
 
 /** Type token prefix of the library's dynamic resources (MemberReadBack; 0.1's status resources). Not the
  *  components' `TYPE_PREFIX` (`pulumi-kubefed:index:`). */

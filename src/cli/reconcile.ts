@@ -306,7 +306,7 @@ export async function automationEngine(stack: string, cwd: string): Promise<Reco
             if (!m || ["same", "read", "refresh"].includes(m.op) || m.type === "pulumi:pulumi:Stack") return;
             const step = `${m.op} ${m.urn.split("::").pop()}`;
             steps.push(step);
-            // a member's read-back (src/dynamic/memberReadBack.ts)
+            // a member's read-back (src/resources/memberReadBack.ts)
             if (m.op === "update" && m.type === "pulumi-nodejs:dynamic/kubefed:MemberReadBack") statusSteps.push(step);
         };
         return { steps, statusSteps, onEvent };

@@ -9,12 +9,12 @@ import {
 import { dependencyKeyOf, dependencyRegistry } from "./dependencies";
 import { whenProgramDone } from "./readBack";
 import { rolloutGates, rolloutPlanFor } from "./rollout";
-import { OrphanGuard } from "../dynamic/orphanGuard";
+import { OrphanGuard } from "../resources/orphanGuard";
 import { MemberCluster, clusterInfos, sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./names";
 import { failoverEnabled, readinessFor } from "./failover";
 import { ObservedReplicas, ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
-import { observeReplicas } from "../dynamic/replicas";
+import { observeReplicas } from "../resources/observeReplicas";
 import { inShard, registerShardDecision } from "./shard";
 import { ownEntry } from "../core/ownProperties";
 import { validateDependencyMode } from "../core/dependencies";

@@ -16,10 +16,10 @@ export { federate, FederateArgs, FederatedManifests, FederatedSet } from "./fede
 export { FederatedChart, FederatedChartArgs, ChartDecision } from "./federatedChart";
 export { FederatedKustomization, FederatedKustomizationArgs } from "./federatedKustomization";
 export { TYPE_PREFIX, MANAGED_LABEL, childName } from "./names";
-export { observeReplicas } from "../dynamic/replicas";
-export { MemberReadBack } from "../dynamic/memberReadBack";
-export { OrphanGuard } from "../dynamic/orphanGuard";
-export { RolloutGate } from "../dynamic/rolloutGate";
+export { observeReplicas } from "../resources/observeReplicas";
+export { MemberReadBack } from "../resources/memberReadBack";
+export { OrphanGuard } from "../resources/orphanGuard";
+export { RolloutGate } from "../resources/rolloutGate";
 export { fleetStatus } from "./fleetStatus";
 export { observeReadiness, failoverEnabled } from "./failover";
 export { ShardContext, shardDecision, shardContext, inShard } from "./shard";

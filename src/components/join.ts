@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ValidationIssue, assertValid } from "../core";
-import { ServiceAccountToken } from "../dynamic/serviceAccountToken";
+import { ServiceAccountToken } from "../resources/serviceAccountToken";
 
 /**
  * The `join` mode of a MemberCluster (`kubefedctl join`, docs/semantics.md#join): the admin credentials create a federation

@@ -5,8 +5,8 @@ import { ChildNameRegistry } from "../core";
 /** Type-token prefix of every component; the package segment equals the npm name (cross-language ready). */
 export const TYPE_PREFIX = "pulumi-kubefed:index:";
 
-/** KubeFed's managed label, put on every object we emit. */
-export const MANAGED_LABEL = "kubefed.io/managed";
+/** KubeFed's managed label, put on every object we emit (defined by the core). */
+export { MANAGED_LABEL } from "../core";
 
 /** Name of a per-cluster child: the component name plus the stable cluster name, never a list index. */
 export function childName(component: string, cluster: string): string {

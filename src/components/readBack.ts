@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MemberReadBack, TrackedObjectArgs } from "../dynamic/memberReadBack";
-import { encodeObjects } from "../dynamic/objectsCodec";
+import { MemberReadBack, TrackedObjectArgs } from "../resources/memberReadBack";
+import { encodeObjects } from "../member/objectsCodec";
 
 /** One federated object in one member, as registered by a component. */
 export interface TrackedRecord {

@@ -16,7 +16,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as sdkState from "@pulumi/pulumi/runtime/state";
-import type { TrackedObjectArgs } from "../dynamic/memberReadBack";
+import type { TrackedObjectArgs } from "../resources/memberReadBack";
 import { MemberCluster } from "./memberCluster";
 import { MANAGED_LABEL } from "./names";
 

@@ -1,8 +1,8 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterInfo, RolloutPlan, RolloutSpec, assertValid, planRollout, validateRollout } from "../core";
-import { RolloutGate } from "../dynamic/rolloutGate";
-import { stableStringify } from "../dynamic/observations";
+import { RolloutGate } from "../resources/rolloutGate";
+import { stableStringify } from "../member/json";
 import type { MemberCluster } from "./memberCluster";
 import { claimRolloutGateNames, rolloutGateName } from "./names";
 import { inShard } from "./shard";

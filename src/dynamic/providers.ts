@@ -1,15 +1,7 @@
 /**
- * Entry point of the read-back implementations, loaded by the provider loader stored in state (loader.ts) as
- * `pulumi-kubefed/dynamic-providers`. Keyed by {@link ProviderKind}.
+ * Where the read-back implementations were until the member I/O was split by where it runs (src/member,
+ * src/provider, src/resources). Stacks deployed from inside this repository (the root quickstart, `npm run demo`)
+ * store a loader whose fallback is this build's absolute path to this file: it stays, so their refresh and destroy
+ * still load the implementations. Installed packages are loaded by name (`pulumi-kubefed/dynamic-providers`).
  */
-import { memberReadBackProvider } from "./memberReadBackProvider";
-import { orphanMarkerProvider } from "./orphanMarkerProvider";
-import { rolloutGateProvider } from "./rolloutGateProvider";
-import { serviceAccountTokenProvider } from "./serviceAccountTokenProvider";
-
-export const providers = {
-    memberReadBack: memberReadBackProvider,
-    serviceAccountToken: serviceAccountTokenProvider,
-    orphanMarker: orphanMarkerProvider,
-    rolloutGate: rolloutGateProvider,
-};
+export { providers } from "../provider/providers";

@@ -20,7 +20,7 @@ import { FederatedResource, FederatedResourceArgs, KubernetesObject } from "../c
 import { MemberCluster, MemberClusterArgs } from "../components/memberCluster";
 import { MemberTracker } from "../components/readBack";
 import { ReplicaSchedulingPreference, ReplicaSchedulingPreferenceArgs } from "../components/replicaSchedulingPreference";
-import { MemberReadBack } from "../dynamic/memberReadBack";
+import { MemberReadBack } from "../resources/memberReadBack";
 import { setOwn } from "../core/ownProperties";
 import * as schema from "./schema";
 

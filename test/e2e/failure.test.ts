@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { decodeObjects } from "../../src/dynamic/objectsCodec";
+import { decodeObjects } from "../../src/member/objectsCodec";
 import { Fleet, ROOT, exampleStack, linkDependencies, managedObjects, requireTestbed, startFleet, stopFleet } from "../support";
 
 // A program that fails halfway must not shrink what each member's read-back tracks: the read-back would then treat

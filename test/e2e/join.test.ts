@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as automation from "@pulumi/pulumi/automation";
-import { KubeClient, connect } from "../../src/dynamic/kube";
+import { KubeClient, connect } from "../../src/member/client";
 import { Fleet, TESTBED_FIX, applyTestbedEnv, filesUnder, findTools, fleetState, inlineProject, inlineStack, member, skipSuite, startFleet, stopFleet } from "../support";
 
 

@@ -2,7 +2,7 @@
  * Reading (and, as someone behind Pulumi's back would, editing) objects in a fleet's members, straight from their
  * API servers, never through Pulumi. One way to list the objects the library manages: {@link listManagedObjects}.
  */
-import { KubeClient, connect } from "../../src/dynamic/kube";
+import { KubeClient, connect } from "../../src/member/client";
 
 /** What a member read needs of a fleet: its kubeconfig and, per member, the context (default: the member's name). */
 export interface Members { kubeconfig: string; clusters?: { name: string; context: string }[] }

@@ -4,7 +4,7 @@ import { buildPlan } from "../../../src/cli/planModel";
 import { renderPlan } from "../../../src/cli/plan";
 import { objectLabel, renderStatus } from "../../../src/cli/statusReport";
 import { renderStatusHtml } from "../../../src/cli/html";
-import { readBackInputsOf } from "../../../src/dynamic/memberReadBackProvider";
+import { readBackInputsOf } from "../../../src/member/readBackState";
 
 const RB = "pulumi-nodejs:dynamic/kubefed:MemberReadBack";
 const target = { apiVersion: "apps/v1", kind: "Deployment", namespace: "apps", name: "hello-hello" };

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { registered, reset, settle, byName, children, value } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { resetReadBackForTests } from "../../../src/components/readBack";
-import { decodeObjects } from "../../../src/dynamic/objectsCodec";
+import { decodeObjects } from "../../../src/member/objectsCodec";
 import { scratchDir } from "../../support/scratch";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { byName, registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { resetReadBackForTests } from "../../../src/components/readBack";
-import { decodeObjects } from "../../../src/dynamic/objectsCodec";
+import { decodeObjects } from "../../../src/member/objectsCodec";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
 const fleet = () => [

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { registered, reset, settle, byName } from "../../support/harness";
 import * as kubefed from "../../../src";
-import { decodeObjects } from "../../../src/dynamic/objectsCodec";
+import { decodeObjects } from "../../../src/member/objectsCodec";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
 const fleet = () => [new kubefed.MemberCluster("fd-a", { clusterName: "fda", kubeconfig: kc("a") }), new kubefed.MemberCluster("fd-b", { clusterName: "fdb", kubeconfig: kc("b") })];

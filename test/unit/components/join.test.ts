@@ -4,9 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { registered, reset, settle, byName, value } from "../../support/harness";
 import { JOIN_NON_RESOURCE_RULE, joinKubeconfig, joinMember, planJoin } from "../../../src/components/join";
-import { serviceAccountTokenProvider } from "../../../src/dynamic/serviceAccountTokenProvider";
-import { parseKubeconfig } from "../../../src/dynamic/kube";
-import { providerLoader } from "../../../src/dynamic/loader";
+import { serviceAccountTokenProvider } from "../../../src/provider/serviceAccountTokenProvider";
+import { parseKubeconfig } from "../../../src/member/kubeconfig";
+import { providerLoader } from "../../../src/resources/loader";
 import { MemberCluster } from "../../../src/components/memberCluster";
 import { FakeApiServer, deadUrl, fakeKubeconfig, startFakeApiServer } from "../../support/fakeApiServer";
 

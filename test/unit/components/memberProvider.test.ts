@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { registered, reset, settle, byName } from "../../support/harness";
 import * as kubefed from "../../../src";
-import { decodeObjects } from "../../../src/dynamic/objectsCodec";
+import { decodeObjects } from "../../../src/member/objectsCodec";
 import { resetReadBackForTests } from "../../../src/components/readBack";
 
 // Bring your own provider (issue 9): a member whose Kubernetes provider was made elsewhere (an EKS or GKE component)

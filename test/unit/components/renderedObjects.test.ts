@@ -4,7 +4,7 @@ import { registered, reset, settle, byName, value } from "../../support/harness"
 import * as kubefed from "../../../src";
 import { RenderedObjects, renderedKey } from "../../../src/components/renderedObjects";
 import { MemberTracker, mergeGroups } from "../../../src/components/readBack";
-import { decodeObjects } from "../../../src/dynamic/objectsCodec";
+import { decodeObjects } from "../../../src/member/objectsCodec";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
 const TYPE = "pulumi-nodejs:dynamic/kubefed:MemberReadBack";
