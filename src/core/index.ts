@@ -52,6 +52,7 @@ export {
 } from "./summarize";
 export {
     PlacedCluster, DecisionSummary, FailoverDecision, SpreadDecision, failoverMoves, MemberClusterSummary, placedClusters, replicasOf, normalizeDecision, objectOf, shortReason,
+    PlacementView, placementView,
     decisionLine, decisionChanges,
 } from "./summary";
 export { ChartPlanInput, ChartPlan, ChartImageOverride, mergeValues, planFederatedChart } from "./chart";
