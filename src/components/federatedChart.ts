@@ -3,7 +3,7 @@ import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import {
     CHART_KIND, ChartImageOverride, ChartPlan, ClusterInfo, DecisionSummary, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, dns1123LabelProblem,
-    UNKNOWN_IMAGE, mergeValues, planFederatedChart, summarizeRenderedPlan,
+    UNKNOWN_IMAGE, mergeValues, placementView, planFederatedChart, summarizeRenderedPlan,
 } from "../core";
 import { failoverEnabled, readinessFor } from "./failover";
 import { ownEntry } from "../core/ownProperties";
@@ -268,7 +268,8 @@ export class FederatedChart extends pulumi.ComponentResource {
         }
         if (applied) applied.then(a => { for (const w of a.plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this); }, () => undefined);
         else for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
-        this.registerOutputs({ clusterNames: this.clusterNames, decision: recorded });
+        // Stack policies (validateStack) see outputs only: the placement view (the whole decision is the inputs).
+        this.registerOutputs({ decision: recorded.then(placementView) });
     }
 }
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
-import { DecisionSummary, KUSTOMIZATION_KIND, dns1123LabelProblem, Placement, ValidationIssue, assertValid, planFederatedKustomization, summarizeRenderedPlan } from "../core";
+import { DecisionSummary, KUSTOMIZATION_KIND, dns1123LabelProblem, Placement, ValidationIssue, assertValid, placementView, planFederatedKustomization, summarizeRenderedPlan } from "../core";
 import { FederatedNamespaceLike } from "./federatedResource";
 import { refuseOutputs } from "./inputs";
 import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
@@ -88,6 +88,7 @@ export class FederatedKustomization extends pulumi.ComponentResource {
             rendered.track(this.directories[c]);
         }
         for (const w of warnings) pulumi.log.warn(`${subject}: ${w}`, this);
-        this.registerOutputs({ clusterNames: this.clusterNames, decision });
+        // Stack policies (validateStack) see outputs only: the placement view (the whole decision is the inputs).
+        this.registerOutputs({ decision: placementView(decision) });
     }
 }

@@ -4,7 +4,7 @@ import { ValidationIssue, assertValid } from "../core";
 import {
     DecisionSummary, FederationOptions, KubernetesObject, decisionLogEnabled, emit, planFor, summarize,
 } from "./federatedResource";
-import { decisionLine } from "../core";
+import { decisionLine, placementView } from "../core";
 import { sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, claimChildNames } from "./names";
 import { registerShardDecision } from "./shard";
@@ -81,7 +81,7 @@ export class FederatedNamespace extends pulumi.ComponentResource {
         this.statusKey = emitted.statusKey;
         if (decisionLogEnabled(args.logDecision)) pulumi.log.info(decisionLine(name, decision), this);
         if (plan.clusters.length === 0) pulumi.log.warn(`${subject}: placed in no cluster; set placement (clusterSelector: {} selects every cluster)`, this);
-        // Also an output: stack policies (validateStack) see outputs only.
-        this.registerOutputs({ clusterNames: this.clusterNames, decision });
+        // Stack policies (validateStack) see outputs only: the placement view (the whole decision is the inputs).
+        this.registerOutputs({ decision: placementView(decision) });
     }
 }

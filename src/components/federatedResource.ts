@@ -4,7 +4,7 @@ import { brand, isBranded, prepare } from "./errors";
 import {
     ClusterOverride, DecisionSummary, DependencyMode, FederatedObjectPlan, Placement, ReplicaSchedulingSpec,
     RolloutSpec, ValidationIssue, assertValid, decisionLine, objectOf, planFederatedObject, podTemplateReferences,
-    dependencyKey, overrideTargets, summarizeObjectPlan, withPulledClusters,
+    dependencyKey, overrideTargets, placementView, summarizeObjectPlan, withPulledClusters,
 } from "../core";
 import { dependencyKeyOf, dependencyRegistry } from "./dependencies";
 import { whenProgramDone } from "./readBack";
@@ -264,17 +264,19 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
         // member objects, which wait for the same promise, so it is not reported twice here.
         if (applied) applied.then(a => report(a.plan, a.decision), () => undefined);
         else report(plan, decision);
-        // Also an output: stack policies (validateStack) see outputs only. A dependency's placement can still grow
-        // while the program runs (a later workload pulls it), so its outputs are the final ones.
+        // Outputs: stack policies (validateStack) see outputs only, so the decision's placement view is recorded there
+        // (placementView: identity, labels, placed clusters); the whole decision is the inputs, not stored twice. A
+        // dependency's placement can still grow while the program runs (a later workload pulls it), so its outputs
+        // are the final ones.
         if (depKey) {
             const final = Promise.all([recorded, whenProgramDone()]).then(([d]) => {
                 const pulledBy = registry.pulledBy(depKey);
                 // Recorded as placed where it is sent: stack policies (residency, unique objects) judge the outputs.
-                return { clusterNames: [...this.clusterNames], decision: Object.keys(pulledBy).length > 0 ? withPulledClusters(d, grown, pulledBy) : d };
-            }, () => recorded.then(d => ({ clusterNames: [...this.clusterNames], decision: d })));
+                return { decision: placementView(Object.keys(pulledBy).length > 0 ? withPulledClusters(d, grown, pulledBy) : d) };
+            }, () => recorded.then(d => ({ decision: placementView(d) })));
             this.registerOutputs(final);
         } else {
-            this.registerOutputs({ clusterNames: this.clusterNames, decision: recorded });
+            this.registerOutputs({ decision: recorded.then(placementView) });
         }
     }
 }

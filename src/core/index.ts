@@ -53,7 +53,7 @@ export {
     CONTAINER_LISTS, HIDES_IMAGES, isUnknownImage, containerImages, summarizeObjectDecision, summarizeRenderedDecision, withPulledClusters,
 } from "./summarize";
 export {
-    failoverMoves, placedClusters, replicasOf, normalizeDecision, objectOf, shortReason, decisionLine, decisionChanges,
+    failoverMoves, placedClusters, replicasOf, normalizeDecision, objectOf, shortReason, decisionLine, decisionChanges, PlacementView, placementView,
 } from "./summary";
 export { FederatedChartInput, FederatedChartDecision, ChartImageOverride, mergeValues, decideFederatedChart } from "./chart";
 export { FederatedKustomizationInput, FederatedKustomizationDecision, decideFederatedKustomization } from "./kustomization";

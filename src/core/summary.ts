@@ -45,13 +45,46 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Reads a recorded decision of either shape: the current one (`placed`) or the one recorded before it (parallel
- * `clusters` / `overrides` / `images` / `replicas` / `members`), so tools comparing an old state with a new
- * preview work across the upgrade. Returns undefined when `raw` is not a decision.
+ * What a federated component records as its outputs: the part of its decision that stack policies judge (the engine
+ * hands them outputs only): the object's identity and labels, where it is placed (with the labels sent there when
+ * overrides changed them) and, for a dependency, which workloads pulled it where. The whole decision is recorded
+ * once, as the component's inputs (what `pulumi preview --diff`, resource policies and `pulumi-kubefed plan`
+ * read); recording it again as outputs made every federated object carry it twice in the checkpoint, which every
+ * engine step rewrites. {@link normalizeDecision} reads it back as a decision.
+ */
+export interface PlacementView {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+    labels: Record<string, string>;
+    /** Placed clusters, sorted; an entry holds `labels` only where overrides made them differ from the template's. */
+    placed: Record<string, { labels?: Record<string, string> }>;
+    pulledBy?: Record<string, string[]>;
+}
+
+/** The {@link PlacementView} of a decision. */
+export function placementView(d: DecisionSummary): PlacementView {
+    const placed: PlacementView["placed"] = {};
+    for (const c of placedClusters(d)) {
+        const labels = ownEntry(d.placed, c)?.labels;
+        placed[c] = labels ? { labels } : {};
+    }
+    return {
+        apiVersion: d.apiVersion, kind: d.kind, name: d.name, ...(d.namespace !== undefined ? { namespace: d.namespace } : {}),
+        labels: d.labels, placed, ...(d.pulledBy ? { pulledBy: d.pulledBy } : {}),
+    };
+}
+
+/**
+ * Reads a recorded decision of any shape: the current one (`placed`), a {@link PlacementView} (component outputs;
+ * what it leaves out reads as empty), or the one recorded before `placed` (parallel `clusters` / `overrides` /
+ * `images` / `replicas` / `members`), so tools comparing an old state with a new preview work across the upgrade.
+ * Returns undefined when `raw` is not a decision.
  */
 export function normalizeDecision(raw: unknown): DecisionSummary | undefined {
     if (!isRecord(raw) || typeof raw.kind !== "string" || typeof raw.name !== "string") return undefined;
-    if (isRecord(raw.placed)) return raw as unknown as DecisionSummary;
+    if (isRecord(raw.placed)) return isRecord(raw.excluded) ? raw as unknown as DecisionSummary : fromView(raw, raw.placed);
     if (!Array.isArray(raw.clusters)) return undefined;
     const placed: Record<string, PlacedCluster> = {};
     for (const c of [...raw.clusters].map(String).sort(cmp)) {
@@ -64,6 +97,18 @@ export function normalizeDecision(raw: unknown): DecisionSummary | undefined {
     }
     const { clusters: _c, overrides: _o, images: _i, replicas: _r, members: _m, ...rest } = raw;
     return { ...rest, placed, excluded: isRecord(raw.excluded) ? raw.excluded : {}, overrideClusters: raw.overrideClusters ?? [] } as DecisionSummary;
+}
+
+/** A {@link PlacementView} read as a decision: the lists and maps it leaves out are empty (never missing), so code
+ *  written for a whole decision can walk it; its booleans stay unset. */
+function fromView(raw: Record<string, unknown>, placedRaw: Record<string, unknown>): DecisionSummary {
+    const placed: Record<string, PlacedCluster> = {};
+    for (const c of Object.keys(placedRaw).sort(cmp)) {
+        const e = isRecord(placedRaw[c]) ? placedRaw[c] as Record<string, unknown> : {};
+        placed[c] = { ...e, overrides: stringList(e.overrides), images: stringList(e.images) } as PlacedCluster;
+    }
+    return { ...raw, labels: isRecord(raw.labels) ? raw.labels : {}, placed, excluded: {}, overrideClusters: stringList(raw.overrideClusters),
+        warnings: stringList(raw.warnings) } as unknown as DecisionSummary;
 }
 
 /** `Deployment shop/web`. */

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { DecisionSummary, decisionChanges, decisionLine, normalizeDecision, placedClusters, replicasOf } from "../../../src/core";
+import { DecisionSummary, decisionChanges, decisionLine, normalizeDecision, placedClusters, placementView, replicasOf } from "../../../src/core";
 
 // A decision as the components record it: c1/c2 placed with replicas, c3 left out by the selector.
 function d(placed: DecisionSummary["placed"], excluded: Record<string, string> = {}, extra: Partial<DecisionSummary> = {}): DecisionSummary {
@@ -50,6 +50,24 @@ describe("decision summary: one line and changes", () => {
         assert.equal((n as any).members, undefined);
         assert.equal(normalizeDecision({ foo: 1 }), undefined);
         assert.equal(normalizeDecision("[secret]"), undefined);
+    });
+    it("the placement view (component outputs) keeps identity, labels, placed clusters with their own labels and pulledBy, and reads back as a decision", () => {
+        const full = d({
+            constructor: { replicas: 2, overrides: [], images: ["a:1"] },
+            c2: { replicas: 3, overrides: ["/metadata/labels/tier"], images: ["a:1"], labels: { app: "web", tier: "gold" } },
+        }, { c3: "not listed in placement.clusters" }, { labels: { app: "web" }, pulledBy: { c2: ["Deployment shop/api"] }, warnings: ["w"] });
+        const view = placementView(full);
+        assert.deepEqual(JSON.parse(JSON.stringify(view)), {
+            apiVersion: "apps/v1", kind: "Deployment", name: "test-deployment", namespace: "sched", labels: { app: "web" },
+            placed: { c2: { labels: { app: "web", tier: "gold" } }, constructor: {} }, pulledBy: { c2: ["Deployment shop/api"] },
+        });
+        assert.deepEqual(Object.keys(view.placed), ["c2", "constructor"], "sorted, and an own entry for a cluster named constructor");
+        const back = normalizeDecision(JSON.parse(JSON.stringify(view)))!;
+        assert.deepEqual(placedClusters(back), placedClusters(full));
+        assert.deepEqual(back.placed.c2, { labels: { app: "web", tier: "gold" }, overrides: [], images: [] });
+        assert.deepEqual([back.excluded, back.overrideClusters, back.warnings], [{}, [], []], "what a view leaves out reads as empty");
+        assert.equal(normalizeDecision(full), full, "a whole decision is returned as it is");
+        assert.deepEqual(placementView(d({})).placed, {});
     });
 });
 

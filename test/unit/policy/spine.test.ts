@@ -108,7 +108,9 @@ describe("policy pack: one guard for every kind (issue 20)", () => {
         for (let i = 0; i < 20; i++) await new Promise(r => setImmediate(r));
         const out = (n: string) => outputsOf(n)?.decision as kubefed.DecisionSummary;
         assert.deepEqual(Object.keys(out("db").placed), ["east", "eu", "west"]);
-        assert.deepEqual(out("db").excluded, {});
+        // the outputs hold the placement view; read as a decision, no cluster it is sent to is left excluded
+        assert.equal(out("db").excluded, undefined, "exclusions are in the inputs' decision only");
+        assert.deepEqual(kubefed.normalizeDecision(out("db"))!.excluded, {});
         assert.deepEqual(Object.keys(out("db").pulledBy ?? {}), ["east", "west"]);
         const stack = [...memberResources(FACTS), ...["db", "a", "b", "web"].map(n => stackResource(FR, n, { decision: out(n) }))];
         const rules = { rules: [{ name: "eu-data", matchLabels: { residency: "eu" }, allowedRegions: ["eu-central"] }] };
@@ -117,6 +119,44 @@ describe("policy pack: one guard for every kind (issue 20)", () => {
         assert.match(res[0].message, /FederatedResource "db".*"east" \(region "us-east"\).*"west" \(region "us-west"\)/);
         const dup = findDuplicateObjects(stack, { includeUnmanagedResources: true });
         assert.ok(dup.some(m => /ConfigMap shop\/x in cluster "west" is emitted by FederatedResource "a" and FederatedResource "b"/.test(m)), dup.join("\n"));
+    });
+
+    it("the stack policies judge the outputs' placement view exactly as they judge the whole decision (inputs)", async () => {
+        const clusters = fleet();
+        const gdpr = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "shop", labels: { residency: "eu" } }, data: { a: "1" } });
+        const rs = [
+            new kubefed.FederatedResource("everywhere", { clusters, placement: { clusterSelector: {} }, template: gdpr("everywhere") }),
+            new kubefed.FederatedResource("in-eu", { clusters, placement: { clusters: [{ name: "eu" }] }, template: gdpr("in-eu") }),
+            // an override that adds the residency label in one cluster only: judged by the labels sent there
+            new kubefed.FederatedResource("relabelled", { clusters, placement: { clusterSelector: {} }, template: deployment("relabelled"),
+                overrides: [{ clusterName: "west", clusterOverrides: [{ op: "add", path: "/metadata/labels/residency", value: "eu" }] }] }),
+            // the same object as "in-eu" in eu: a duplicate
+            new kubefed.FederatedResource("twin", { clusters, placement: { clusters: [{ name: "eu" }, { name: "east" }] }, template: gdpr("in-eu") }),
+        ];
+        const ns = new kubefed.FederatedNamespace("shop-ns", { clusters, namespaceName: "shop", placement: { clusterSelector: {} } });
+        await settle(...rs, ns);
+        for (let i = 0; i < 20; i++) await new Promise(r => setImmediate(r));
+        const names: [string, string][] = [...["everywhere", "in-eu", "relabelled", "twin"].map(n => [FR, n] as [string, string]), [TYPES.federatedNamespace, "shop-ns"]];
+        const stackOf = (pick: (type: string, n: string) => unknown) =>
+            [...memberResources(FACTS), ...names.map(([t, n]) => stackResource(t, n, { decision: pick(t, n) }))];
+        const viaInputs = stackOf((t, n) => byName(n, t).inputs.decision);
+        const viaOutputs = stackOf((_t, n) => outputsOf(n)?.decision);
+        for (const [t, n] of names) {
+            const o = outputsOf(n);
+            assert.deepEqual(Object.keys(o), ["decision"], `${n}: outputs are the placement view only`);
+            assert.equal(o.decision.placed[Object.keys(o.decision.placed)[0]].images, undefined, `${n}: what each cluster is sent is in the inputs only`);
+            assert.deepEqual(placedOf(o.decision), placedOf(byName(n, t).inputs.decision), n);
+        }
+        const rules = { rules: [{ name: "eu-data", matchLabels: { residency: "eu" }, allowedRegions: ["eu-central"] }] };
+        const res = findResidencyViolations(viaOutputs, rules);
+        assert.deepEqual(res, findResidencyViolations(viaInputs, rules));
+        assert.deepEqual(res.map(v => v.message.slice(0, v.message.indexOf(" ("))).sort(),
+            ['FederatedResource "everywhere"', 'FederatedResource "relabelled"', 'FederatedResource "twin"'], res.map(v => v.message).join("\n"));
+        assert.match(res.find(v => v.message.includes('"relabelled"'))!.message, /placed in "west"/);
+        const dup = findDuplicateObjects(viaOutputs, { includeUnmanagedResources: true });
+        assert.deepEqual(dup, findDuplicateObjects(viaInputs, { includeUnmanagedResources: true }));
+        assert.equal(dup.length, 1, dup.join("\n"));
+        assert.match(dup[0], /ConfigMap shop\/in-eu in cluster "eu" is emitted by FederatedResource "in-eu" and FederatedResource "twin"/);
     });
 
     it("charts and kustomizations record the decision every kind records, and the pack judges it", async () => {
@@ -177,3 +217,8 @@ describe("policy pack: one guard for every kind (issue 20)", () => {
         assert.deepEqual(registered.filter(x => x.type === "kubernetes:helm.sh/v4:Chart").map(x => x.name).sort(), ["sprc-a", "sprc-b"]);
     });
 });
+
+/** Placed clusters with the labels each is sent (the template's unless overrides changed them). */
+function placedOf(d: kubefed.DecisionSummary): Record<string, Record<string, string>> {
+    return Object.fromEntries(Object.keys(d.placed).map(c => [c, d.placed[c].labels ?? d.labels]));
+}
