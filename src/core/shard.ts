@@ -305,7 +305,8 @@ export function validateShardLayout(layout: unknown, o: { shard?: string; member
     const entries = Object.entries(layout as Record<string, unknown>);
     if (entries.length === 0) err(field, "lists no shard; add at least one shard with its clusters");
     const owner = new Map<string, string>();
-    for (let [name, clusters] of entries.sort(([a], [b]) => cmp(a, b))) {
+    for (const [name, entry] of entries.sort(([a], [b]) => cmp(a, b))) {
+        let clusters = entry;
         const p = dns1123LabelProblem(name);
         if (p) err(`${field}.${name}`, `shard name ${p}; use a lowercase DNS label such as "east"`);
         if (clusters && typeof clusters === "object" && !Array.isArray(clusters)) {
