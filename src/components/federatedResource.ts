@@ -296,7 +296,8 @@ function standIn(name: string, pre: { template: KubernetesObject; members: Membe
     const fr = elsewhere<FederatedResource>(FederatedResource.prototype, pre.placement, {
         template: pre.template, members: pre.members, decision: pre.decision, clusterNames, resources: {}, objects: {},
     }, o => brand(o as unknown as pulumi.Resource, FederatedResource.__pulumiType));
-    Object.defineProperty(fr, "recordedDecision", { enumerable: false, value: pulumi.output(pre.applied ? pre.applied.then(a => a.decision) : pre.decision) });
+    // the holder records the decision it applies; here a failed probe must not fail the program
+    Object.defineProperty(fr, "recordedDecision", { enumerable: false, value: pulumi.output(pre.applied ? pre.applied.then(a => a.decision, () => pre.decision) : pre.decision) });
     if (pre.depKey) {
         pre.registry.addDependency({
             key: pre.depKey, subject: pre.who, clusters: [...clusterNames],
