@@ -3,9 +3,21 @@
  * by side in one run, on the same local fleet: examples/bench-kubefed with COUNT federated Deployments placed in
  * every one of CLUSTERS members (`waitForReady: false`, status and health on as by default).
  *
- *   single   one stack: `pulumi preview`, then `pulumi up --skip-preview`
- *   sharded  SHARDS stacks (the members split round-robin), run by the driver with CONCURRENCY at once: it previews
- *            every shard, compares their decisions, then runs `pulumi up --skip-preview` in each
+ *   baseline  examples/bench-baseline, the hand-written one-provider-per-member program, in one stack (the same
+ *             Deployments, written without the library): `pulumi preview`, then `pulumi up --skip-preview`
+ *   single    the library in one stack: the same two commands
+ *   sharded   SHARDS cluster shards (the members split round-robin), run by the driver with CONCURRENCY at once: it
+ *             previews every shard, compares their decisions, then runs `pulumi up --skip-preview` in each
+ *   workload  SHARDS workload shards over every member (`{"hash": {"of": SHARDS, "buckets": [i]}}`), run the same way
+ *
+ * After each sharded up, every stack's state is read: every FederatedResource component a shard registered must have
+ * a member object in it (cluster shards carry only what they hold), and workload shards must register each of the
+ * COUNT components exactly once in all. The Deployments every program leaves in the members are read back and must
+ * be identical across programs (labels, annotations, spec). Ratios are printed against the baseline (`preview` + `up`
+ * wall and CPU), with the issue-23 target: workload shards ≥ 2× faster than the baseline.
+ *
+ * The size of issue 23 that fits a 2-core machine:
+ * `SCALE_CLUSTERS=3 SCALE_COUNT=400 SCALE_SHARDS=4 SCALE_CONCURRENCY=2 SCALE_PROGRAMS=baseline,single,workload SCALE_LIGHT_FLEET=1 npm run bench:scale`
  *
  * Printed per program: preview and up wall time and CPU time (of every process the CLI started: language host,
  * program, plugins; the API servers are not in it), state bytes after up (`pulumi stack export`; for shards the sum and
@@ -23,6 +35,7 @@
  * Run: `npm run bench:scale` (after `bash testbed/setup.sh`), e.g.
  * `SCALE_CLUSTERS=4 SCALE_COUNT=100 SCALE_LIGHT_FLEET=1 npm run bench:scale`.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -31,10 +44,11 @@ import { CliStack, Fleet, ROOT, childrenCpuMs, listManagedObjects, member, start
 
 const CLUSTERS = Math.max(1, Number(process.env.SCALE_CLUSTERS ?? 10));
 const COUNT = Math.max(1, Number(process.env.SCALE_COUNT ?? 1000));
-const SHARDS = Math.max(1, Math.min(CLUSTERS, Number(process.env.SCALE_SHARDS ?? CLUSTERS)));
+const SHARDS = Math.max(1, Number(process.env.SCALE_SHARDS ?? CLUSTERS));
 const CONCURRENCY = Math.max(1, Number(process.env.SCALE_CONCURRENCY ?? SHARDS));
 const PROGRAMS = (process.env.SCALE_PROGRAMS ?? "single,sharded").split(",").map(s => s.trim());
 const PROJECT = path.join(ROOT, "examples", "bench-kubefed");
+const BASELINE = path.join(ROOT, "examples", "bench-baseline");
 const PART_OF = "app.kubernetes.io/part-of=kubefed-bench";
 
 interface Measure { wallMs: number; cpuMs: number }
@@ -80,6 +94,48 @@ async function finishDeletions(fleet: Fleet): Promise<void> {
     }
 }
 
+/** Sorted-key JSON, for comparing objects read back. */
+function canonicalJson(v: unknown): string {
+    if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+    if (v && typeof v === "object") return `{${Object.keys(v).sort().map(k => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(",")}}`;
+    return JSON.stringify(v);
+}
+
+/** A digest of every bench Deployment in every member as read back (name, labels, annotations but the controller's
+ *  revision, spec): every program must leave the very same objects. */
+let reference: { program: string; digest: string } | undefined;
+async function checkSameObjects(program: string, fleet: Fleet): Promise<void> {
+    const h = createHash("sha256");
+    for (const c of fleet.clusters) {
+        const res = await member(fleet, c.name).request("GET", `/apis/apps/v1/deployments?labelSelector=${encodeURIComponent(PART_OF)}`);
+        const items = ((res.body as { items?: { metadata: { name: string; namespace: string; labels?: unknown; annotations?: Record<string, string> }; spec: unknown }[] })?.items ?? [])
+            .map(it => {
+                const ann = { ...(it.metadata.annotations ?? {}) };
+                delete ann["deployment.kubernetes.io/revision"];
+                return canonicalJson({ cluster: c.name, name: `${it.metadata.namespace}/${it.metadata.name}`, labels: it.metadata.labels, annotations: ann, spec: it.spec });
+            }).sort();
+        for (const i of items) h.update(`${i}\n`);
+    }
+    const digest = h.digest("hex");
+    if (!reference) {
+        reference = { program, digest };
+        log(`${program}: members read back (sha256 ${digest.slice(0, 12)}): the reference for the other programs`);
+        return;
+    }
+    if (reference.digest !== digest) throw new Error(`the Deployments ${program} left in the members differ from those of ${reference.program}: the comparison would not be fair`);
+    log(`${program}: members read back identical to ${reference.program} (sha256 ${digest.slice(0, 12)})`);
+}
+
+/** Every FederatedResource component registered in a shard's state has a member object there; returns how many. */
+function checkShardHolds(shard: string, state: string): number {
+    const res = ((JSON.parse(state) as { deployment?: { resources?: { urn: string; type: string; parent?: string }[] } }).deployment?.resources) ?? [];
+    const comps = res.filter(r => r.type === "pulumi-kubefed:index:FederatedResource").map(r => r.urn);
+    const withObject = new Set(res.filter(r => r.type.startsWith("kubernetes:") && r.parent).map(r => r.parent!));
+    const empty = comps.filter(u => !withObject.has(u));
+    if (empty.length > 0) throw new Error(`shard ${shard} registered ${empty.length} FederatedResource components with no member object in it, e.g. ${empty[0]}`);
+    return comps.length;
+}
+
 /** Peak RSS (MB) of the program runs recorded in `dir` for `stacks` during up (not preview). */
 function peakRss(dir: string, stacks: string[]): { max: number; sum: number } {
     let max = 0;
@@ -94,9 +150,13 @@ function peakRss(dir: string, stacks: string[]): { max: number; sum: number } {
     return { max, sum };
 }
 
-async function stateBytes(st: CliStack): Promise<number> {
+async function stateOf(st: CliStack): Promise<string> {
     const r = await st.must(["stack", "export"], false);
-    return Buffer.byteLength(r.out.slice(r.out.indexOf("{")));
+    return r.out.slice(r.out.indexOf("{"));
+}
+
+async function stateBytes(st: CliStack): Promise<number> {
+    return Buffer.byteLength(await stateOf(st));
 }
 
 async function main(): Promise<number> {
@@ -123,15 +183,16 @@ async function main(): Promise<number> {
     try {
         await checkMembers({ ...fleet, clusters: members }, 0);
         for (const program of PROGRAMS) {
-            if (program === "single") {
-                const st = new CliStack(PROJECT, "scale-single", work, env);
+            if (program === "single" || program === "baseline") {
+                const st = new CliStack(program === "baseline" ? BASELINE : PROJECT, `scale-${program}`, work, env);
                 await st.init(config, ["kubeconfig"]);
-                log("single: preview");
+                log(`${program}: preview`);
                 const preview = await timed(() => st.must(["preview"]));
-                log(`single: up (preview ${fmt(preview.m.wallMs)})`);
+                log(`${program}: up (preview ${fmt(preview.m.wallMs)})`);
                 const up = await timed(() => st.must(["up", "--yes", "--skip-preview"]));
-                log(`single: up ${fmt(up.m.wallMs)}`);
+                log(`${program}: up ${fmt(up.m.wallMs)}`);
                 await checkMembers({ ...fleet, clusters: members }, COUNT);
+                await checkSameObjects(program, { ...fleet, clusters: members });
                 const bytes = await stateBytes(st);
                 const rss = peakRss(memDir, [st.name]);
                 const destroy = await timed(() => st.must(["destroy", "--yes", "--skip-preview"]));
@@ -140,9 +201,10 @@ async function main(): Promise<number> {
                 await st.remove();
                 results.push({ program, stacks: 1, preview: preview.m, up: up.m, destroy: destroy.m, stateBytes: bytes, stateBytesMax: bytes,
                     peakRssMb: rss.max, peakRssSumMb: rss.sum });
-            } else if (program === "sharded") {
+            } else if (program === "sharded" || program === "workload") {
                 const layout: Record<string, string[]> = {};
-                members.forEach((m, i) => { (layout[`s${i % SHARDS}`] ??= []).push(m.name); });
+                if (program === "sharded") members.forEach((m, i) => { (layout[`s${i % Math.min(SHARDS, members.length)}`] ??= []).push(m.name); });
+                else for (let i = 0; i < SHARDS; i++) layout[`w${i}`] = [];
                 const stacks: Record<string, CliStack> = {};
                 for (const s of Object.keys(layout)) {
                     stacks[s] = new CliStack(PROJECT, `scale-${s}`, work, env);
@@ -150,14 +212,15 @@ async function main(): Promise<number> {
                 }
                 const spec: ShardsSpec = {
                     project: PROJECT, concurrency: CONCURRENCY,
-                    shards: Object.entries(layout).map(([name, clusters]) => ({ name, clusters, stack: stacks[name].name,
+                    shards: Object.entries(layout).map(([name, clusters], i) => ({ name, clusters, stack: stacks[name].name,
+                        ...(program === "workload" ? { select: { hash: { of: SHARDS, buckets: [i] } } } : {}),
                         pulumiArgs: ["--config-file", stacks[name].configFile] })),
                 };
                 const anyEnv = stacks[Object.keys(layout)[0]].env;
                 const t0 = Date.now();
                 const c0 = childrenCpuMs();
                 let upStart: { t: number; c: number } | undefined;
-                log(`sharded: driver up (${SHARDS} shards)`);
+                log(`${program}: driver up (${spec.shards.length} shards, ${CONCURRENCY} at once)`);
                 const r = await runShards("up", spec, { env: anyEnv, logDir: path.join(work, "shard-logs"), onEvent: (e) => {
                     if (e.step === "up" && e.state === "start" && !upStart) upStart = { t: Date.now(), c: childrenCpuMs() };
                     if (e.state === "done" && e.step !== "config") log(`  ${e.shard} ${e.step} ${e.result?.ok ? "ok" : "FAILED"} ${fmt(e.result?.ms ?? 0)}`);
@@ -165,24 +228,30 @@ async function main(): Promise<number> {
                 const end = { t: Date.now(), c: childrenCpuMs() };
                 if (!r.ok || !upStart) throw new Error(`the driver failed: ${r.errors.join("; ")} ${r.shards.map(s => `${s.shard}: ${s.up?.tail ?? s.preview?.tail ?? s.skipped ?? ""}`).join("\n")}`);
                 await checkMembers({ ...fleet, clusters: members }, COUNT);
+                await checkSameObjects(program, { ...fleet, clusters: members });
                 let bytes = 0;
                 let bytesMax = 0;
-                for (const st of Object.values(stacks)) {
-                    const b = await stateBytes(st);
+                let components = 0;
+                for (const [name, st] of Object.entries(stacks)) {
+                    const state = await stateOf(st);
+                    components += checkShardHolds(name, state);
+                    const b = Buffer.byteLength(state);
                     bytes += b;
                     bytesMax = Math.max(bytesMax, b);
                 }
+                log(`${program}: every component a shard registered has a member object there; ${components} components in all`);
+                if (program === "workload" && components !== COUNT) throw new Error(`workload shards registered ${components} FederatedResource components in all, expected each of the ${COUNT} once`);
                 const rss = peakRss(memDir, Object.values(stacks).map(s => s.name));
                 const destroy = await timed(() => runShards("destroy", spec, { env: anyEnv, logDir: path.join(work, "shard-logs") }));
                 if (!destroy.value.ok) throw new Error("the driver's destroy failed");
                 await finishDeletions({ ...fleet, clusters: members });
                 await checkMembers({ ...fleet, clusters: members }, 0);
                 for (const st of Object.values(stacks)) await st.remove();
-                results.push({ program, stacks: SHARDS,
+                results.push({ program, stacks: spec.shards.length,
                     preview: { wallMs: upStart.t - t0, cpuMs: upStart.c - c0 }, up: { wallMs: end.t - upStart.t, cpuMs: end.c - upStart.c },
                     destroy: destroy.m, stateBytes: bytes, stateBytesMax: bytesMax, peakRssMb: rss.max, peakRssSumMb: rss.sum });
             } else {
-                throw new Error(`unknown program ${program} in SCALE_PROGRAMS (single, sharded)`);
+                throw new Error(`unknown program ${program} in SCALE_PROGRAMS (baseline, single, sharded, workload)`);
             }
         }
     } catch (e) {
@@ -207,6 +276,16 @@ function print(results: Result[], clusters: number): void {
     const w = rows[0].map((_, i) => Math.max(...rows.map(x => x[i].length)));
     process.stdout.write(`\nbench:scale: ${COUNT} federated Deployments × ${clusters} members, ${SHARDS} shards (${CONCURRENCY} at once), ${os.cpus().length} CPUs\n`);
     process.stdout.write(rows.map(x => x.map((c, i) => c.padEnd(w[i])).join("  ")).join("\n") + "\n");
+    const baseline = results.find(r => r.program === "baseline");
+    if (baseline) {
+        const both = (r: Result, k: "wallMs" | "cpuMs") => r.preview[k] + r.up[k];
+        for (const r of results.filter(x => x !== baseline)) {
+            const wall = both(baseline, "wallMs") / both(r, "wallMs");
+            const cpu = both(baseline, "cpuMs") / both(r, "cpuMs");
+            process.stdout.write(`baseline / ${r.program} (preview + up): wall ${wall.toFixed(2)}×, CPU ${cpu.toFixed(2)}×` +
+                (r.program === "workload" ? ` (target ≥ 2× wall: ${wall >= 2 ? "met" : "not met"})` : "") + "\n");
+        }
+    }
     const single = results.find(r => r.program === "single");
     const sharded = results.find(r => r.program === "sharded");
     if (single && sharded) {

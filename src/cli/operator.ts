@@ -22,8 +22,16 @@
  * ```
  */
 import * as YAML from "yaml";
-import { ShardsSpec, layoutOf } from "./shards";
 import { dns1123LabelProblem } from "../core/labels";
+import { NamedShard, layoutOfShards } from "../core/shard";
+
+/** What the manifests are made from: a shards spec (src/cli/shards.ts's `ShardsSpec` fits). Declared here, not
+ *  imported, so this module does not depend on the driver (the driver's command loads this one). */
+export interface OperatorShardsSpec {
+    shards: (NamedShard & { stack: string })[];
+    /** The spec's `operator:` section (above). */
+    operator?: Record<string, unknown>;
+}
 
 /** A `pulumi.com/v1` Stack resource. */
 export interface OperatorStack {
@@ -37,7 +45,7 @@ export interface OperatorStack {
 const MAX_NAME = 42;
 
 /** The Stack resources for every shard of `spec`; throws listing every problem of the `operator:` section. */
-export function operatorStacks(spec: ShardsSpec): OperatorStack[] {
+export function operatorStacks(spec: OperatorShardsSpec): OperatorStack[] {
     const o = (spec.operator ?? {}) as Record<string, unknown>;
     const problems: string[] = [];
     const namespace = o.namespace === undefined ? "default" : o.namespace;
@@ -67,7 +75,7 @@ export function operatorStacks(spec: ShardsSpec): OperatorStack[] {
         else if (dns1123LabelProblem(n)) problems.push(`shards.${s.name}: Stack resource name ${dns1123LabelProblem(n)}`);
     }
     if (problems.length) throw new Error(problems.join("\n"));
-    const layout = JSON.stringify(layoutOf(spec));
+    const layout = JSON.stringify(layoutOfShards(spec.shards));
     const within = typeof o.succeededWithinDuration === "string" ? o.succeededWithinDuration : undefined;
     return spec.shards.map((s): OperatorStack => {
         const deps = (prereqs[s.name] as string[] | undefined) ?? [];

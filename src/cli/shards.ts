@@ -16,15 +16,18 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import {
-    DECISION_FILE_ENV, NormalizedDecision, ShardLayout, ShardMismatch, ShardRecord, compareShardDecisions, validateShardLayout,
+    DECISION_FILE_ENV, NormalizedDecision, ShardLayout, ShardMismatch, ShardRecord, WorkloadSelector, compareShardDecisions, describeShard,
+    layoutOfShards, validateShardLayout,
 } from "../core/shard";
 
 /** One shard of a spec. */
 export interface ShardSpec {
     /** The shard's name (`pulumi-kubefed:shard`). */
     name: string;
-    /** The member clusters whose objects this shard's stack emits. */
+    /** The member clusters whose objects this shard's stack emits (empty for a workload shard over every member). */
     clusters: string[];
+    /** A workload shard: which federated objects it holds (docs/sharding.md). */
+    select?: WorkloadSelector;
     /** The stack (default: `<stackPrefix><name>`). */
     stack: string;
     /** Extra arguments for every pulumi command of this shard (e.g. `--config-file F`). */
@@ -42,11 +45,14 @@ export interface ShardsSpec {
     operator?: Record<string, unknown>;
 }
 
-/** The layout every shard's stack config carries as `pulumi-kubefed:shards`. */
+/** The layout every shard's stack config carries as `pulumi-kubefed:shards` (a cluster shard stays a plain list). */
 export function layoutOf(spec: Pick<ShardsSpec, "shards">): ShardLayout {
-    const out: ShardLayout = {};
-    for (const s of [...spec.shards].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) out[s.name] = [...s.clusters].sort();
-    return out;
+    return layoutOfShards(spec.shards);
+}
+
+/** What a shard holds, for reports: `c1, c2` or `every cluster; namespaces shop`. */
+export function shardDescription(s: Pick<ShardSpec, "clusters" | "select">): string {
+    return describeShard(s.select ? { ...(s.clusters.length ? { clusters: s.clusters } : {}), ...s.select } : s.clusters);
 }
 
 /**
@@ -59,6 +65,13 @@ export function layoutOf(spec: Pick<ShardsSpec, "shards">): ShardLayout {
  * shards:
  *   east: [c1]
  *   rest: { clusters: [c2, c3], stack: org/project/dev-rest, pulumiArgs: ["--config-file", "rest.yaml"] }
+ * ```
+ * or, shards by workload (each over every member unless it names `clusters`):
+ * ```yaml
+ * shards:
+ *   shop: { namespaces: [shop] }
+ *   teams: { labels: { team: [payments, search] } }
+ *   b0: { hash: { of: 2, buckets: [0] } }
  * ```
  * Throws one error listing every problem of the layout (a cluster in two shards, an empty shard, bad names).
  */
@@ -79,11 +92,17 @@ export function parseShardsSpec(text: string, file: string): ShardsSpec {
     if (shardsRaw && typeof shardsRaw === "object" && !Array.isArray(shardsRaw)) {
         for (const [name, v] of Object.entries(shardsRaw as Record<string, unknown>)) {
             const entry = Array.isArray(v) ? { clusters: v } : (v ?? {}) as Record<string, unknown>;
-            layout[name] = entry.clusters;
+            const select: WorkloadSelector = {};
+            for (const k of ["namespaces", "labels", "hash"] as const) if (entry[k] !== undefined) (select as Record<string, unknown>)[k] = entry[k];
+            const workload = Object.keys(select).length > 0;
+            for (const k of Object.keys(entry)) {
+                if (!["clusters", "namespaces", "labels", "hash", "stack", "pulumiArgs"].includes(k)) problems.push(`shards.${name}.${k}: is not a shard setting (clusters, namespaces, labels, hash, stack, pulumiArgs)`);
+            }
+            layout[name] = workload ? { ...(entry.clusters !== undefined ? { clusters: entry.clusters } : {}), ...select } : entry.clusters;
             if (entry.stack !== undefined && (typeof entry.stack !== "string" || !entry.stack)) problems.push(`shards.${name}.stack: must be a stack name`);
             const pa = entry.pulumiArgs ?? [];
             if (!Array.isArray(pa) || pa.some(x => typeof x !== "string")) problems.push(`shards.${name}.pulumiArgs: must be a list of strings`);
-            shards.push({ name, clusters: Array.isArray(entry.clusters) ? (entry.clusters as string[]) : [],
+            shards.push({ name, clusters: Array.isArray(entry.clusters) ? (entry.clusters as string[]) : [], ...(workload ? { select } : {}),
                 stack: typeof entry.stack === "string" ? entry.stack : `${prefix}${name}`, pulumiArgs: Array.isArray(pa) ? pa as string[] : [] });
         }
     }
@@ -134,6 +153,8 @@ export interface ShardReport {
     shard: string;
     stack: string;
     clusters: string[];
+    /** For a workload shard: what it holds (`every cluster; namespaces shop`). */
+    holds?: string;
     preview?: StepResult;
     up?: StepResult;
     destroy?: StepResult;
@@ -212,6 +233,11 @@ export function resourceSummary(out: string): string {
     return parts.join(", ");
 }
 
+/** A shard's report before anything ran. */
+function reportOf(s: ShardSpec): ShardReport {
+    return { shard: s.name, stack: s.stack, clusters: [...s.clusters].sort(), ...(s.select ? { holds: shardDescription(s) } : {}) };
+}
+
 /** Runs `work` over `items` with at most `limit` at once; `stop()` makes the remaining items skip. */
 async function pool<T>(items: T[], limit: number, work: (item: T, stopped: () => boolean) => Promise<boolean>): Promise<void> {
     let next = 0;
@@ -235,7 +261,7 @@ export async function runShards(command: "preview" | "up" | "destroy", spec: Sha
     fs.mkdirSync(logDir, { recursive: true });
     const limit = o.concurrency ?? spec.concurrency;
     const layout = JSON.stringify(layoutOf(spec));
-    const reports = new Map<string, ShardReport>(spec.shards.map(s => [s.name, { shard: s.name, stack: s.stack, clusters: [...s.clusters].sort() }]));
+    const reports = new Map<string, ShardReport>(spec.shards.map(s => [s.name, reportOf(s)]));
     const decisions = new Map<string, NormalizedDecision>();
     const result: ShardsResult = { command, shards: [...reports.values()], errors: [], ok: false };
     const baseEnv = o.env ?? process.env;
@@ -327,7 +353,7 @@ export async function checkShards(spec: ShardsSpec, o: RunShardsOptions = {}): P
     const bin = o.pulumi ?? process.env.PULUMI_COMMAND ?? "pulumi";
     const result: ShardsResult = { command: "preview", shards: [], errors: [], ok: false };
     await pool(spec.shards, o.concurrency ?? spec.concurrency, async (s) => {
-        const rep: ShardReport = { shard: s.name, stack: s.stack, clusters: [...s.clusters].sort() };
+        const rep: ShardReport = reportOf(s);
         result.shards.push(rep);
         const out: Buffer[] = [];
         const r = await new Promise<number>((resolve) => {

@@ -21,7 +21,7 @@ export function renderShardsResult(r: ShardsResult, opts: { wide?: boolean } = {
         const u = last ? `${last.ok ? "ok" : `failed (${last.code})`} ${secs(last.ms)}` : s.skipped ? "skipped" : "-";
         // a record read from a stack output may lack its digest (reported as an error): show "-", do not throw
         const digest = typeof s.record?.digest === "string" ? (opts.wide ? s.record.digest : s.record.digest.slice(7, 19)) : "-";
-        rows.push([s.shard, s.stack, (s.clusters ?? []).join(","), p, step === "preview" ? "-" : u, digest || "-", (last ?? s.preview)?.summary || "-",
+        rows.push([s.shard, s.stack, s.holds ?? (s.clusters ?? []).join(","), p, step === "preview" ? "-" : u, digest || "-", (last ?? s.preview)?.summary || "-",
             ...(opts.wide ? [(last ?? s.preview)?.log ?? "-"] : [])]);
     }
     const notes: string[] = [];

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     DependencyMode, DependencyNeed, clustersToPull, dependencyKey, misplacement, neededDependencies, DEPENDENCY_KINDS,
 } from "../core";
+import { assertSameShard } from "./shard";
 
 /** A federated ConfigMap, Secret, ServiceAccount or PVC of this program, as the registry holds it. */
 export interface RegisteredDependency {
@@ -34,6 +35,7 @@ class DependencyRegistry {
      */
     checkDependency(key: string, subject: string, clusters: string[]): void {
         const needs = this.needs.get(key) ?? [];
+        for (const n of needs) assertSameShard(n.workload, subject, `references ${key} of`); // workload shards keep both together
         const all = new Set(clusters);
         for (const n of needs) for (const c of clustersToPull(n, { subject, clusters })) all.add(c);
         const final = { subject, clusters: [...all].sort() };
@@ -58,6 +60,7 @@ class DependencyRegistry {
         const needs = neededDependencies(objects).map(need => ({ workload, mode, need }));
         const problems = needs.map(n => {
             const d = this.deps.get(n.need.key);
+            if (d) assertSameShard(workload, d.subject, `references ${d.key} of`);
             return d ? misplacement(n, d) : undefined;
         }).filter((m): m is string => !!m);
         if (problems.length > 0) throw new Error(problems.join("\n"));

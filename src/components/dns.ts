@@ -9,7 +9,7 @@ import { FederatedResource } from "./federatedResource";
 import { MemberCluster } from "./memberCluster";
 import { MANAGED_LABEL, TYPE_PREFIX } from "./names";
 import { renderedKey } from "./renderedObjects";
-import { needsClustersInShard } from "./shard";
+import { elsewhere, followsElsewhere, needsClustersInShard, needsWholeObjectInShard, shardPlacementOf } from "./shard";
 
 /** Arguments shared by the DNS record components. */
 interface DnsRecordBase {
@@ -118,7 +118,7 @@ function checkBase(subject: string, args: DnsRecordBase, fr: FederatedResource |
     } else if (!kinds.includes(fr.template.kind)) {
         issues.push({ severity: "error", field, message: `is a ${fr.template.kind}; expected ${kinds.join(" or ")}` });
     } else if (args?.dnsCluster && MemberCluster.isInstance(args.dnsCluster)) {
-        issues.push(...needsClustersInShard(field, [...fr.clusterNames, args.dnsCluster.clusterName]));
+        issues.push(...needsClustersInShard(field, [...fr.clusterNames, args.dnsCluster.clusterName]), ...needsWholeObjectInShard(field, fr, fr.clusterNames));
     }
     if (args?.namespace !== undefined) {
         const np = dnsLabelProblem(args.namespace);
@@ -162,10 +162,12 @@ export class IngressDNSRecord extends pulumi.ComponentResource {
         return isBranded(obj, IngressDNSRecord.__pulumiType);
     }
     /** The computed records (sorted and merged as KubeFed does). */
-    readonly endpoints: pulumi.Output<DnsEndpoint[]>;
-    readonly dnsEndpoint: k8s.apiextensions.CustomResource;
+    readonly endpoints!: pulumi.Output<DnsEndpoint[]>;
+    readonly dnsEndpoint!: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: IngressDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
+        // a workload shard keeps the record with its Ingress: another shard's Ingress, another shard's record
+        if (followsElsewhere(args?.ingress)) return elsewhere<IngressDNSRecord>(IngressDNSRecord.prototype, shardPlacementOf(args.ingress)!, {}, o => brand(o as unknown as pulumi.Resource, IngressDNSRecord.__pulumiType));
         const pre = prepare(opts, () => {
             const subject = `IngressDNSRecord ${name}`;
             const issues = checkBase(subject, args, args?.ingress, "ingress", ["Ingress"]);
@@ -198,10 +200,12 @@ export class ServiceDNSRecord extends pulumi.ComponentResource {
     static isInstance(obj: unknown): obj is ServiceDNSRecord {
         return isBranded(obj, ServiceDNSRecord.__pulumiType);
     }
-    readonly endpoints: pulumi.Output<DnsEndpoint[]>;
-    readonly dnsEndpoint: k8s.apiextensions.CustomResource;
+    readonly endpoints!: pulumi.Output<DnsEndpoint[]>;
+    readonly dnsEndpoint!: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: ServiceDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
+        // a workload shard keeps the record with its Service: another shard's Service, another shard's record
+        if (followsElsewhere(args?.service)) return elsewhere<ServiceDNSRecord>(ServiceDNSRecord.prototype, shardPlacementOf(args.service)!, {}, o => brand(o as unknown as pulumi.Resource, ServiceDNSRecord.__pulumiType));
         const pre = prepare(opts, () => {
             const subject = `ServiceDNSRecord ${name}`;
             const issues = checkBase(subject, args, args?.service, "service", ["Service"]);

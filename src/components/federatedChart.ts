@@ -15,7 +15,7 @@ import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./member
 import { TYPE_PREFIX, childName, claimChildNames } from "./names";
 import { RenderedObjects } from "./renderedObjects";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
-import { inShard, registerShardDecision } from "./shard";
+import { assertSameShard, placeInShard, registerShardDecision, shardPlacementOf } from "./shard";
 
 /** Arguments of {@link FederatedChart}. */
 export interface FederatedChartArgs {
@@ -235,7 +235,10 @@ export class FederatedChart extends pulumi.ComponentResource {
                     return { plan: p, decision: decide(p) };
                 })
                 : undefined;
-            return { subject, members, ns, nsComponent, releaseName, plan, decision, slots, applied };
+            // Sharded stacks: the shard of each member object (a workload layout selects it by its namespace).
+            const shard = placeInShard(FederatedChart.__pulumiType, name, { namespace: ns }, plan.clusters);
+            assertSameShard(shard, shardPlacementOf(nsComponent), "is in the namespace of");
+            return { subject, members, ns, nsComponent, releaseName, plan, decision, slots, applied, shard };
         });
         super(FederatedChart.__pulumiType, name, { decision: pre.applied ? pre.applied.then(a => a.decision) : pre.decision }, opts);
         const { subject, members, ns, nsComponent, releaseName, plan, decision, slots, applied } = pre;
@@ -252,7 +255,7 @@ export class FederatedChart extends pulumi.ComponentResource {
         this.clusterNames = plan.clusters;
         this.charts = {};
         const byName = new Map(members.map(m => [m.clusterName, m]));
-        for (const c of plan.clusters.filter(x => inShard(x))) { // a sharded stack emits only its own clusters
+        for (const c of plan.clusters.filter(x => pre.shard.emitsIn(x))) { // a sharded stack emits only the member objects it holds
             const dep = nsComponent?.resources[c];
             const rendered = new RenderedObjects("FederatedChart", name, byName.get(c)!); // labels and reads back what the Chart renders
             // `provider`, not `providers: [p]`: the Chart is a remote component, for which the SDK copies the list's

@@ -7,7 +7,7 @@ import { refuseOutputs } from "./inputs";
 import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, childName, claimChildNames } from "./names";
 import { RenderedObjects } from "./renderedObjects";
-import { inShard, registerShardDecision } from "./shard";
+import { assertSameShard, placeInShard, registerShardDecision, shardPlacementOf } from "./shard";
 
 /** Arguments of {@link FederatedKustomization}. */
 export interface FederatedKustomizationArgs {
@@ -70,7 +70,10 @@ export class FederatedKustomization extends pulumi.ComponentResource {
             const decision = { ...summary, clusters: placed, directories: sortRecord(directories) };
             claimChildNames(subject, name, placed);
             registerShardDecision(FederatedKustomization.__pulumiType, name, decision);
-            return { subject, members, warnings, nsComponent, ns, placed, directories, decision };
+            // Sharded stacks: the shard of each member object (a workload layout selects it by its namespace).
+            const shard = placeInShard(FederatedKustomization.__pulumiType, name, { namespace: ns }, placed);
+            assertSameShard(shard, shardPlacementOf(nsComponent), "is in the namespace of");
+            return { subject, members, warnings, nsComponent, ns, placed, directories, decision, shard };
         });
         super(FederatedKustomization.__pulumiType, name, { decision: pre.decision }, opts);
         const { subject, members, warnings, nsComponent, ns, placed, directories, decision } = pre;
@@ -79,7 +82,7 @@ export class FederatedKustomization extends pulumi.ComponentResource {
         this.clusterNames = placed;
         this.directories = {};
         const byName = new Map(members.map(m => [m.clusterName, m]));
-        for (const c of placed.filter(x => inShard(x))) { // a sharded stack emits only its own clusters
+        for (const c of placed.filter(x => pre.shard.emitsIn(x))) { // a sharded stack emits only the member objects it holds
             const dep = nsComponent?.resources[c];
             const rendered = new RenderedObjects("FederatedKustomization", name, byName.get(c)!); // labels and reads back what the Directory renders
             this.directories[c] = new k8s.kustomize.v2.Directory(childName(name, c), { directory: directories[c], ...(ns ? { namespace: ns } : {}) },

@@ -7,7 +7,7 @@ import {
 import { decisionLine, placementView } from "../core";
 import { sortedMembers } from "./memberCluster";
 import { TYPE_PREFIX, claimChildNames } from "./names";
-import { registerShardDecision } from "./shard";
+import { bindShardPlacement, elsewhere, placeInShard, registerShardDecision } from "./shard";
 
 /** Arguments of {@link FederatedNamespace}. */
 export interface FederatedNamespaceArgs extends FederationOptions {
@@ -30,12 +30,12 @@ export class FederatedNamespace extends pulumi.ComponentResource {
     static isInstance(obj: unknown): obj is FederatedNamespace {
         return isBranded(obj, FederatedNamespace.__pulumiType);
     }
-    readonly namespaceName: string;
+    readonly namespaceName!: string;
     readonly placement?: FederationOptions["placement"];
-    readonly clusterNames: string[];
+    readonly clusterNames!: string[];
     /** The Namespace object per selected cluster. */
-    readonly resources: Record<string, pulumi.CustomResource>;
-    readonly decision: DecisionSummary;
+    readonly resources!: Record<string, pulumi.CustomResource>;
+    readonly decision!: DecisionSummary;
     /** The key the namespace is reported under by the members' read-backs and `pulumi-kubefed status`. */
     readonly statusKey?: string;
 
@@ -61,15 +61,22 @@ export class FederatedNamespace extends pulumi.ComponentResource {
             const decision = summarize(template, members, plan, args, undefined);
             claimChildNames(subject, name, plan.clusters);
             registerShardDecision(FederatedNamespace.__pulumiType, name, decision, { template, overrides: args.overrides });
-            return { subject, members, nsName, plan, decision };
+            // Sharded stacks: its shard (by its own name as namespace); objects in it must be in the same shard.
+            const shard = placeInShard(FederatedNamespace.__pulumiType, name, { namespace: nsName, labels: args.metadata?.labels }, plan.clusters);
+            return { subject, members, nsName, plan, decision, shard };
         });
+        if (!pre.shard.here) {
+            // another shard holds it: what objects in it read (name, placement), without URN or member objects
+            return elsewhere<FederatedNamespace>(FederatedNamespace.prototype, pre.shard, {
+                namespaceName: pre.nsName, placement: placementOf(args, pre.plan), clusterNames: pre.plan.clusters, decision: pre.decision, resources: {},
+            }, o => brand(o as unknown as pulumi.Resource, FederatedNamespace.__pulumiType));
+        }
         super(FederatedNamespace.__pulumiType, name, { decision: pre.decision }, opts);
         const { subject, members, nsName, plan, decision } = pre;
         brand(this, FederatedNamespace.__pulumiType);
+        bindShardPlacement(this, pre.shard);
         this.namespaceName = nsName;
-        // With spread constraints, what resources inside intersect with is where the namespace actually went.
-        this.placement = args.placement?.spreadConstraints && args.placement.spreadConstraints.length > 0
-            ? { clusters: plan.clusters.map(c => ({ name: c })) } : args.placement;
+        this.placement = placementOf(args, plan);
         this.clusterNames = plan.clusters;
         this.decision = decision;
         const emitted = emit(this, name, members, plan, {
@@ -84,4 +91,10 @@ export class FederatedNamespace extends pulumi.ComponentResource {
         // Stack policies (validateStack) see outputs only: the placement view (the whole decision is the inputs).
         this.registerOutputs({ decision: placementView(decision) });
     }
+}
+
+/** With spread constraints, what resources inside intersect with is where the namespace actually went. */
+function placementOf(args: FederatedNamespaceArgs, plan: { clusters: string[] }): FederationOptions["placement"] {
+    return args.placement?.spreadConstraints && args.placement.spreadConstraints.length > 0
+        ? { clusters: plan.clusters.map(c => ({ name: c })) } : args.placement;
 }

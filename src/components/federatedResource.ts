@@ -15,7 +15,7 @@ import { TYPE_PREFIX, childName, claimChildNames, resourceClassFor } from "./nam
 import { failoverEnabled, readinessFor } from "./failover";
 import { ObservedReplicas, ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 import { observeReplicas } from "../resources/observeReplicas";
-import { inShard, registerShardDecision } from "./shard";
+import { ShardPlacement, assertSameShard, bindShardPlacement, elsewhere, emitsIn, placeInShard, registerShardDecision, shardPlacementOf } from "./shard";
 import { ownEntry } from "../core/ownProperties";
 import { validateDependencyMode } from "../core/dependencies";
 import { replicasProblem } from "../core/validate";
@@ -119,24 +119,24 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
     }
 
     /** Selected clusters, sorted. */
-    readonly clusterNames: string[];
+    readonly clusterNames!: string[];
     /** The emitted object per selected cluster: `new FederatedResource<k8s.apps.v1.Deployment>(…)` types them. */
-    readonly resources: Record<string, T>;
+    readonly resources!: Record<string, T>;
     /** The decision as planned when the component was constructed: with the readiness the program gave, else with
      *  every member ready. What this run applies after the library's own readiness probe (failover, on by default)
      *  and replica observation (`rebalance: true`) is {@link recordedDecision}. */
-    readonly decision: DecisionSummary;
+    readonly decision!: DecisionSummary;
     /** The decision recorded in the component's inputs (what `preview --diff`, policies and `pulumi-kubefed plan`
      *  see): {@link decision} re-planned with the members' readiness probed in this run, e.g.
      *  `api.recordedDecision.apply(kubefed.replicasOf)` for the replicas each member runs. */
     declare readonly recordedDecision: pulumi.Output<DecisionSummary>;
     /** The desired object per cluster, exactly as sent (after overrides, with the managed label); an Output
      *  when the template or the overrides hold Outputs (secret when any of them is). */
-    readonly objects: Record<string, pulumi.Input<Record<string, unknown>>>;
+    readonly objects!: Record<string, pulumi.Input<Record<string, unknown>>>;
     /** The key this object is reported under in each member's read-back (and by `pulumi-kubefed status`). */
     readonly statusKey?: string;
-    readonly template: KubernetesObject;
-    readonly members: MemberCluster[];
+    readonly template!: KubernetesObject;
+    readonly members!: MemberCluster[];
 
     constructor(name: string, args: FederatedResourceArgs, opts?: pulumi.ComponentResourceOptions) {
         const pre = prepare(opts, () => {
@@ -187,6 +187,10 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
             const who = `${subject} (${objectOf(decision)})`;
             const registry = dependencyRegistry();
             const depKey = dependencyKeyOf(template);
+            // Sharded stacks: which shard holds it (refused when none or two would); it follows its namespace's shard.
+            const placement = placeInShard(FederatedResource.__pulumiType, name,
+                { namespace: template.metadata.namespace, labels: template.metadata.labels }, plan.clusters, { who, growable: !!depKey });
+            assertSameShard(placement, shardPlacementOf(args.namespace), "is in the namespace of");
             if (depKey) registry.checkDependency(depKey, who, plan.clusters);
             registry.addWorkload(who, depMode, plan.objects);
             // The shard record holds what the program declares (readiness given, else every member ready): each shard
@@ -199,14 +203,16 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
                 if (rollout && p !== plan) p.warnings.push(...rollout.warnings);
                 return { plan: p, decision: p === plan ? decision : decide(p) };
             });
-            return { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey, applied };
+            return { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey, applied, placement };
         });
+        if (!pre.placement.here) return standIn(name, pre) as FederatedResource<T>;
         // With failover (or rebalancing) observed by the library, the recorded decision is the one planned after the
         // probe: an input may be a promise, and the engine records it once it resolves (still during the program,
         // so `pulumi preview --diff` shows it).
         super(FederatedResource.__pulumiType, name, { decision: pre.applied ? pre.applied.then(a => a.decision) : pre.decision }, opts);
         const { subject, members, slots, template, overrides, plan, decision, rollout, who, registry, depKey, applied } = pre;
         brand(this, FederatedResource.__pulumiType);
+        bindShardPlacement(this, pre.placement);
         this.template = template;
         this.members = members;
         this.decision = decision;
@@ -279,6 +285,36 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
             this.registerOutputs({ decision: recorded.then(placementView) });
         }
     }
+}
+
+/**
+ * A FederatedResource another shard holds (src/components/shard.ts): the full decision, no URN, no member objects.
+ * A dependency a later workload pulls into more clusters grows its cluster names here; emitting there is its
+ * holder's job (a cluster layout keeps such objects registered in every shard: see placeInShard).
+ */
+function standIn(name: string, pre: { template: KubernetesObject; members: MemberCluster[]; plan: FederatedObjectPlan; decision: DecisionSummary;
+    applied?: Promise<Applied>; depKey?: string; who: string; registry: ReturnType<typeof dependencyRegistry>; placement: ShardPlacement }): FederatedResource {
+    const clusterNames = [...pre.plan.clusters];
+    const fr = elsewhere<FederatedResource>(FederatedResource.prototype, pre.placement, {
+        template: pre.template, members: pre.members, decision: pre.decision, clusterNames, resources: {}, objects: {},
+    }, o => brand(o as unknown as pulumi.Resource, FederatedResource.__pulumiType));
+    // the holder records the decision it applies; here a failed probe must not fail the program
+    Object.defineProperty(fr, "recordedDecision", { enumerable: false, value: pulumi.output(pre.applied ? pre.applied.then(a => a.decision, () => pre.decision) : pre.decision) });
+    if (pre.depKey) {
+        pre.registry.addDependency({
+            key: pre.depKey, subject: pre.who, clusters: [...clusterNames],
+            grow: (extra, by) => {
+                const mine = extra.filter(c => pre.placement.emitsIn(c));
+                if (mine.length > 0) {
+                    throw new Error(`FederatedResource ${name}: ${by} pulls it into ${mine.join(", ")}, which this stack's shard holds, but the shard ` +
+                        "does not hold it; declare the workload before it, or shard both by namespace (docs/sharding.md)");
+                }
+                clusterNames.push(...extra.filter(c => !clusterNames.includes(c)));
+                clusterNames.sort();
+            },
+        });
+    }
+    return fr;
 }
 
 /** A plan and its decision after the observations the library takes itself (readiness, and replicas to rebalance). */
@@ -523,8 +559,8 @@ export function emit(parent: pulumi.ComponentResource, name: string, members: Me
     const out: Record<string, pulumi.CustomResource> = {};
     const objects: Record<string, pulumi.Input<Record<string, unknown>>> = {};
     const keepReplicas = (_c: string) => o.retainReplicas;
-    // A sharded stack emits (and reads back) only its own clusters' objects; the decision above is the full one.
-    const clusters = plan.clusters.filter(c => inShard(c));
+    // A sharded stack emits (and reads back) only the member objects it holds; the decision above is the full one.
+    const clusters = plan.clusters.filter(c => emitsIn(parent, c));
     for (const cluster of clusters) {
         const member = byName.get(cluster)!;
         const obj = JSON.parse(JSON.stringify(plan.objects[cluster])) as KubernetesObject;

@@ -5,7 +5,7 @@ import { RolloutGate } from "../resources/rolloutGate";
 import { stableStringify } from "../member/json";
 import type { MemberCluster } from "./memberCluster";
 import { claimRolloutGateNames, rolloutGateName } from "./names";
-import { inShard } from "./shard";
+import { emitsIn } from "./shard";
 
 /** Validates `rollout` against the members (throwing an error naming the component), plans the waves and claims
  *  the names of their gates for component `name` (before anything is registered, so a collision is refused at preview). */
@@ -44,8 +44,8 @@ export function rolloutGates(parent: pulumi.Resource, name: string, subject: str
     const emitted = new Promise<{ resources: Record<string, pulumi.CustomResource>; objects: Record<string, pulumi.Input<Record<string, unknown>>> }>(r => { give = r; });
     const gates: Record<string, RolloutGate> = {};
     const dependsOn: Record<string, pulumi.Resource[]> = {};
-    // A sharded stack gates only its own clusters: waves are ordered within a shard, not across shards.
-    const waves = plan.waves.map(w => ({ ...w, clusters: w.clusters.filter(c => inShard(c)) })).filter(w => w.clusters.length > 0);
+    // A sharded stack gates only the member objects it holds: waves are ordered within a shard, not across shards.
+    const waves = plan.waves.map(w => ({ ...w, clusters: w.clusters.filter(c => emitsIn(parent, c)) })).filter(w => w.clusters.length > 0);
     waves.forEach((w, k) => {
         const sent = pulumi.output(emitted.then(e => {
             const pick: Record<string, pulumi.Input<Record<string, unknown>>> = {};

@@ -6,13 +6,16 @@ import {
     DECISION_FILE_ENV, NormalizedDecision, ShardLayout, ShardMemberFacts, ShardRecord, ValidationError, ValidationIssue, assertValid, shardRecord,
     validateShardLayout,
 } from "../core";
+import { WorkloadIdentity, describeShard, isWorkloadLayout, placeObject, shardClusters, shardsFor } from "../core/shard";
 import { whenProgramDone } from "./readBack";
 
 /**
  * Sharded stacks (docs/sharding.md): the same program runs as several stacks; stack config
  * `pulumi-kubefed:shard` names this stack's shard and `pulumi-kubefed:shards` maps every shard to its member
- * clusters. Every shard computes the full decision (the core is deterministic) and emits member objects, providers
- * and read-backs only for its own clusters. The decision is recorded per shard (see {@link shardDecision}) so shards
+ * clusters, or to the workloads it holds (namespaces, labels, hash buckets). Every shard computes the full decision (the
+ * core is deterministic) and emits member objects, providers and read-backs only for what it holds; in a workload
+ * layout (and for cluster shards, objects with nothing placed in its clusters) it registers no component for the
+ * objects of other shards either. The decision is recorded per shard (see {@link shardDecision}) so shards
  * can be compared before anything is applied (`pulumi-kubefed shards`).
  */
 
@@ -21,12 +24,18 @@ import { whenProgramDone } from "./readBack";
 export interface ShardContext {
     shard: string;
     layout: ShardLayout;
-    /** The clusters this stack emits objects for. */
+    /** The clusters this stack emits objects for (a workload shard over every member: every member, as declared). */
     clusters: ReadonlySet<string>;
+    /** Whether any shard of the layout selects workloads (namespaces, labels, hash buckets). */
+    workloads: boolean;
 }
 
 interface ShardState {
     context: ShardContext | undefined;
+    /** A workload shard with no `clusters`: it holds its objects in every member. */
+    everyCluster: boolean;
+    /** Where each federated object lives, by its registry subject and by component (for dependencies and DNS). */
+    placed: Map<string, ShardPlacement>;
     members: Map<string, ShardMemberFacts>;
     objects: Map<string, unknown>;
     armed: boolean;
@@ -63,11 +72,15 @@ function readContext(): ShardContext | undefined {
     }
     assertValid(subject, validateShardLayout(layout, { shard }));
     const l = layout as ShardLayout;
-    return { shard: shard!, layout: l, clusters: new Set(l[shard!]) };
+    return { shard: shard!, layout: l, clusters: new Set(shardClusters(l[shard!]) ?? []), workloads: isWorkloadLayout(l) };
 }
 
 function current(): ShardState {
-    if (!state) state = { context: readContext(), members: new Map(), objects: new Map(), armed: false };
+    if (!state) {
+        const context = readContext();
+        state = { context, everyCluster: !!context && !shardClusters(context.layout[context.shard]), placed: new Map(),
+            members: new Map(), objects: new Map(), armed: false };
+    }
     return state;
 }
 
@@ -76,10 +89,133 @@ export function shardContext(): ShardContext | undefined {
     return current().context;
 }
 
-/** Whether this stack emits objects for `cluster` (always, unless sharded). */
-export function inShard(cluster: string | { clusterName: string }): boolean {
-    const ctx = current().context;
-    return !ctx || ctx.clusters.has(typeof cluster === "string" ? cluster : cluster.clusterName);
+/** Components of other shards: what the program gets instead of them (see {@link elsewhere}). */
+const standIns = new WeakSet<object>();
+/** The placement of each component (or stand-in), for what depends on it. */
+const placements = new WeakMap<object, ShardPlacement>();
+
+/**
+ * Whether this stack emits objects for `cluster` (a name or a MemberCluster), or holds a federated component (a
+ * workload shard holds only its own objects; another shard's component has no URN here, so resources of your own
+ * must not depend on it). Always true unless sharded.
+ */
+export function inShard(what: string | { clusterName: string } | object): boolean {
+    const s = current();
+    const ctx = s.context;
+    if (!ctx) return true;
+    if (typeof what === "string" || typeof (what as { clusterName?: unknown }).clusterName === "string") {
+        return s.everyCluster || ctx.clusters.has(typeof what === "string" ? what : (what as { clusterName: string }).clusterName);
+    }
+    return !standIns.has(what);
+}
+
+/** Where one federated object's member objects live, and whether this stack holds it. */
+export interface ShardPlacement {
+    /** Whether this stack registers the object's component (it emits a member object, or may have to). */
+    here: boolean;
+    /** The shards holding the object (sorted). */
+    shards: string[];
+    /** Whether this stack emits the object's member object in `cluster` (also for clusters a dependency grows into). */
+    emitsIn(cluster: string): boolean;
+    /** `<type> <name>` and what the layout selects by. */
+    identity: WorkloadIdentity;
+}
+
+const UNSHARDED: ShardPlacement = { here: true, shards: [], emitsIn: () => true, identity: { key: "" } };
+
+/**
+ * Where a federated object goes in this stack's layout, called before its component registers: throws (naming the
+ * object, the cluster and the fix) when no shard or two shards would emit one of its member objects. `here` is false
+ * when another shard holds it: in a workload layout when its workload is another shard's, in a cluster layout when
+ * nothing of it is placed in this shard's clusters. `growable` (a ConfigMap, Secret, ServiceAccount or PVC a later
+ * workload may pull into more clusters) keeps it registered in every cluster shard, where such growth is emitted.
+ */
+export function placeInShard(type: string, name: string, identity: { namespace?: string; labels?: Record<string, string> }, clusters: string[],
+                             o: { who?: string; growable?: boolean } = {}): ShardPlacement {
+    const s = current();
+    const ctx = s.context;
+    if (!ctx) return UNSHARDED;
+    const id: WorkloadIdentity = { key: `${type.replace(/^pulumi-kubefed:index:/, "")} ${name}`, ...identity };
+    let p: ShardPlacement;
+    if (!ctx.workloads) {
+        const mine = clusters.some(c => ctx.clusters.has(c));
+        p = { here: mine || !!o.growable, shards: [...new Set(clusters.map(c => Object.keys(ctx.layout).find(k => shardClusters(ctx.layout[k])!.includes(c))!))].sort(),
+            emitsIn: c => ctx.clusters.has(c), identity: id };
+    } else {
+        const r = placeObject(ctx.layout, id, clusters);
+        assertValid(`${id.key}`, r.issues);
+        const own = (c: string) => { const h = shardsFor(ctx.layout, id, c); return h.length === 1 && h[0] === ctx.shard; };
+        p = { here: r.shards.includes(ctx.shard), shards: r.shards, emitsIn: own, identity: id };
+    }
+    s.placed.set(o.who ?? id.key, p);
+    return p;
+}
+
+/** Records the component (or its stand-in) with its placement, for components that follow it (DNS records, objects
+ *  in a FederatedNamespace). */
+export function bindShardPlacement(component: object, p: ShardPlacement): void {
+    if (p !== UNSHARDED) placements.set(component, p);
+}
+
+/** Whether this stack emits `component`'s member object in `cluster` (its placement; else whether it holds `cluster`). */
+export function emitsIn(component: object, cluster: string): boolean {
+    const p = placements.get(component);
+    return p ? p.emitsIn(cluster) : inShard(cluster);
+}
+
+/** The placement recorded for a component, if sharded. */
+export function shardPlacementOf(component: unknown): ShardPlacement | undefined {
+    return component && typeof component === "object" ? placements.get(component) : undefined;
+}
+
+/**
+ * What a program gets instead of a component another shard holds: an object of the component's class with the
+ * given (full-decision) fields, no URN and no children. `kubefed.inShard(it)` is false.
+ */
+export function elsewhere<T extends object>(proto: object, p: ShardPlacement, fields: Record<string, unknown>, mark: (o: T) => void): T {
+    const o = Object.create(proto) as T;
+    Object.assign(o, fields);
+    mark(o);
+    standIns.add(o);
+    placements.set(o, p);
+    return o;
+}
+
+/**
+ * Whether a component that follows `component` (a DNS record and its Service or Ingress) belongs to another shard:
+ * in a workload layout it goes where `component` goes. (In a cluster layout it must be declared in a shard holding
+ * every cluster it needs, as before: see {@link needsClustersInShard}.)
+ */
+export function followsElsewhere(component: unknown): boolean {
+    return !!current().context?.workloads && !!component && typeof component === "object" && standIns.has(component);
+}
+
+/** The layout entries of `shards`, for messages. */
+function where(layout: ShardLayout, shards: string[]): string {
+    return shards.map(x => `"${x}" (${describeShard(layout[x])})`).join(", ") || "no shard";
+}
+
+/**
+ * In a workload layout, `follower` (a workload referencing a federated ConfigMap, Secret..., or an object in a
+ * FederatedNamespace) must be held by the shard of `leader` in every cluster they share: across stacks nothing
+ * orders their creation, and a dependency's growth is emitted by its own component. Throws naming both and the
+ * layout that keeps them together.
+ */
+export function assertSameShard(follower: string | ShardPlacement | undefined, leader: string | ShardPlacement | undefined, what: string): void {
+    const s = current();
+    const ctx = s.context;
+    if (!ctx?.workloads) return;
+    const f = typeof follower === "string" ? s.placed.get(follower) : follower;
+    const l = typeof leader === "string" ? s.placed.get(leader) : leader;
+    if (!f || !l) return;
+    const bad = Object.keys(ctx.layout).length > 0 && f.shards.join(",") !== l.shards.join(",")
+        && !(f.shards.length === 0 || l.shards.length === 0);
+    if (!bad) return;
+    const ns = f.identity.namespace ?? l.identity.namespace;
+    throw new Error(`${f.identity.key} (shard ${where(ctx.layout, f.shards)}) ${what} ${l.identity.key} (shard ` +
+        `${where(ctx.layout, l.shards)} of pulumi-kubefed:shards); objects that depend on each other must be in one shard (another stack would ` +
+        `create one of them, in no particular order). Shard by namespace${ns ? ` (e.g. {"${f.shards[0]}": {"namespaces": ["${ns}"]}})` : ""}, ` +
+        "or give both templates one label and shard by it (docs/sharding.md)");
 }
 
 /**
@@ -88,18 +224,35 @@ export function inShard(cluster: string | { clusterName: string }): boolean {
  * stack references (docs/sharding.md).
  */
 export function needsClustersInShard(field: string, clusters: string[]): ValidationIssue[] {
-    const ctx = current().context;
+    const s = current();
+    const ctx = s.context;
     if (!ctx) return [];
-    const missing = [...new Set(clusters)].filter(c => !ctx.clusters.has(c)).sort();
+    const missing = [...new Set(clusters)].filter(c => !inShard(c)).sort();
     if (missing.length === 0) return [];
     return [{ severity: "error", field, message: `needs the members ${missing.join(", ")}, which are not in this stack's shard "${ctx.shard}" ` +
-        `(${[...ctx.clusters].sort().join(", ")}); put these clusters in one shard, or build the records in one stack from the other ` +
+        `(${describeShard(ctx.layout[ctx.shard])}); put these clusters in one shard${ctx.workloads ? "" : ", or shard by workload over every cluster " +
+        "({\"a\": {\"namespaces\": [...]}}: the record then stays with its service)"}, or build the records in one stack from the other ` +
         "shards' outputs through stack references (docs/sharding.md)" }];
+}
+
+/**
+ * Issues for a DNS record that follows `fr` (its Service or Ingress) into fr's shard: in a workload layout, that
+ * shard must hold fr's member object in every cluster, since the record reads every member's load balancer.
+ */
+export function needsWholeObjectInShard(field: string, fr: object, clusters: string[]): ValidationIssue[] {
+    const ctx = current().context;
+    const p = shardPlacementOf(fr);
+    if (!ctx?.workloads || !p) return [];
+    const others = clusters.filter(c => !shardsFor(ctx.layout, p.identity, c).includes(p.shards[0])).sort();
+    if (p.shards.length <= 1 && others.length === 0) return [];
+    return [{ severity: "error", field, message: `reads the load balancer of ${p.identity.key} in every member, but its member objects are in ` +
+        `several shards (${where(ctx.layout, p.shards)}); use a layout where one workload shard holds it in every cluster ` +
+        "(a workload shard without clusters, e.g. {\"a\": {\"namespaces\": [...]}}), or build the records from stack references (docs/sharding.md)" }];
 }
 
 /** Describes the layout for messages: `a: c1; b: c2, c3`. */
 function describe(layout: ShardLayout): string {
-    return Object.keys(layout).sort().map(s => `${s}: ${[...layout[s]].sort().join(", ")}`).join("; ");
+    return Object.keys(layout).sort().map(s => `${s}: ${describeShard(layout[s])}`).join("; ");
 }
 
 /**
@@ -109,11 +262,12 @@ function describe(layout: ShardLayout): string {
 export function registerShardMember(subject: string, facts: ShardMemberFacts): boolean {
     const s = current();
     if (s.context) {
-        const covered = Object.values(s.context.layout).some(cs => cs.includes(facts.clusterName));
+        const covered = Object.values(s.context.layout).some(e => { const cs = shardClusters(e); return !cs || cs.includes(facts.clusterName); });
         if (!covered) {
             assertValid(subject, [{ severity: "error", field: "clusterName",
                 message: `cluster "${facts.clusterName}" is in no shard of pulumi-kubefed:shards (${describe(s.context.layout)}), so no stack would manage its objects; add it to one shard` }]);
         }
+        if (s.everyCluster) (s.context.clusters as Set<string>).add(facts.clusterName);
     }
     s.members.set(facts.clusterName, { clusterName: facts.clusterName, labels: { ...facts.labels },
         ...(facts.region !== undefined ? { region: facts.region } : {}), zones: [...facts.zones] });
