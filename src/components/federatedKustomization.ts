@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import { DecisionSummary, KUSTOMIZATION_KIND, dns1123LabelProblem, Placement, ValidationIssue, assertValid, planFederatedKustomization, summarizeRenderedPlan } from "../core";
-import { FederatedNamespaceLike } from "./federatedResource";
+import { KubefedComponent, componentType, prepare } from "./base";
+import type { FederatedNamespaceLike } from "./federationTypes";
 import { refuseOutputs } from "./inputs";
-import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
-import { TYPE_PREFIX, childName, claimChildNames } from "./names";
+import { MemberCluster, sortRecord } from "./memberCluster";
+import { memberList } from "./memberList";
+import { childName, claimChildNames } from "./names";
+import { currentReadBacks } from "./readBacks";
 import { RenderedObjects } from "./renderedObjects";
 import { inShard, registerShardDecision } from "./shard";
 
@@ -29,12 +31,8 @@ export interface FederatedKustomizationArgs {
  * named `<name>-<cluster>`, rendered and applied through that member's provider, from the cluster's own overlay
  * when `clusterDirectories` has one. The decision records which directory each cluster gets.
  */
-export class FederatedKustomization extends pulumi.ComponentResource {
-    static readonly __pulumiType = `${TYPE_PREFIX}FederatedKustomization`;
-    /** Whether `obj` is a {@link FederatedKustomization}, also one created by another copy of this package (where `instanceof` fails). */
-    static isInstance(obj: unknown): obj is FederatedKustomization {
-        return isBranded(obj, FederatedKustomization.__pulumiType);
-    }
+export class FederatedKustomization extends KubefedComponent {
+    static readonly __pulumiType = componentType("FederatedKustomization");
     readonly clusterNames: string[];
     readonly directories: Record<string, k8s.kustomize.v2.Directory>;
     /** The decision every federated kind records (kind `Kustomization`, name = this component's), plus the placed
@@ -44,7 +42,7 @@ export class FederatedKustomization extends pulumi.ComponentResource {
     constructor(name: string, args: FederatedKustomizationArgs, opts?: pulumi.ComponentResourceOptions) {
         const pre = prepare(opts, () => {
             const subject = `FederatedKustomization ${name}`;
-            const members = sortedMembers(subject, args?.clusters);
+            const list = memberList(subject, args?.clusters);
             const issues: ValidationIssue[] = [];
             const why = "which directory each cluster gets is part of the decision shown at preview";
             refuseOutputs(args.directory, "directory", why, issues);
@@ -59,7 +57,7 @@ export class FederatedKustomization extends pulumi.ComponentResource {
             const ns = typeof args.namespace === "string" ? args.namespace : nsComponent?.namespaceName;
             // The decision is the core's; this component only turns it into Directory resources.
             const plan = planFederatedKustomization(subject, {
-                clusters: clusterInfos(members), directory: args.directory, clusterDirectories: args.clusterDirectories,
+                clusters: list.infos, directory: args.directory, clusterDirectories: args.clusterDirectories,
                 placement: args.placement, ...(nsComponent ? { namespacePlacement: nsComponent.placement ?? null } : {}),
             });
             const { clusters: placed, directories, warnings } = plan;
@@ -70,18 +68,18 @@ export class FederatedKustomization extends pulumi.ComponentResource {
             const decision = { ...summary, clusters: placed, directories: sortRecord(directories) };
             claimChildNames(subject, name, placed);
             registerShardDecision(FederatedKustomization.__pulumiType, name, decision);
-            return { subject, members, warnings, nsComponent, ns, placed, directories, decision };
+            return { subject, members: list.members, warnings, nsComponent, ns, placed, directories, decision };
         });
         super(FederatedKustomization.__pulumiType, name, { decision: pre.decision }, opts);
         const { subject, members, warnings, nsComponent, ns, placed, directories, decision } = pre;
-        brand(this, FederatedKustomization.__pulumiType);
         this.decision = decision;
         this.clusterNames = placed;
         this.directories = {};
         const byName = new Map(members.map(m => [m.clusterName, m]));
+        const readBacks = currentReadBacks();
         for (const c of placed.filter(x => inShard(x))) { // a sharded stack emits only its own clusters
             const dep = nsComponent?.resources[c];
-            const rendered = new RenderedObjects("FederatedKustomization", name, byName.get(c)!); // labels and reads back what the Directory renders
+            const rendered = new RenderedObjects("FederatedKustomization", name, readBacks.of(byName.get(c)!)); // labels and reads back what the Directory renders
             this.directories[c] = new k8s.kustomize.v2.Directory(childName(name, c), { directory: directories[c], ...(ns ? { namespace: ns } : {}) },
                 // `provider`, not `providers: [p]`: see FederatedChart (the SDK would warn of a conflict).
                 { parent: this, provider: byName.get(c)!.provider, ...(dep ? { dependsOn: [dep] } : {}), transforms: rendered.transforms });

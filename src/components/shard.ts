@@ -6,7 +6,7 @@ import {
     DECISION_FILE_ENV, NormalizedDecision, ShardLayout, ShardMemberFacts, ShardRecord, ValidationError, ValidationIssue, assertValid, shardRecord,
     validateShardLayout,
 } from "../core";
-import { whenProgramDone } from "./readBack";
+import { whenProgramDone } from "./programEnd";
 
 /**
  * Sharded stacks (docs/sharding.md): the same program runs as several stacks; stack config

@@ -170,6 +170,15 @@ function clusterFacts(clusters: ClusterInfo[]): ClusterFacts {
     return facts;
 }
 
+/**
+ * The problems of a cluster list (duplicate names, names that are not DNS-1123 labels, bad label keys/values), from
+ * the same per-list memo every plan over that list uses: a caller that checks a list first and then plans with the
+ * same array validates it once. Fields are `clusters[<index in this array>]...`.
+ */
+export function clusterListIssues(clusters: ClusterInfo[]): ValidationIssue[] {
+    return clusterFacts(clusters).issues;
+}
+
 function countIssues(m: Record<string, number> | undefined, field: string): ValidationIssue[] {
     if (m === undefined || m === null) return [];
     if (!isPlainObject(m)) return [{ severity: "error", field, message: "must be a map of cluster name to a replica count" }];
