@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ObjectRef } from "../dynamic/kube";
+import type { ClusterCondition } from "../dynamic/observations";
 import { OrphanGuard } from "../dynamic/orphanGuard";
 
 /**
@@ -12,6 +13,29 @@ import { OrphanGuard } from "../dynamic/orphanGuard";
  */
 export function clusterHealthAlias(member: string): pulumi.Alias {
     return { name: `${member}-health`, type: "pulumi-nodejs:dynamic/kubefed:ClusterHealth" };
+}
+
+/** A member's health as probed while the program runs (see `MemberCluster.health`, deprecated since 0.2). */
+export interface MemberHealthProbe {
+    ready: pulumi.Output<boolean>;
+    conditions: pulumi.Output<ClusterCondition[]>;
+    kubernetesVersion: pulumi.Output<string>;
+}
+
+/**
+ * `member.health` of 0.1 programs that export `member.health.ready`: the member's one program-time probe as Outputs.
+ * Not the read-back's outputs, which are known only after the program: an export waiting on them could never finish.
+ * `after`: the probe runs only once these are known (the kubeconfig is unknown in a preview before a join).
+ */
+export function healthProbe(after: pulumi.Input<unknown>[],
+                            probeOnce: () => Promise<{ ready: boolean; conditions: ClusterCondition[]; kubernetesVersion: string } | undefined>): MemberHealthProbe {
+    const probe = pulumi.all(after).apply(async () => (await probeOnce()) ?? { ready: false, conditions: [], kubernetesVersion: "" });
+    // what a probe finds is not secret, though it was read with the (secret) kubeconfig
+    return {
+        ready: pulumi.unsecret(probe.apply(p => p.ready)),
+        conditions: pulumi.unsecret(probe.apply(p => p.conditions)),
+        kubernetesVersion: pulumi.unsecret(probe.apply(p => p.kubernetesVersion)),
+    };
 }
 
 /**

@@ -6,10 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterInfo, MemberClusterSummary } from "../core";
-import { clusterHealthAlias } from "../compat/components";
+import { MemberHealthProbe, clusterHealthAlias, healthProbe } from "../compat/components";
 import { MemberReadBack } from "../dynamic/memberReadBack";
 import { resolveInput } from "../dynamic/replicas";
-import type { ClusterCondition } from "../dynamic/observations";
 import { KubefedComponent, componentType, prepare } from "./base";
 import { JoinArgs, joinMember, planJoin } from "./join";
 import { validateMemberArgs } from "./memberArgs";
@@ -60,12 +59,7 @@ export interface MemberClusterArgs {
     providerArgs?: Omit<k8s.ProviderArgs, "kubeconfig" | "context" | "clusterIdentifier">;
 }
 
-/** A member's health as probed while the program runs (see {@link MemberCluster.health}). */
-export interface MemberHealthProbe {
-    ready: pulumi.Output<boolean>;
-    conditions: pulumi.Output<ClusterCondition[]>;
-    kubernetesVersion: pulumi.Output<string>;
-}
+export type { MemberHealthProbe } from "../compat/components";
 
 /**
  * A member cluster of the federation: its identity (name, labels, region, zones) and exactly one Kubernetes
@@ -109,15 +103,7 @@ export class MemberCluster extends KubefedComponent {
     get health(): MemberHealthProbe | undefined {
         if (!this.__healthOn) return undefined;
         if (!this.__probe) {
-            // runs only once the kubeconfig is known (unknown in a preview before a join, as before)
-            const probe = pulumi.all([this.kubeconfig, this.context]).apply(async () =>
-                (await this.__probeOnce()) ?? { ready: false, conditions: [], kubernetesVersion: "" });
-            // what a probe finds is not secret, though it was read with the (secret) kubeconfig
-            this.hidden("__probe", {
-                ready: pulumi.unsecret(probe.apply(p => p.ready)),
-                conditions: pulumi.unsecret(probe.apply(p => p.conditions)),
-                kubernetesVersion: pulumi.unsecret(probe.apply(p => p.kubernetesVersion)),
-            });
+            this.hidden("__probe", healthProbe([this.kubeconfig, this.context], () => this.__probeOnce()));
         }
         return this.__probe;
     }
