@@ -97,7 +97,7 @@ export abstract class KubefedComponent extends pulumi.ComponentResource {
  * sides are known: `pulumi-kubefed plan` reads the old and new recorded decision of every component from
  * `pulumi preview --json`.
  */
-export function decisionLogEnabled(option: boolean | undefined): boolean {
+function decisionLogEnabled(option: boolean | undefined): boolean {
     if (option !== undefined) return option;
     const fromConfig = new pulumi.Config("pulumi-kubefed").getBoolean("decisionLog");
     if (fromConfig !== undefined) return fromConfig;

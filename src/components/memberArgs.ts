@@ -1,7 +1,51 @@
-/** The checks of a MemberCluster's arguments, made before it registers (base.ts `prepare`). */
+/** A MemberCluster's arguments and their checks, made before it registers (base.ts `prepare`). */
 import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
 import { ValidationIssue, assertValid, validateClusters } from "../core";
-import type { MemberClusterArgs } from "./memberCluster";
+import type { JoinArgs } from "./join";
+
+/** What a member does when its API server cannot be reached (maps onto the Kubernetes provider's flags). */
+export type Reachability = "fail" | "skip" | "forget";
+
+/** Arguments of {@link MemberCluster}. Identity fields (labels, region, zones) are plain values: placement is
+ *  decided from them while the program runs, so `pulumi preview` can show the decision. */
+export interface MemberClusterArgs {
+    /** Kubeconfig contents (or a path to a kubeconfig file). Pass a secret, e.g. `config.requireSecret(...)`;
+     *  a plain value is wrapped as a secret anyway so it never lands in state in clear text. Any kubeconfig the
+     *  Kubernetes provider accepts works, including `exec` credential plugins (EKS, GKE, AKS). With `provider`, this
+     *  is only what the read-back (health, status, drift, orphaning) uses. */
+    kubeconfig: pulumi.Input<string>;
+    /** Bring your own provider: an existing Kubernetes provider for this member (e.g. made by an EKS or GKE
+     *  component). Every federated object then uses it; `kubeconfig` is still needed for the read-back.
+     *  `providerArgs`, `unreachable`, `adoptExisting` and `join` then belong to that provider and are refused here. */
+    provider?: k8s.Provider;
+    /** Context inside the kubeconfig; defaults to its current context. */
+    context?: pulumi.Input<string>;
+    /** Cluster name used by placement, overrides and replica preferences. Defaults to the resource name. */
+    clusterName?: string;
+    /** Labels matched by placement cluster selectors (KubeFedCluster labels). */
+    labels?: Record<string, string>;
+    /** Region of the cluster (used by ServiceDNSRecord and data-residency policies). */
+    region?: string;
+    /** Zones of the cluster (used by ServiceDNSRecord and data-residency policies). */
+    zones?: string[];
+    /** Behaviour when the API server is unreachable: `fail` (default) fails changes to this member; `skip` keeps
+     *  its state and skips its changes with a warning; `forget` also drops its objects from state on refresh. */
+    unreachable?: Reachability;
+    /** Adopt objects that already exist in the member instead of failing with AlreadyExists (KubeFed's
+     *  `adoptResources: Enabled`). Off by default: taking over someone else's object should be explicit. */
+    adoptExisting?: boolean;
+    /** Probe the member's health (`/healthz`, `/version`) on create and on `pulumi refresh`, as KubeFed's cluster
+     *  controller does; the result is `health`. Default true. */
+    health?: boolean;
+    /** Join mode, `kubefedctl join`'s equivalent (`true` = defaults): `kubeconfig` is then only the admin credentials
+     *  that create a namespace, service account, token Secret and RBAC in the member (through a second provider,
+     *  `<name>-admin`), and `provider` — which every federated object uses — runs with that service account's token.
+     *  The default RBAC is KubeFed's (all verbs on all resources); narrow it with `join.rules`. */
+    join?: JoinArgs | boolean;
+    /** Extra arguments for the member's Kubernetes provider (e.g. `namespace`, `kubeClientSettings`). */
+    providerArgs?: Omit<k8s.ProviderArgs, "kubeconfig" | "context" | "clusterIdentifier">;
+}
 
 export function validateMemberArgs(name: string, args: MemberClusterArgs | undefined, clusterName: string): void {
     const issues: ValidationIssue[] = [];
