@@ -4,7 +4,7 @@
  * Runs a preview through the Automation API and reads, for every FederatedResource / FederatedNamespace step, the
  * decision the component records as its inputs — the new one (`newState.inputs.decision`) and, for an update, the one in the
  * current state (`oldState.inputs.decision`). That pair is what makes "what changed" exact: the program itself
- * never sees the old state (see `logDecision` in src/components/federatedResource.ts). The Automation API is loaded
+ * never sees the old state (see `decisionLogEnabled` in src/components/base.ts). The Automation API is loaded
  * only when a preview runs.
  */
 import * as path from "path";

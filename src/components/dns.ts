@@ -1,13 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare, raise } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import {
     DnsEndpoint, HostnameResolution, LoadBalancerStatus, Resolver, ValidationIssue, assertValid, dnsLabelProblem, dnsNameProblem, ingressDnsEndpoints,
     resolverFor, serviceDnsEndpoints, validateHostnameResolution, validateIngressDnsInput, validateServiceDnsInput,
 } from "../core";
+import { KubefedComponent, brand, componentType, prepare, raise } from "./base";
 import { FederatedResource } from "./federatedResource";
 import { MemberCluster } from "./memberCluster";
-import { MANAGED_LABEL, TYPE_PREFIX } from "./names";
+import { MANAGED_LABEL } from "./names";
+import { ReadBackRegistry, currentReadBacks } from "./readBacks";
 import { renderedKey } from "./renderedObjects";
 import { elsewhere, followsElsewhere, needsClustersInShard, needsWholeObjectInShard, shardPlacementOf } from "./shard";
 
@@ -72,12 +73,8 @@ export interface DomainArgs {
 }
 
 /** KubeFed's Domain: a DNS zone that ServiceDNSRecords publish into. */
-export class Domain extends pulumi.ComponentResource {
-    static readonly __pulumiType = `${TYPE_PREFIX}Domain`;
-    /** Whether `obj` is a {@link Domain}, also one created by another copy of this package (where `instanceof` fails). */
-    static isInstance(obj: unknown): obj is Domain {
-        return isBranded(obj, Domain.__pulumiType);
-    }
+export class Domain extends KubefedComponent {
+    static readonly __pulumiType = componentType("Domain");
     readonly domain: string;
     readonly nameServer?: string;
     /** The Domain's name, used as `domainRef` in record names. */
@@ -91,7 +88,6 @@ export class Domain extends pulumi.ComponentResource {
             return {};
         });
         super(Domain.__pulumiType, name, { domain: args.domain, nameServer: args.nameServer ?? "" }, opts);
-        brand(this, Domain.__pulumiType);
         this.domain = args.domain;
         this.nameServer = args.nameServer;
         this.domainRef = name;
@@ -134,7 +130,7 @@ function checkBase(subject: string, args: DnsRecordBase, fr: FederatedResource |
 /** The DNSEndpoint (and optionally its CRD) in the DNS cluster, read back by that member like a federated object
  *  (under `<component>/DNSEndpoint/<namespace>/<name>`, shown as the component's). */
 function emitEndpoint(parent: pulumi.ComponentResource, type: string, name: string, objectName: string, namespace: string,
-                      args: DnsRecordBase, endpoints: pulumi.Output<DnsEndpoint[]>): k8s.apiextensions.CustomResource {
+                      args: DnsRecordBase, endpoints: pulumi.Output<DnsEndpoint[]>, readBacks: ReadBackRegistry): k8s.apiextensions.CustomResource {
     const provider = args.dnsCluster.provider;
     const crd = args.installCrd ? new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-crd`, dnsEndpointCrd(), { parent, provider }) : undefined;
     const sent = {
@@ -144,7 +140,7 @@ function emitEndpoint(parent: pulumi.ComponentResource, type: string, name: stri
     };
     const endpoint = new k8s.apiextensions.CustomResource(`${name}-${args.dnsCluster.clusterName}`, sent, { parent, provider, ...(crd ? { dependsOn: [crd] } : {}) });
     const target = { apiVersion: DNS_API, kind: "DNSEndpoint", name: objectName, namespace };
-    args.dnsCluster.__tracker.track({
+    readBacks.of(args.dnsCluster).track({
         name: renderedKey(name, target), secret: false, resource: endpoint,
         tracked: { target, desired: pulumi.output(sent), source: { type, name } },
     });
@@ -155,19 +151,15 @@ function emitEndpoint(parent: pulumi.ComponentResource, type: string, name: stri
  * KubeFed's IngressDNSRecord: one A record per host over the load-balancer addresses of the federated Ingress
  * in every member, published as an ExternalDNS `DNSEndpoint` named `ingress-<name>` in `dnsCluster`.
  */
-export class IngressDNSRecord extends pulumi.ComponentResource {
-    static readonly __pulumiType = `${TYPE_PREFIX}IngressDNSRecord`;
-    /** Whether `obj` is a {@link IngressDNSRecord}, also one created by another copy of this package (where `instanceof` fails). */
-    static isInstance(obj: unknown): obj is IngressDNSRecord {
-        return isBranded(obj, IngressDNSRecord.__pulumiType);
-    }
+export class IngressDNSRecord extends KubefedComponent {
+    static readonly __pulumiType = componentType("IngressDNSRecord");
     /** The computed records (sorted and merged as KubeFed does). */
     readonly endpoints!: pulumi.Output<DnsEndpoint[]>;
     readonly dnsEndpoint!: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: IngressDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
         // a workload shard keeps the record with its Ingress: another shard's Ingress, another shard's record
-        if (followsElsewhere(args?.ingress)) return elsewhere<IngressDNSRecord>(IngressDNSRecord.prototype, shardPlacementOf(args.ingress)!, {}, o => brand(o as unknown as pulumi.Resource, IngressDNSRecord.__pulumiType));
+        if (followsElsewhere(args?.ingress)) return elsewhere<IngressDNSRecord>(IngressDNSRecord.prototype, shardPlacementOf(args.ingress)!, {}, o => brand(o, IngressDNSRecord.__pulumiType));
         const pre = prepare(opts, () => {
             const subject = `IngressDNSRecord ${name}`;
             const issues = checkBase(subject, args, args?.ingress, "ingress", ["Ingress"]);
@@ -179,12 +171,11 @@ export class IngressDNSRecord extends pulumi.ComponentResource {
         super(IngressDNSRecord.__pulumiType, name, { hosts: pre.hosts, recordTTL: args.recordTTL ?? 0, clusters: args.ingress.clusterNames,
             dnsCluster: args.dnsCluster.clusterName }, opts);
         const { hosts } = pre;
-        brand(this, IngressDNSRecord.__pulumiType);
         const resolve = resolverOf(args);
         this.endpoints = loadBalancers(args.ingress).apply(clusters =>
             recordsOf(this, `IngressDNSRecord ${name}`, ingressDnsEndpoints({ hosts, recordTTL: args.recordTTL, clusters }, resolve)));
         const namespace = args.namespace ?? args.ingress.template.metadata.namespace ?? "default";
-        this.dnsEndpoint = emitEndpoint(this, "IngressDNSRecord", name, `ingress-${args.ingress.template.metadata.name}`, namespace, args, this.endpoints);
+        this.dnsEndpoint = emitEndpoint(this, "IngressDNSRecord", name, `ingress-${args.ingress.template.metadata.name}`, namespace, args, this.endpoints, currentReadBacks());
         this.registerOutputs({ endpoints: this.endpoints });
     }
 }
@@ -194,18 +185,14 @@ export class IngressDNSRecord extends pulumi.ComponentResource {
  * load-balancer address) for a federated Service, published as a `DNSEndpoint` named `service-<name>`.
  * Every member needs `region` and `zones` (as in KubeFed, where a cluster without them stops the records).
  */
-export class ServiceDNSRecord extends pulumi.ComponentResource {
-    static readonly __pulumiType = `${TYPE_PREFIX}ServiceDNSRecord`;
-    /** Whether `obj` is a {@link ServiceDNSRecord}, also one created by another copy of this package (where `instanceof` fails). */
-    static isInstance(obj: unknown): obj is ServiceDNSRecord {
-        return isBranded(obj, ServiceDNSRecord.__pulumiType);
-    }
+export class ServiceDNSRecord extends KubefedComponent {
+    static readonly __pulumiType = componentType("ServiceDNSRecord");
     readonly endpoints!: pulumi.Output<DnsEndpoint[]>;
     readonly dnsEndpoint!: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: ServiceDNSRecordArgs, opts?: pulumi.ComponentResourceOptions) {
         // a workload shard keeps the record with its Service: another shard's Service, another shard's record
-        if (followsElsewhere(args?.service)) return elsewhere<ServiceDNSRecord>(ServiceDNSRecord.prototype, shardPlacementOf(args.service)!, {}, o => brand(o as unknown as pulumi.Resource, ServiceDNSRecord.__pulumiType));
+        if (followsElsewhere(args?.service)) return elsewhere<ServiceDNSRecord>(ServiceDNSRecord.prototype, shardPlacementOf(args.service)!, {}, o => brand(o, ServiceDNSRecord.__pulumiType));
         const pre = prepare(opts, () => {
             const subject = `ServiceDNSRecord ${name}`;
             const issues = checkBase(subject, args, args?.service, "service", ["Service"]);
@@ -237,7 +224,6 @@ export class ServiceDNSRecord extends pulumi.ComponentResource {
             recordTTL: args.recordTTL ?? 0, dnsPrefix: args.dnsPrefix ?? "", externalName: args.externalName ?? "",
             clusters: pre.svc.clusterNames, dnsCluster: args.dnsCluster.clusterName }, opts);
         const { svc, svcName, svcNamespace } = pre;
-        brand(this, ServiceDNSRecord.__pulumiType);
         const byName = new Map(svc.members.map(m => [m.clusterName, m]));
         const domain = args.domain;
         this.endpoints = loadBalancers(svc).apply(lbs => recordsOf(this, `ServiceDNSRecord ${name}`, serviceDnsEndpoints({
@@ -245,7 +231,7 @@ export class ServiceDNSRecord extends pulumi.ComponentResource {
             recordTTL: args.recordTTL, dnsPrefix: args.dnsPrefix, externalName: args.externalName,
             clusters: lbs.map(l => ({ cluster: l.cluster, region: byName.get(l.cluster)!.region!, zones: byName.get(l.cluster)!.zones, loadBalancer: l.loadBalancer })),
         }, resolverOf(args))));
-        this.dnsEndpoint = emitEndpoint(this, "ServiceDNSRecord", name, `service-${svcName}`, args.namespace ?? svcNamespace, args, this.endpoints);
+        this.dnsEndpoint = emitEndpoint(this, "ServiceDNSRecord", name, `service-${svcName}`, args.namespace ?? svcNamespace, args, this.endpoints, currentReadBacks());
         this.registerOutputs({ endpoints: this.endpoints });
     }
 }

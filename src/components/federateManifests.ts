@@ -1,14 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare } from "./errors";
+import type * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { DependencyMode, assertValid, fnv1_32 } from "../core";
 import { validateDependencyMode } from "../core/dependencies";
 import { manifestToTemplate, objectIdentityKey, objectKey } from "../core/manifests";
+import { KubefedComponent, componentType, prepare } from "./base";
 import { FederatedNamespace } from "./federatedNamespace";
-import { FederatedResource, FederationOptions, KubernetesObject } from "./federatedResource";
-import { TYPE_PREFIX } from "./names";
+import { FederatedResource } from "./federatedResource";
+import type { FederationOptions, KubernetesObject } from "./federationTypes";
 
 /** Arguments of {@link federate}. */
 export interface FederateArgs extends Omit<FederationOptions, "overrides"> {
@@ -45,12 +45,8 @@ interface Doc { index: number; template: KubernetesObject; identity: string; lab
  * federation option applied to each. Children keep the names the function always gave them,
  * `<prefix>-<kind>-<namespace>-<name>`, and alias their former parent, so existing stacks upgrade in place.
  */
-export class FederatedManifests extends pulumi.ComponentResource implements FederatedSet {
-    static readonly __pulumiType = `${TYPE_PREFIX}FederatedManifests`;
-    /** Whether `obj` is a {@link FederatedManifests}, also one created by another copy of this package (where `instanceof` fails). */
-    static isInstance(obj: unknown): obj is FederatedManifests {
-        return isBranded(obj, FederatedManifests.__pulumiType);
-    }
+export class FederatedManifests extends KubefedComponent implements FederatedSet {
+    static readonly __pulumiType = componentType("FederatedManifests");
     readonly namespaces: Record<string, FederatedNamespace> = {};
     readonly resources: Record<string, FederatedResource> = {};
     readonly byObject: Record<string, FederatedResource | FederatedNamespace> = {};
@@ -65,7 +61,6 @@ export class FederatedManifests extends pulumi.ComponentResource implements Fede
         });
         super(FederatedManifests.__pulumiType, prefix, { objects: pre.docs.map(d => d.identity) }, opts);
         const { subject, docs, keys } = pre;
-        brand(this, FederatedManifests.__pulumiType);
         const placement = args.placement ?? { clusterSelector: {} };
         const base: FederationOptions = {
             clusters: args.clusters, placement, orphanOnDelete: args.orphanOnDelete, waitForReady: args.waitForReady,

@@ -1,18 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
 import {
-    CHART_KIND, ChartImageOverride, ChartPlan, ClusterInfo, DecisionSummary, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, dns1123LabelProblem,
-    UNKNOWN_IMAGE, mergeValues, placementView, planFederatedChart, summarizeRenderedPlan,
+    CHART_KIND, ChartImageOverride, FederatedChartDecision, ClusterInfo, DecisionSummary, Placement, ReplicaSchedulingSpec, ValidationIssue, assertValid, dns1123LabelProblem,
+    UNKNOWN_IMAGE, mergeValues, placementView, decideFederatedChart, summarizeRenderedDecision,
 } from "../core";
-import { failoverEnabled, readinessFor } from "./failover";
 import { ownEntry } from "../core/ownProperties";
-import { FederatedNamespaceLike } from "./federatedResource";
+import { KubefedComponent, componentType, prepare } from "./base";
+import type { FederatedNamespaceLike } from "./federationTypes";
 import { OutputSlots, isPlaceholder, refuseOutputs, restoreOutputs, takeOutputs } from "./inputs";
 import * as fs from "fs";
 import * as YAML from "yaml";
-import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
-import { TYPE_PREFIX, childName, claimChildNames } from "./names";
+import { MemberCluster, sortRecord } from "./memberCluster";
+import { memberList } from "./memberList";
+import { childName, claimChildNames } from "./names";
+import { failoverEnabled, readinessFor } from "./readiness";
+import { currentReadBacks } from "./readBacks";
 import { RenderedObjects } from "./renderedObjects";
 import { ReplicaSchedulingPreference } from "./replicaSchedulingPreference";
 import { assertSameShard, placeInShard, registerShardDecision, shardPlacementOf } from "./shard";
@@ -128,12 +130,8 @@ function withSecretPassword(o: k8s.types.input.helm.v4.RepositoryOpts): k8s.type
  * cluster's own. Placement, namespace and replica scheduling work as for FederatedResource; the recorded decision
  * shows which cluster gets which values.
  */
-export class FederatedChart extends pulumi.ComponentResource {
-    static readonly __pulumiType = `${TYPE_PREFIX}FederatedChart`;
-    /** Whether `obj` is a {@link FederatedChart}, also one created by another copy of this package (where `instanceof` fails). */
-    static isInstance(obj: unknown): obj is FederatedChart {
-        return isBranded(obj, FederatedChart.__pulumiType);
-    }
+export class FederatedChart extends KubefedComponent {
+    static readonly __pulumiType = componentType("FederatedChart");
     /** Placed clusters, sorted. */
     readonly clusterNames: string[];
     /** The Chart per placed cluster. */
@@ -147,7 +145,8 @@ export class FederatedChart extends pulumi.ComponentResource {
     constructor(name: string, args: FederatedChartArgs, opts?: pulumi.ComponentResourceOptions) {
         const pre = prepare(opts, () => {
             const subject = `FederatedChart ${name}`;
-            const members = sortedMembers(subject, args?.clusters);
+            const list = memberList(subject, args?.clusters);
+            const members = list.members;
             const issues: ValidationIssue[] = [];
             if (typeof args.chart !== "string" || args.chart === "") {
                 issues.push({ severity: "error", field: "chart", message: "must be a chart path or reference, e.g. \"./charts/hello\"" });
@@ -180,11 +179,11 @@ export class FederatedChart extends pulumi.ComponentResource {
             const releaseName = args.releaseName ?? name;
             assertValid(subject, issues);
             // Region and zones too: spread constraints group clusters by them, as for every other kind.
-            const infos: ClusterInfo[] = clusterInfos(members);
+            const infos: ClusterInfo[] = list.infos;
             const given = observed?.ready;
-            const planWith = (o: { readiness?: Record<string, boolean>; currentReplicas?: Record<string, number>; estimatedCapacity?: Record<string, number> }): ChartPlan => {
+            const planWith = (o: { readiness?: Record<string, boolean>; currentReplicas?: Record<string, number>; estimatedCapacity?: Record<string, number> }): FederatedChartDecision => {
                 try {
-                    return planFederatedChart({
+                    return decideFederatedChart({
                         clusters: infos, placement: args.placement,
                         namespacePlacement: nsComponent ? (nsComponent.placement ?? null) : undefined,
                         values: fromFiles ? mergeValues(fromFiles, values ?? {}) : values, clusterValues, clusterValuesFrom: args.clusterValuesFrom,
@@ -203,8 +202,8 @@ export class FederatedChart extends pulumi.ComponentResource {
             // with every member ready; the plan applied follows the library's own probe (as for FederatedResource).
             const plan = planWith({ currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity,
                 readiness: failoverEnabled() ? given : undefined });
-            const decide = (p: ChartPlan): ChartDecision => {
-                const summary = summarizeRenderedPlan(CHART_KIND, p, {
+            const decide = (p: FederatedChartDecision): ChartDecision => {
+                const summary = summarizeRenderedDecision(CHART_KIND, p, {
                     name: releaseName, ...(ns ? { namespace: ns } : {}), replicaScheduling: rsp, spreadConstraints: args.placement?.spreadConstraints,
                     namespaced: !!nsComponent, clusterSpecific: Object.keys(args.clusterValues ?? {}),
                 });
@@ -226,7 +225,7 @@ export class FederatedChart extends pulumi.ComponentResource {
             const placed = members.filter(m => plan.clusters.includes(m.clusterName));
             // Failover needs nothing but the members. Rebalancing a chart needs the workload the chart renders, which
             // only the chart knows: observe it with observeReplicas and pass it as `observed`.
-            const applied: Promise<{ plan: ChartPlan; decision: ChartDecision }> | undefined = probe && placed.length > 0
+            const applied: Promise<{ plan: FederatedChartDecision; decision: ChartDecision }> | undefined = probe && placed.length > 0
                 ? readinessFor(subject, placed).then(ready => {
                     const p = planWith({ currentReplicas: observed?.currentReplicas, estimatedCapacity: observed?.estimatedCapacity, readiness: ready });
                     if (p.clusters.join(",") !== plan.clusters.join(",")) {
@@ -243,10 +242,9 @@ export class FederatedChart extends pulumi.ComponentResource {
         super(FederatedChart.__pulumiType, name, { decision: pre.applied ? pre.applied.then(a => a.decision) : pre.decision }, opts);
         const { subject, members, ns, nsComponent, releaseName, plan, decision, slots, applied } = pre;
         const repositoryOpts = args.repositoryOpts ? withSecretPassword(args.repositoryOpts) : undefined;
-        brand(this, FederatedChart.__pulumiType);
         this.decision = decision;
         const recorded = applied ? applied.then(a => a.decision) : Promise.resolve(decision);
-        Object.defineProperty(this, "recordedDecision", { enumerable: false, value: pulumi.output(recorded) });
+        this.hidden("recordedDecision", pulumi.output(recorded));
         // The values each release is sent: a member failover found not ready gets its all-ready replicas (see
         // valuesSent), so no step touches it while it is down; Outputs put back where they were.
         const valuesFor = (c: string): pulumi.Input<Record<string, unknown>> => applied
@@ -255,9 +253,10 @@ export class FederatedChart extends pulumi.ComponentResource {
         this.clusterNames = plan.clusters;
         this.charts = {};
         const byName = new Map(members.map(m => [m.clusterName, m]));
+        const readBacks = currentReadBacks();
         for (const c of plan.clusters.filter(x => pre.shard.emitsIn(x))) { // a sharded stack emits only the member objects it holds
             const dep = nsComponent?.resources[c];
-            const rendered = new RenderedObjects("FederatedChart", name, byName.get(c)!); // labels and reads back what the Chart renders
+            const rendered = new RenderedObjects("FederatedChart", name, readBacks.of(byName.get(c)!)); // labels and reads back what the Chart renders
             // `provider`, not `providers: [p]`: the Chart is a remote component, for which the SDK copies the list's
             // entry into `provider` as well and then warns of a conflict between the two.
             this.charts[c] = new k8s.helm.v4.Chart(childName(name, c), {
@@ -281,7 +280,7 @@ export class FederatedChart extends pulumi.ComponentResource {
  * every member ready (the decision records 0): what it was sent while ready, so no step touches it while it is down,
  * and the next plan gives it its share when it is back (as FederatedResource's member objects).
  */
-function valuesSent(p: ChartPlan, c: string, replicasPath: string | undefined): Record<string, unknown> {
+function valuesSent(p: FederatedChartDecision, c: string, replicasPath: string | undefined): Record<string, unknown> {
     const v = p.values[c];
     const n = p.failover && p.failover.notReady.includes(c) ? ownEntry(p.failover.replicasIfReady, c) : undefined;
     if (n === undefined || !replicasPath) return v;

@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare } from "./errors";
 import * as k8s from "@pulumi/kubernetes";
-import { DecisionSummary, KUSTOMIZATION_KIND, dns1123LabelProblem, Placement, ValidationIssue, assertValid, placementView, planFederatedKustomization, summarizeRenderedPlan } from "../core";
-import { FederatedNamespaceLike } from "./federatedResource";
+import { DecisionSummary, KUSTOMIZATION_KIND, dns1123LabelProblem, Placement, ValidationIssue, assertValid, placementView, decideFederatedKustomization, summarizeRenderedDecision } from "../core";
+import { KubefedComponent, componentType, prepare } from "./base";
+import type { FederatedNamespaceLike } from "./federationTypes";
 import { refuseOutputs } from "./inputs";
-import { MemberCluster, clusterInfos, sortRecord, sortedMembers } from "./memberCluster";
-import { TYPE_PREFIX, childName, claimChildNames } from "./names";
+import { MemberCluster, sortRecord } from "./memberCluster";
+import { memberList } from "./memberList";
+import { childName, claimChildNames } from "./names";
+import { currentReadBacks } from "./readBacks";
 import { RenderedObjects } from "./renderedObjects";
 import { assertSameShard, placeInShard, registerShardDecision, shardPlacementOf } from "./shard";
 
@@ -29,12 +31,8 @@ export interface FederatedKustomizationArgs {
  * named `<name>-<cluster>`, rendered and applied through that member's provider, from the cluster's own overlay
  * when `clusterDirectories` has one. The decision records which directory each cluster gets.
  */
-export class FederatedKustomization extends pulumi.ComponentResource {
-    static readonly __pulumiType = `${TYPE_PREFIX}FederatedKustomization`;
-    /** Whether `obj` is a {@link FederatedKustomization}, also one created by another copy of this package (where `instanceof` fails). */
-    static isInstance(obj: unknown): obj is FederatedKustomization {
-        return isBranded(obj, FederatedKustomization.__pulumiType);
-    }
+export class FederatedKustomization extends KubefedComponent {
+    static readonly __pulumiType = componentType("FederatedKustomization");
     readonly clusterNames: string[];
     readonly directories: Record<string, k8s.kustomize.v2.Directory>;
     /** The decision every federated kind records (kind `Kustomization`, name = this component's), plus the placed
@@ -44,7 +42,7 @@ export class FederatedKustomization extends pulumi.ComponentResource {
     constructor(name: string, args: FederatedKustomizationArgs, opts?: pulumi.ComponentResourceOptions) {
         const pre = prepare(opts, () => {
             const subject = `FederatedKustomization ${name}`;
-            const members = sortedMembers(subject, args?.clusters);
+            const list = memberList(subject, args?.clusters);
             const issues: ValidationIssue[] = [];
             const why = "which directory each cluster gets is part of the decision shown at preview";
             refuseOutputs(args.directory, "directory", why, issues);
@@ -58,12 +56,12 @@ export class FederatedKustomization extends pulumi.ComponentResource {
             const nsComponent = typeof args.namespace === "object" ? args.namespace : undefined;
             const ns = typeof args.namespace === "string" ? args.namespace : nsComponent?.namespaceName;
             // The decision is the core's; this component only turns it into Directory resources.
-            const plan = planFederatedKustomization(subject, {
-                clusters: clusterInfos(members), directory: args.directory, clusterDirectories: args.clusterDirectories,
+            const plan = decideFederatedKustomization(subject, {
+                clusters: list.infos, directory: args.directory, clusterDirectories: args.clusterDirectories,
                 placement: args.placement, ...(nsComponent ? { namespacePlacement: nsComponent.placement ?? null } : {}),
             });
             const { clusters: placed, directories, warnings } = plan;
-            const summary = summarizeRenderedPlan(KUSTOMIZATION_KIND, plan, {
+            const summary = summarizeRenderedDecision(KUSTOMIZATION_KIND, plan, {
                 name, ...(ns ? { namespace: ns } : {}), spreadConstraints: args.placement?.spreadConstraints,
                 namespaced: !!nsComponent, clusterSpecific: Object.keys(args.clusterDirectories ?? {}),
             });
@@ -73,18 +71,18 @@ export class FederatedKustomization extends pulumi.ComponentResource {
             // Sharded stacks: the shard of each member object (a workload layout selects it by its namespace).
             const shard = placeInShard(FederatedKustomization.__pulumiType, name, { namespace: ns }, placed);
             assertSameShard(shard, shardPlacementOf(nsComponent), "is in the namespace of");
-            return { subject, members, warnings, nsComponent, ns, placed, directories, decision, shard };
+            return { subject, members: list.members, warnings, nsComponent, ns, placed, directories, decision, shard };
         });
         super(FederatedKustomization.__pulumiType, name, { decision: pre.decision }, opts);
         const { subject, members, warnings, nsComponent, ns, placed, directories, decision } = pre;
-        brand(this, FederatedKustomization.__pulumiType);
         this.decision = decision;
         this.clusterNames = placed;
         this.directories = {};
         const byName = new Map(members.map(m => [m.clusterName, m]));
+        const readBacks = currentReadBacks();
         for (const c of placed.filter(x => pre.shard.emitsIn(x))) { // a sharded stack emits only the member objects it holds
             const dep = nsComponent?.resources[c];
-            const rendered = new RenderedObjects("FederatedKustomization", name, byName.get(c)!); // labels and reads back what the Directory renders
+            const rendered = new RenderedObjects("FederatedKustomization", name, readBacks.of(byName.get(c)!)); // labels and reads back what the Directory renders
             this.directories[c] = new k8s.kustomize.v2.Directory(childName(name, c), { directory: directories[c], ...(ns ? { namespace: ns } : {}) },
                 // `provider`, not `providers: [p]`: see FederatedChart (the SDK would warn of a conflict).
                 { parent: this, provider: byName.get(c)!.provider, ...(dep ? { dependsOn: [dep] } : {}), transforms: rendered.transforms });

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare } from "./errors";
-import { ValidationIssue, assertValid } from "../core";
-import {
-    DecisionSummary, FederationOptions, KubernetesObject, decisionLogEnabled, emit, planFor, summarize,
-} from "./federatedResource";
-import { decisionLine, placementView } from "../core";
-import { sortedMembers } from "./memberCluster";
-import { TYPE_PREFIX, claimChildNames } from "./names";
+import { DecisionSummary, ValidationIssue, assertValid, placementView } from "../core";
+import { KubefedComponent, brand, componentType, prepare } from "./base";
+import type { FederationOptions, KubernetesObject } from "./federationTypes";
+import { emit } from "./memberObjects";
+import { memberList } from "./memberList";
+import { claimChildNames } from "./names";
+import { currentReadBacks } from "./readBacks";
+import { planFor, summarize } from "./resourcePlan";
 import { bindShardPlacement, elsewhere, placeInShard, registerShardDecision } from "./shard";
 
 /** Arguments of {@link FederatedNamespace}. */
@@ -24,12 +24,8 @@ const RESERVED = new Set(["default", "kube-system", "kube-public", "kube-node-le
  * A namespace in its selected member clusters. Resources placed in it (`namespace:` of FederatedResource) land
  * only in the intersection of their placement and this one, and are created after the namespace in each cluster.
  */
-export class FederatedNamespace extends pulumi.ComponentResource {
-    static readonly __pulumiType = `${TYPE_PREFIX}FederatedNamespace`;
-    /** Whether `obj` is a {@link FederatedNamespace}, also one created by another copy of this package (where `instanceof` fails). */
-    static isInstance(obj: unknown): obj is FederatedNamespace {
-        return isBranded(obj, FederatedNamespace.__pulumiType);
-    }
+export class FederatedNamespace extends KubefedComponent {
+    static readonly __pulumiType = componentType("FederatedNamespace");
     readonly namespaceName!: string;
     readonly placement?: FederationOptions["placement"];
     readonly clusterNames!: string[];
@@ -42,7 +38,7 @@ export class FederatedNamespace extends pulumi.ComponentResource {
     constructor(name: string, args: FederatedNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         const pre = prepare(opts, () => {
             const subject = `FederatedNamespace ${name}`;
-            const members = sortedMembers(subject, args?.clusters);
+            const list = memberList(subject, args?.clusters);
             const nsName = args.namespaceName ?? name;
             const issues: ValidationIssue[] = [];
             if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(nsName) || nsName.length > 63) {
@@ -57,23 +53,22 @@ export class FederatedNamespace extends pulumi.ComponentResource {
                 metadata: { name: nsName, ...(args.metadata?.labels ? { labels: args.metadata.labels } : {}),
                     ...(args.metadata?.annotations ? { annotations: args.metadata.annotations } : {}) },
             };
-            const plan = planFor(subject, { template, members, placement: args.placement, overrides: args.overrides });
-            const decision = summarize(template, members, plan, args, undefined);
+            const plan = planFor(subject, { template, infos: list.infos, placement: args.placement, overrides: args.overrides });
+            const decision = summarize(template, list.infos, plan, args, undefined);
             claimChildNames(subject, name, plan.clusters);
             registerShardDecision(FederatedNamespace.__pulumiType, name, decision, { template, overrides: args.overrides });
             // Sharded stacks: its shard (by its own name as namespace); objects in it must be in the same shard.
             const shard = placeInShard(FederatedNamespace.__pulumiType, name, { namespace: nsName, labels: args.metadata?.labels }, plan.clusters);
-            return { subject, members, nsName, plan, decision, shard };
+            return { subject, members: list.members, nsName, plan, decision, shard };
         });
         if (!pre.shard.here) {
             // another shard holds it: what objects in it read (name, placement), without URN or member objects
             return elsewhere<FederatedNamespace>(FederatedNamespace.prototype, pre.shard, {
                 namespaceName: pre.nsName, placement: placementOf(args, pre.plan), clusterNames: pre.plan.clusters, decision: pre.decision, resources: {},
-            }, o => brand(o as unknown as pulumi.Resource, FederatedNamespace.__pulumiType));
+            }, o => brand(o, FederatedNamespace.__pulumiType));
         }
         super(FederatedNamespace.__pulumiType, name, { decision: pre.decision }, opts);
         const { subject, members, nsName, plan, decision } = pre;
-        brand(this, FederatedNamespace.__pulumiType);
         bindShardPlacement(this, pre.shard);
         this.namespaceName = nsName;
         this.placement = placementOf(args, plan);
@@ -83,10 +78,11 @@ export class FederatedNamespace extends pulumi.ComponentResource {
             orphanOnDelete: !!args.orphanOnDelete, waitForReady: args.waitForReady !== false, retainReplicas: false,
             status: args.status !== false,
             forceOwnership: args.forceOwnership !== false,
+            readBacks: currentReadBacks(),
         });
         this.resources = emitted.resources;
         this.statusKey = emitted.statusKey;
-        if (decisionLogEnabled(args.logDecision)) pulumi.log.info(decisionLine(name, decision), this);
+        this.logDecision(name, decision, args.logDecision);
         if (plan.clusters.length === 0) pulumi.log.warn(`${subject}: placed in no cluster; set placement (clusterSelector: {} selects every cluster)`, this);
         // Stack policies (validateStack) see outputs only: the placement view (the whole decision is the inputs).
         this.registerOutputs({ decision: placementView(decision) });

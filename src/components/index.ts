@@ -15,11 +15,13 @@ export {
 export { federate, FederateArgs, FederatedManifests, FederatedSet } from "./federateManifests";
 export { FederatedChart, FederatedChartArgs, ChartDecision } from "./federatedChart";
 export { FederatedKustomization, FederatedKustomizationArgs } from "./federatedKustomization";
-export { TYPE_PREFIX, MANAGED_LABEL, childName } from "./names";
+export { MANAGED_LABEL, childName } from "./names";
+// The public name of the components' type-token prefix (COMPONENT_TYPE_PREFIX inside the package).
+export { COMPONENT_TYPE_PREFIX as TYPE_PREFIX } from "./base";
 export { observeReplicas } from "../resources/observeReplicas";
 export { MemberReadBack } from "../resources/memberReadBack";
 export { OrphanGuard } from "../resources/orphanGuard";
 export { RolloutGate } from "../resources/rolloutGate";
 export { fleetStatus } from "./fleetStatus";
-export { observeReadiness, failoverEnabled } from "./failover";
+export { observeReadiness, failoverEnabled } from "./readiness";
 export { ShardContext, shardDecision, shardContext, inShard } from "./shard";

@@ -9,7 +9,7 @@
  * repairs drift, see {@link labelled}), and records the inputs, label included, as the object's desired state. The engine runs the transforms of a remote component for the children
  * its provider registers (test/e2e/chart.test.ts checks the label and the read-back in the members). Once the
  * Chart/Directory is registered (its URN resolves after the provider registered every child), the recorded objects go
- * to the member's read-back as one group (readBack.ts): status, drift and readiness per object and member, shown
+ * to the member's read-back as one group (readBacks.ts): status, drift and readiness per object and member, shown
  * by `pulumi-kubefed status` under `<component>/<Kind>/<namespace>/<name>`.
  *
  * Where the engine cannot run transforms (an engine without them; the SDK's mocks), nothing is labelled or tracked.
@@ -17,8 +17,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as sdkState from "@pulumi/pulumi/runtime/state";
 import type { TrackedObjectArgs } from "../resources/memberReadBack";
-import { MemberCluster } from "./memberCluster";
 import { MANAGED_LABEL } from "./names";
+import type { MemberTracker } from "./readBacks";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -106,9 +106,9 @@ export class RenderedObjects {
     readonly transforms: pulumi.ResourceTransform[];
     private readonly objects = new Map<string, Rendered>();
 
-    /** `type`: the component's type name (`FederatedChart`); `component`: its name. `supported`: tests only; default is
-     *  whether this engine runs transforms. */
-    constructor(private readonly type: string, private readonly component: string, private readonly member: MemberCluster,
+    /** `type`: the component's type name (`FederatedChart`); `component`: its name; `tracker`: the member's read-back
+     *  as the component's registry gives it. `supported`: tests only; default is whether this engine runs transforms. */
+    constructor(private readonly type: string, private readonly component: string, private readonly tracker: MemberTracker,
                 supported = transformsSupported()) {
         this.transforms = supported ? [(args) => this.transform(args)] : [];
     }
@@ -149,6 +149,6 @@ export class RenderedObjects {
             }
             return out;
         });
-        this.member.__tracker.trackGroup({ name: this.component, objects: pick(false), secretObjects: pick(true), resource: rendered });
+        this.tracker.trackGroup({ name: this.component, objects: pick(false), secretObjects: pick(true), resource: rendered });
     }
 }

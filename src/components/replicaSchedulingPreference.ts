@@ -1,7 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { brand, isBranded, prepare } from "./errors";
+import type * as pulumi from "@pulumi/pulumi";
 import { ReplicaSchedulingSpec, assertValid, validateReplicaScheduling } from "../core";
-import { TYPE_PREFIX } from "./names";
+import { KubefedComponent, componentType, prepare } from "./base";
 
 /** Replica counts observed in the members (docs/semantics.md#current-replicas-and-capacity), fed to the planner on the next `up`. */
 export interface ObservedReplicas {
@@ -27,12 +26,8 @@ export interface ReplicaSchedulingPreferenceArgs extends ReplicaSchedulingSpec {
  * runs in total and how they are spread (weights, minimums, maximums, `"*"` for every other cluster).
  * Pass it as `replicaScheduling` of a FederatedResource; the split appears in that resource's decision.
  */
-export class ReplicaSchedulingPreference extends pulumi.ComponentResource {
-    static readonly __pulumiType = `${TYPE_PREFIX}ReplicaSchedulingPreference`;
-    /** Whether `obj` is a {@link ReplicaSchedulingPreference}, also one created by another copy of this package (where `instanceof` fails). */
-    static isInstance(obj: unknown): obj is ReplicaSchedulingPreference {
-        return isBranded(obj, ReplicaSchedulingPreference.__pulumiType);
-    }
+export class ReplicaSchedulingPreference extends KubefedComponent {
+    static readonly __pulumiType = componentType("ReplicaSchedulingPreference");
     readonly spec: ReplicaSchedulingSpec;
     readonly observed?: ObservedReplicas;
 
@@ -51,7 +46,6 @@ export class ReplicaSchedulingPreference extends pulumi.ComponentResource {
         super(ReplicaSchedulingPreference.__pulumiType, name,
             { spec: pre.clean, estimatedCapacity: pre.observed?.estimatedCapacity ?? {} }, opts);
         const { observed, clean } = pre;
-        brand(this, ReplicaSchedulingPreference.__pulumiType);
         this.spec = clean;
         this.observed = observed;
         this.registerOutputs({ spec: clean });

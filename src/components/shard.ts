@@ -7,7 +7,7 @@ import {
     validateShardLayout,
 } from "../core";
 import { WorkloadIdentity, describeShard, isWorkloadLayout, placeObject, shardClusters, shardsFor } from "../core/shard";
-import { whenProgramDone } from "./readBack";
+import { whenProgramDone } from "./programEnd";
 
 /**
  * Sharded stacks (docs/sharding.md): the same program runs as several stacks; stack config

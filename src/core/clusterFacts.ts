@@ -63,6 +63,15 @@ function sameSnapshot(clusters: ClusterInfo[], snapshot: unknown[]): boolean {
     return j === snapshot.length;
 }
 
+/**
+ * The problems of a cluster list (duplicate names, names that are not DNS-1123 labels, bad label keys/values), from
+ * the same per-list memo every plan over that list uses: a caller that checks a list first and then plans with the
+ * same array validates it once. Fields are `clusters[<index in this array>]...`.
+ */
+export function clusterListIssues(clusters: ClusterInfo[]): ValidationIssue[] {
+    return clusterFacts(clusters).issues;
+}
+
 export function clusterFacts(clusters: ClusterInfo[]): ClusterFacts {
     if (!Array.isArray(clusters)) return { snapshot: [], issues: validateClusters(clusters, "clusters"), known: [], index: new Map(), exclusions: new Map() };
     const hit = clusterCache.get(clusters);

@@ -3,7 +3,7 @@
  * a probe every `periodSeconds`, a ready member counts as not ready after `failureThreshold` consecutive failed
  * probes, a not-ready one as ready again after `successThreshold` consecutive successful ones). Pure: the reconcile
  * loop (src/cli/reconcile.ts) keeps the state between cycles and hands it to the program through environment
- * variables; the program (src/components/failover.ts) takes one probe per member and steps the state with it.
+ * variables; the program (src/components/readiness.ts) takes one probe per member and steps the state with it.
  */
 
 /** KubeFed's cluster health check defaults. */

@@ -3,6 +3,7 @@
  * (`ComponentProvider.getSchema`), and `construct` builds the same components a TypeScript program builds, from
  * the schema-shaped arguments another language sends. No decision is taken here: arguments are only resolved and
  * reshaped (resource references to the components they name, one field per alternative to the TypeScript union).
+ * Over 350 lines because it is one mapping, a case per component kind, each next to the helpers it shares.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ConstructResult } from "@pulumi/pulumi/provider";
@@ -18,7 +19,7 @@ import { FederatedKustomization, FederatedKustomizationArgs } from "../component
 import { FederatedNamespace, FederatedNamespaceArgs } from "../components/federatedNamespace";
 import { FederatedResource, FederatedResourceArgs, KubernetesObject } from "../components/federatedResource";
 import { MemberCluster, MemberClusterArgs } from "../components/memberCluster";
-import { MemberTracker } from "../components/readBack";
+import { MemberTracker, ReadBackRegistry, withReadBacks } from "../components/readBacks";
 import { ReplicaSchedulingPreference, ReplicaSchedulingPreferenceArgs } from "../components/replicaSchedulingPreference";
 import { MemberReadBack } from "../resources/memberReadBack";
 import { setOwn } from "../core/ownProperties";
@@ -105,8 +106,8 @@ async function resolveRef<T>(subject: string, field: string, ref: unknown, table
 }
 
 /**
- * The members as one federated component sees them: the same member (name, labels, provider, credentials), with a
- * read-back of its own for this component's objects. A TypeScript program lists every object in one read-back per
+ * The read-backs of one federated component built here: per member, a read-back of its own for this component's
+ * objects (the component is constructed with it through `withReadBacks`). A TypeScript program lists every object in one read-back per
  * member once the program is done; a package's provider never learns when the calling program is done, so each
  * component reads back its own objects (health stays with the member's own read-back). `pulumi-kubefed status`
  * joins them by cluster. A shared read-back per member cannot be had here: `construct` answers only once every
@@ -114,16 +115,15 @@ async function resolveRef<T>(subject: string, field: string, ref: unknown, table
  * a later component only after the member's `construct` answered, and nothing tells the provider the program ended.
  * So each of these read-backs holds the member's kubeconfig (a secret), as docs/other-languages.md explains.
  */
-function membersFor(component: string, kind: string, built: Built<MemberCluster>[] | undefined): MemberCluster[] {
-    return (built ?? []).map(({ name: memberName, component: m }) => {
-        const view = Object.create(m) as MemberCluster;
-        const tracker = new MemberTracker((objects, secretObjects, dependsOn) => new MemberReadBack(
+function readBacksFor(component: string, kind: string, built: Built<MemberCluster>[] | undefined): ReadBackRegistry {
+    const registry = new ReadBackRegistry(`${kind} ${component}`);
+    for (const { name: memberName, component: m } of built ?? []) {
+        registry.register(m, new MemberTracker((objects, secretObjects, dependsOn) => new MemberReadBack(
             `${memberName}-readback-${kind}-${component}`,
             { clusterName: m.clusterName, kubeconfig: m.kubeconfig, context: m.context, health: false, objects, secretObjects },
-            { parent: m, dependsOn }));
-        Object.defineProperty(view, "__tracker", { value: tracker, enumerable: false });
-        return view;
-    });
+            { parent: m, dependsOn })));
+    }
+    return registry;
 }
 
 /**
@@ -181,7 +181,8 @@ function rolloutArg(subject: string, rollout: unknown): { rollout?: CoreRollout 
     return { rollout: { ...(r as unknown as CoreRollout), waves } };
 }
 
-/** The members a chart or kustomization is given (they read nothing back, so no per-component view). */
+/** The members a chart or kustomization is given: their rendered objects go to the members' own read-backs (no
+ *  per-component registry). */
 async function plainMembers(subject: string, refs: unknown): Promise<MemberCluster[]> {
     return ((await resolveRefs(subject, "clusters", refs, members, "MemberCluster")) ?? []).map(b => b.component);
 }
@@ -243,20 +244,20 @@ export async function constructComponent(name: string, type: string, inputs: pul
         }
         case "FederatedNamespace": {
             const subject = `FederatedNamespace ${name}`;
-            const clusters = membersFor(name, "namespace", await resolveRefs(subject, "clusters", a.clusters, members, "MemberCluster"));
+            const built = await resolveRefs(subject, "clusters", a.clusters, members, "MemberCluster");
             const args: FederatedNamespaceArgs = {
-                clusters, ...federationOptions(a),
+                clusters: (built ?? []).map(b => b.component), ...federationOptions(a),
                 ...(a.namespaceName !== undefined ? { namespaceName: a.namespaceName as string } : {}),
                 ...(a.metadata !== undefined ? { metadata: a.metadata as schema.NamespaceMetadata } : {}),
             };
-            const ns = await remember(namespaces, name, new FederatedNamespace(name, args, opts));
+            const ns = await remember(namespaces, name, withReadBacks(readBacksFor(name, "namespace", built), () => new FederatedNamespace(name, args, opts)));
             return { urn: ns.urn, state: { namespaceName: ns.namespaceName, clusterNames: ns.clusterNames, decision: ns.decision, statusKey: ns.statusKey } };
         }
         case "FederatedResource": {
             const subject = `FederatedResource ${name}`;
-            const clusters = membersFor(name, "resource", await resolveRefs(subject, "clusters", a.clusters, members, "MemberCluster"));
+            const built = await resolveRefs(subject, "clusters", a.clusters, members, "MemberCluster");
             const args: FederatedResourceArgs = {
-                clusters, ...federationOptions(a),
+                clusters: (built ?? []).map(b => b.component), ...federationOptions(a),
                 template: a.template as KubernetesObject,
                 ...(a.namespace !== undefined
                     ? { namespace: (await resolveRef(subject, "namespace", a.namespace, namespaces, "FederatedNamespace")).component } : {}),
@@ -266,7 +267,7 @@ export async function constructComponent(name: string, type: string, inputs: pul
                 ...rolloutArg(subject, a.rollout),
                 ...(a.readiness !== undefined ? { readiness: a.readiness as Record<string, boolean> } : {}),
             };
-            const r = await remember(resources, name, new FederatedResource(name, args, opts));
+            const r = await remember(resources, name, withReadBacks(readBacksFor(name, "resource", built), () => new FederatedResource(name, args, opts)));
             return { urn: r.urn, state: { clusterNames: r.clusterNames, decision: r.recordedDecision, statusKey: r.statusKey } };
         }
         case "ReplicaSchedulingPreference": {

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { registered, reset, settle, byName, children, value } from "../../support/harness";
 import * as kubefed from "../../../src";
-import { resetReadBackForTests } from "../../../src/components/readBack";
+import { resetProgramEndForTests } from "../../../src/components/programEnd";
 import { decodeObjects } from "../../../src/member/objectsCodec";
 import { scratchDir } from "../../support/scratch";
 
@@ -37,7 +37,7 @@ function providerOf(r: { provider?: string }): string {
 describe("components (mocked engine)", () => {
     beforeEach(() => {
         reset();
-        resetReadBackForTests();
+        resetProgramEndForTests();
     });
 
     it("MemberCluster owns exactly one provider keyed by the cluster name, with a secret kubeconfig", async () => {

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { byName, registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
-import { resetReadBackForTests } from "../../../src/components/readBack";
+import { resetProgramEndForTests } from "../../../src/components/programEnd";
 import { HEALTH_OUT_ENV, HEALTH_STATE_ENV, HealthReport, READINESS_ENV } from "../../../src/core/health";
 
 // Failover on by default (issue 22): a plain synchronous program, no `observed`, no `observeReadiness`. The library
@@ -40,7 +40,7 @@ const outputOf = <T>(o: pulumi.Output<T>) => new Promise<T>(res => o.apply(v => 
 describe("components: failover on by default, from a synchronous program (mocked engine)", function () {
     this.timeout(30000);
     const saved = { ...process.env };
-    beforeEach(() => { reset(); resetReadBackForTests(); });
+    beforeEach(() => { reset(); resetProgramEndForTests(); });
     afterEach(() => {
         for (const k of [READINESS_ENV, HEALTH_STATE_ENV, HEALTH_OUT_ENV]) {
             if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k];

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { byName, registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
-import { resetReadBackForTests } from "../../../src/components/readBack";
+import { resetProgramEndForTests } from "../../../src/components/programEnd";
 import { decodeObjects } from "../../../src/member/objectsCodec";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
@@ -18,7 +18,7 @@ const deployment = {
 const rspSpec = { totalReplicas: 50, clusters: { "*": { weight: 1 }, eu: { weight: 1, maxReplicas: 20 } } };
 
 describe("components: failover and spread (mocked engine)", () => {
-    beforeEach(() => { reset(); resetReadBackForTests(); });
+    beforeEach(() => { reset(); resetProgramEndForTests(); });
 
     it("a not-ready member keeps its object as it is; its replicas go to the ready members; the decision says why", async () => {
         const clusters = fleet();

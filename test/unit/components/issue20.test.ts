@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
-import { resetReadBackForTests } from "../../../src/components/readBack";
+import { resetProgramEndForTests } from "../../../src/components/programEnd";
 import { normalizedDecision, registerShardDecision, resetShardForTests } from "../../../src/components/shard";
 
 // Issue 20: bad input is refused at preview, naming the component, the field and the fix, before anything is registered.
@@ -35,7 +35,7 @@ async function captureLogs(f: () => Promise<void>): Promise<{ info: string[]; wa
 }
 
 describe("components: issue 20 defects (mocked engine)", () => {
-    beforeEach(() => { reset(); resetReadBackForTests(); });
+    beforeEach(() => { reset(); resetProgramEndForTests(); });
 
     it("1. dependencies: a typo is refused listing check|follow|ignore, on FederatedResource and federate()", async () => {
         const clusters = fleet("dm");

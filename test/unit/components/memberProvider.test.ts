@@ -4,14 +4,14 @@ import * as k8s from "@pulumi/kubernetes";
 import { registered, reset, settle, byName } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { decodeObjects } from "../../../src/member/objectsCodec";
-import { resetReadBackForTests } from "../../../src/components/readBack";
+import { resetProgramEndForTests } from "../../../src/components/programEnd";
 
 // Bring your own provider (issue 9): a member whose Kubernetes provider was made elsewhere (an EKS or GKE component)
 // federates through that provider, and its read-back uses the kubeconfig given alongside.
 describe("MemberCluster with an existing provider (mocked engine)", () => {
     beforeEach(() => {
         reset();
-        resetReadBackForTests();
+        resetProgramEndForTests();
     });
 
     it("federated objects use the given provider; no provider is made; the read-back gets the kubeconfig", async () => {

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { registered, reset, settle, byName, value } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { RenderedObjects, renderedKey } from "../../../src/components/renderedObjects";
-import { MemberTracker, mergeGroups } from "../../../src/components/readBack";
+import { mergeGroups, programReadBacks } from "../../../src/components/readBacks";
 import { decodeObjects } from "../../../src/member/objectsCodec";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
@@ -27,7 +27,7 @@ describe("components: objects rendered by charts and kustomizations are read bac
 
     it("the transform labels each rendered object and the member's read-back tracks it under <component>/<Kind>/<namespace>/<name>, Secrets as secrets", async () => {
         const m = new kubefed.MemberCluster("ro-a", { clusterName: "roa", kubeconfig: kc("a") });
-        const r = new RenderedObjects("FederatedChart", "hello", m, true);
+        const r = new RenderedObjects("FederatedChart", "hello", programReadBacks.of(m), true);
         assert.equal(r.transforms.length, 1);
         const out = r.transforms[0](child("kubernetes:apps/v1:Deployment", "hello-roa:apps/hello-hello", deployment("hello-hello", 2))) as pulumi.ResourceTransformResult;
         assert.deepEqual((out.props as any).metadata.labels, { "app.kubernetes.io/name": "hello", "kubefed.io/managed": "true" }, "KubeFed's managed label added");
@@ -72,7 +72,7 @@ describe("components: objects rendered by charts and kustomizations are read bac
         assert.deepEqual(out, { a: 1, "a#2": 3, b: 2, "b#2": 4, "s#2": 5 });
         const m = new kubefed.MemberCluster("ro-b", { clusterName: "rob", kubeconfig: kc("b") });
         const cm = (name: string) => ({ target: { apiVersion: "v1", kind: "ConfigMap", name }, desired: { data: { name } } });
-        const tracker = m.__tracker as MemberTracker;
+        const tracker = programReadBacks.of(m);
         const res = new pulumi.ComponentResource("test:index:Thing", "thing", {}, { parent: m });
         // a group whose map resolves later than the program's records
         let later: (v: Record<string, unknown>) => void = () => undefined;

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { registered, reset, settle, byName } from "../../support/harness";
 import * as kubefed from "../../../src";
-import { resetReadBackForTests } from "../../../src/components/readBack";
+import { resetProgramEndForTests } from "../../../src/components/programEnd";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
 function fleet() {
@@ -24,7 +24,7 @@ const configMap = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", meta
 const names = (type: string) => registered.filter(r => r.type === type).map(r => r.name).sort();
 
 describe("components: dependencies follow the workload (mocked engine)", () => {
-    beforeEach(() => { reset(); resetReadBackForTests(); });
+    beforeEach(() => { reset(); resetProgramEndForTests(); });
 
     for (const workloadFirst of [false, true]) {
         it(`places a referenced ConfigMap wherever the workload is, as children of the ConfigMap (${workloadFirst ? "workload" : "ConfigMap"} first)`, async () => {
@@ -76,7 +76,7 @@ describe("components: dependencies follow the workload (mocked engine)", () => {
 });
 
 describe("components: rollout waves (mocked engine)", () => {
-    beforeEach(() => { reset(); resetReadBackForTests(); });
+    beforeEach(() => { reset(); resetProgramEndForTests(); });
 
     it("gates each wave and makes the next wave's member objects wait for it", async () => {
         const clusters = fleet();

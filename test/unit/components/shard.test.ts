@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
-import { resetReadBackForTests } from "../../../src/components/readBack";
+import { resetProgramEndForTests } from "../../../src/components/programEnd";
 import { resetShardForTests } from "../../../src/components/shard";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
@@ -28,7 +28,7 @@ function program() {
 }
 
 describe("components: sharded stacks (mocked engine)", () => {
-    beforeEach(() => { reset(); resetReadBackForTests(); });
+    beforeEach(() => { reset(); resetProgramEndForTests(); });
     after(() => { setShard(undefined, undefined); });
 
     it("a shard emits providers, objects and read-backs only for its clusters, with the full decision", async () => {

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
-import { resetReadBackForTests } from "../../../src/components/readBack";
+import { resetProgramEndForTests } from "../../../src/components/programEnd";
 import { resetShardForTests } from "../../../src/components/shard";
 import { resetDependenciesForTests } from "../../../src/components/dependencies";
 
@@ -39,7 +39,7 @@ const components = () => registered.filter(r => r.type.startsWith("pulumi-kubefe
 const objects = () => registered.filter(r => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:pulumi")).map(r => r.name).sort();
 
 describe("components: workload shards (mocked engine)", () => {
-    beforeEach(() => { reset(); resetReadBackForTests(); resetDependenciesForTests(); });
+    beforeEach(() => { reset(); resetProgramEndForTests(); resetDependenciesForTests(); });
     after(() => { setShard(undefined, undefined); });
 
     it("a namespace shard registers only its namespaces' components and objects, in every member, with the full decision", async () => {
@@ -66,7 +66,7 @@ describe("components: workload shards (mocked engine)", () => {
         const digests: Record<string, string> = {};
         const held: Record<string, string[]> = {};
         for (const [shard, order] of [[undefined, [0, 1, 2, 3]], ["w0", [0, 1, 2, 3]], ["w1", [3, 2, 1, 0]], ["w0", [2, 0, 3, 1]]] as const) {
-            reset(); resetReadBackForTests(); resetDependenciesForTests();
+            reset(); resetProgramEndForTests(); resetDependenciesForTests();
             setShard(shard, shard ? layout : undefined);
             // namespaces must share their objects' shard under hash: only the default-namespace Deployments here
             const clusters = ["c1", "c2", "c3"].map(c => new kubefed.MemberCluster(c, { kubeconfig: kc(c) }));
@@ -101,7 +101,7 @@ describe("components: workload shards (mocked engine)", () => {
         await settle(...clusters, first);
         assert.throws(() => new kubefed.FederatedResource("app", { clusters, placement: { clusterSelector: {} }, template: app, dependencies: "follow" }),
             /FederatedResource app \(shard "w1".*\) references ConfigMap shop\/settings of FederatedResource settings \(shard "w0"/);
-        reset(); resetReadBackForTests(); resetDependenciesForTests();
+        reset(); resetProgramEndForTests(); resetDependenciesForTests();
         setShard("shop", { shop: { namespaces: ["shop"] }, rest: { namespaces: ["default"] } });
         clusters = ["c1", "c2"].map(c => new kubefed.MemberCluster(c, { kubeconfig: kc(c) }));
         const settings = new kubefed.FederatedResource("settings", { clusters, placement: { clusters: [{ name: "c1" }] }, template: cm });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { byName, reset } from "../../support/harness";
-import { resetReadBackForTests } from "../../../src/components/readBack";
+import { resetProgramEndForTests } from "../../../src/components/programEnd";
 import { constructComponent } from "../../../src/package/provider";
 
 // A FederatedResource built by the package's provider from schema-shaped arguments (what a YAML, Python, Go or .NET
@@ -11,7 +11,7 @@ describe("package: FederatedResource's dependencies, rollout, readiness and spre
     const T = "pulumi-kubefed:index:";
     const kubeconfig = "apiVersion: v1\nkind: Config\n";
     const urnOf = (r: { urn: pulumi.Input<string> }) => new Promise<string>(res => pulumi.output(r.urn).apply(u => { res(u); return u; }));
-    beforeEach(() => { reset(); resetReadBackForTests(); });
+    beforeEach(() => { reset(); resetProgramEndForTests(); });
 
     it("records them in the decision the component registers and returns", async () => {
         const members: string[] = [];

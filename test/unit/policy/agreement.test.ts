@@ -24,7 +24,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyResource } from "@pulumi/policy";
 import { registered, reset } from "../../support/harness";
 import * as kubefed from "../../../src";
-import { clusterInfos } from "../../../src/components/memberCluster";
+import { clusterInfos } from "../../../src/components/memberList";
 import { FederatedObjectDecision, ReplicaSchedulingSpec, ValidationError, decideFederatedObject } from "pulumi-kubefed/core";
 import {
     NAMES, TYPES, clusterCountPolicy, decisionOf, overridesPolicy, policies, replicaFeasibilityPolicy,

@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { byName, outputsOf, registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
-import { resetReadBackForTests } from "../../../src/components/readBack";
+import { resetProgramEndForTests } from "../../../src/components/programEnd";
 import {
     TYPES, checkClusterCount, checkKnownAtPreview, checkMemberObject, checkOverrides, clusterCountPolicy, decisionOf, findDuplicateObjects,
     findResidencyViolations, overridesPolicy,
@@ -47,7 +47,7 @@ function memberArgs(componentType: string, component: string, child: { type: str
 }
 
 describe("policy pack: one guard for every kind (issue 20)", () => {
-    beforeEach(() => { reset(); resetReadBackForTests(); });
+    beforeEach(() => { reset(); resetProgramEndForTests(); });
 
     it("an Output image is recorded as unknown, reported at preview and judged on each member object (was read as docker.io/library/<output> and allowed)", async () => {
         const r = new kubefed.FederatedResource("oimg", { clusters: fleet(), placement: { clusters: [{ name: "east" }, { name: "west" }] },

@@ -1,6 +1,15 @@
+/**
+ * How components hand the objects they emit to the members' read-backs: a {@link ReadBackRegistry} maps each member
+ * to the {@link MemberTracker} that collects its objects. A program's members register their own tracker
+ * ({@link programReadBacks}); the component package's provider builds a registry per component (each component
+ * there reads back its own objects, see src/package/provider.ts) and constructs the component inside
+ * {@link withReadBacks}. A component takes {@link currentReadBacks} once, in its constructor, and passes it on to
+ * whatever emits for it (also later, when a `follow` workload grows a dependency).
+ */
 import * as pulumi from "@pulumi/pulumi";
 import { MemberReadBack, TrackedObjectArgs } from "../resources/memberReadBack";
 import { encodeObjects } from "../member/objectsCodec";
+import { whenProgramDone } from "./programEnd";
 
 /** One federated object in one member, as registered by a component. */
 export interface TrackedRecord {
@@ -40,32 +49,6 @@ export function mergeGroups(out: Record<string, unknown>, taken: Set<string>, ma
         }
     }
     return out;
-}
-
-/**
- * Resolves once the program has declared everything: when the root stack's outputs are known, which the SDK
- * computes after the program (and its exported values) finished. Read-back inputs wait for it, so one resource per
- * member can list every federated object without the program saying when it is done. Nothing that the stack's
- * outputs depend on may wait for it, or the program would never finish: read-back outputs are therefore not offered
- * as component outputs (status is read from the checkpoint by `pulumi-kubefed status`).
- * Without a stack resource (unit tests with mocks) it resolves on the next turn of the event loop.
- */
-let programDone: Promise<void> | undefined;
-export function whenProgramDone(): Promise<void> {
-    if (programDone) return programDone;
-    const stack = pulumi.runtime.getStackResource();
-    const outputs = stack?.outputs as unknown as { promise?: (withUnknowns?: boolean) => Promise<unknown> } | undefined;
-    // A program that fails rejects this: the read-backs then fail to register rather than register a partial list of
-    // objects (an update with objects missing would unlabel them in orphan mode). test/e2e/failure.test.ts.
-    programDone = outputs && typeof outputs.promise === "function"
-        ? outputs.promise(true).then(() => undefined)
-        : new Promise((resolve) => setImmediate(resolve));
-    return programDone;
-}
-
-/** Test hook: forget the program-end promise (mocks run several programs in one process). */
-export function resetReadBackForTests(): void {
-    programDone = undefined;
 }
 
 /** The read-back of one member: created once, filled with every object registered before the program ends. */
@@ -133,4 +116,56 @@ export class MemberTracker {
         this.groups.push(group);
         this.ensure();
     }
+}
+
+/** Which tracker collects a member's objects. Keyed by the member object itself (no property is set on it). */
+export class ReadBackRegistry {
+    private readonly trackers = new WeakMap<object, MemberTracker>();
+
+    /** `what` names the registry in the error for a member it does not know. */
+    constructor(private readonly what: string) {}
+
+    /** Makes `tracker` the one that collects `member`'s objects. */
+    register(member: object, tracker: MemberTracker): void {
+        this.trackers.set(member, tracker);
+    }
+
+    /** The tracker of `member`, if it has one here. */
+    existing(member: object): MemberTracker | undefined {
+        return this.trackers.get(member);
+    }
+
+    /** The tracker of `member`; a member it does not know is an internal error (every member registers itself). */
+    of(member: object & { clusterName: string }): MemberTracker {
+        const t = this.trackers.get(member);
+        if (!t) throw new Error(`internal error: member "${member.clusterName}" has no read-back in ${this.what}`);
+        return t;
+    }
+}
+
+/**
+ * The registry of a program: each MemberCluster registers its own read-back here when it is constructed. One per
+ * process, under a registry symbol, so that a member made by another copy of this package (two installs in
+ * node_modules, where `isInstance` still recognises it) is found by this copy's components too.
+ */
+const PROGRAM_READ_BACKS = Symbol.for("pulumi-kubefed:program-read-backs");
+const holder = globalThis as { [PROGRAM_READ_BACKS]?: ReadBackRegistry };
+export const programReadBacks: ReadBackRegistry = holder[PROGRAM_READ_BACKS] ??= new ReadBackRegistry("this program");
+
+let scoped: ReadBackRegistry | undefined;
+
+/** Runs `construct` (a component's constructor, which is synchronous) with `registry` as {@link currentReadBacks}. */
+export function withReadBacks<T>(registry: ReadBackRegistry, construct: () => T): T {
+    const before = scoped;
+    scoped = registry;
+    try {
+        return construct();
+    } finally {
+        scoped = before;
+    }
+}
+
+/** The registry a component being constructed hands its objects to: the one {@link withReadBacks} set, else the program's. */
+export function currentReadBacks(): ReadBackRegistry {
+    return scoped ?? programReadBacks;
 }

@@ -1,3 +1,4 @@
+/** Member readiness for failover: the library's one probe per member and run, stepped with KubeFed's thresholds when the reconcile loop hands in a health state. */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import {
