@@ -9,16 +9,17 @@
  * state alone. `--fail-fast` stops starting shards after the first failure; by default the others carry on.
  * Config, preview, up and destroy run through the Automation API (`@pulumi/pulumi/automation`, loaded on demand);
  * `check` reads stack outputs with the CLI (`pulumi stack output`).
+ *
+ * Over 350 lines on purpose: the driver's steps (spec, previews, the digest check, updates, the report) share one
+ * run's state and read in order; the arguments and the command text are in shardsCommand.ts, the rules in src/core.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import {
-    DECISION_FILE_ENV, NormalizedDecision, ShardLayout, ShardMismatch, ShardRecord, WorkloadSelector, compareShardDecisions, describeShard,
-    layoutOfShards, validateShardLayout,
-} from "../core/shard";
+import { DECISION_FILE_ENV, ShardLayout, WorkloadSelector, describeShard, layoutOfShards, validateShardLayout } from "../core/shard";
+import { NormalizedDecision, ShardMismatch, ShardRecord, compareShardDecisions } from "../core/shardDecisions";
 
 /** One shard of a spec. */
 export interface ShardSpec {

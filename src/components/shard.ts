@@ -17,6 +17,10 @@ import { whenProgramDone } from "./programEnd";
  * layout (and for cluster shards, objects with nothing placed in its clusters) it registers no component for the
  * objects of other shards either. The decision is recorded per shard (see {@link shardDecision}) so shards
  * can be compared before anything is applied (`pulumi-kubefed shards`).
+ *
+ * One file over 350 lines on purpose: the shard context, an object's placement in a shard, the stand-ins for what
+ * other shards hold and the shard record are the one place components learn what "this shard" means; the pure rules
+ * are in src/core/shard.ts and shardDecisions.ts.
  */
 
 

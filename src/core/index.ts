@@ -65,10 +65,11 @@ export {
     RolloutWave, RolloutWaveByName, RolloutWaveBySelector, RolloutSpec, PlannedWave, RolloutPlan, IMPLICIT_WAVE, DEFAULT_ROLLOUT_TIMEOUT_SECONDS, validateRollout,
     planRollout, waveOf, rolloutLine,
 } from "./rollout";
+export { ShardLayout, ShardMemberFacts, DECISION_FILE_ENV, validateShardLayout, shardOf } from "./shard";
 export {
-    ShardLayout, ShardMemberFacts, NormalizedDecision, ShardRecord, DecisionDifference, ShardDecisionReport, ShardMismatch,
-    DECISION_FILE_ENV, canonical, decisionDigest, shardRecord, validateShardLayout, shardOf, firstDifference, compareShardDecisions,
-} from "./shard";
+    NormalizedDecision, ShardRecord, DecisionDifference, ShardDecisionReport, ShardMismatch,
+    canonical, decisionDigest, shardRecord, firstDifference, compareShardDecisions,
+} from "./shardDecisions";
 export {
     ReplicaPlanInput, ReplicaPlan, FailoverPlanInput, FailoverPlan, planReplicas, planFailover, FederatedObjectPlan,
     planFederatedObject, ChartPlanInput, ChartPlan, planFederatedChart, KustomizationPlanInput, KustomizationPlan,
