@@ -8,9 +8,10 @@
  * components TypeScript programs use (`MemberCluster`, `FederatedResource`, … from `pulumi-kubefed`), with the same
  * type tokens, children, recorded decisions and errors. TypeScript users keep using those classes directly.
  *
- * One file over 350 lines on purpose: the analyzer follows plugin/index.ts to this one module for the whole schema, and these
- * declarations restate the components' argument types in its terms (test/unit/package/schemaDrift.test.ts keeps the
- * two in step field by field), so the repetition `duplicates` shows against src/core/types.ts is the point.
+ * One file over 350 lines on purpose: the analyzer follows plugin/index.ts to this one module for the whole
+ * schema, and these declarations restate the components' argument types in its terms
+ * (test/unit/package/schemaDrift.test.ts keeps the two in step field by field), so the repetition `duplicates`
+ * shows against src/core/types.ts is the point.
  */
 import * as pulumi from "@pulumi/pulumi";
 
