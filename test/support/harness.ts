@@ -1,6 +1,7 @@
 /** Unit tests of the components: Pulumi's mocks installed when this module loads, and what the mock engine saw registered. */
 import * as pulumi from "@pulumi/pulumi";
 import { resetDependenciesForTests } from "../../src/components/dependencies";
+import { resetShardForTests } from "../../src/components/shard";
 
 /** One resource the program registered, as the mock monitor saw it. */
 export interface Registered {
@@ -92,4 +93,15 @@ export function children(prefix: string, type?: string): Registered[] {
 /** Resolve an Output's value (mocks make everything known). */
 export function value<T>(o: pulumi.Output<T>): Promise<T> {
     return new Promise(res => o.apply(v => { res(v); return v; }));
+}
+
+/** Sets (or clears, with undefined) this stack's shard and shard layout in the mocked stack config. */
+export function setShard(shard: string | undefined, layout: unknown): void {
+    const all = pulumi.runtime.allConfig();
+    delete all["pulumi-kubefed:shard"];
+    delete all["pulumi-kubefed:shards"];
+    if (shard !== undefined) all["pulumi-kubefed:shard"] = shard;
+    if (layout !== undefined) all["pulumi-kubefed:shards"] = JSON.stringify(layout);
+    pulumi.runtime.setAllConfig(all);
+    resetShardForTests();
 }

@@ -1,21 +1,10 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { registered, reset, settle } from "../../support/harness";
+import { registered, reset, setShard, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { resetProgramEndForTests } from "../../../src/components/programEnd";
-import { resetShardForTests } from "../../../src/components/shard";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
-
-function setShard(shard: string | undefined, layout: unknown): void {
-    const all = pulumi.runtime.allConfig();
-    delete all["pulumi-kubefed:shard"];
-    delete all["pulumi-kubefed:shards"];
-    if (shard !== undefined) all["pulumi-kubefed:shard"] = shard;
-    if (layout !== undefined) all["pulumi-kubefed:shards"] = JSON.stringify(layout);
-    pulumi.runtime.setAllConfig(all);
-    resetShardForTests();
-}
 
 function program() {
     const clusters = ["c1", "c2", "c3"].map(c => new kubefed.MemberCluster(c, { kubeconfig: kc(c), labels: { tier: c === "c3" ? "staging" : "prod" } }));

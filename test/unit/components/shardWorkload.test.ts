@@ -1,22 +1,11 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { registered, reset, settle } from "../../support/harness";
+import { registered, reset, setShard, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { resetProgramEndForTests } from "../../../src/components/programEnd";
-import { resetShardForTests } from "../../../src/components/shard";
 import { resetDependenciesForTests } from "../../../src/components/dependencies";
 
 const kc = (n: string) => pulumi.secret(`apiVersion: v1\nkind: Config\n# ${n}\n`);
-
-function setShard(shard: string | undefined, layout: unknown): void {
-    const all = pulumi.runtime.allConfig();
-    delete all["pulumi-kubefed:shard"];
-    delete all["pulumi-kubefed:shards"];
-    if (shard !== undefined) all["pulumi-kubefed:shard"] = shard;
-    if (layout !== undefined) all["pulumi-kubefed:shards"] = JSON.stringify(layout);
-    pulumi.runtime.setAllConfig(all);
-    resetShardForTests();
-}
 
 const deployment = (name: string, namespace?: string, labels: Record<string, string> = {}) => ({
     apiVersion: "apps/v1", kind: "Deployment",
