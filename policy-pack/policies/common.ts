@@ -3,7 +3,7 @@
  * reference them), reading a recorded decision, and message helpers. Every decision the policies judge comes from
  * the decision core (`pulumi-kubefed/core`): the policies only turn its results into violations.
  */
-import { EnforcementLevel, ReportViolation, ResourceValidationArgs, UnknownValueError } from "@pulumi/policy";
+import { EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, UnknownValueError } from "@pulumi/policy";
 import { CONTAINER_LISTS, DecisionSummary, HIDES_IMAGES, MemberClusterSummary, UNKNOWN_IMAGE, normalizeDecision } from "pulumi-kubefed/core";
 
 /** Type tokens of the components (must equal the classes' `__pulumiType`). */
@@ -14,6 +14,8 @@ export const TYPES = {
     replicaSchedulingPreference: "pulumi-kubefed:index:ReplicaSchedulingPreference",
     federatedChart: "pulumi-kubefed:index:FederatedChart",
     federatedKustomization: "pulumi-kubefed:index:FederatedKustomization",
+    /** The program's placement record: every federated component's placement view, by the component's URN. */
+    placements: "pulumi-kubefed:index:Placements",
     k8sProvider: "pulumi:providers:kubernetes",
 } as const;
 
@@ -54,6 +56,36 @@ function isFederated(type: string): boolean {
 export function decisionOf(type: string, props: Record<string, unknown>): DecisionSummary | undefined {
     if (!isFederated(type)) return undefined;
     return normalizeDecision(props?.decision);
+}
+
+/** A federated component's decision as a stack policy judges it. */
+export interface StackDecision { type: string; name: string; urn: string; d: DecisionSummary }
+
+/**
+ * The decision of every federated component of a stack, in the order of `resources`. Stack policies see outputs only:
+ * a program records every component's placement view once, in the outputs of its placement record (type
+ * {@link TYPES.placements}, keyed by the component's URN), and the components register none; components built by
+ * the package's provider for other languages (and by older versions) hold the view in their own outputs. The record
+ * wins: after an upgrade the engine keeps a component's older outputs.
+ */
+export function stackDecisions(resources: Pick<PolicyResource, "type" | "name" | "urn" | "props">[]): StackDecision[] {
+    const recorded = new Map<string, unknown>();
+    for (const r of resources) {
+        if (r.type !== TYPES.placements) continue;
+        const views = safe(() => (r.props as Record<string, unknown>)?.placements);
+        if (!views || typeof views !== "object") continue;
+        for (const urn of Object.keys(views)) {
+            const v = safe(() => (views as Record<string, unknown>)[urn]);
+            if (v !== undefined) recorded.set(urn, v);
+        }
+    }
+    const out: StackDecision[] = [];
+    for (const r of resources) {
+        if (!isFederated(r.type)) continue;
+        const d = safe(() => normalizeDecision(recorded.has(r.urn) ? recorded.get(r.urn) : (r.props as Record<string, unknown>)?.decision));
+        if (d) out.push({ type: r.type, name: r.name, urn: r.urn, d });
+    }
+    return out;
 }
 
 export function shortType(type: string): string {

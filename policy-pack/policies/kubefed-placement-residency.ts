@@ -5,8 +5,8 @@
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { DecisionSummary, LabelSelector, MemberClusterSummary, compileSelector, placedClusters } from "pulumi-kubefed/core";
 import {
-    NAMES, TYPES, clusterOfProvider, config, decisionOf, describe, fmtLabels, level, list, memberObjectName, memberObjectOwner, safe, stringArray,
-    stringMap,
+    NAMES, TYPES, clusterOfProvider, config, describe, fmtLabels, level, list, memberObjectName, memberObjectOwner, safe, stackDecisions,
+    stringArray, stringMap,
 } from "./common";
 
 export interface ResidencyRule {
@@ -97,8 +97,8 @@ export function checkResidency(type: string, name: string, d: DecisionSummary, m
     return out;
 }
 
-/** Residency over a whole stack: member facts from the MemberClusters' outputs, decisions from the federated
- *  resources; each violation is reported against the federated resource's URN. */
+/** Residency over a whole stack: member facts from the MemberClusters' outputs, decisions as the stack records them
+ *  (`stackDecisions`); each violation is reported against the federated component's URN. */
 export function findResidencyViolations(resources: Pick<PolicyResource, "type" | "name" | "urn" | "props" | "provider" | "parent">[], cfg: ResidencyConfig): { message: string; urn: string }[] {
     const members: Record<string, MemberFacts> = {};
     for (const r of resources) {
@@ -113,10 +113,8 @@ export function findResidencyViolations(resources: Pick<PolicyResource, "type" |
         if (facts) members[facts.cn] = facts.facts;
     }
     const out: { message: string; urn: string }[] = [];
-    for (const r of resources) {
-        const d = safe(() => decisionOf(r.type, r.props as Record<string, unknown>));
-        if (!d) continue;
-        for (const message of checkResidency(r.type, r.name, d, members, cfg)) out.push({ message, urn: r.urn });
+    for (const { type, name, urn, d } of stackDecisions(resources)) {
+        for (const message of checkResidency(type, name, d, members, cfg)) out.push({ message, urn });
     }
     // What a chart or kustomization renders has no decision of its own: each rendered member object is judged by
     // its own labels in the cluster its provider deploys to.

@@ -4,7 +4,7 @@
  */
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { effectiveNamespace, objectIdentity, placedClusters } from "pulumi-kubefed/core";
-import { NAMES, config, decisionOf, isKubernetesResourceType, level, safe, shortType } from "./common";
+import { NAMES, config, isKubernetesResourceType, level, safe, shortType, stackDecisions } from "./common";
 import { providerClusters } from "./kubefed-placement-residency";
 
 export interface UniqueObjectsConfig {
@@ -27,13 +27,11 @@ export function findDuplicateObjects(resources: Pick<PolicyResource, "type" | "n
     const federatedUrns = new Set<string>();
     // Provider URN → cluster name, via the MemberCluster that parents the provider.
     const memberOf = providerClusters(resources);
-    for (const r of resources) {
-        const d = safe(() => decisionOf(r.type, r.props));
-        if (!d) continue;
-        federatedUrns.add(r.urn);
+    for (const { type, name, urn, d } of stackDecisions(resources)) {
+        federatedUrns.add(urn);
         const object = objectIdentity(d.apiVersion, d.kind, effectiveNamespace(d.apiVersion, d.kind, d.namespace), d.name);
         for (const c of placedClusters(d)) {
-            add(`cluster:${c}|${object}`, { who: `${shortType(r.type)} "${r.name}"`, cluster: `"${c}"`, object });
+            add(`cluster:${c}|${object}`, { who: `${shortType(type)} "${name}"`, cluster: `"${c}"`, object });
         }
     }
     if (cfg.includeUnmanagedResources) {

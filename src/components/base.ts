@@ -15,7 +15,8 @@
  * linked twice), so every component carries a registry-symbol brand and {@link KubefedComponent.isInstance} checks it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DecisionSummary, decisionLine } from "../core";
+import { DecisionSummary, PlacementView, decisionLine } from "../core";
+import { recordPlacement } from "./placementRecord";
 
 /** Type-token prefix of every component (`pulumi-kubefed:index:<Kind>`); the package segment equals the npm name.
  *  Not the CLI's prefix of the read-back's dynamic types (src/cli/checkpoint.ts). */
@@ -47,6 +48,9 @@ export function raise(resource: pulumi.Resource | undefined, error: unknown): ne
 
 const BRAND = Symbol.for("pulumi-kubefed:component-type");
 
+/** Components that register no outputs (see {@link KubefedComponent.recordPlacementView}). */
+const NO_OUTPUTS_STEP = new WeakSet<object>();
+
 /** Whether `obj` is our component of type `type`, whichever copy of this package created it. */
 function isBranded(obj: unknown, type: string): boolean {
     return obj !== null && typeof obj === "object" && (obj as { [BRAND]?: unknown })[BRAND] === type;
@@ -75,6 +79,22 @@ export abstract class KubefedComponent extends pulumi.ComponentResource {
                           opts?: pulumi.ComponentResourceOptions) {
         super(type, name, inputs, opts);
         brand(this, type);
+    }
+
+    /**
+     * Records this component's placement view where the stack policies read it: in the program's one record
+     * (placementRecord.ts), and then this component registers no outputs at all; else in its own outputs.
+     */
+    protected recordPlacementView(view: PlacementView | Promise<PlacementView>): void {
+        if (recordPlacement(this, view)) NO_OUTPUTS_STEP.add(this);
+        else this.registerOutputs({ decision: view });
+    }
+
+    /** Skipped for a component whose view is in the program's record: the SDK calls this by itself, with nothing,
+     *  once the constructor has run, and that step would cost a whole-checkpoint write per component on a first `up`. */
+    protected registerOutputs(outputs?: pulumi.Inputs | Promise<pulumi.Inputs> | pulumi.Output<pulumi.Inputs>): void {
+        if (NO_OUTPUTS_STEP.has(this)) return;
+        super.registerOutputs(outputs);
     }
 
     /** Sets a field that stays off the enumerable ones (the SDK serializes an exported component field by field, and

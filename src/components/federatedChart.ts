@@ -271,7 +271,7 @@ export class FederatedChart extends KubefedComponent {
         if (applied) applied.then(a => { for (const w of a.plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this); }, () => undefined);
         else for (const w of plan.warnings) pulumi.log.warn(`${subject}: ${w}`, this);
         // Stack policies (validateStack) see outputs only: the placement view (the whole decision is the inputs).
-        this.registerOutputs({ decision: recorded.then(placementView) });
+        this.recordPlacementView(recorded.then(placementView));
     }
 }
 

@@ -90,6 +90,6 @@ export class FederatedKustomization extends KubefedComponent {
         }
         for (const w of warnings) pulumi.log.warn(`${subject}: ${w}`, this);
         // Stack policies (validateStack) see outputs only: the placement view (the whole decision is the inputs).
-        this.registerOutputs({ decision: placementView(decision) });
+        this.recordPlacementView(placementView(decision));
     }
 }

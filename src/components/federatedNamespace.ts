@@ -85,7 +85,7 @@ export class FederatedNamespace extends KubefedComponent {
         this.logDecision(name, decision, args.logDecision);
         if (plan.clusters.length === 0) pulumi.log.warn(`${subject}: placed in no cluster; set placement (clusterSelector: {} selects every cluster)`, this);
         // Stack policies (validateStack) see outputs only: the placement view (the whole decision is the inputs).
-        this.registerOutputs({ decision: placementView(decision) });
+        this.recordPlacementView(placementView(decision));
     }
 }
 

@@ -4,7 +4,7 @@
  * - the recorded inputs (`super`): the decision, after the library's own observations when it takes any;
  * - memberObjects.ts `emit`: one object per placed member, registered with the member's read-back (readBacks.ts);
  *   `growDependency` when a `follow` workload pulls it into more clusters;
- * - the decision log and warnings, then the recorded outputs (`registerOutputs`).
+ * - the decision log and warnings, then the placement view stack policies read (placementRecord.ts).
  * The argument types are in federationTypes.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -129,19 +129,18 @@ export class FederatedResource<T extends pulumi.CustomResource = pulumi.CustomRe
         if (applied) applied.then(a => report(a.plan, a.decision), () => undefined);
         else report(plan, decision);
 
-        // Outputs: stack policies (validateStack) see outputs only, so the decision's placement view is recorded there
-        // (placementView: identity, labels, placed clusters); the whole decision is the inputs, not stored twice. A
-        // dependency's placement can still grow while the program runs (a later workload pulls it), so its outputs
-        // are the final ones.
+        // Stack policies (validateStack) see outputs only, so the decision's placement view (identity, labels, placed
+        // clusters) is recorded as outputs: the program's placement record (placementRecord.ts); the whole decision
+        // is the inputs, not stored twice. A dependency's placement can still grow while the program runs (a later
+        // workload pulls it), so its view is the final one.
         if (depKey) {
-            const final = Promise.all([recorded, whenProgramDone()]).then(([d]) => {
+            this.recordPlacementView(Promise.all([recorded, whenProgramDone()]).then(([d]) => {
                 const pulledBy = registry.pulledBy(depKey);
-                // Recorded as placed where it is sent: stack policies (residency, unique objects) judge the outputs.
-                return { decision: placementView(Object.keys(pulledBy).length > 0 ? withPulledClusters(d, grown, pulledBy) : d) };
-            }, () => recorded.then(d => ({ decision: placementView(d) })));
-            this.registerOutputs(final);
+                // Recorded as placed where it is sent: stack policies (residency, unique objects) judge it so.
+                return placementView(Object.keys(pulledBy).length > 0 ? withPulledClusters(d, grown, pulledBy) : d);
+            }, () => recorded.then(placementView)));
         } else {
-            this.registerOutputs({ decision: recorded.then(placementView) });
+            this.recordPlacementView(recorded.then(placementView));
         }
     }
 }

@@ -19,6 +19,7 @@ import { FederatedKustomization, FederatedKustomizationArgs } from "../component
 import { FederatedNamespace, FederatedNamespaceArgs } from "../components/federatedNamespace";
 import { FederatedResource, FederatedResourceArgs, KubernetesObject } from "../components/federatedResource";
 import { MemberCluster, MemberClusterArgs } from "../components/memberCluster";
+import { recordPerComponent } from "../components/placementRecord";
 import { MemberTracker, ReadBackRegistry, withReadBacks } from "../components/readBacks";
 import { ReplicaSchedulingPreference, ReplicaSchedulingPreferenceArgs } from "../components/replicaSchedulingPreference";
 import { MemberReadBack } from "../resources/memberReadBack";
@@ -224,6 +225,9 @@ async function remember<T extends pulumi.Resource>(table: Map<string, Built<T>>,
 export async function constructComponent(name: string, type: string, inputs: pulumi.Inputs,
                                          opts: pulumi.ComponentResourceOptions): Promise<ConstructResult> {
     const kind = type.split(":")[2];
+    // Other languages read a component's outputs, and this process never sees their program end: every component
+    // here records its placement view in its own outputs (placementRecord.ts).
+    recordPerComponent();
     const a = (await settle(inputs ?? {})) as Record<string, unknown>;
     switch (kind) {
         case "MemberCluster": {

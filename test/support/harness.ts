@@ -1,6 +1,7 @@
 /** Unit tests of the components: Pulumi's mocks installed when this module loads, and what the mock engine saw registered. */
 import * as pulumi from "@pulumi/pulumi";
 import { resetDependenciesForTests } from "../../src/components/dependencies";
+import { PLACEMENTS_TYPE, resetPlacementRecordForTests } from "../../src/components/placementRecord";
 import { resetShardForTests } from "../../src/components/shard";
 
 /** One resource the program registered, as the mock monitor saw it. */
@@ -67,10 +68,20 @@ export function outputsOf(name: string): any {
     return undefined;
 }
 
+/** The placement view of the federated component named `name`, as the program's placement record holds it. */
+export function recordedViewOf(name: string): any {
+    for (const [urn, o] of registeredOutputs) {
+        if (!urn.endsWith(`${PLACEMENTS_TYPE}::kubefed-placements`)) continue;
+        for (const [u, v] of Object.entries(o?.placements ?? {})) if (u.endsWith(`::${name}`)) return v;
+    }
+    return undefined;
+}
+
 export function reset(): void {
     registered.length = 0;
     registeredOutputs.clear();
     resetDependenciesForTests();
+    resetPlacementRecordForTests();
 }
 
 /** Wait until every resource created so far has been registered with the mock engine. */

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { byName, outputsOf, registered, reset, settle } from "../../support/harness";
+import { byName, outputsOf, recordedViewOf, registered, reset, settle } from "../../support/harness";
 import * as kubefed from "../../../src";
 import { resetProgramEndForTests } from "../../../src/components/programEnd";
 import {
@@ -44,6 +44,13 @@ function memberArgs(componentType: string, component: string, child: { type: str
     return resourceArgs(child.type, child.name, child.inputs as Record<string, unknown>, {
         urn, config: registry, provider: { urn: `urn:pulumi:test::kubefed::pulumi:providers:kubernetes::${cluster}`, name: cluster, props: { clusterIdentifier: cluster } },
     });
+}
+
+/** The program's placement record as the policy server sees it (its outputs, as the mock engine received them). */
+function placementRecord() {
+    const props = outputsOf("kubefed-placements");
+    assert.ok(props, "the program registered its placement record");
+    return stackResource(TYPES.placements, "kubefed-placements", props);
 }
 
 describe("policy pack: one guard for every kind (issue 20)", () => {
@@ -106,13 +113,13 @@ describe("policy pack: one guard for every kind (issue 20)", () => {
             template: deployment("web", "nginx:1.25", { volumes: [{ name: "v", configMap: { name: "x" } }, { name: "s", secret: { secretName: "db" } }] }) });
         await settle(s, a, b, web);
         for (let i = 0; i < 20; i++) await new Promise(r => setImmediate(r));
-        const out = (n: string) => outputsOf(n)?.decision as kubefed.DecisionSummary;
+        const out = (n: string) => recordedViewOf(n) as kubefed.DecisionSummary;
         assert.deepEqual(Object.keys(out("db").placed), ["east", "eu", "west"]);
-        // the outputs hold the placement view; read as a decision, no cluster it is sent to is left excluded
+        // the record holds the placement view; read as a decision, no cluster it is sent to is left excluded
         assert.equal(out("db").excluded, undefined, "exclusions are in the inputs' decision only");
         assert.deepEqual(kubefed.normalizeDecision(out("db"))!.excluded, {});
         assert.deepEqual(Object.keys(out("db").pulledBy ?? {}), ["east", "west"]);
-        const stack = [...memberResources(FACTS), ...["db", "a", "b", "web"].map(n => stackResource(FR, n, { decision: out(n) }))];
+        const stack = [...memberResources(FACTS), ...["db", "a", "b", "web"].map(n => stackResource(FR, n, {})), placementRecord()];
         const rules = { rules: [{ name: "eu-data", matchLabels: { residency: "eu" }, allowedRegions: ["eu-central"] }] };
         const res = findResidencyViolations(stack, rules);
         assert.equal(res.length, 1, res.map(x => x.message).join("\n"));
@@ -140,16 +147,23 @@ describe("policy pack: one guard for every kind (issue 20)", () => {
         const stackOf = (pick: (type: string, n: string) => unknown) =>
             [...memberResources(FACTS), ...names.map(([t, n]) => stackResource(t, n, { decision: pick(t, n) }))];
         const viaInputs = stackOf((t, n) => byName(n, t).inputs.decision);
-        const viaOutputs = stackOf((_t, n) => outputsOf(n)?.decision);
+        // as the engine records a program: components without outputs, their views in the program's placement record
+        const viaOutputs = [...memberResources(FACTS), ...names.map(([t, n]) => stackResource(t, n, {})), placementRecord()];
         for (const [t, n] of names) {
-            const o = outputsOf(n);
-            assert.deepEqual(Object.keys(o), ["decision"], `${n}: outputs are the placement view only`);
-            assert.equal(o.decision.placed[Object.keys(o.decision.placed)[0]].images, undefined, `${n}: what each cluster is sent is in the inputs only`);
-            assert.deepEqual(placedOf(o.decision), placedOf(byName(n, t).inputs.decision), n);
+            assert.equal(outputsOf(n), undefined, `${n}: the component registers no outputs (no outputs step)`);
+            const v = recordedViewOf(n);
+            assert.equal(v.placed[Object.keys(v.placed)[0]].images, undefined, `${n}: what each cluster is sent is in the inputs only`);
+            assert.deepEqual(placedOf(v), placedOf(byName(n, t).inputs.decision), n);
         }
         const rules = { rules: [{ name: "eu-data", matchLabels: { residency: "eu" }, allowedRegions: ["eu-central"] }] };
         const res = findResidencyViolations(viaOutputs, rules);
         assert.deepEqual(res, findResidencyViolations(viaInputs, rules));
+        // the view in a component's own outputs (built for another language by the package's provider) is judged alike
+        assert.deepEqual(findResidencyViolations(stackOf((_t, n) => recordedViewOf(n)), rules), res);
+        // the record wins over a component's older outputs, which the engine keeps after an upgrade
+        const stale = { ...recordedViewOf("twin"), placed: { west: {} } };
+        const upgraded = [...memberResources(FACTS), ...names.map(([t, n]) => stackResource(t, n, n === "twin" ? { decision: stale } : {})), placementRecord()];
+        assert.deepEqual(findResidencyViolations(upgraded, rules), res);
         assert.deepEqual(res.map(v => v.message.slice(0, v.message.indexOf(" ("))).sort(),
             ['FederatedResource "everywhere"', 'FederatedResource "relabelled"', 'FederatedResource "twin"'], res.map(v => v.message).join("\n"));
         assert.match(res.find(v => v.message.includes('"relabelled"'))!.message, /placed in "west"/);
