@@ -29,7 +29,8 @@
  * Environment: SCALE_CLUSTERS (default 10), SCALE_COUNT (default 1000), SCALE_SHARDS (default: one per cluster),
  * SCALE_CONCURRENCY (default: every shard at once), SCALE_PROGRAMS ("single,sharded"), SCALE_FLEET_DIR (reuse a running
  * fleet started with testbed/fleet.js), SCALE_LIGHT_FLEET=1 (start API servers only: no kwok nodes, no controllers; the
- * objects are the same, nothing schedules pods), BENCH_JSON (write the raw results there), BENCH_KEEP=1 (keep the temp
+ * objects are the same, nothing schedules pods), SCALE_DESTROY=0 (no timed destroy: the bench Deployments are deleted
+ * from the members directly and the stacks removed; destroy is then reported as 0 CPU), BENCH_JSON (write the raw results there), BENCH_KEEP=1 (keep the temp
  * dir with every CLI log). No assertion on times: exits 0 when every run succeeded, 1 on errors.
  *
  * Run: `npm run bench:scale` (after `bash testbed/setup.sh`), e.g.
@@ -92,6 +93,26 @@ async function finishDeletions(fleet: Fleet): Promise<void> {
                 { metadata: { finalizers: null } }, { contentType: "application/merge-patch+json" });
         }
     }
+}
+
+/**
+ * SCALE_DESTROY=0: instead of `pulumi destroy` (as slow as an `up`, and not what the bench compares), delete the bench
+ * Deployments from the members directly and remove the stack with its state; the next program starts from empty
+ * members all the same (checked).
+ */
+const DESTROY = process.env.SCALE_DESTROY !== "0";
+async function wipeMembers(fleet: Fleet): Promise<Measure> {
+    const t0 = Date.now();
+    for (const c of fleet.clusters) {
+        const client = member(fleet, c.name);
+        const res = await client.request("GET", `/apis/apps/v1/deployments?labelSelector=${encodeURIComponent(PART_OF)}`);
+        const namespaces = new Set(((res.body as { items?: { metadata: { namespace: string } }[] })?.items ?? []).map(it => it.metadata.namespace));
+        for (const ns of [...namespaces].sort()) {
+            await client.request("DELETE", `/apis/apps/v1/namespaces/${ns}/deployments?labelSelector=${encodeURIComponent(PART_OF)}`);
+        }
+    }
+    await finishDeletions(fleet);
+    return { wallMs: Date.now() - t0, cpuMs: 0 };
 }
 
 /** Sorted-key JSON, for comparing objects read back. */
@@ -195,11 +216,11 @@ async function main(): Promise<number> {
                 await checkSameObjects(program, { ...fleet, clusters: members });
                 const bytes = await stateBytes(st);
                 const rss = peakRss(memDir, [st.name]);
-                const destroy = await timed(() => st.must(["destroy", "--yes", "--skip-preview"]));
+                const destroy = DESTROY ? (await timed(() => st.must(["destroy", "--yes", "--skip-preview"]))).m : await wipeMembers({ ...fleet, clusters: members });
                 await finishDeletions({ ...fleet, clusters: members });
                 await checkMembers({ ...fleet, clusters: members }, 0);
                 await st.remove();
-                results.push({ program, stacks: 1, preview: preview.m, up: up.m, destroy: destroy.m, stateBytes: bytes, stateBytesMax: bytes,
+                results.push({ program, stacks: 1, preview: preview.m, up: up.m, destroy, stateBytes: bytes, stateBytesMax: bytes,
                     peakRssMb: rss.max, peakRssSumMb: rss.sum });
             } else if (program === "sharded" || program === "workload") {
                 const layout: Record<string, string[]> = {};
@@ -242,14 +263,20 @@ async function main(): Promise<number> {
                 log(`${program}: every component a shard registered has a member object there; ${components} components in all`);
                 if (program === "workload" && components !== COUNT) throw new Error(`workload shards registered ${components} FederatedResource components in all, expected each of the ${COUNT} once`);
                 const rss = peakRss(memDir, Object.values(stacks).map(s => s.name));
-                const destroy = await timed(() => runShards("destroy", spec, { env: anyEnv, logDir: path.join(work, "shard-logs") }));
-                if (!destroy.value.ok) throw new Error("the driver's destroy failed");
+                let destroy: Measure;
+                if (DESTROY) {
+                    const d = await timed(() => runShards("destroy", spec, { env: anyEnv, logDir: path.join(work, "shard-logs") }));
+                    if (!d.value.ok) throw new Error("the driver's destroy failed");
+                    destroy = d.m;
+                } else {
+                    destroy = await wipeMembers({ ...fleet, clusters: members });
+                }
                 await finishDeletions({ ...fleet, clusters: members });
                 await checkMembers({ ...fleet, clusters: members }, 0);
                 for (const st of Object.values(stacks)) await st.remove();
                 results.push({ program, stacks: spec.shards.length,
                     preview: { wallMs: upStart.t - t0, cpuMs: upStart.c - c0 }, up: { wallMs: end.t - upStart.t, cpuMs: end.c - upStart.c },
-                    destroy: destroy.m, stateBytes: bytes, stateBytesMax: bytesMax, peakRssMb: rss.max, peakRssSumMb: rss.sum });
+                    destroy, stateBytes: bytes, stateBytesMax: bytesMax, peakRssMb: rss.max, peakRssSumMb: rss.sum });
             } else {
                 throw new Error(`unknown program ${program} in SCALE_PROGRAMS (baseline, single, sharded, workload)`);
             }
