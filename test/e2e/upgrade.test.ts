@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { Fleet, ROOT, exampleStack, installKubefed, linkDependencies, getObject, kubefedStatus, managedObjects, startFleet, stopFleet, requireTestbed } from "../support";
+import { Fleet, ROOT, exampleStack, installKubefed, linkDependencies, getObject, kubefedStatus, managedObjects, quickstartUids, startFleet, stopFleet, requireTestbed } from "../support";
 
 // A stack made by release 0.1.0 (the npm package as it was released, kept as a fixture) upgrades to this build:
 // the first `up` replaces and deletes no member object, only the read-back resources change, the state shrinks, and
@@ -38,16 +38,7 @@ describe("e2e: upgrading a stack made by release 0.1.0", function () {
         if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    const uids = async (): Promise<Record<string, string>> => {
-        const out: Record<string, string> = {};
-        for (const c of ["c1", "c2", "c3"]) {
-            for (const [apiVersion, kind, ns, name] of [["v1", "Namespace", undefined, "shop"], ["v1", "ConfigMap", "shop", "settings"], ["apps/v1", "Deployment", "shop", "web"]] as const) {
-                const o = await getObject(fleet!, c, apiVersion, kind, ns, name);
-                if (o) out[`${c} ${kind}`] = o.metadata.uid;
-            }
-        }
-        return out;
-    };
+    const uids = () => quickstartUids(fleet!);
     const stateBytes = async (): Promise<number> => JSON.stringify(await stack.exportStack()).length;
 
     it("the first up after upgrading replaces no member object, keeps the managed labels, and shrinks the state", async () => {

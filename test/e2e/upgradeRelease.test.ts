@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { Fleet, ROOT, exampleStack, getObject, installKubefed, kubefedStatus, linkDependencies, startFleet, stopFleet, requireTestbed } from "../support";
+import { Fleet, ROOT, exampleStack, quickstartUids, installKubefed, kubefedStatus, linkDependencies, startFleet, stopFleet, requireTestbed } from "../support";
 
 // Issue 23: a stack made by release 0.2.0 (test/fixtures/release-0.2.0), whose federated components each recorded
 // their placement view in their own outputs, upgrades to this build, where one placement record per stack holds
@@ -33,16 +33,7 @@ describe("e2e: upgrading a stack made by release 0.2.0", function () {
         }
     });
 
-    const uids = async (): Promise<Record<string, string>> => {
-        const out: Record<string, string> = {};
-        for (const c of ["c1", "c2", "c3"]) {
-            for (const [apiVersion, kind, ns, name] of [["v1", "Namespace", undefined, "shop"], ["v1", "ConfigMap", "shop", "settings"], ["apps/v1", "Deployment", "shop", "web"]] as const) {
-                const o = await getObject(fleet!, c, apiVersion, kind, ns, name);
-                if (o) out[`${c} ${kind}`] = o.metadata.uid;
-            }
-        }
-        return out;
-    };
+    const uids = () => quickstartUids(fleet!);
     const federated = (resources: any[]) => resources.filter(r => /^pulumi-kubefed:index:Federated/.test(r.type));
 
     it("the first up after upgrading only creates the placement record; no member object is replaced; status and a second preview agree", async () => {

@@ -105,3 +105,18 @@ export async function deleteObject(f: Members, cluster: string, apiVersion: stri
     const res = await c.request("DELETE", p!);
     if (res.status !== 200 && res.status !== 202) throw new Error(`DELETE ${p} in ${cluster}: HTTP ${res.status} ${res.text}`);
 }
+
+/**
+ * The UIDs of the quickstart's member objects (namespace, ConfigMap, Deployment) in c1 to c3, keyed
+ * `<cluster> <kind>`: the upgrade tests compare them before and after to prove no object was replaced.
+ */
+export async function quickstartUids(f: Members): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const c of ["c1", "c2", "c3"]) {
+        for (const [apiVersion, kind, ns, name] of [["v1", "Namespace", undefined, "shop"], ["v1", "ConfigMap", "shop", "settings"], ["apps/v1", "Deployment", "shop", "web"]] as const) {
+            const o = await getObject(f, c, apiVersion, kind, ns, name);
+            if (o) out[`${c} ${kind}`] = o.metadata.uid;
+        }
+    }
+    return out;
+}
