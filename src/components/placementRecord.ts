@@ -56,12 +56,16 @@ class PlacementRecord {
     }
 }
 
-let perComponent = false;
-let current: PlacementRecord | undefined;
+/**
+ * One record per process, under a registry symbol: components made by two copies of this package (two installs in
+ * node_modules) share it, as they share the read-back registry, rather than register two records of the same URN.
+ */
+const HOLDER = Symbol.for("pulumi-kubefed:placement-record");
+const state = ((globalThis as { [HOLDER]?: { perComponent: boolean; current?: PlacementRecord } })[HOLDER] ??= { perComponent: false });
 
 /** The package's provider calls this: every component it constructs records its view in its own outputs. */
 export function recordPerComponent(): void {
-    perComponent = true;
+    state.perComponent = true;
 }
 
 /**
@@ -69,9 +73,9 @@ export function recordPerComponent(): void {
  * its own outputs instead: constructed by the package's provider, or declared after the program finished.
  */
 export function recordPlacement(component: pulumi.Resource, view: PlacementView | Promise<PlacementView>): boolean {
-    if (perComponent) return false;
-    current ??= new PlacementRecord();
-    if (current.add(component, view)) return true;
+    if (state.perComponent) return false;
+    state.current ??= new PlacementRecord();
+    if (state.current.add(component, view)) return true;
     pulumi.log.warn("declared after the program finished, so its placement is recorded in its own outputs rather than in " +
         `${PLACEMENTS_NAME}; declare federated components before the program returns`, component);
     return false;
@@ -79,6 +83,6 @@ export function recordPlacement(component: pulumi.Resource, view: PlacementView 
 
 /** Test hook: start a new record (mocks run several programs in one process). */
 export function resetPlacementRecordForTests(): void {
-    current = undefined;
-    perComponent = false;
+    state.current = undefined;
+    state.perComponent = false;
 }
